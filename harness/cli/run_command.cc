@@ -1,0 +1,169 @@
+// `nsmatrix run`: plan -> host sandboxes -> containers -> verdicts -> reports.
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/terminal.h"
+#include "harness/common/unique_fd.h"
+#include "harness/document/document.h"
+#include "reports/atomic_file.h"
+#include "reports/markdown_writer.h"
+
+namespace nsm {
+namespace {
+
+struct RunArgs {
+  std::string combos = "all";
+  std::string probes = "all";
+  std::string userns_map = "unprivileged";
+  int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  long timeout_ms = 10000;
+  std::string json_path, markdown_path, out_dir;
+  std::string probe_binary;
+  std::string time_ns_via = "auto";
+  bool no_progress = false;
+};
+
+int UsageError(const std::string& message) {
+  fprintf(stderr, "nsmatrix run: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+// A report path must be writable before the run starts: nothing is half-run.
+std::optional<std::string> CheckOutputPath(const std::string& path) {
+  boost::filesystem::path parent = boost::filesystem::absolute(path).parent_path();
+  boost::system::error_code ec;
+  if (!boost::filesystem::is_directory(parent, ec)) return "directory " + parent.string() + " does not exist";
+  if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
+  if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
+  return std::nullopt;
+}
+
+std::string DefaultProbeBinary() {
+  boost::system::error_code ec;
+  boost::filesystem::path self = boost::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "nsprobe").string();
+}
+
+// SIGINT/SIGTERM/SIGHUP become a readable descriptor the runner polls, so an
+// interrupt tears every sandbox down through the normal owners.
+UniqueFd InterruptFd() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
+}
+
+int Run(const RunArgs& args) {
+  RunPlan plan;
+  Result<std::vector<NsSet>> combos = ParseCombinationList(args.combos);
+  if (!combos) return UsageError("--combos: " + combos.error().context);
+  plan.combinations = std::move(*combos);
+  Result<std::vector<const ProbeSpec*>> probes = Catalogue::Builtin().Select(args.probes);
+  if (!probes) return UsageError("--probes: " + probes.error().context);
+  plan.probes = std::move(*probes);
+  Result<UsernsMap> map = ParseUsernsMap(args.userns_map);
+  if (!map) return UsageError("--userns-map: " + map.error().context);
+  plan.userns_map = *map;
+  plan.jobs = args.jobs;
+  plan.timeout = std::chrono::milliseconds(args.timeout_ms);
+  plan.force_time_fallback = args.time_ns_via == "unshare";
+
+  std::string json_path = args.json_path, markdown_path = args.markdown_path;
+  if (!args.out_dir.empty()) {
+    boost::system::error_code ec;
+    boost::filesystem::create_directories(args.out_dir, ec);
+    if (ec) return UsageError("--out " + args.out_dir + ": " + ec.message());
+    if (json_path.empty()) json_path = (boost::filesystem::path(args.out_dir) / "matrix.json").string();
+    if (markdown_path.empty()) markdown_path = (boost::filesystem::path(args.out_dir) / "matrix.md").string();
+  }
+  for (const std::string* path : {&json_path, &markdown_path}) {
+    if (path->empty()) continue;
+    if (std::optional<std::string> problem = CheckOutputPath(*path)) return UsageError("cannot write " + *path + ": " + *problem);
+  }
+
+  plan.probe_path = args.probe_binary.empty() ? DefaultProbeBinary() : args.probe_binary;
+  if (access(plan.probe_path.c_str(), X_OK) != 0) {
+    return UsageError("probe program " + plan.probe_path + " is missing or not executable (build it, or pass --probe-binary)");
+  }
+  plan.self_exe = "/proc/self/exe";
+  std::string mode = DetectMode();
+  if (mode == "rootless") {
+    return UsageError("needs root: each run builds host sandboxes with their own network, PID and mount "
+                      "namespaces. Run it with sudo, or as root inside `unshare --user --map-root-user`.");
+  }
+
+  UniqueFd interrupt = InterruptFd();
+  ProgressLine progress(!args.no_progress && isatty(STDERR_FILENO));
+  ProgressFn on_progress = [&progress](size_t done, size_t total) { progress.Update(done, total); };
+  Result<MatrixResult> result = RunMatrix(plan, on_progress, interrupt.Get());
+  progress.Finish();
+  if (!result) {
+    if (result.error().err == EINTR) {
+      fprintf(stderr, "nsmatrix run: interrupted; no report written, every sandbox torn down\n");
+      return kExitInterrupted;
+    }
+    fprintf(stderr, "nsmatrix run: %s\n", result.error().Message().c_str());
+    return kExitUsage;
+  }
+
+  nlohmann::json doc = BuildDocument(plan, *result, CollectHostInfo(), UtcTimestamp());
+  if (!json_path.empty()) {
+    if (Status s = WriteFileAtomically(json_path, doc.dump(2) + "\n"); !s) return UsageError(s.error().Message());
+  }
+  if (!markdown_path.empty()) {
+    if (Status s = WriteFileAtomically(markdown_path, RenderMarkdown(doc)); !s) return UsageError(s.error().Message());
+  }
+  fputs(RenderSummary(plan, *result).c_str(), stdout);
+  if (!json_path.empty()) printf("JSON report:     %s\n", json_path.c_str());
+  if (!markdown_path.empty()) printf("Markdown report: %s\n", markdown_path.c_str());
+  return AnyFailed(*result) ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+CommandFn AddRunCommand(CLI::App& app) {
+  CLI::App* sub = app.add_subcommand("run", "Run the isolation matrix and write reports");
+  sub->footer(
+      "Examples:\n"
+      "  nsmatrix run --out nsmatrix-report            all 256 combinations, every probe\n"
+      "  nsmatrix run --combos none,mnt+pid --probes pid.,uts.\n"
+      "  nsmatrix run --combos mnt+uts+ipc+net+pid+user --userns-map root --json m.json\n\n"
+      "A combination is 'none' or namespace names joined by '+': mnt uts ipc net pid user cgroup\n"
+      "time. Probe lists take ids or prefixes (ns., pid.). Exit: 0 all pass/skip, 1 a verdict\n"
+      "failed, 2 usage or environment error, 130 interrupted.");
+  auto args = std::make_shared<RunArgs>();
+  sub->add_option("--combos", args->combos, "Combinations to run: 'all' or a comma-separated list")
+      ->capture_default_str();
+  sub->add_option("--probes", args->probes, "Probe ids or prefixes, comma-separated, or 'all'")
+      ->capture_default_str();
+  sub->add_option("--userns-map", args->userns_map,
+                  "unprivileged: container root is host uid/gid 100000 (as rootful podman/LXC);\n"
+                  "root: container root is the caller (as unshare --map-root-user)")
+      ->capture_default_str();
+  sub->add_option("--jobs,-j", args->jobs, "Parallel host sandboxes")->capture_default_str()->check(CLI::Range(1, 64));
+  sub->add_option("--timeout-ms", args->timeout_ms, "Per-combination timeout; a hung probe becomes 'error'")
+      ->capture_default_str()
+      ->check(CLI::Range(100L, 600000L));
+  sub->add_option("--json", args->json_path, "Write the JSON document here");
+  sub->add_option("--markdown", args->markdown_path, "Write the Markdown report here");
+  sub->add_option("--out", args->out_dir, "Write matrix.json and matrix.md into this directory (created)");
+  sub->add_option("--probe-binary", args->probe_binary, "The probe program (default: nsprobe beside nsmatrix)");
+  sub->add_option("--time-ns-via", args->time_ns_via,
+                  "auto: clone3(CLONE_NEWTIME) where the kernel takes it; unshare: always\n"
+                  "unshare(CLONE_NEWTIME) + fork, the fallback for older kernels")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "unshare"}));
+  sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
+  return [args]() { return Run(*args); };
+}
+
+}  // namespace nsm

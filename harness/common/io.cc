@@ -1,0 +1,102 @@
+#include "harness/common/io.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "harness/common/unique_fd.h"
+
+namespace nsm {
+
+Status WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("write");
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+std::optional<std::string> LineBuffer::PopLine() {
+  size_t pos = buffer_.find('\n');
+  if (pos == std::string::npos) return std::nullopt;
+  std::string line = buffer_.substr(0, pos);
+  buffer_.erase(0, pos + 1);
+  return line;
+}
+
+Result<std::optional<std::string>> ReadLine(int fd, LineBuffer& buffer) {
+  while (true) {
+    if (std::optional<std::string> line = buffer.PopLine()) return line;
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("read");
+    if (n == 0) return std::optional<std::string>();
+    buffer.Append(std::string_view(chunk, static_cast<size_t>(n)));
+  }
+}
+
+Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline, size_t limit) {
+  ReadToEndResult out;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      out.timed_out = true;
+      return out;
+    }
+    pollfd pfd{fd, POLLIN, 0};
+    int ready = poll(&pfd, 1, static_cast<int>(left.count()) + 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return FailErrno("poll");
+    if (ready == 0) continue;  // the loop head decides whether the deadline passed
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("read");
+    if (n == 0) return out;
+    size_t keep = std::min(static_cast<size_t>(n), limit - std::min(limit, out.data.size()));
+    out.data.append(chunk, keep);
+    if (keep < static_cast<size_t>(n)) out.truncated = true;
+  }
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.Valid()) return FailErrno("open " + path);
+  std::string data;
+  char chunk[4096];
+  while (true) {
+    ssize_t n = read(fd.Get(), chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("read " + path);
+    if (n == 0) return data;
+    data.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace nsm
+
+namespace nsm {
+
+Result<UniqueFd> HighDup(int fd) {
+  UniqueFd copy(fcntl(fd, F_DUPFD_CLOEXEC, 10));
+  if (!copy.Valid()) return FailErrno("fcntl(F_DUPFD_CLOEXEC)");
+  return copy;
+}
+
+Status HighPipe(UniqueFd* read_end, UniqueFd* write_end) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return FailErrno("pipe2");
+  UniqueFd r(fds[0]), w(fds[1]);
+  Result<UniqueFd> high_r = HighDup(r.Get());
+  if (!high_r) return std::unexpected(high_r.error());
+  Result<UniqueFd> high_w = HighDup(w.Get());
+  if (!high_w) return std::unexpected(high_w.error());
+  *read_end = std::move(*high_r);
+  *write_end = std::move(*high_w);
+  return {};
+}
+
+}  // namespace nsm

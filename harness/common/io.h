@@ -1,0 +1,45 @@
+// Small I/O helpers over raw descriptors.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/common/result.h"
+#include "harness/common/unique_fd.h"
+
+namespace nsm {
+
+Status WriteAll(int fd, std::string_view data);
+
+// Splits a byte stream into lines.
+class LineBuffer {
+ public:
+  void Append(std::string_view data) { buffer_.append(data); }
+  std::optional<std::string> PopLine();
+  bool Empty() const { return buffer_.empty(); }
+
+ private:
+  std::string buffer_;
+};
+
+// Blocking: the next line from fd; nullopt at EOF.
+Result<std::optional<std::string>> ReadLine(int fd, LineBuffer& buffer);
+
+// Reads until EOF or the deadline. `timed_out` tells which; at most `limit` bytes are kept.
+struct ReadToEndResult {
+  std::string data;
+  bool timed_out = false;
+  bool truncated = false;
+};
+Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline, size_t limit);
+
+Result<std::string> ReadFile(const std::string& path);
+
+// Descriptors at 10 or above, close-on-exec, so that a child's dup2() onto the
+// low numbers it hands to exec (3, 4) can never clobber one of them.
+Status HighPipe(UniqueFd* read_end, UniqueFd* write_end);
+Result<UniqueFd> HighDup(int fd);
+
+}  // namespace nsm

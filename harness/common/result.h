@@ -1,0 +1,39 @@
+// Errors as values: what failed (operation), errno, context, and a hint a user can act on.
+#pragma once
+
+#include <cerrno>
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace nsm {
+
+struct Error {
+  int err = 0;          // errno, or 0 when the failure is not a system call's
+  std::string op;       // "clone3(CLONE_NEWNET)", "parse combination"
+  std::string context;  // what we were doing, outermost first after Wrap()
+  std::string hint;     // what the user can do; empty when nothing specific is known
+
+  // "context: op: ENOSPC (No space left on device) (hint: ...)"
+  std::string Message() const;
+  Error&& Wrap(std::string outer) &&;
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+using Status = Result<void>;
+
+inline std::unexpected<Error> Fail(int err, std::string op, std::string context = {},
+                                   std::string hint = {}) {
+  return std::unexpected(Error{err, std::move(op), std::move(context), std::move(hint)});
+}
+
+// Fail with the current errno and a hint derived from it for namespace operations.
+std::unexpected<Error> FailErrno(std::string op, std::string context = {});
+
+// "ENOSPC"; "errno 4242" for unknown values.
+std::string ErrnoName(int err);
+// A hint for errno values whose cause is known when creating or entering namespaces.
+std::string NamespaceHint(int err);
+
+}  // namespace nsm

@@ -1,0 +1,82 @@
+#include "harness/document/document.h"
+
+#include <time.h>
+
+#include <cmath>
+
+#include "reports/analysis.h"
+
+namespace nsm {
+
+std::string UtcTimestamp() {
+  time_t now = time(nullptr);
+  tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+bool AnyFailed(const MatrixResult& result) {
+  for (const CellResult& cell : result.cells) {
+    if (cell.verdict == Verdict::fail) return true;
+  }
+  return false;
+}
+
+nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
+                             const std::string& generated_at) {
+  using nlohmann::json;
+  json doc;
+  doc["schema"] = kSchemaId;
+  doc["tool"] = {{"name", "nsmatrix"}, {"version", NSM_VERSION}};
+  doc["generated_at"] = generated_at;
+  doc["duration_seconds"] = std::round(result.seconds * 1000) / 1000;  // ms are enough
+  doc["host"] = {{"kernel_release", host.kernel_release},
+                 {"kernel_version", host.kernel_version},
+                 {"architecture", host.architecture},
+                 {"hostname", host.hostname},
+                 {"cpus", host.cpus},
+                 {"mode", host.mode},
+                 {"sandbox", kSandboxNote},
+                 {"time_namespace_via", result.time_via_unshare ? "unshare+fork" : "clone3"}};
+  json probe_ids = json::array();
+  json probes = json::array();
+  for (const ProbeSpec* spec : plan.probes) {
+    probe_ids.push_back(spec->id);
+    probes.push_back({{"id", spec->id},
+                      {"description", spec->description},
+                      {"isolated_when", spec->isolated_when.Text()},
+                      {"why", spec->why}});
+  }
+  doc["options"] = {{"combinations", plan.combinations.size()},
+                    {"probes", probe_ids},
+                    {"userns_map", Name(plan.userns_map)},
+                    {"jobs", plan.jobs},
+                    {"timeout_ms", plan.timeout.count()},
+                    {"rootfs", "host"}};
+  doc["probes"] = probes;
+  json cells = json::array();
+  json outcomes = {{"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};
+  json summary = {{"cells", result.cells.size()}, {"pass", 0}, {"fail", 0}, {"skip", 0}};
+  for (const CellResult& cell : result.cells) {
+    json names = json::array();
+    for (std::string_view name : cell.namespaces.Names()) names.push_back(name);
+    cells.push_back({{"combination", cell.namespaces.ToString()},
+                     {"namespaces", names},
+                     {"probe", cell.probe},
+                     {"outcome", Name(cell.outcome)},
+                     {"expected", Name(cell.expected)},
+                     {"verdict", Name(cell.verdict)},
+                     {"detail", cell.detail}});
+    outcomes[std::string(Name(cell.outcome))] = outcomes[std::string(Name(cell.outcome))].get<int>() + 1;
+    summary[std::string(Name(cell.verdict))] = summary[std::string(Name(cell.verdict))].get<int>() + 1;
+  }
+  summary["outcomes"] = outcomes;
+  doc["cells"] = cells;
+  doc["summary"] = summary;
+  AddAnalysis(doc);
+  return doc;
+}
+
+}  // namespace nsm

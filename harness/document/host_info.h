@@ -1,0 +1,23 @@
+// Facts about the machine a matrix was run on, for the report's `host` section.
+#pragma once
+
+#include <string>
+
+namespace nsm {
+
+struct HostInfo {
+  std::string kernel_release;
+  std::string kernel_version;
+  std::string architecture;
+  std::string hostname;
+  int cpus = 0;
+  std::string mode;  // root | userns-root | rootless
+};
+
+HostInfo CollectHostInfo();
+
+// root: euid 0 in the machine's user namespace; userns-root: euid 0 inside a
+// user namespace (e.g. unshare --user --map-root-user); rootless otherwise.
+std::string DetectMode();
+
+}  // namespace nsm

@@ -1,0 +1,44 @@
+#include "harness/judge/judge.h"
+
+#include <string.h>
+
+#include <string_view>
+
+#include "harness/common/result.h"
+
+namespace nsm {
+namespace {
+
+using JudgeFn = Observation (*)(const protocol::Record&, HostView&);
+
+struct JudgeEntry {
+  std::string_view id_or_prefix;  // a prefix ends in '.'
+  JudgeFn judge;
+};
+
+constexpr JudgeEntry kJudges[] = {
+    {"ns.", JudgeNsLink},
+    {"pid.see_host", JudgePidSeeHost},
+    {"pid.kill_host", JudgePidKillHost},
+    {"uts.hostname", JudgeUtsHostname},
+};
+
+}  // namespace
+
+Observation Judge(const protocol::Record& record, HostView& host) {
+  if (std::optional<std::string_view> what = record.Get("error")) {
+    int err = static_cast<int>(record.GetInt("errno").value_or(0));
+    std::string detail = "probe could not try: " + std::string(*what);
+    if (err != 0) detail += ": " + ErrnoName(err);
+    return {record.id, Outcome::error, detail};
+  }
+  for (const JudgeEntry& entry : kJudges) {
+    bool prefix = entry.id_or_prefix.ends_with('.');
+    if (prefix ? record.id.starts_with(entry.id_or_prefix) : record.id == entry.id_or_prefix) {
+      return entry.judge(record, host);
+    }
+  }
+  return {record.id, Outcome::error, "no judge for this probe"};
+}
+
+}  // namespace nsm

@@ -1,0 +1,27 @@
+// Turns a probe's record plus what the host side sees into an outcome with
+// evidence. One judge per probe family; the dispatch table is in judge.cc.
+#pragma once
+
+#include <string>
+
+#include "harness/judge/host_view.h"
+#include "harness/rules/verdict.h"
+#include "probes/protocol.h"
+
+namespace nsm {
+
+struct Observation {
+  std::string probe;
+  Outcome outcome = Outcome::error;
+  std::string detail;
+};
+
+Observation Judge(const protocol::Record& record, HostView& host);
+
+// Family judges (one file each).
+Observation JudgeNsLink(const protocol::Record& record, HostView& host);
+Observation JudgePidSeeHost(const protocol::Record& record, HostView& host);
+Observation JudgePidKillHost(const protocol::Record& record, HostView& host);
+Observation JudgeUtsHostname(const protocol::Record& record, HostView& host);
+
+}  // namespace nsm

@@ -1,0 +1,74 @@
+#include "harness/launcher/id_map.h"
+
+#include <fcntl.h>
+#include <sys/capability.h>
+#include <unistd.h>
+
+#include "harness/common/unique_fd.h"
+
+namespace nsm {
+namespace {
+
+constexpr unsigned kSubordinateBase = 100000;
+constexpr unsigned kSubordinateCount = 65536;
+
+Status WriteProcFile(pid_t pid, const char* name, const std::string& text) {
+  std::string path = "/proc/" + std::to_string(pid) + "/" + name;
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd.Valid()) return FailErrno("open " + path);
+  ssize_t n = write(fd.Get(), text.data(), text.size());
+  if (n != static_cast<ssize_t>(text.size())) {
+    int err = n < 0 ? errno : EIO;
+    return Fail(err, "write " + path, "'" + text.substr(0, text.size() - 1) + "'",
+                err == EPERM ? "the writer may not map these ids (needs CAP_SETUID/CAP_SETGID, "
+                               "or map only its own id with --userns-map root)"
+                             : "");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view Name(UsernsMap map) { return map == UsernsMap::root ? "root" : "unprivileged"; }
+
+Result<UsernsMap> ParseUsernsMap(std::string_view text) {
+  if (text == "unprivileged") return UsernsMap::unprivileged;
+  if (text == "root") return UsernsMap::root;
+  return Fail(EINVAL, "parse --userns-map",
+              "'" + std::string(text) + "' is neither 'unprivileged' nor 'root'");
+}
+
+IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool privileged) {
+  IdMapPlan plan;
+  if (map == UsernsMap::unprivileged && privileged) {
+    std::string line = "0 " + std::to_string(kSubordinateBase) + " " + std::to_string(kSubordinateCount) + "\n";
+    plan.uid_map = plan.gid_map = line;
+    return plan;
+  }
+  // Map container root to the caller, one id. An unprivileged writer can do
+  // only this, and then must deny setgroups before writing gid_map.
+  plan.uid_map = "0 " + std::to_string(caller_uid) + " 1\n";
+  plan.gid_map = "0 " + std::to_string(caller_gid) + " 1\n";
+  plan.deny_setgroups = !privileged;
+  return plan;
+}
+
+Status WriteIdMaps(pid_t pid, const IdMapPlan& plan) {
+  if (plan.deny_setgroups) {
+    if (Status s = WriteProcFile(pid, "setgroups", "deny\n"); !s) return s;
+  }
+  if (Status s = WriteProcFile(pid, "gid_map", plan.gid_map); !s) return s;
+  return WriteProcFile(pid, "uid_map", plan.uid_map);
+}
+
+bool HoldsIdMappingCapabilities() {
+  cap_t caps = cap_get_proc();
+  if (!caps) return false;
+  cap_flag_value_t setuid = CAP_CLEAR, setgid = CAP_CLEAR;
+  cap_get_flag(caps, CAP_SETUID, CAP_EFFECTIVE, &setuid);
+  cap_get_flag(caps, CAP_SETGID, CAP_EFFECTIVE, &setgid);
+  cap_free(caps);
+  return setuid == CAP_SET && setgid == CAP_SET;
+}
+
+}  // namespace nsm

@@ -1,0 +1,38 @@
+// User namespace id maps, written by the parent after clone3.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "harness/common/result.h"
+
+namespace nsm {
+
+// unprivileged: container root is host uid/gid 100000 (65536 ids), as rootful
+// podman and LXC do with subordinate ids. root: container root is the caller,
+// as `unshare --map-root-user` does (the story's way).
+enum class UsernsMap { unprivileged, root };
+
+std::string_view Name(UsernsMap map);
+Result<UsernsMap> ParseUsernsMap(std::string_view text);
+
+struct IdMapPlan {
+  std::string uid_map;  // the text written to /proc/PID/uid_map
+  std::string gid_map;
+  bool deny_setgroups = false;  // required when the writer lacks CAP_SETGID
+};
+
+// `privileged`: the writer holds CAP_SETUID and CAP_SETGID in its user
+// namespace. Without them only the caller's own ids can be mapped, and
+// setgroups must be denied first (user_namespaces(7)).
+IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool privileged);
+
+// Writes setgroups/gid_map/uid_map for `pid`.
+Status WriteIdMaps(pid_t pid, const IdMapPlan& plan);
+
+// Does this process hold CAP_SETUID and CAP_SETGID (effective)? Asked via libcap.
+bool HoldsIdMappingCapabilities();
+
+}  // namespace nsm

@@ -1,0 +1,27 @@
+// Runs one combination inside a host sandbox: launch the container with the
+// probe, collect its report under a deadline, judge every probe from the host
+// side, then restore the sandbox for the next combination.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness/judge/judge.h"
+#include "harness/launcher/launcher.h"
+#include "harness/sandbox/host_sandbox.h"
+
+namespace nsm {
+
+struct CellEnvironment {
+  int probe_exe_fd = -1;
+  std::vector<std::string> probes;  // in run order
+  IdMapPlan id_maps;
+  ChildPlanOptions child;
+  std::chrono::milliseconds timeout{10000};
+};
+
+// One observation per requested probe, in the requested order.
+std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox);
+
+}  // namespace nsm

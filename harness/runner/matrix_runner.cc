@@ -1,0 +1,235 @@
+#include "harness/runner/matrix_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <deque>
+#include <map>
+#include <optional>
+
+#include "harness/common/io.h"
+#include "harness/common/strings.h"
+#include "harness/launcher/clone3.h"
+#include "harness/sandbox/sandbox_process.h"
+#include "probes/protocol.h"
+
+namespace nsm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Extra time the runner allows a worker beyond the cell timeout (kill grace,
+// judging) before it declares the whole sandbox hung.
+constexpr std::chrono::seconds kWorkerSlack{10};
+constexpr int kMaxSandboxRestarts = 4;
+
+struct Observed {
+  Outcome outcome;
+  std::string detail;
+};
+
+struct Worker {
+  SandboxProcess sandbox;
+  LineBuffer buffer;
+  bool ready = false;
+  std::optional<unsigned> in_flight;  // combination index
+  Clock::time_point deadline;
+  std::map<std::string, Observed> replies;
+  bool retired = false;  // removed at the end of the poll round
+};
+
+class Runner {
+ public:
+  Runner(const RunPlan& plan, const ProgressFn& progress, int cancel_fd)
+      : plan_(plan), progress_(progress), cancel_fd_(cancel_fd) {}
+
+  Result<MatrixResult> Run() {
+    auto start = Clock::now();
+    time_via_unshare_ = plan_.force_time_fallback || !Clone3SupportsNewTime();
+    // O_PATH on the /proc/self/exe magic link does not give an executable descriptor.
+    self_exe_.Reset(open(plan_.self_exe.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!self_exe_.Valid()) return FailErrno("open " + plan_.self_exe, "run matrix");
+    for (NsSet ns : plan_.combinations) queue_.push_back(ns.Index());
+    int jobs = std::max(1, std::min<int>(plan_.jobs, static_cast<int>(plan_.combinations.size())));
+    for (int i = 0; i < jobs; ++i) {
+      if (Status s = StartWorker(); !s) return std::unexpected(s.error());
+    }
+    while (results_.size() < plan_.combinations.size()) {
+      if (Status s = Step(); !s) return std::unexpected(s.error());
+    }
+    MatrixResult result;
+    result.time_via_unshare = time_via_unshare_;
+    for (NsSet ns : plan_.combinations) {
+      const std::map<std::string, Observed>& observed = results_.at(ns.Index());
+      RuleContext ctx{ns, plan_.userns_map == UsernsMap::root};
+      for (const ProbeSpec* spec : plan_.probes) {
+        CellResult cell;
+        cell.namespaces = ns;
+        cell.probe = spec->id;
+        auto it = observed.find(spec->id);
+        cell.outcome = it != observed.end() ? it->second.outcome : Outcome::error;
+        cell.detail = it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
+        cell.expected = spec->Expected(ctx);
+        cell.verdict = Decide(cell.outcome, cell.expected);
+        result.cells.push_back(std::move(cell));
+      }
+    }
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return result;
+  }
+
+ private:
+  std::vector<std::string> WorkerArgs(int index) const {
+    std::vector<std::string> probes;
+    for (const ProbeSpec* spec : plan_.probes) probes.push_back(spec->id);
+    return {"__sandbox-worker",
+            "--index=" + std::to_string(index),
+            "--probe-exe=" + plan_.probe_path,
+            "--probes=" + Join(probes, ","),
+            "--userns-map=" + std::string(Name(plan_.userns_map)),
+            "--timeout-ms=" + std::to_string(plan_.timeout.count()),
+            std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0")};
+  }
+
+  Status StartWorker() {
+    Result<SandboxProcess> sandbox = StartSandbox(self_exe_.Get(), WorkerArgs(next_index_), !time_via_unshare_);
+    ++next_index_;
+    if (!sandbox) return std::unexpected(sandbox.error());
+    auto worker = std::make_unique<Worker>();
+    worker->sandbox = std::move(*sandbox);
+    worker->deadline = Clock::now() + kWorkerSlack;
+    workers_.push_back(std::move(worker));
+    return {};
+  }
+
+  Status Dispatch(Worker& worker) {
+    if (!worker.ready || worker.in_flight || queue_.empty()) return {};
+    unsigned index = queue_.front();
+    queue_.pop_front();
+    worker.in_flight = index;
+    worker.replies.clear();
+    worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
+    protocol::Record request{"run", "", {}};
+    request.Add("combination", static_cast<long long>(index));
+    // A failed write means the worker is gone: its EOF retires it next round.
+    (void)WriteAll(worker.sandbox.commands.Get(), protocol::Format(request) + "\n");
+    return {};
+  }
+
+  // A worker died, hung or broke protocol: its combination's cells become
+  // errors with the reason, and a fresh sandbox takes its place.
+  Status Retire(size_t slot, const std::string& why) {
+    Worker* worker = workers_[slot].get();
+    worker->retired = true;
+    worker->sandbox.process.KillAndReap();
+    std::string reason = why;
+    if (const auto& status = worker->sandbox.process.Status()) reason += " (" + status->Describe() + ")";
+    if (!worker->ready) {
+      return Fail(EPROTO, "start host sandbox", reason,
+                  "the sandbox needs root and working mount, UTS, IPC, network, PID and cgroup namespaces");
+    }
+    if (worker->in_flight) {
+      std::map<std::string, Observed> cells;
+      for (const ProbeSpec* spec : plan_.probes) {
+        cells[spec->id] = {Outcome::error, "host sandbox failed during this combination: " + reason};
+      }
+      results_[*worker->in_flight] = std::move(cells);
+      Progress();
+    }
+    if (results_.size() + queue_.size() == 0) return {};
+    if (++restarts_ > kMaxSandboxRestarts) return Fail(EPROTO, "host sandbox", "keeps failing: " + reason);
+    if (!queue_.empty()) return StartWorker();
+    return {};
+  }
+
+  Status HandleLine(size_t slot, const std::string& line) {
+    Worker& worker = *workers_[slot];
+    Result<protocol::Record> record = protocol::Parse(line);
+    if (!record) return Retire(slot, "garbled reply: " + record.error().context);
+    if (record->kind == "fatal") return Retire(slot, std::string(record->Get("error").value_or("fatal error")));
+    if (!worker.ready) {
+      if (record->kind != protocol::kHello) return Retire(slot, "no ready record");
+      worker.ready = true;
+      return Dispatch(worker);
+    }
+    if (!worker.in_flight) return Retire(slot, "reply without a request");
+    if (record->kind == "probe") {
+      std::optional<Outcome> outcome = OutcomeFromName(record->Get("outcome").value_or(""));
+      if (!outcome) return Retire(slot, "reply without a valid outcome");
+      worker.replies[record->id] = {*outcome, std::string(record->Get("detail").value_or(""))};
+      return {};
+    }
+    if (record->kind == "end") {
+      results_[*worker.in_flight] = std::move(worker.replies);
+      worker.replies = {};
+      worker.in_flight.reset();
+      Progress();
+      return Dispatch(worker);
+    }
+    return Retire(slot, "unknown reply '" + record->kind + "'");
+  }
+
+  Status Step() {
+    std::vector<pollfd> fds;
+    for (const auto& worker : workers_) fds.push_back({worker->sandbox.replies.Get(), POLLIN, 0});
+    if (cancel_fd_ >= 0) fds.push_back({cancel_fd_, POLLIN, 0});
+    auto now = Clock::now();
+    auto next = now + std::chrono::seconds(1);
+    for (const auto& worker : workers_) next = std::min(next, worker->deadline);
+    int wait_ms = static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count()) + 1);
+    int n = poll(fds.data(), fds.size(), wait_ms);
+    if (n < 0 && errno != EINTR) return FailErrno("poll", "run matrix");
+    if (cancel_fd_ >= 0 && (fds.back().revents & POLLIN)) {
+      return Fail(EINTR, "run matrix", "interrupted; every sandbox was torn down");
+    }
+    size_t polled = fds.size() - (cancel_fd_ >= 0 ? 1 : 0);
+    for (size_t slot = 0; slot < polled; ++slot) {
+      Worker& worker = *workers_[slot];
+      if (worker.retired) continue;
+      if (fds[slot].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char chunk[8192];
+        ssize_t got = read(worker.sandbox.replies.Get(), chunk, sizeof(chunk));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+          if (Status s = Retire(slot, "sandbox worker exited"); !s) return s;
+          continue;
+        }
+        worker.buffer.Append(std::string_view(chunk, static_cast<size_t>(got)));
+        while (!worker.retired) {
+          std::optional<std::string> line = worker.buffer.PopLine();
+          if (!line) break;
+          if (Status s = HandleLine(slot, *line); !s) return s;
+        }
+      } else if (Clock::now() > worker.deadline && (worker.in_flight || !worker.ready)) {
+        if (Status s = Retire(slot, "sandbox worker did not answer in time"); !s) return s;
+      }
+    }
+    std::erase_if(workers_, [](const std::unique_ptr<Worker>& w) { return w->retired; });
+    return {};
+  }
+
+  void Progress() {
+    if (progress_) progress_(results_.size(), plan_.combinations.size());
+  }
+
+  const RunPlan& plan_;
+  const ProgressFn& progress_;
+  int cancel_fd_;
+  bool time_via_unshare_ = false;
+  UniqueFd self_exe_;
+  std::deque<unsigned> queue_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::map<unsigned, std::map<std::string, Observed>> results_;
+  int next_index_ = 0;
+  int restarts_ = 0;
+};
+
+}  // namespace
+
+Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress, int cancel_fd) {
+  if (plan.combinations.empty() || plan.probes.empty()) return Fail(EINVAL, "run matrix", "nothing to run");
+  return Runner(plan, progress, cancel_fd).Run();
+}
+
+}  // namespace nsm

@@ -1,0 +1,50 @@
+// Runs a plan (combinations x probes) across parallel host sandboxes and
+// collects one judged cell per combination and probe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/common/namespaces.h"
+#include "harness/common/result.h"
+#include "harness/launcher/id_map.h"
+#include "harness/rules/catalogue.h"
+
+namespace nsm {
+
+struct RunPlan {
+  std::vector<NsSet> combinations;
+  std::vector<const ProbeSpec*> probes;  // in run order
+  UsernsMap userns_map = UsernsMap::unprivileged;
+  int jobs = 1;
+  std::chrono::milliseconds timeout{10000};
+  std::string probe_path;  // nsprobe
+  std::string self_exe;    // this program, re-run as __sandbox-worker
+  bool force_time_fallback = false;  // unshare(CLONE_NEWTIME) + fork even where clone3 takes it
+};
+
+struct CellResult {
+  NsSet namespaces;
+  std::string probe;
+  Outcome outcome = Outcome::error;
+  Outcome expected = Outcome::isolated;
+  Verdict verdict = Verdict::fail;
+  std::string detail;
+};
+
+struct MatrixResult {
+  std::vector<CellResult> cells;  // combination order, then probe order
+  double seconds = 0;
+  bool time_via_unshare = false;
+};
+
+using ProgressFn = std::function<void(size_t done, size_t total)>;
+
+// `cancel_fd`: a descriptor that becomes readable to stop the run (a signalfd
+// for SIGINT/SIGTERM), or -1. A cancelled run returns an Error with EINTR and
+// leaves nothing running.
+Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress, int cancel_fd);
+
+}  // namespace nsm

@@ -1,0 +1,73 @@
+#include "harness/runner/worker.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "harness/common/io.h"
+#include "harness/runner/cell_runner.h"
+#include "probes/protocol.h"
+
+namespace nsm {
+namespace {
+
+Status Reply(const protocol::Record& record) { return WriteAll(kWorkerReplyFd, protocol::Format(record) + "\n"); }
+
+int Fatal(const Error& error) {
+  protocol::Record fatal{"fatal", "", {}};
+  fatal.Add("error", error.Message());
+  (void)Reply(fatal);
+  return 1;
+}
+
+}  // namespace
+
+int RunSandboxWorker(const WorkerConfig& config) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The runner blocks SIGINT/SIGTERM for its signalfd; nothing here needs that.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // getppid() is 0 in a new PID namespace, so the runner's death shows as EOF
+  // on the command pipe (and PDEATHSIG covers a runner killed outright).
+  Result<HostSandbox> sandbox = HostSandbox::SetUp(config.index);
+  if (!sandbox) return Fatal(sandbox.error());
+  UniqueFd exe(open(config.probe_path.c_str(), O_PATH | O_CLOEXEC));
+  if (!exe.Valid()) return Fatal(FailErrno("open " + config.probe_path, "probe program").error());
+
+  CellEnvironment env;
+  env.probe_exe_fd = exe.Get();
+  env.probes = config.probes;
+  env.id_maps = PlanIdMaps(config.userns_map, getuid(), getgid(), HoldsIdMappingCapabilities());
+  env.child.time_via_unshare = config.time_via_unshare;
+  env.timeout = config.timeout;
+
+  protocol::Record ready{std::string(protocol::kHello), "", {}};
+  ready.Add("ready", 1).Add("hostname", sandbox->ExpectedHostname());
+  if (!Reply(ready)) return 1;
+
+  LineBuffer buffer;
+  while (true) {
+    Result<std::optional<std::string>> line = ReadLine(kWorkerCommandFd, buffer);
+    if (!line) return Fatal(line.error());
+    if (!*line) return 0;  // the runner is done
+    Result<protocol::Record> request = protocol::Parse(**line);
+    std::optional<long long> index = request ? request->GetInt("combination") : std::nullopt;
+    if (!request || request->kind != "run" || !index || *index < 0 || *index >= kCombinationCount) {
+      return Fatal(Error{EPROTO, "worker request", "'" + **line + "'", {}});
+    }
+    std::vector<Observation> observations =
+        RunCombination(NsSet::FromIndex(static_cast<unsigned>(*index)), env, *sandbox);
+    for (const Observation& o : observations) {
+      protocol::Record record{"probe", o.probe, {}};
+      record.Add("outcome", std::string(Name(o.outcome))).Add("detail", o.detail);
+      if (!Reply(record)) return 1;
+    }
+    protocol::Record end{"end", "", {}};
+    end.Add("probes", static_cast<long long>(observations.size()));
+    if (!Reply(end)) return 1;
+  }
+}
+
+}  // namespace nsm

@@ -1,0 +1,91 @@
+// nsprobe: the one static, multi-mode probe program run inside every container.
+//
+//   nsprobe --sentinel-pid=N --sentinel-comm=S --hostname=H PROBE_ID...
+//
+// Runs the probes in the order given and reports each over descriptor 3 (see
+// protocol.h), then the mandatory end record. Exit 0 when it reported; 2 on
+// bad arguments. Statically linked so it runs in any root filesystem.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "probes/probe.h"
+
+namespace nsm::probes {
+
+protocol::Record ErrorRecord(std::string_view id, std::string what, int err) {
+  protocol::Record record{"probe", std::string(id), {}};
+  record.Add("error", std::move(what)).Add("errno", err);
+  return record;
+}
+
+namespace {
+
+bool WriteLine(const protocol::Record& record) {
+  std::string line = protocol::Format(record) + '\n';
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = write(protocol::kResultFd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+const ProbeEntry* Find(const std::vector<ProbeEntry>& all, std::string_view id) {
+  for (const ProbeEntry& entry : all) {
+    if (entry.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+bool TakeOption(std::string_view arg, std::string_view name, std::string* value) {
+  if (arg.substr(0, name.size()) != name) return false;
+  *value = std::string(arg.substr(name.size()));
+  return true;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<ProbeEntry> all;
+  for (auto family : {NsLinkProbes, PidProbes, UtsProbes}) {
+    for (const ProbeEntry& entry : family()) all.push_back(entry);
+  }
+  ProbeContext ctx;
+  std::vector<const ProbeEntry*> selected;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string value;
+    if (TakeOption(arg, "--sentinel-pid=", &value)) {
+      ctx.sentinel_pid = atol(value.c_str());
+    } else if (TakeOption(arg, "--sentinel-comm=", &value)) {
+      ctx.sentinel_comm = value;
+    } else if (TakeOption(arg, "--hostname=", &value)) {
+      ctx.hostname = value;
+    } else if (const ProbeEntry* entry = Find(all, arg)) {
+      selected.push_back(entry);
+    } else {
+      const char msg[] = "nsprobe: unknown argument or probe id\n";
+      (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+      return 2;
+    }
+  }
+  protocol::Record hello{std::string(protocol::kHello), "", {}};
+  hello.Add("pid", static_cast<long long>(getpid()));
+  if (!WriteLine(hello)) return 3;
+  for (const ProbeEntry* entry : selected) {
+    if (!WriteLine(entry->run(ctx, entry->id))) return 3;
+  }
+  protocol::Record end{"end", "", {}};
+  end.Add("probes", static_cast<long long>(selected.size()));
+  return WriteLine(end) ? 0 : 3;
+}
+
+}  // namespace
+}  // namespace nsm::probes
+
+int main(int argc, char** argv) { return nsm::probes::Main(argc, argv); }

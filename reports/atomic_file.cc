@@ -1,0 +1,93 @@
+#include "reports/atomic_file.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace nsm {
+namespace {
+
+// Closes the descriptor and removes the temporary file unless Release()d.
+class TempFile {
+ public:
+  TempFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  // close(2) once, reporting its error (for NFS and friends it is where write errors show).
+  int Close() {
+    int rc = close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+  void Release() { path_.clear(); }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+Status WriteAll(int fd, std::string_view content) {
+  while (!content.empty()) {
+    ssize_t n = write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail(errno, "write");
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+// Best effort: makes the rename itself durable. The new file is in place either way.
+void SyncDirectory(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  fsync(fd);
+  close(fd);
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  const std::string context = "writing " + path;
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") {
+    return Fail(EISDIR, "write file atomically", context, "give a file name, not a directory");
+  }
+
+  std::string temp_path = (dir == "/" ? "" : dir) + "/." + name + ".XXXXXX";
+  int fd = mkostemp(temp_path.data(), O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    return Fail(err, "mkstemp(" + temp_path + ")", context,
+                err == ENOENT ? "the directory " + dir + " does not exist" : "");
+  }
+  TempFile temp(fd, temp_path);
+
+  if (Status written = WriteAll(temp.fd(), content); !written) {
+    return std::unexpected(std::move(written.error()).Wrap(context));
+  }
+  if (fchmod(temp.fd(), 0644) != 0) return Fail(errno, "fchmod(0644)", context);
+  if (fsync(temp.fd()) != 0) return Fail(errno, "fsync", context);
+  if (temp.Close() != 0) return Fail(errno, "close", context);
+  if (rename(temp.path().c_str(), path.c_str()) != 0) {
+    return Fail(errno, "rename(" + temp.path() + ")", context);
+  }
+  temp.Release();
+  SyncDirectory(dir);
+  return {};
+}
+
+}  // namespace nsm

@@ -1,0 +1,17 @@
+// Replacing a file so readers see either the old content or the new, never a mix.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/common/result.h"
+
+namespace nsm {
+
+// Writes `content` to a temporary file next to `path` (".<name>.XXXXXX" in the same
+// directory), sets mode 0644, fsyncs it and renames it over `path`. The parent
+// directory must exist; it is not created. On failure the temporary file is removed
+// and the error carries errno and `path` in its context.
+Status WriteFileAtomically(const std::string& path, std::string_view content);
+
+}  // namespace nsm

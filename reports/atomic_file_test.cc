@@ -1,0 +1,106 @@
+#include "reports/atomic_file.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace nsm {
+namespace {
+
+namespace fs = std::filesystem;
+
+class WriteFileAtomicallyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "nsm-atomic-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<std::string> Entries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  static std::string Read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(WriteFileAtomicallyTest, WritesNewFileWithMode0644) {
+  fs::path path = dir_ / "report.json";
+  ASSERT_TRUE(WriteFileAtomically(path.string(), "{\"a\": 1}\n"));
+  EXPECT_EQ(Read(path), "{\"a\": 1}\n");
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  EXPECT_EQ(Entries(), std::vector<std::string>{"report.json"});
+}
+
+TEST_F(WriteFileAtomicallyTest, OverwritesExistingFile) {
+  fs::path path = dir_ / "report.md";
+  ASSERT_TRUE(WriteFileAtomically(path.string(), "a much longer first version\n"));
+  ASSERT_TRUE(WriteFileAtomically(path.string(), "short\n"));
+  EXPECT_EQ(Read(path), "short\n");
+  EXPECT_EQ(Entries(), std::vector<std::string>{"report.md"});
+}
+
+TEST_F(WriteFileAtomicallyTest, WritesEmptyAndBinaryContent) {
+  fs::path empty = dir_ / "empty";
+  ASSERT_TRUE(WriteFileAtomically(empty.string(), ""));
+  EXPECT_EQ(fs::file_size(empty), 0u);
+
+  std::string binary("a\0b\n", 4);
+  binary += std::string(1 << 20, 'x');
+  fs::path big = dir_ / "big";
+  ASSERT_TRUE(WriteFileAtomically(big.string(), binary));
+  EXPECT_EQ(Read(big), binary);
+}
+
+TEST_F(WriteFileAtomicallyTest, FailsIntoMissingDirectoryLeavingNothing) {
+  fs::path path = dir_ / "missing" / "report.json";
+  Status status = WriteFileAtomically(path.string(), "x");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().err, ENOENT);
+  EXPECT_NE(status.error().context.find(path.string()), std::string::npos);
+  EXPECT_NE(status.error().Message().find("ENOENT"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));
+  EXPECT_TRUE(Entries().empty());
+}
+
+TEST_F(WriteFileAtomicallyTest, RemovesTempFileWhenRenameFails) {
+  // A non-empty directory in the way: the temp file is written, then rename() fails.
+  fs::path path = dir_ / "occupied";
+  fs::create_directory(path);
+  std::ofstream(path / "keep") << "keep";
+  Status status = WriteFileAtomically(path.string(), "x");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().err, EISDIR);
+  EXPECT_NE(status.error().context.find(path.string()), std::string::npos);
+  EXPECT_EQ(Entries(), std::vector<std::string>{"occupied"});
+}
+
+TEST_F(WriteFileAtomicallyTest, RejectsPathWithoutFileName) {
+  Status status = WriteFileAtomically(dir_.string() + "/", "x");
+  ASSERT_FALSE(status);
+  EXPECT_TRUE(Entries().empty());
+}
+
+}  // namespace
+}  // namespace nsm

@@ -1,0 +1,301 @@
+#include "reports/markdown_writer.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/common/strings.h"
+#include "reports/analysis.h"
+#include "reports/json_access.h"
+
+namespace nsm {
+namespace {
+
+using nlohmann::json;
+namespace ja = json_access;
+
+std::string Code(std::string_view text) {
+  if (text.find('`') == std::string_view::npos) return "`" + std::string(text) + "`";
+  return "`` " + std::string(text) + " ``";
+}
+
+std::string ModeMeaning(std::string_view mode) {
+  if (mode == "root") return "real root";
+  if (mode == "userns-root") return "root inside a user namespace";
+  if (mode == "rootless") return "an unprivileged user";
+  return "unknown mode";
+}
+
+std::string OutcomeSymbol(std::string_view outcome) {
+  if (outcome == "isolated") return "iso";
+  if (outcome == "leaked") return "LEAK";
+  if (outcome == "unsupported") return "n/a";
+  if (outcome == "error") return "ERR";
+  return "?";
+}
+
+std::string Row(const std::vector<std::string>& cells) {
+  return "| " + Join(cells, " | ") + " |\n";
+}
+
+std::string Scalar(const json& value) {
+  if (value.is_null() || value.is_structured()) return "?";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+bool IsFail(const json& cell) {
+  return ja::String(cell, "verdict") == "fail";
+}
+
+// Probe ids in doc["probes"] order, then any only named by cells.
+std::vector<std::string> ProbeOrder(const json& doc) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& id) {
+    if (seen.insert(id).second) ids.push_back(id);
+  };
+  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
+  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
+  return ids;
+}
+
+std::vector<std::string> CombinationOrder(const json& doc) {
+  std::vector<std::string> combinations;
+  std::set<std::string> seen;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    std::string combination = ja::String(cell, "combination", "?");
+    if (seen.insert(combination).second) combinations.push_back(combination);
+  }
+  return combinations;
+}
+
+void RenderHost(const json& doc, std::string& out) {
+  const json& h = ja::Object(doc, "host");
+  std::string mode = ja::Text(h, "mode");
+  out += "Host: Linux " + ja::Text(h, "kernel_release") + " on " + ja::Text(h, "architecture") +
+         ", " + ja::Text(h, "cpus") + " CPUs; nsmatrix ran in mode " + Code(mode) + " (" +
+         ModeMeaning(mode) + ").";
+  if (std::string sandbox = ja::String(h, "sandbox"); !sandbox.empty()) out += " " + sandbox;
+  out += "\n\n";
+  const json& tool = ja::Object(doc, "tool");
+  out += "Generated " + ja::Text(doc, "generated_at") + " by " +
+         ja::Text(tool, "name", "nsmatrix") + " " + ja::Text(tool, "version") + " in " +
+         ja::Text(doc, "duration_seconds") + " s.\n\n";
+}
+
+void RenderOptions(const json& doc, std::string& out) {
+  const json& o = ja::Object(doc, "options");
+  std::vector<std::string> probes;
+  for (const json& id : ja::Array(o, "probes")) {
+    probes.push_back(id.is_string() ? Code(id.get<std::string>()) : "?");
+  }
+  out += "Options: " + ja::Text(o, "combinations") + " combinations; probes " +
+         (probes.empty() ? std::string("?") : Join(probes, ", ")) + "; user namespace map " +
+         Code(ja::Text(o, "userns_map")) + "; jobs " + ja::Text(o, "jobs") + "; timeout " +
+         ja::Text(o, "timeout_ms") + " ms; rootfs " + Code(ja::Text(o, "rootfs")) + ".\n\n";
+}
+
+struct Totals {
+  long long cells = 0, pass = 0, fail = 0, skip = 0;
+  std::map<std::string, long long> outcomes;
+};
+
+// From doc["summary"] when present, else counted from the cells.
+Totals CountTotals(const json& doc) {
+  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+  Totals totals;
+  if (const json* summary = ja::Find(doc, "summary"); summary && summary->is_object()) {
+    totals.cells = ja::Int(*summary, "cells");
+    totals.pass = ja::Int(*summary, "pass");
+    totals.fail = ja::Int(*summary, "fail");
+    totals.skip = ja::Int(*summary, "skip");
+    const json* outcomes = ja::Find(*summary, "outcomes");
+    for (const char* outcome : kOutcomes) {
+      totals.outcomes[outcome] = outcomes ? ja::Int(*outcomes, outcome) : 0;
+    }
+    return totals;
+  }
+  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = 0;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    ++totals.cells;
+    std::string verdict = ja::String(cell, "verdict");
+    totals.pass += verdict == "pass";
+    totals.fail += verdict == "fail";
+    totals.skip += verdict == "skip";
+    auto it = totals.outcomes.find(ja::String(cell, "outcome"));
+    if (it != totals.outcomes.end()) ++it->second;
+  }
+  return totals;
+}
+
+void RenderTotals(const json& doc, std::string& out) {
+  Totals t = CountTotals(doc);
+  out += "## Totals\n\n";
+  out += Row({"cells", "pass", "fail", "skip"});
+  out += Row({"---:", "---:", "---:", "---:"});
+  out += Row({std::to_string(t.cells), std::to_string(t.pass), std::to_string(t.fail),
+              std::to_string(t.skip)});
+  out += "\nOutcomes: " + std::to_string(t.outcomes["isolated"]) + " isolated, " +
+         std::to_string(t.outcomes["leaked"]) + " leaked, " +
+         std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
+         std::to_string(t.outcomes["error"]) + " error.\n\n";
+  if (t.fail > 0) {
+    out += "**FAILED**: " + std::to_string(t.fail) + " of " + std::to_string(t.cells) +
+           " cells failed.\n\n";
+  } else {
+    out += "**PASSED**: no cell failed (" + std::to_string(t.pass) + " passed, " +
+           std::to_string(t.skip) + " skipped).\n\n";
+  }
+}
+
+// The probe's field `key` from doc["probes"] when present, else from the analysis.
+const json& ProbeField(const json* probe, const json& analysis, const char* key) {
+  const json* value = probe ? ja::Find(*probe, key) : nullptr;
+  if (value) return *value;
+  const json* computed = ja::Find(analysis, key);
+  static const json kNull;
+  return computed ? *computed : kNull;
+}
+
+void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::string& out) {
+  std::map<std::string, const json*> entries;
+  for (const json& probe : ja::Array(doc, "probes")) {
+    entries.emplace(ja::String(probe, "id", "?"), &probe);
+  }
+  std::map<std::string, int> failures;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    if (IsFail(cell)) ++failures[ja::String(cell, "probe", "?")];
+  }
+  json analysis = AnalyzeProbes(doc);
+
+  out += "## Probes\n\n";
+  out += Row({"probe", "description", "isolated in", "isolated by", "failures"});
+  out += Row({"---", "---", "---:", "---", "---:"});
+  for (const std::string& id : ids) {
+    auto entry = entries.find(id);
+    const json* probe = entry == entries.end() ? nullptr : entry->second;
+    const json& computed = ja::Object(analysis, id.c_str());
+    const json& isolated = ProbeField(probe, computed, "isolated_count");
+    const json& cells = ProbeField(probe, computed, "cell_count");
+    out += Row({Code(EscapeTableCell(id)),
+                EscapeTableCell(probe ? ja::String(*probe, "description") : ""),
+                Scalar(isolated) + " of " + Scalar(cells) + " combinations",
+                EscapeTableCell(RenderIsolatedBy(ProbeField(probe, computed, "isolated_by"))),
+                std::to_string(failures[id])});
+  }
+  out += "\n";
+
+  std::vector<std::string> anomalies;
+  for (const std::string& id : ids) {
+    auto entry = entries.find(id);
+    const json* probe = entry == entries.end() ? nullptr : entry->second;
+    const json& list = ProbeField(probe, ja::Object(analysis, id.c_str()), "anomalies");
+    if (!list.is_array()) continue;
+    for (const json& text : list) {
+      anomalies.push_back("- " + Code(id) + ": " +
+                          (text.is_string() ? text.get<std::string>() : text.dump()));
+    }
+  }
+  if (!anomalies.empty()) {
+    out += "Anomalies (adding a namespace broke isolation):\n\n" + Join(anomalies, "\n") + "\n\n";
+  }
+}
+
+void RenderFailures(const json& doc, std::string& out) {
+  out += "## Failures\n\n";
+  std::vector<std::string> rows;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    if (!IsFail(cell)) continue;
+    rows.push_back(Row({EscapeTableCell(ja::Text(cell, "combination")),
+                        Code(EscapeTableCell(ja::Text(cell, "probe"))),
+                        EscapeTableCell(ja::Text(cell, "expected")),
+                        EscapeTableCell(ja::Text(cell, "outcome")),
+                        EscapeTableCell(ja::String(cell, "detail"))}));
+  }
+  if (rows.empty()) {
+    out += "None.\n\n";
+    return;
+  }
+  out += Row({"combination", "probe", "expected", "observed", "detail"});
+  out += Row({"---", "---", "---", "---", "---"});
+  out += Join(rows, "") + "\n";
+}
+
+void RenderMatrix(const json& doc, const std::vector<std::string>& ids, std::string& out) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> symbols;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    std::string symbol = OutcomeSymbol(ja::String(cell, "outcome"));
+    if (IsFail(cell)) symbol += " ✗";
+    symbols[{ja::String(cell, "combination", "?"), ja::String(cell, "probe", "?")}].push_back(
+        symbol);
+  }
+
+  out += "## Matrix\n\n";
+  out +=
+      "Legend: `iso` isolated (the probe could not see the host), `LEAK` leaked (it could), "
+      "`n/a` unsupported, `ERR` error, `-` not run; a trailing ✗ marks a failed cell "
+      "(observed outcome differs from the expected one).\n\n";
+  std::vector<std::string> header = {"combination"};
+  for (const std::string& id : ids) header.push_back(EscapeTableCell(id));
+  out += Row(header);
+  out += Row(std::vector<std::string>(header.size(), "---"));
+  for (const std::string& combination : CombinationOrder(doc)) {
+    std::vector<std::string> row = {EscapeTableCell(combination)};
+    for (const std::string& id : ids) {
+      auto it = symbols.find({combination, id});
+      row.push_back(it == symbols.end() ? "-" : Join(it->second, " / "));
+    }
+    out += Row(row);
+  }
+}
+
+}  // namespace
+
+std::string EscapeTableCell(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '|' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\r') {
+      if (i + 1 >= text.size() || text[i + 1] != '\n') out += "<br>";
+    } else if (c == '\n') {
+      out += "<br>";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string RenderIsolatedBy(const json& isolated_by) {
+  if (!isolated_by.is_array()) return "?";
+  if (isolated_by.empty()) return "nothing";
+  std::vector<std::string> sets;
+  for (const json& set : isolated_by) {
+    std::vector<std::string> names;
+    if (set.is_array()) {
+      for (const json& name : set)
+        names.push_back(name.is_string() ? name.get<std::string>() : "?");
+    }
+    sets.push_back(names.empty() ? "{} (no namespace needed)" : "{" + Join(names, ", ") + "}");
+  }
+  return Join(sets, " or ");
+}
+
+std::string RenderMarkdown(const json& doc) {
+  std::string out = "# nsmatrix isolation matrix\n\n";
+  RenderHost(doc, out);
+  RenderOptions(doc, out);
+  RenderTotals(doc, out);
+  std::vector<std::string> ids = ProbeOrder(doc);
+  RenderProbes(doc, ids, out);
+  RenderFailures(doc, out);
+  RenderMatrix(doc, ids, out);
+  return out;
+}
+
+}  // namespace nsm

@@ -1,0 +1,23 @@
+// The human-readable report: a Markdown rendering of a "nsmatrix/1" document.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace nsm {
+
+// Renders `doc` (see reports/nsmatrix.schema.json) as GitHub-flavoured Markdown:
+// host, options, totals, a per-probe summary, the failing cells and the full matrix
+// (one row per combination in order of first appearance, one column per probe).
+// Uses the probes' isolated_count/cell_count/isolated_by when present, else computes
+// them with AnalyzeProbes(). Output depends on `doc` alone; missing fields render as
+// "?" rather than failing.
+std::string RenderMarkdown(const nlohmann::json& doc);
+
+// Text for a table cell: '|' and '\' escaped, line breaks as <br>.
+std::string EscapeTableCell(std::string_view text);
+
+// [] -> "nothing"; [["uts"], ["user"]] -> "{uts} or {user}"; [[]] -> "{} (no namespace needed)".
+std::string RenderIsolatedBy(const nlohmann::json& isolated_by);
+
+}  // namespace nsm

@@ -1,0 +1,162 @@
+#include "reports/markdown_writer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "reports/analysis.h"
+#include "reports/atomic_file.h"
+
+namespace nsm {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kTestdata = NSM_REPORTS_TESTDATA;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+json LoadDoc(const std::string& name) {
+  std::string text = ReadFile(kTestdata + "/" + name);
+  EXPECT_FALSE(text.empty()) << "cannot read " << kTestdata << "/" << name;
+  return json::parse(text);
+}
+
+// Set NSM_UPDATE_GOLDEN=1 to rewrite testdata/small_matrix.md after an intended change.
+TEST(RenderMarkdownTest, MatchesGoldenFile) {
+  std::string rendered = RenderMarkdown(LoadDoc("small_matrix.json"));
+  std::string golden_path = kTestdata + "/small_matrix.md";
+  if (const char* update = std::getenv("NSM_UPDATE_GOLDEN"); update && *update == '1') {
+    ASSERT_TRUE(WriteFileAtomically(golden_path, rendered));
+  }
+  EXPECT_EQ(rendered, ReadFile(golden_path));
+}
+
+TEST(RenderMarkdownTest, HeaderHostOptionsAndTotals) {
+  std::string md = RenderMarkdown(LoadDoc("small_matrix.json"));
+  EXPECT_EQ(md.rfind("# nsmatrix isolation matrix\n\n", 0), 0u);
+  EXPECT_THAT(md, HasSubstr("Linux 6.18.44 on x86_64"));
+  EXPECT_THAT(md, HasSubstr("mode `root` (real root)"));
+  EXPECT_THAT(md, HasSubstr("\"host\" in this report means a disposable sandbox"));
+  EXPECT_THAT(md, HasSubstr("Generated 2026-11-30T12:00:00Z by nsmatrix 0.1.0 in 0.84 s."));
+  EXPECT_THAT(md, HasSubstr("Options: 4 combinations; probes `uts.hostname`, `pid.see_host`, "
+                            "`ipc.sysv_shm`; user namespace map `unprivileged`; jobs 2; "
+                            "timeout 10000 ms; rootfs `host`."));
+  EXPECT_THAT(md, HasSubstr("| cells | pass | fail | skip |\n| ---: | ---: | ---: | ---: |\n"
+                            "| 12 | 9 | 2 | 1 |\n"));
+  EXPECT_THAT(md, HasSubstr("Outcomes: 1 isolated, 9 leaked, 1 unsupported, 1 error."));
+  EXPECT_THAT(md, HasSubstr("\n**FAILED**: 2 of 12 cells failed.\n"));
+  EXPECT_THAT(md, Not(HasSubstr("PASSED")));
+}
+
+TEST(RenderMarkdownTest, ProbeSummaryComputedWhenAbsent) {
+  std::string md = RenderMarkdown(LoadDoc("small_matrix.json"));
+  EXPECT_THAT(md, HasSubstr("| `pid.see_host` | A host process (the sentinel) is not visible in "
+                            "the container's /proc | 1 of 4 combinations | {mnt, pid} | 0 |\n"));
+  EXPECT_THAT(md, HasSubstr("| `uts.hostname` | Changing the hostname in the container does not "
+                            "change the host's | 0 of 4 combinations | nothing | 1 |\n"));
+  EXPECT_THAT(md, HasSubstr("| 0 of 4 combinations | nothing | 1 |\n"));
+}
+
+TEST(RenderMarkdownTest, FailuresAreListedAndEscaped) {
+  std::string md = RenderMarkdown(LoadDoc("small_matrix.json"));
+  EXPECT_THAT(md,
+              HasSubstr("## Failures\n\n| combination | probe | expected | observed | detail |"));
+  EXPECT_THAT(md, HasSubstr("| uts | `uts.hostname` | isolated | leaked | hostname \"nsm-c-4f2a\" "
+                            "set in the container is visible on the host \\| checked with "
+                            "uname(2) |\n"));
+  EXPECT_THAT(md, HasSubstr("| uts | `ipc.sysv_shm` | leaked | error | shmget(IPC_CREAT): ENOSPC "
+                            "(No space left on device)<br>kernel.shmmni reached on the host |\n"));
+}
+
+TEST(RenderMarkdownTest, MatrixRowsFollowFirstAppearance) {
+  std::string md = RenderMarkdown(LoadDoc("small_matrix.json"));
+  EXPECT_THAT(md, HasSubstr("Legend: `iso` isolated"));
+  EXPECT_THAT(md, HasSubstr("| combination | uts.hostname | pid.see_host | ipc.sysv_shm |\n"
+                            "| --- | --- | --- | --- |\n"
+                            "| none | LEAK | LEAK | LEAK |\n"
+                            "| uts | LEAK ✗ | LEAK | ERR ✗ |\n"
+                            "| pid | LEAK | LEAK | n/a |\n"
+                            "| mnt+pid | LEAK | iso | LEAK |\n"));
+  EXPECT_LT(md.find("## Failures"), md.find("## Matrix"));
+  EXPECT_LT(md.find("Legend:"), md.find("| combination | uts.hostname"));
+}
+
+TEST(RenderMarkdownTest, AllPassUsesStoredAnalysis) {
+  json doc = LoadDoc("all_pass.json");
+  std::string md = RenderMarkdown(doc);
+  EXPECT_THAT(md, HasSubstr("\n**PASSED**: no cell failed (8 passed, 0 skipped).\n"));
+  EXPECT_THAT(md, HasSubstr("## Failures\n\nNone.\n"));
+  EXPECT_THAT(md, HasSubstr("mode `userns-root` (root inside a user namespace)"));
+  EXPECT_THAT(md, HasSubstr("| 3 of 4 combinations | {uts} or {user} | 0 |\n"));
+  EXPECT_THAT(md, HasSubstr("| 0 of 4 combinations | nothing | 0 |\n"));
+
+  // The stored fields win over recomputing them.
+  doc["probes"][0]["isolated_by"] = json::parse(R"([["mnt", "pid"]])");
+  EXPECT_THAT(RenderMarkdown(doc), HasSubstr("| 3 of 4 combinations | {mnt, pid} | 0 |\n"));
+}
+
+TEST(RenderMarkdownTest, AnalysisAddedOrNotRendersTheSame) {
+  json doc = LoadDoc("small_matrix.json");
+  std::string before = RenderMarkdown(doc);
+  AddAnalysis(doc);
+  EXPECT_EQ(RenderMarkdown(doc), before);
+}
+
+TEST(RenderMarkdownTest, AnomaliesAreListed) {
+  json doc = LoadDoc("all_pass.json");
+  doc["probes"][0]["anomalies"] = json::array({"isolated with uts but leaked with uts+net"});
+  EXPECT_THAT(RenderMarkdown(doc),
+              HasSubstr("- `uts.hostname`: isolated with uts but leaked with uts+net\n"));
+  EXPECT_THAT(RenderMarkdown(LoadDoc("all_pass.json")), Not(HasSubstr("Anomalies")));
+}
+
+TEST(RenderMarkdownTest, TotalsFromCellsWithoutSummary) {
+  json doc = LoadDoc("small_matrix.json");
+  std::string with_summary = RenderMarkdown(doc);
+  doc.erase("summary");
+  EXPECT_EQ(RenderMarkdown(doc), with_summary);
+}
+
+TEST(RenderMarkdownTest, ToleratesEmptyDocument) {
+  std::string md = RenderMarkdown(json::object());
+  EXPECT_THAT(md, HasSubstr("# nsmatrix isolation matrix"));
+  EXPECT_THAT(md, HasSubstr("Linux ? on ?"));
+  EXPECT_THAT(md, HasSubstr("None."));
+  EXPECT_EQ(RenderMarkdown(json()), md);
+}
+
+TEST(RenderMarkdownTest, MissingCellsShowDash) {
+  json doc = LoadDoc("small_matrix.json");
+  doc["cells"].erase(doc["cells"].begin() + 4);  // uts / pid.see_host
+  EXPECT_THAT(RenderMarkdown(doc), HasSubstr("| uts | LEAK ✗ | - | ERR ✗ |\n"));
+}
+
+TEST(EscapeTableCellTest, EscapesPipesBackslashesAndNewlines) {
+  EXPECT_EQ(EscapeTableCell("a|b"), "a\\|b");
+  EXPECT_EQ(EscapeTableCell("a\\|b"), "a\\\\\\|b");
+  EXPECT_EQ(EscapeTableCell("one\ntwo\r\nthree\rfour"), "one<br>two<br>three<br>four");
+  EXPECT_EQ(EscapeTableCell("plain"), "plain");
+}
+
+TEST(RenderIsolatedByTest, RendersSets) {
+  EXPECT_EQ(RenderIsolatedBy(json::array()), "nothing");
+  EXPECT_EQ(RenderIsolatedBy(json::parse(R"([["mnt", "pid"]])")), "{mnt, pid}");
+  EXPECT_EQ(RenderIsolatedBy(json::parse(R"([["uts"], ["user"]])")), "{uts} or {user}");
+  EXPECT_EQ(RenderIsolatedBy(json::parse("[[]]")), "{} (no namespace needed)");
+  EXPECT_EQ(RenderIsolatedBy(json()), "?");
+}
+
+}  // namespace
+}  // namespace nsm
