@@ -83,41 +83,36 @@ std::string Format(const Record& record) {
 }
 
 Result<Record> Parse(std::string_view line) {
-  Record record;
+  // Tokens are separated by single spaces; an empty token means a malformed line.
+  std::vector<std::string_view> tokens;
   size_t pos = 0;
-  bool first = true;
-  while (pos <= line.size()) {
-    size_t end = line.find(' ', pos);
-    if (end == std::string_view::npos) end = line.size();
-    std::string_view token = line.substr(pos, end - pos);
-    pos = end + 1;
-    if (token.empty()) {
-      return Fail(EPROTO, "parse probe record", "empty field in '" + std::string(line) + "'");
-    }
-    if (first) {
-      record.kind = std::string(token);
-      first = false;
-      if (record.kind == "probe") {
-        size_t id_end = line.find(' ', pos);
-        if (id_end == std::string_view::npos) id_end = line.size();
-        std::string_view id = line.substr(pos, id_end - pos);
-        if (id.empty() || id.find('=') != std::string_view::npos) {
-          return Fail(EPROTO, "parse probe record", "probe record without id: '" + std::string(line) + "'");
-        }
-        record.id = std::string(id);
-        pos = id_end + 1;
-      }
-      continue;
-    }
-    size_t eq = token.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      return Fail(EPROTO, "parse probe record", "field without key=value: '" + std::string(token) + "'");
-    }
-    Result<std::string> value = Unescape(token.substr(eq + 1));
-    if (!value) return std::unexpected(value.error());
-    record.fields.emplace_back(std::string(token.substr(0, eq)), std::move(*value));
+  while (true) {
+    size_t space = line.find(' ', pos);
+    tokens.push_back(line.substr(pos, space == std::string_view::npos ? std::string_view::npos : space - pos));
+    if (space == std::string_view::npos) break;
+    pos = space + 1;
   }
-  if (record.kind.empty()) return Fail(EPROTO, "parse probe record", "empty line");
+  auto bad = [&](const std::string& what) {
+    return Fail(EPROTO, "parse probe record", what + ": '" + std::string(line.substr(0, 200)) + "'");
+  };
+  for (std::string_view token : tokens) {
+    if (token.empty()) return bad("empty field");
+  }
+  Record record;
+  record.kind = std::string(tokens[0]);
+  size_t first_field = 1;
+  if (record.kind == "probe") {
+    if (tokens.size() < 2 || tokens[1].find('=') != std::string_view::npos) return bad("probe record without id");
+    record.id = std::string(tokens[1]);
+    first_field = 2;
+  }
+  for (size_t i = first_field; i < tokens.size(); ++i) {
+    size_t eq = tokens[i].find('=');
+    if (eq == std::string_view::npos || eq == 0) return bad("field without key=value");
+    Result<std::string> value = Unescape(tokens[i].substr(eq + 1));
+    if (!value) return std::unexpected(value.error());
+    record.fields.emplace_back(std::string(tokens[i].substr(0, eq)), std::move(*value));
+  }
   return record;
 }
 

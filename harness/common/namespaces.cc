@@ -30,6 +30,7 @@ std::optional<Ns> NsFromName(std::string_view name) {
 
 Result<NsSet> NsSet::Parse(std::string_view text) {
   if (text == "none") return NsSet();
+  if (text.empty()) return Fail(EINVAL, "parse combination", "empty combination (use 'none' for no namespace)");
   NsSet set;
   for (std::string_view part : Split(text, '+')) {
     std::optional<Ns> ns = NsFromName(part);

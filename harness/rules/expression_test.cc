@@ -1,0 +1,38 @@
+#include "harness/rules/expression.h"
+
+#include <gtest/gtest.h>
+
+namespace nsm {
+namespace {
+
+bool Eval(const char* rule, const char* combo, bool map_root = false) {
+  Result<RuleExpression> expr = RuleExpression::Parse(rule);
+  EXPECT_TRUE(expr) << (expr ? "" : expr.error().Message());
+  return expr->Evaluate({*NsSet::Parse(combo), map_root});
+}
+
+TEST(RuleExpression, Precedence) {
+  // & binds tighter than |
+  EXPECT_TRUE(Eval("uts | user & pid", "uts"));
+  EXPECT_FALSE(Eval("uts | user & pid", "user"));
+  EXPECT_TRUE(Eval("(uts | user) & pid", "user+pid"));
+  EXPECT_FALSE(Eval("(uts | user) & pid", "user"));
+}
+
+TEST(RuleExpression, NegationAndMapRoot) {
+  const char* rule = "pid | (user & !map_root)";
+  EXPECT_TRUE(Eval(rule, "pid", true));
+  EXPECT_TRUE(Eval(rule, "user", false));
+  EXPECT_FALSE(Eval(rule, "user", true));
+  EXPECT_FALSE(Eval(rule, "none", false));
+  EXPECT_TRUE(Eval("!!mnt", "mnt"));
+}
+
+TEST(RuleExpression, RejectsBadText) {
+  for (const char* bad : {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {
+    EXPECT_FALSE(RuleExpression::Parse(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace nsm

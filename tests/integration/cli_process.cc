@@ -1,0 +1,84 @@
+#include "tests/integration/cli_process.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace nsm::testing {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string BinDir() { return NSM_BIN_DIR; }
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/nsmatrix-test.XXXXXX";
+  char* dir = mkdtemp(tmpl);
+  return dir ? dir : "/tmp";
+}
+
+pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir) {
+  std::string bin = BinDir() + "/nsmatrix";
+  std::vector<std::string> argv = {bin};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open((dir + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open((dir + "/stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<char*> raw;
+    for (std::string& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    execv(bin.c_str(), raw.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json) {
+  std::string dir = TempDir();
+  CliRun run;
+  std::vector<std::string> full = args;
+  if (with_json) {
+    run.json_path = dir + "/matrix.json";
+    full.insert(full.end(), {"--json", run.json_path, "--no-progress"});
+  }
+  run.exit_code = WaitExit(StartNsmatrix(full, dir));
+  run.out = Slurp(dir + "/stdout");
+  run.err = Slurp(dir + "/stderr");
+  if (with_json && access(run.json_path.c_str(), F_OK) == 0) {
+    run.doc = nlohmann::json::parse(Slurp(run.json_path), nullptr, false);
+  }
+  return run;
+}
+
+nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination, const std::string& probe) {
+  if (!doc.contains("cells")) return nullptr;
+  for (const nlohmann::json& cell : doc["cells"]) {
+    if (cell["combination"] == combination && cell["probe"] == probe) return cell;
+  }
+  return nullptr;
+}
+
+}  // namespace nsm::testing

@@ -1,0 +1,32 @@
+// Runs the real nsmatrix binary for integration tests, the way a user or CI would.
+#pragma once
+
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace nsm::testing {
+
+struct CliRun {
+  int exit_code = -1;  // 128+signal when killed
+  std::string out, err;
+  nlohmann::json doc;  // parsed --json output when the run wrote one
+  std::string json_path;
+};
+
+std::string BinDir();
+std::string TempDir();  // a fresh directory per call
+
+// Runs `nsmatrix ARGS... --json <tmp>.json --no-progress` (pass with_json=false to omit both).
+CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json = true);
+
+// Starts nsmatrix without waiting; stdout/stderr go to files in `dir`.
+pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir);
+int WaitExit(pid_t pid);
+
+// The cell for (combination, probe) in a document; null json when absent.
+nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination, const std::string& probe);
+
+}  // namespace nsm::testing

@@ -1,0 +1,54 @@
+// Bad input gets a clear message and exit 2, before anything runs and with no
+// report written; --help answers.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+void ExpectUsageError(const std::vector<std::string>& args, const std::string& message) {
+  CliRun run = RunNsmatrix(args);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find(message), std::string::npos) << "stderr: " << run.err;
+  EXPECT_NE(access(run.json_path.c_str(), F_OK), 0) << "a report was written for bad input";
+}
+
+TEST(Cli, BadInputExits2WithAMessage) {
+  ExpectUsageError({"run", "--combos", "mnt+bogus"}, "unknown namespace 'bogus'");
+  ExpectUsageError({"run", "--combos", "pid+pid"}, "appears twice");
+  ExpectUsageError({"run", "--combos", ""}, "empty");
+  ExpectUsageError({"run", "--probes", "pid.nope"}, "known probes");
+  ExpectUsageError({"run", "--userns-map", "everyone"}, "neither");
+  ExpectUsageError({"run", "--jobs", "0"}, "--jobs");
+  ExpectUsageError({"run", "--timeout-ms", "abc"}, "--timeout-ms");
+  ExpectUsageError({"run", "--frobnicate"}, "frobnicate");
+  ExpectUsageError({"run", "--probe-binary", "/nonexistent/nsprobe"}, "missing or not executable");
+  ExpectUsageError({"run", "--markdown", "/nonexistent/dir/m.md"}, "does not exist");
+  ExpectUsageError({"bogus-command"}, "bogus-command");
+}
+
+TEST(Cli, HelpAnswers) {
+  CliRun top = RunNsmatrix({"--help"}, false);
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
+  CliRun run = RunNsmatrix({"run", "--help"}, false);
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* option : {"--combos", "--probes", "--userns-map", "--jobs", "--json", "--markdown", "--out"}) {
+    EXPECT_NE(run.out.find(option), std::string::npos) << option;
+  }
+  EXPECT_EQ(run.out.find("__sandbox-worker"), std::string::npos);
+}
+
+TEST(Cli, OutWritesBothReports) {
+  std::string dir = TempDir() + "/reports";
+  CliRun run = RunNsmatrix({"run", "--combos", "none,uts", "--out", dir}, false);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(access((dir + "/matrix.json").c_str(), F_OK), 0);
+  EXPECT_EQ(access((dir + "/matrix.md").c_str(), F_OK), 0);
+  EXPECT_NE(run.out.find("PASSED"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nsm::testing
