@@ -43,12 +43,13 @@ Status Floor::RunOne(NsSet combo) const {
   Result<ExitStatus> status = child.Reap();
   if (!status) return std::unexpected(std::move(status.error()).Wrap("floor " + combo.ToString()));
   if (status->exited && status->code == 0) return {};
-  return Fail(0, "nsm-noop in " + combo.ToString(),
-              status->exited ? "execveat failed: " + ErrnoName(status->code) : status->Describe());
+  if (status->exited) return Fail(status->code, "execveat(nsm-noop)", "floor " + combo.ToString());
+  return Fail(0, "nsm-noop " + status->Describe(), "floor " + combo.ToString());
 }
 
 Status Floor::Run(std::span<const NsSet> combos, int jobs) const {
-  bool wants_time = std::any_of(combos.begin(), combos.end(), [](NsSet s) { return s.Has(Ns::time); });
+  bool wants_time =
+      std::any_of(combos.begin(), combos.end(), [](NsSet s) { return s.Has(Ns::time); });
   if (wants_time && !Clone3SupportsNewTime()) {
     return Fail(EINVAL, "clone3(CLONE_NEWTIME)", "floor",
                 "this kernel's clone3 refuses CLONE_NEWTIME; leave time combinations out");

@@ -23,7 +23,8 @@ void RatioReporter::ReportRuns(const std::vector<Run>& reports) {
     // aggregates alike (the library rescales aggregates accordingly).
     if (run.run_type == Run::RT_Aggregate) {
       if (run.aggregate_name == "mean") {
-        aggregate_means_[ShortName(run)] = run.real_accumulated_time / static_cast<double>(run.iterations);
+        aggregate_means_[ShortName(run)] =
+            run.real_accumulated_time / static_cast<double>(run.iterations);
       }
     } else {
       Sums& sums = iteration_sums_[ShortName(run)];
@@ -35,7 +36,8 @@ void RatioReporter::ReportRuns(const std::vector<Run>& reports) {
 
 double RatioReporter::MeanSeconds(const std::string& name) const {
   if (auto it = aggregate_means_.find(name); it != aggregate_means_.end()) return it->second;
-  if (auto it = iteration_sums_.find(name); it != iteration_sums_.end() && it->second.iterations > 0) {
+  if (auto it = iteration_sums_.find(name);
+      it != iteration_sums_.end() && it->second.iterations > 0) {
     return it->second.seconds / it->second.iterations;
   }
   return -1;
@@ -44,7 +46,7 @@ double RatioReporter::MeanSeconds(const std::string& name) const {
 void RatioReporter::Finalize() {
   ConsoleReporter::Finalize();
   double matrix = MeanSeconds("BM_Matrix256");
-  std::string line;
+  std::string line, means;
   for (const char* jobs : {"jobs:1", "jobs:2"}) {
     double floor = MeanSeconds(std::string("BM_Floor256/") + jobs);
     if (matrix <= 0 || floor <= 0) continue;
@@ -52,8 +54,13 @@ void RatioReporter::Finalize() {
     snprintf(part, sizeof(part), "%smatrix/floor(%s) = %.2f", line.empty() ? "" : ", ", jobs,
              matrix / floor);
     line += part;
+    snprintf(part, sizeof(part), ", floor(%s) %.1f ms", jobs, floor * 1e3);
+    means += part;
   }
-  if (!line.empty()) GetOutputStream() << "ratio " << line << "\n";
+  if (line.empty()) return;
+  char head[64];
+  snprintf(head, sizeof(head), "means: matrix %.1f ms", matrix * 1e3);
+  GetOutputStream() << "ratio " << line << "\n" << head << means << "\n";
 }
 
 }  // namespace nsm

@@ -88,4 +88,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace nsm::probes
 
-int main(int argc, char** argv) { return nsm::probes::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return nsm::probes::Main(argc, argv);
+}

@@ -18,7 +18,8 @@ protocol::Record ReadNsLink(const ProbeContext&, std::string_view id) {
   char link[64] = {};
   ssize_t n = readlink(path.c_str(), link, sizeof(link) - 1);
   protocol::Record record{"probe", std::string(id), {}};
-  record.Add("dev", static_cast<long long>(st.st_dev)).Add("ino", static_cast<long long>(st.st_ino));
+  record.Add("dev", static_cast<long long>(st.st_dev))
+      .Add("ino", static_cast<long long>(st.st_ino));
   if (n > 0) record.Add("link", std::string(link, static_cast<size_t>(n)));
   return record;
 }

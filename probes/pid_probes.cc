@@ -57,6 +57,8 @@ protocol::Record KillHost(const ProbeContext& ctx, std::string_view id) {
 
 }  // namespace
 
-std::vector<ProbeEntry> PidProbes() { return {{"pid.see_host", SeeHost}, {"pid.kill_host", KillHost}}; }
+std::vector<ProbeEntry> PidProbes() {
+  return {{"pid.see_host", SeeHost}, {"pid.kill_host", KillHost}};
+}
 
 }  // namespace nsm::probes

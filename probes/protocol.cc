@@ -5,7 +5,9 @@
 namespace nsm::protocol {
 namespace {
 
-bool NeedsEscape(unsigned char c) { return c <= ' ' || c == '%' || c == '=' || c >= 0x7f; }
+bool NeedsEscape(unsigned char c) {
+  return c <= ' ' || c == '%' || c == '=' || c >= 0x7f;
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -62,7 +64,8 @@ Result<std::string> Unescape(std::string_view value) {
       continue;
     }
     if (i + 2 >= value.size()) {
-      return Fail(EPROTO, "decode probe record", "truncated escape in '" + std::string(value) + "'");
+      return Fail(EPROTO, "decode probe record",
+                  "truncated escape in '" + std::string(value) + "'");
     }
     int hi = HexValue(value[i + 1]);
     int lo = HexValue(value[i + 2]);
@@ -88,12 +91,14 @@ Result<Record> Parse(std::string_view line) {
   size_t pos = 0;
   while (true) {
     size_t space = line.find(' ', pos);
-    tokens.push_back(line.substr(pos, space == std::string_view::npos ? std::string_view::npos : space - pos));
+    tokens.push_back(
+        line.substr(pos, space == std::string_view::npos ? std::string_view::npos : space - pos));
     if (space == std::string_view::npos) break;
     pos = space + 1;
   }
   auto bad = [&](const std::string& what) {
-    return Fail(EPROTO, "parse probe record", what + ": '" + std::string(line.substr(0, 200)) + "'");
+    return Fail(EPROTO, "parse probe record",
+                what + ": '" + std::string(line.substr(0, 200)) + "'");
   };
   for (std::string_view token : tokens) {
     if (token.empty()) return bad("empty field");
@@ -102,7 +107,8 @@ Result<Record> Parse(std::string_view line) {
   record.kind = std::string(tokens[0]);
   size_t first_field = 1;
   if (record.kind == "probe") {
-    if (tokens.size() < 2 || tokens[1].find('=') != std::string_view::npos) return bad("probe record without id");
+    if (tokens.size() < 2 || tokens[1].find('=') != std::string_view::npos)
+      return bad("probe record without id");
     record.id = std::string(tokens[1]);
     first_field = 2;
   }

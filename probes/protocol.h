@@ -29,7 +29,9 @@ struct Record {
   std::vector<std::pair<std::string, std::string>> fields;
 
   Record& Add(std::string key, std::string value);
-  Record& Add(std::string key, long long value) { return Add(std::move(key), std::to_string(value)); }
+  Record& Add(std::string key, long long value) {
+    return Add(std::move(key), std::to_string(value));
+  }
   std::optional<std::string_view> Get(std::string_view key) const;
   std::optional<long long> GetInt(std::string_view key) const;
 };

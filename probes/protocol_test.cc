@@ -32,12 +32,12 @@ TEST(Protocol, HelloAndEndHaveNoId) {
 TEST(Protocol, RejectsMalformedLines) {
   EXPECT_FALSE(Parse(""));
   EXPECT_FALSE(Parse("probe"));
-  EXPECT_FALSE(Parse("probe rc=1"));          // no id
-  EXPECT_FALSE(Parse("probe x novalue"));     // field without '='
-  EXPECT_FALSE(Parse("probe x a=%4"));        // truncated escape
-  EXPECT_FALSE(Parse("probe x a=%zz"));       // bad escape
-  EXPECT_FALSE(Parse("probe x  a=1"));        // empty field
-  EXPECT_FALSE(Parse("probe x =1"));          // empty key
+  EXPECT_FALSE(Parse("probe rc=1"));       // no id
+  EXPECT_FALSE(Parse("probe x novalue"));  // field without '='
+  EXPECT_FALSE(Parse("probe x a=%4"));     // truncated escape
+  EXPECT_FALSE(Parse("probe x a=%zz"));    // bad escape
+  EXPECT_FALSE(Parse("probe x  a=1"));     // empty field
+  EXPECT_FALSE(Parse("probe x =1"));       // empty key
 }
 
 TEST(Protocol, GetIntRejectsNonNumbers) {

@@ -21,6 +21,8 @@ protocol::Record SetHostname(const ProbeContext& ctx, std::string_view id) {
 
 }  // namespace
 
-std::vector<ProbeEntry> UtsProbes() { return {{"uts.hostname", SetHostname}}; }
+std::vector<ProbeEntry> UtsProbes() {
+  return {{"uts.hostname", SetHostname}};
+}
 
 }  // namespace nsm::probes

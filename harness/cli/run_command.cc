@@ -37,7 +37,8 @@ int UsageError(const std::string& message) {
 std::optional<std::string> CheckOutputPath(const std::string& path) {
   boost::filesystem::path parent = boost::filesystem::absolute(path).parent_path();
   boost::system::error_code ec;
-  if (!boost::filesystem::is_directory(parent, ec)) return "directory " + parent.string() + " does not exist";
+  if (!boost::filesystem::is_directory(parent, ec))
+    return "directory " + parent.string() + " does not exist";
   if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
   if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
   return std::nullopt;
@@ -82,23 +83,28 @@ int Run(const RunArgs& args) {
     boost::system::error_code ec;
     boost::filesystem::create_directories(args.out_dir, ec);
     if (ec) return UsageError("--out " + args.out_dir + ": " + ec.message());
-    if (json_path.empty()) json_path = (boost::filesystem::path(args.out_dir) / "matrix.json").string();
-    if (markdown_path.empty()) markdown_path = (boost::filesystem::path(args.out_dir) / "matrix.md").string();
+    if (json_path.empty())
+      json_path = (boost::filesystem::path(args.out_dir) / "matrix.json").string();
+    if (markdown_path.empty())
+      markdown_path = (boost::filesystem::path(args.out_dir) / "matrix.md").string();
   }
   for (const std::string* path : {&json_path, &markdown_path}) {
     if (path->empty()) continue;
-    if (std::optional<std::string> problem = CheckOutputPath(*path)) return UsageError("cannot write " + *path + ": " + *problem);
+    if (std::optional<std::string> problem = CheckOutputPath(*path))
+      return UsageError("cannot write " + *path + ": " + *problem);
   }
 
   plan.probe_path = args.probe_binary.empty() ? DefaultProbeBinary() : args.probe_binary;
   if (access(plan.probe_path.c_str(), X_OK) != 0) {
-    return UsageError("probe program " + plan.probe_path + " is missing or not executable (build it, or pass --probe-binary)");
+    return UsageError("probe program " + plan.probe_path +
+                      " is missing or not executable (build it, or pass --probe-binary)");
   }
   plan.self_exe = "/proc/self/exe";
   std::string mode = DetectMode();
   if (mode == "rootless") {
-    return UsageError("needs root: each run builds host sandboxes with their own network, PID and mount "
-                      "namespaces. Run it with sudo, or as root inside `unshare --user --map-root-user`.");
+    return UsageError(
+        "needs root: each run builds host sandboxes with their own network, PID and mount "
+        "namespaces. Run it with sudo, or as root inside `unshare --user --map-root-user`.");
   }
 
   UniqueFd interrupt = InterruptFd();
@@ -117,10 +123,12 @@ int Run(const RunArgs& args) {
 
   nlohmann::json doc = BuildDocument(plan, *result, CollectHostInfo(), UtcTimestamp());
   if (!json_path.empty()) {
-    if (Status s = WriteFileAtomically(json_path, doc.dump(2) + "\n"); !s) return UsageError(s.error().Message());
+    if (Status s = WriteFileAtomically(json_path, doc.dump(2) + "\n"); !s)
+      return UsageError(s.error().Message());
   }
   if (!markdown_path.empty()) {
-    if (Status s = WriteFileAtomically(markdown_path, RenderMarkdown(doc)); !s) return UsageError(s.error().Message());
+    if (Status s = WriteFileAtomically(markdown_path, RenderMarkdown(doc)); !s)
+      return UsageError(s.error().Message());
   }
   fputs(RenderSummary(plan, *result).c_str(), stdout);
   if (!json_path.empty()) printf("JSON report:     %s\n", json_path.c_str());
@@ -149,14 +157,19 @@ CommandFn AddRunCommand(CLI::App& app) {
                   "unprivileged: container root is host uid/gid 100000 (as rootful podman/LXC);\n"
                   "root: container root is the caller (as unshare --map-root-user)")
       ->capture_default_str();
-  sub->add_option("--jobs,-j", args->jobs, "Parallel host sandboxes")->capture_default_str()->check(CLI::Range(1, 64));
-  sub->add_option("--timeout-ms", args->timeout_ms, "Per-combination timeout; a hung probe becomes 'error'")
+  sub->add_option("--jobs,-j", args->jobs, "Parallel host sandboxes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  sub->add_option("--timeout-ms", args->timeout_ms,
+                  "Per-combination timeout; a hung probe becomes 'error'")
       ->capture_default_str()
       ->check(CLI::Range(100L, 600000L));
   sub->add_option("--json", args->json_path, "Write the JSON document here");
   sub->add_option("--markdown", args->markdown_path, "Write the Markdown report here");
-  sub->add_option("--out", args->out_dir, "Write matrix.json and matrix.md into this directory (created)");
-  sub->add_option("--probe-binary", args->probe_binary, "The probe program (default: nsprobe beside nsmatrix)");
+  sub->add_option("--out", args->out_dir,
+                  "Write matrix.json and matrix.md into this directory (created)");
+  sub->add_option("--probe-binary", args->probe_binary,
+                  "The probe program (default: nsprobe beside nsmatrix)");
   sub->add_option("--time-ns-via", args->time_ns_via,
                   "auto: clone3(CLONE_NEWTIME) where the kernel takes it; unshare: always\n"
                   "unshare(CLONE_NEWTIME) + fork, the fallback for older kernels")

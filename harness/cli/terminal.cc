@@ -26,28 +26,38 @@ std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
   for (const CellResult& cell : result.cells) {
     Counts& c = by_probe[cell.probe];
     switch (cell.outcome) {
-      case Outcome::isolated: ++c.isolated; break;
-      case Outcome::leaked: ++c.leaked; break;
-      case Outcome::unsupported: ++c.unsupported; break;
-      case Outcome::error: ++c.error; break;
+      case Outcome::isolated:
+        ++c.isolated;
+        break;
+      case Outcome::leaked:
+        ++c.leaked;
+        break;
+      case Outcome::unsupported:
+        ++c.unsupported;
+        break;
+      case Outcome::error:
+        ++c.error;
+        break;
     }
     if (cell.verdict == Verdict::fail) ++c.fail;
     (cell.verdict == Verdict::pass ? pass : cell.verdict == Verdict::fail ? fail : skip)++;
   }
   std::string out;
   char line[256];
-  snprintf(line, sizeof(line), "%-16s %9s %7s %12s %6s %5s  %s\n", "probe", "isolated", "leaked", "unsupported",
-           "error", "fail", "expected isolated when");
+  snprintf(line, sizeof(line), "%-16s %9s %7s %12s %6s %5s  %s\n", "probe", "isolated", "leaked",
+           "unsupported", "error", "fail", "expected isolated when");
   out += line;
   for (const ProbeSpec* spec : plan.probes) {
     const Counts& c = by_probe[spec->id];
-    snprintf(line, sizeof(line), "%-16s %9d %7d %12d %6d %5d  %s\n", spec->id.c_str(), c.isolated, c.leaked,
-             c.unsupported, c.error, c.fail, spec->isolated_when.Text().c_str());
+    snprintf(line, sizeof(line), "%-16s %9d %7d %12d %6d %5d  %s\n", spec->id.c_str(), c.isolated,
+             c.leaked, c.unsupported, c.error, c.fail, spec->isolated_when.Text().c_str());
     out += line;
   }
-  snprintf(line, sizeof(line), "\n%zu combinations x %zu probes = %zu cells in %.2f s: %d pass, %d fail, %d skip -> %s\n",
-           plan.combinations.size(), plan.probes.size(), result.cells.size(), result.seconds, pass, fail, skip,
-           fail ? "FAILED" : "PASSED");
+  snprintf(
+      line, sizeof(line),
+      "\n%zu combinations x %zu probes = %zu cells in %.2f s: %d pass, %d fail, %d skip -> %s\n",
+      plan.combinations.size(), plan.probes.size(), result.cells.size(), result.seconds, pass, fail,
+      skip, fail ? "FAILED" : "PASSED");
   out += line;
   return out;
 }

@@ -24,7 +24,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   return *this;
 }
 
-bool ChildProcess::HasExited() const { return WaitExit(std::chrono::milliseconds(0)); }
+bool ChildProcess::HasExited() const {
+  return WaitExit(std::chrono::milliseconds(0));
+}
 
 bool ChildProcess::WaitExit(std::optional<std::chrono::milliseconds> timeout) const {
   if (!pidfd_.Valid() || status_) return true;

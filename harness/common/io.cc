@@ -38,10 +38,12 @@ Result<std::optional<std::string>> ReadLine(int fd, LineBuffer& buffer) {
   }
 }
 
-Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline, size_t limit) {
+Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline,
+                                  size_t limit) {
   ReadToEndResult out;
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       out.timed_out = true;
       return out;

@@ -33,7 +33,8 @@ struct ReadToEndResult {
   bool timed_out = false;
   bool truncated = false;
 };
-Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline, size_t limit);
+Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point deadline,
+                                  size_t limit);
 
 Result<std::string> ReadFile(const std::string& path);
 

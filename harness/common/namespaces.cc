@@ -19,7 +19,9 @@ const std::array<NsInfo, kNsCount> kNamespaces = {{
     {Ns::time, "time", CLONE_NEWTIME},
 }};
 
-const NsInfo& InfoOf(Ns ns) { return kNamespaces[static_cast<int>(ns)]; }
+const NsInfo& InfoOf(Ns ns) {
+  return kNamespaces[static_cast<int>(ns)];
+}
 
 std::optional<Ns> NsFromName(std::string_view name) {
   for (const NsInfo& info : kNamespaces) {
@@ -30,7 +32,8 @@ std::optional<Ns> NsFromName(std::string_view name) {
 
 Result<NsSet> NsSet::Parse(std::string_view text) {
   if (text == "none") return NsSet();
-  if (text.empty()) return Fail(EINVAL, "parse combination", "empty combination (use 'none' for no namespace)");
+  if (text.empty())
+    return Fail(EINVAL, "parse combination", "empty combination (use 'none' for no namespace)");
   NsSet set;
   for (std::string_view part : Split(text, '+')) {
     std::optional<Ns> ns = NsFromName(part);
@@ -41,8 +44,9 @@ Result<NsSet> NsSet::Parse(std::string_view text) {
                       "joined by '+')");
     }
     if (set.Has(*ns)) {
-      return Fail(EINVAL, "parse combination",
-                  "namespace '" + std::string(part) + "' appears twice in '" + std::string(text) + "'");
+      return Fail(
+          EINVAL, "parse combination",
+          "namespace '" + std::string(part) + "' appears twice in '" + std::string(text) + "'");
     }
     set = set.With(*ns);
   }

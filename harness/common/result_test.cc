@@ -8,7 +8,8 @@ namespace {
 TEST(Error, MessageNamesErrnoOperationContextAndHint) {
   Error error{ENOSPC, "clone3(CLONE_NEWNET)", "container net", NamespaceHint(ENOSPC)};
   std::string message = std::move(error).Wrap("run matrix").Message();
-  EXPECT_EQ(message.rfind("run matrix: container net: clone3(CLONE_NEWNET): ENOSPC", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("run matrix: container net: clone3(CLONE_NEWNET): ENOSPC", 0), 0u)
+      << message;
   EXPECT_NE(message.find("max_*_namespaces"), std::string::npos) << message;
 }
 

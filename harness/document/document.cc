@@ -49,12 +49,9 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                       {"isolated_when", spec->isolated_when.Text()},
                       {"why", spec->why}});
   }
-  doc["options"] = {{"combinations", plan.combinations.size()},
-                    {"probes", probe_ids},
-                    {"userns_map", Name(plan.userns_map)},
-                    {"jobs", plan.jobs},
-                    {"timeout_ms", plan.timeout.count()},
-                    {"rootfs", "host"}};
+  doc["options"] = {{"combinations", plan.combinations.size()}, {"probes", probe_ids},
+                    {"userns_map", Name(plan.userns_map)},      {"jobs", plan.jobs},
+                    {"timeout_ms", plan.timeout.count()},       {"rootfs", "host"}};
   doc["probes"] = probes;
   json cells = json::array();
   json outcomes = {{"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};
@@ -69,8 +66,10 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                      {"expected", Name(cell.expected)},
                      {"verdict", Name(cell.verdict)},
                      {"detail", cell.detail}});
-    outcomes[std::string(Name(cell.outcome))] = outcomes[std::string(Name(cell.outcome))].get<int>() + 1;
-    summary[std::string(Name(cell.verdict))] = summary[std::string(Name(cell.verdict))].get<int>() + 1;
+    outcomes[std::string(Name(cell.outcome))] =
+        outcomes[std::string(Name(cell.outcome))].get<int>() + 1;
+    summary[std::string(Name(cell.verdict))] =
+        summary[std::string(Name(cell.verdict))].get<int>() + 1;
   }
   summary["outcomes"] = outcomes;
   doc["cells"] = cells;

@@ -17,7 +17,8 @@ std::string DetectMode() {
     for (std::string_view f : Split(Trim(*map), ' ')) {
       if (!f.empty()) fields.push_back(f);
     }
-    if (fields.size() == 3 && fields[0] == "0" && fields[1] == "0" && fields[2] == "4294967295") return "root";
+    if (fields.size() == 3 && fields[0] == "0" && fields[1] == "0" && fields[2] == "4294967295")
+      return "root";
   }
   return "userns-root";
 }

@@ -21,7 +21,9 @@ class FakeHost : public HostView {
   std::chrono::milliseconds last_grace{-1};
 };
 
-protocol::Record Rec(const char* line) { return *protocol::Parse(line); }
+protocol::Record Rec(const char* line) {
+  return *protocol::Parse(line);
+}
 
 TEST(JudgeNsLink, SameInodeLeaksDifferentIsolates) {
   FakeHost host;
@@ -39,7 +41,8 @@ TEST(JudgeNsLink, SameInodeLeaksDifferentIsolates) {
 
 TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
   FakeHost host;
-  EXPECT_EQ(Judge(Rec("probe pid.see_host found=1 scanned=9 pid=31337"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe pid.see_host found=1 scanned=9 pid=31337"), host).outcome,
+            Outcome::leaked);
   EXPECT_EQ(Judge(Rec("probe pid.see_host found=0 scanned=2"), host).outcome, Outcome::isolated);
   // Nothing scanned cannot prove isolation.
   EXPECT_EQ(Judge(Rec("probe pid.see_host found=0 scanned=0"), host).outcome, Outcome::error);
@@ -48,17 +51,20 @@ TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
 TEST(JudgePidKillHost, JudgedByTheSentinelNotByKillsReturnValue) {
   FakeHost host;
   host.sentinel_dead = true;
-  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=0 errno=0"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=0 errno=0"), host).outcome,
+            Outcome::leaked);
   EXPECT_GT(host.last_grace.count(), 0);  // a successful kill gets time to land
   host.sentinel_dead = false;
   Observation survived = Judge(Rec("probe pid.kill_host target=31337 rc=0 errno=0"), host);
   EXPECT_EQ(survived.outcome, Outcome::isolated);
   EXPECT_NE(survived.detail.find("survived"), std::string::npos);
-  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=1"), host).outcome, Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=1"), host).outcome,
+            Outcome::isolated);
   EXPECT_EQ(host.last_grace.count(), 0);
   // Dead although kill failed: the host side is what counts.
   host.sentinel_dead = true;
-  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=3"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=3"), host).outcome,
+            Outcome::leaked);
 }
 
 TEST(JudgeUtsHostname, JudgedByTheHostsName) {

@@ -12,7 +12,8 @@ namespace {
 constexpr std::chrono::milliseconds kKillGrace{2000};
 
 std::string SentinelName(HostView& host) {
-  return "sentinel (host pid " + std::to_string(host.SentinelPid()) + ", comm " + host.SentinelComm() + ")";
+  return "sentinel (host pid " + std::to_string(host.SentinelPid()) + ", comm " +
+         host.SentinelComm() + ")";
 }
 
 }  // namespace
@@ -22,12 +23,14 @@ Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
   std::optional<long long> scanned = record.GetInt("scanned");
   if (!found || !scanned) return {record.id, Outcome::error, "record lacks found/scanned"};
   if (*scanned == 0) {
-    return {record.id, Outcome::error, "/proc lists no process at all (not a procfs?): cannot judge"};
+    return {record.id, Outcome::error,
+            "/proc lists no process at all (not a procfs?): cannot judge"};
   }
   std::string where = " among " + std::to_string(*scanned) + " /proc entries";
   if (*found) {
     return {record.id, Outcome::leaked,
-            SentinelName(host) + " visible as pid " + std::string(record.Get("pid").value_or("?")) + where};
+            SentinelName(host) + " visible as pid " + std::string(record.Get("pid").value_or("?")) +
+                where};
   }
   return {record.id, Outcome::isolated, SentinelName(host) + " not found" + where};
 }
@@ -36,8 +39,9 @@ Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
   std::optional<long long> rc = record.GetInt("rc");
   std::optional<long long> err = record.GetInt("errno");
   if (!rc || !err) return {record.id, Outcome::error, "record lacks rc/errno"};
-  std::string attempt = "kill(" + std::string(record.Get("target").value_or("?")) + ", SIGKILL) " +
-                        (*rc == 0 ? std::string("returned 0") : "failed with " + ErrnoName(static_cast<int>(*err)));
+  std::string attempt =
+      "kill(" + std::string(record.Get("target").value_or("?")) + ", SIGKILL) " +
+      (*rc == 0 ? std::string("returned 0") : "failed with " + ErrnoName(static_cast<int>(*err)));
   // A successful kill is delivered asynchronously: give it time to land. A
   // failed one cannot have killed anything, so the sentinel is checked at once.
   bool dead = host.SentinelDeadWithin(*rc == 0 ? kKillGrace : std::chrono::milliseconds(0));

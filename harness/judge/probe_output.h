@@ -15,7 +15,7 @@ namespace nsm {
 
 struct ProbeOutput {
   std::map<std::string, protocol::Record, std::less<>> records;  // by probe id
-  std::optional<std::string> stream_error;  // why the stream is incomplete
+  std::optional<std::string> stream_error;                       // why the stream is incomplete
 };
 
 ProbeOutput ParseProbeOutput(std::string_view text, const std::vector<std::string>& requested);

@@ -9,7 +9,9 @@ const std::vector<std::string> kRequested = {"ns.net", "uts.hostname"};
 
 TEST(ProbeOutput, CompleteStream) {
   ProbeOutput out = ParseProbeOutput(
-      "nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\nprobe uts.hostname rc=0 errno=0\nend probes=2\n", kRequested);
+      "nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\nprobe uts.hostname rc=0 errno=0\nend "
+      "probes=2\n",
+      kRequested);
   EXPECT_FALSE(out.stream_error);
   EXPECT_EQ(out.records.size(), 2u);
 }
@@ -35,7 +37,8 @@ TEST(ProbeOutput, EveryBrokenStreamIsAnError) {
 }
 
 TEST(ProbeOutput, RecordsBeforeACrashAreKept) {
-  ProbeOutput out = ParseProbeOutput("nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\n", kRequested);
+  ProbeOutput out =
+      ParseProbeOutput("nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\n", kRequested);
   EXPECT_TRUE(out.stream_error);
   EXPECT_TRUE(out.records.contains("ns.net"));
   EXPECT_FALSE(out.records.contains("uts.hostname"));

@@ -8,11 +8,13 @@ Observation JudgeUtsHostname(const protocol::Record& record, HostView& host) {
   std::optional<long long> rc = record.GetInt("rc");
   std::optional<long long> err = record.GetInt("errno");
   if (!rc || !err) return {record.id, Outcome::error, "record lacks rc/errno"};
-  std::string attempt = *rc == 0 ? "sethostname succeeded" : "sethostname failed with " + ErrnoName(static_cast<int>(*err));
+  std::string attempt = *rc == 0 ? "sethostname succeeded"
+                                 : "sethostname failed with " + ErrnoName(static_cast<int>(*err));
   std::string expected = host.ExpectedHostname();
   std::string now = host.CurrentHostname();
   if (now != expected) {
-    return {record.id, Outcome::leaked, attempt + "; host renamed from '" + expected + "' to '" + now + "'"};
+    return {record.id, Outcome::leaked,
+            attempt + "; host renamed from '" + expected + "' to '" + now + "'"};
   }
   return {record.id, Outcome::isolated, attempt + "; host kept its name '" + now + "'"};
 }

@@ -83,7 +83,8 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
     case ChildStep::kMakeMountsPrivate:
       return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
     case ChildStep::kMountProc:
-      return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0 : errno;
+      return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
+                                                                                            : errno;
     case ChildStep::kUnshareTimeAndFork: {
       if (syscall(SYS_unshare, CLONE_NEWTIME) != 0) return errno;
       long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr);

@@ -45,7 +45,8 @@ TEST(ChildSteps, TimeFallbackMovesCloneNewtimeToUnshare) {
   EXPECT_FALSE(CloneFlagsFor(time, fallback) & CLONE_NEWTIME);
   EXPECT_TRUE(CloneFlagsFor(time, fallback) & CLONE_NEWPID);
   EXPECT_TRUE(Contains(PlanChildSteps(time, fallback), ChildStep::kUnshareTimeAndFork));
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("pid"), fallback), ChildStep::kUnshareTimeAndFork));
+  EXPECT_FALSE(
+      Contains(PlanChildSteps(*NsSet::Parse("pid"), fallback), ChildStep::kUnshareTimeAndFork));
 }
 
 }  // namespace

@@ -38,9 +38,9 @@ Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid) {
 std::string CloneFlagNames(uint64_t flags) {
   std::vector<std::string> names;
   static const std::pair<uint64_t, const char*> kNames[] = {
-      {CLONE_NEWNS, "CLONE_NEWNS"},     {CLONE_NEWUTS, "CLONE_NEWUTS"},
-      {CLONE_NEWIPC, "CLONE_NEWIPC"},   {CLONE_NEWNET, "CLONE_NEWNET"},
-      {CLONE_NEWPID, "CLONE_NEWPID"},   {CLONE_NEWUSER, "CLONE_NEWUSER"},
+      {CLONE_NEWNS, "CLONE_NEWNS"},         {CLONE_NEWUTS, "CLONE_NEWUTS"},
+      {CLONE_NEWIPC, "CLONE_NEWIPC"},       {CLONE_NEWNET, "CLONE_NEWNET"},
+      {CLONE_NEWPID, "CLONE_NEWPID"},       {CLONE_NEWUSER, "CLONE_NEWUSER"},
       {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"}, {CLONE_NEWTIME, "CLONE_NEWTIME"}};
   for (const auto& [flag, name] : kNames) {
     if (flags & flag) names.emplace_back(name);

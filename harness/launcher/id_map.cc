@@ -29,7 +29,9 @@ Status WriteProcFile(pid_t pid, const char* name, const std::string& text) {
 
 }  // namespace
 
-std::string_view Name(UsernsMap map) { return map == UsernsMap::root ? "root" : "unprivileged"; }
+std::string_view Name(UsernsMap map) {
+  return map == UsernsMap::root ? "root" : "unprivileged";
+}
 
 Result<UsernsMap> ParseUsernsMap(std::string_view text) {
   if (text == "unprivileged") return UsernsMap::unprivileged;
@@ -41,7 +43,8 @@ Result<UsernsMap> ParseUsernsMap(std::string_view text) {
 IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool privileged) {
   IdMapPlan plan;
   if (map == UsernsMap::unprivileged && privileged) {
-    std::string line = "0 " + std::to_string(kSubordinateBase) + " " + std::to_string(kSubordinateCount) + "\n";
+    std::string line =
+        "0 " + std::to_string(kSubordinateBase) + " " + std::to_string(kSubordinateCount) + "\n";
     plan.uid_map = plan.gid_map = line;
     return plan;
   }

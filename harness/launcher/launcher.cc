@@ -26,8 +26,15 @@ Result<Container> Launch(const LaunchSpec& spec) {
   for (const std::string& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   char* envp[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
-  ChildContext ctx{steps.data(), steps.size(), error_w.Get(), go_r.Get(), result_w.Get(),
-                   exe->Get(), !spec.id_maps.deny_setgroups, argv.data(), envp};
+  ChildContext ctx{steps.data(),
+                   steps.size(),
+                   error_w.Get(),
+                   go_r.Get(),
+                   result_w.Get(),
+                   exe->Get(),
+                   !spec.id_maps.deny_setgroups,
+                   argv.data(),
+                   envp};
 
   Result<Cloned> cloned = Clone3(CloneFlagsFor(spec.namespaces, spec.child));
   if (!cloned) return std::unexpected(cloned.error());

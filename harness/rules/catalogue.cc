@@ -1,8 +1,7 @@
 #include "harness/rules/catalogue.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "harness/common/strings.h"
 
@@ -19,13 +18,17 @@ Result<Catalogue> Catalogue::FromJson(std::string_view text) {
   for (const nlohmann::json& entry : doc["probes"]) {
     for (const char* key : {"id", "description", "isolated_when", "why"}) {
       if (!entry.contains(key) || !entry[key].is_string()) {
-        return Fail(EINVAL, "load probe catalogue", std::string("probe entry without string '") + key + "'");
+        return Fail(EINVAL, "load probe catalogue",
+                    std::string("probe entry without string '") + key + "'");
       }
     }
     Result<RuleExpression> rule = RuleExpression::Parse(entry["isolated_when"].get<std::string>());
-    if (!rule) return std::unexpected(std::move(rule.error()).Wrap("probe " + entry["id"].get<std::string>()));
+    if (!rule)
+      return std::unexpected(
+          std::move(rule.error()).Wrap("probe " + entry["id"].get<std::string>()));
     ProbeSpec spec{entry["id"], entry["description"], entry["why"], std::move(*rule)};
-    if (catalogue.Find(spec.id)) return Fail(EINVAL, "load probe catalogue", "duplicate probe " + spec.id);
+    if (catalogue.Find(spec.id))
+      return Fail(EINVAL, "load probe catalogue", "duplicate probe " + spec.id);
     catalogue.probes_.push_back(std::move(spec));
   }
   return catalogue;
@@ -36,7 +39,8 @@ const Catalogue& Catalogue::Builtin() {
     Result<Catalogue> loaded = FromJson(kNsmCatalogueJson);
     if (!loaded) {
       // The file is compiled in and covered by tests: reaching this is a build defect.
-      fprintf(stderr, "nsmatrix: built-in catalogue is broken: %s\n", loaded.error().Message().c_str());
+      fprintf(stderr, "nsmatrix: built-in catalogue is broken: %s\n",
+              loaded.error().Message().c_str());
       abort();
     }
     return std::move(*loaded);

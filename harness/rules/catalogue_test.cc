@@ -15,8 +15,8 @@ TEST(Catalogue, BuiltinHasTheStoryProbesInRunOrder) {
   const auto& probes = Catalogue::Builtin().Probes();
   std::vector<std::string> ids;
   for (const ProbeSpec& p : probes) ids.push_back(p.id);
-  for (const char* id : {"ns.cgroup", "ns.ipc", "ns.mnt", "ns.net", "ns.pid", "ns.time", "ns.user", "ns.uts",
-                         "pid.see_host", "pid.kill_host", "uts.hostname"}) {
+  for (const char* id : {"ns.cgroup", "ns.ipc", "ns.mnt", "ns.net", "ns.pid", "ns.time", "ns.user",
+                         "ns.uts", "pid.see_host", "pid.kill_host", "uts.hostname"}) {
     EXPECT_NE(Catalogue::Builtin().Find(id), nullptr) << id;
   }
   // The look must run before the kill that would remove what it looks for.

@@ -60,12 +60,16 @@ class Parser {
     }
     SkipSpace();
     size_t start = pos_;
-    while (pos_ < text_.size() && (isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+    while (pos_ < text_.size() &&
+           (isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
       ++pos_;
     }
     std::string_view name = text_.substr(start, pos_ - start);
-    if (name.empty()) return Error(pos_ < text_.size() ? "unexpected '" + std::string(1, text_[pos_]) + "'" : "unexpected end");
-    if (name == "map_root") return std::make_shared<const Node>(Node{Node::Kind::kMapRoot, Ns::mnt, nullptr, nullptr});
+    if (name.empty())
+      return Error(pos_ < text_.size() ? "unexpected '" + std::string(1, text_[pos_]) + "'"
+                                       : "unexpected end");
+    if (name == "map_root")
+      return std::make_shared<const Node>(Node{Node::Kind::kMapRoot, Ns::mnt, nullptr, nullptr});
     std::optional<Ns> ns = NsFromName(name);
     if (!ns) return Error("unknown name '" + std::string(name) + "' (namespace names or map_root)");
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
@@ -83,7 +87,8 @@ class Parser {
     return false;
   }
   std::unexpected<nsm::Error> Error(std::string what) const {
-    return Fail(EINVAL, "parse rule", "'" + std::string(text_) + "' at " + std::to_string(pos_) + ": " + what);
+    return Fail(EINVAL, "parse rule",
+                "'" + std::string(text_) + "' at " + std::to_string(pos_) + ": " + what);
   }
 
   std::string_view text_;
@@ -117,6 +122,8 @@ Result<RuleExpression> RuleExpression::Parse(std::string_view text) {
   return expr;
 }
 
-bool RuleExpression::Evaluate(const RuleContext& ctx) const { return Eval(*root_, ctx); }
+bool RuleExpression::Evaluate(const RuleContext& ctx) const {
+  return Eval(*root_, ctx);
+}
 
 }  // namespace nsm

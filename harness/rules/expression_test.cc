@@ -29,7 +29,8 @@ TEST(RuleExpression, NegationAndMapRoot) {
 }
 
 TEST(RuleExpression, RejectsBadText) {
-  for (const char* bad : {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {
+  for (const char* bad :
+       {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {
     EXPECT_FALSE(RuleExpression::Parse(bad)) << bad;
   }
 }

@@ -8,7 +8,8 @@ namespace {
 
 constexpr size_t kMaxProbeOutput = 1 << 20;
 
-std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome, const std::string& detail) {
+std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome,
+                                 const std::string& detail) {
   std::vector<Observation> out;
   for (const std::string& probe : env.probes) out.push_back({probe, outcome, detail});
   return out;
@@ -16,19 +17,23 @@ std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome, co
 
 }  // namespace
 
-std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
+std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env,
+                                        HostSandbox& sandbox) {
   LaunchSpec spec;
   spec.namespaces = ns;
   spec.id_maps = env.id_maps;
   spec.child = env.child;
   spec.probe_exe_fd = env.probe_exe_fd;
   spec.argv = {"nsprobe", "--sentinel-pid=" + std::to_string(sandbox.SentinelPid()),
-               "--sentinel-comm=" + sandbox.SentinelComm(), "--hostname=nsm-probe-" + std::to_string(ns.Index())};
+               "--sentinel-comm=" + sandbox.SentinelComm(),
+               "--hostname=nsm-probe-" + std::to_string(ns.Index())};
   spec.argv.insert(spec.argv.end(), env.probes.begin(), env.probes.end());
 
   std::vector<Observation> observations;
   if (Status healthy = sandbox.CheckFixtures(); !healthy) {
-    observations = AllWith(env, Outcome::error, "host sandbox fixture unhealthy before launch: " + healthy.error().Message());
+    observations =
+        AllWith(env, Outcome::error,
+                "host sandbox fixture unhealthy before launch: " + healthy.error().Message());
     (void)sandbox.Restore();
     sandbox.ReapOrphans();
     return observations;
@@ -49,8 +54,10 @@ std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env, Ho
     } else if (output->truncated) {
       problem = "more than 1 MiB of output";
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (!container->process.WaitExit(std::max(left, std::chrono::milliseconds(0))) && problem.empty()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!container->process.WaitExit(std::max(left, std::chrono::milliseconds(0))) &&
+        problem.empty()) {
       problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
     }
     container->process.KillAndReap();
@@ -59,13 +66,16 @@ std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env, Ho
 
     ProbeOutput parsed = ParseProbeOutput(output ? output->data : std::string(), env.probes);
     if (problem.empty() && parsed.stream_error) problem = *parsed.stream_error;
-    if (problem.empty() && status && !(status->exited && status->code == 0)) problem = "probe ended with " + exit_text;
+    if (problem.empty() && status && !(status->exited && status->code == 0))
+      problem = "probe ended with " + exit_text;
     for (const std::string& probe : env.probes) {
       auto it = parsed.records.find(probe);
       if (it != parsed.records.end()) {
         observations.push_back(Judge(it->second, sandbox));
       } else {
-        observations.push_back({probe, Outcome::error, "no result: " + (problem.empty() ? "missing record" : problem) + " (" + exit_text + ")"});
+        observations.push_back({probe, Outcome::error,
+                                "no result: " + (problem.empty() ? "missing record" : problem) +
+                                    " (" + exit_text + ")"});
       }
     }
   }

@@ -69,7 +69,8 @@ class Runner {
         cell.probe = spec->id;
         auto it = observed.find(spec->id);
         cell.outcome = it != observed.end() ? it->second.outcome : Outcome::error;
-        cell.detail = it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
+        cell.detail =
+            it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
         cell.expected = spec->Expected(ctx);
         cell.verdict = Decide(cell.outcome, cell.expected);
         result.cells.push_back(std::move(cell));
@@ -93,7 +94,8 @@ class Runner {
   }
 
   Status StartWorker() {
-    Result<SandboxProcess> sandbox = StartSandbox(self_exe_.Get(), WorkerArgs(next_index_), !time_via_unshare_);
+    Result<SandboxProcess> sandbox =
+        StartSandbox(self_exe_.Get(), WorkerArgs(next_index_), !time_via_unshare_);
     ++next_index_;
     if (!sandbox) return std::unexpected(sandbox.error());
     auto worker = std::make_unique<Worker>();
@@ -124,21 +126,25 @@ class Runner {
     worker->retired = true;
     worker->sandbox.process.KillAndReap();
     std::string reason = why;
-    if (const auto& status = worker->sandbox.process.Status()) reason += " (" + status->Describe() + ")";
+    if (const auto& status = worker->sandbox.process.Status())
+      reason += " (" + status->Describe() + ")";
     if (!worker->ready) {
-      return Fail(EPROTO, "start host sandbox", reason,
-                  "the sandbox needs root and working mount, UTS, IPC, network, PID and cgroup namespaces");
+      return Fail(
+          EPROTO, "start host sandbox", reason,
+          "the sandbox needs root and working mount, UTS, IPC, network, PID and cgroup namespaces");
     }
     if (worker->in_flight) {
       std::map<std::string, Observed> cells;
       for (const ProbeSpec* spec : plan_.probes) {
-        cells[spec->id] = {Outcome::error, "host sandbox failed during this combination: " + reason};
+        cells[spec->id] = {Outcome::error,
+                           "host sandbox failed during this combination: " + reason};
       }
       results_[*worker->in_flight] = std::move(cells);
       Progress();
     }
     if (results_.size() + queue_.size() == 0) return {};
-    if (++restarts_ > kMaxSandboxRestarts) return Fail(EPROTO, "host sandbox", "keeps failing: " + reason);
+    if (++restarts_ > kMaxSandboxRestarts)
+      return Fail(EPROTO, "host sandbox", "keeps failing: " + reason);
     if (!queue_.empty()) return StartWorker();
     return {};
   }
@@ -147,7 +153,8 @@ class Runner {
     Worker& worker = *workers_[slot];
     Result<protocol::Record> record = protocol::Parse(line);
     if (!record) return Retire(slot, "garbled reply: " + record.error().context);
-    if (record->kind == "fatal") return Retire(slot, std::string(record->Get("error").value_or("fatal error")));
+    if (record->kind == "fatal")
+      return Retire(slot, std::string(record->Get("error").value_or("fatal error")));
     if (!worker.ready) {
       if (record->kind != protocol::kHello) return Retire(slot, "no ready record");
       worker.ready = true;
@@ -177,7 +184,10 @@ class Runner {
     auto now = Clock::now();
     auto next = now + std::chrono::seconds(1);
     for (const auto& worker : workers_) next = std::min(next, worker->deadline);
-    int wait_ms = static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count()) + 1);
+    int wait_ms = static_cast<int>(
+        std::max<long>(0,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count()) +
+        1);
     int n = poll(fds.data(), fds.size(), wait_ms);
     if (n < 0 && errno != EINTR) return FailErrno("poll", "run matrix");
     if (cancel_fd_ >= 0 && (fds.back().revents & POLLIN)) {
@@ -228,7 +238,8 @@ class Runner {
 }  // namespace
 
 Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress, int cancel_fd) {
-  if (plan.combinations.empty() || plan.probes.empty()) return Fail(EINVAL, "run matrix", "nothing to run");
+  if (plan.combinations.empty() || plan.probes.empty())
+    return Fail(EINVAL, "run matrix", "nothing to run");
   return Runner(plan, progress, cancel_fd).Run();
 }
 

@@ -20,8 +20,8 @@ struct RunPlan {
   UsernsMap userns_map = UsernsMap::unprivileged;
   int jobs = 1;
   std::chrono::milliseconds timeout{10000};
-  std::string probe_path;  // nsprobe
-  std::string self_exe;    // this program, re-run as __sandbox-worker
+  std::string probe_path;            // nsprobe
+  std::string self_exe;              // this program, re-run as __sandbox-worker
   bool force_time_fallback = false;  // unshare(CLONE_NEWTIME) + fork even where clone3 takes it
 };
 

@@ -12,7 +12,9 @@
 namespace nsm {
 namespace {
 
-Status Reply(const protocol::Record& record) { return WriteAll(kWorkerReplyFd, protocol::Format(record) + "\n"); }
+Status Reply(const protocol::Record& record) {
+  return WriteAll(kWorkerReplyFd, protocol::Format(record) + "\n");
+}
 
 int Fatal(const Error& error) {
   protocol::Record fatal{"fatal", "", {}};

@@ -57,7 +57,8 @@ Result<HostSandbox> HostSandbox::SetUp(int index) {
   if (sethostname(sandbox.hostname_.data(), sandbox.hostname_.size()) != 0) {
     return FailErrno("sethostname", "host sandbox");
   }
-  if (Status s = BringLoopbackUp(); !s) return std::unexpected(std::move(s.error()).Wrap("host sandbox"));
+  if (Status s = BringLoopbackUp(); !s)
+    return std::unexpected(std::move(s.error()).Wrap("host sandbox"));
   for (const NsInfo& info : kNamespaces) {
     std::string path = "/proc/self/ns/" + std::string(info.name);
     struct stat st {};
@@ -65,7 +66,8 @@ Result<HostSandbox> HostSandbox::SetUp(int index) {
     sandbox.links_[static_cast<int>(info.ns)] = {st.st_dev, st.st_ino};
   }
   // comm is at most 15 characters: "nsm-s<index>-<8 hex>".
-  Result<Sentinel> sentinel = Sentinel::Spawn("nsm-s" + std::to_string(index % 100) + "-" + RandomHex(8));
+  Result<Sentinel> sentinel =
+      Sentinel::Spawn("nsm-s" + std::to_string(index % 100) + "-" + RandomHex(8));
   if (!sentinel) return std::unexpected(std::move(sentinel.error()).Wrap("host sandbox"));
   sandbox.sentinel_ = std::move(*sentinel);
   return sandbox;
@@ -79,14 +81,17 @@ std::string HostSandbox::CurrentHostname() const {
 
 Status HostSandbox::CheckFixtures() const {
   if (CurrentHostname() != hostname_) {
-    return Fail(0, "check host sandbox", "hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
+    return Fail(0, "check host sandbox",
+                "hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
   }
-  if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) return Fail(0, "check host sandbox", "sentinel is dead");
+  if (sentinel_->DeadWithin(std::chrono::milliseconds(0)))
+    return Fail(0, "check host sandbox", "sentinel is dead");
   std::string path = "/proc/" + std::to_string(sentinel_->Pid()) + "/comm";
   Result<std::string> comm = ReadFile(path);
   if (!comm) return std::unexpected(std::move(comm.error()).Wrap("check host sandbox"));
   if (*comm != sentinel_->Comm() + "\n") {
-    return Fail(0, "check host sandbox", "sentinel's comm is '" + *comm + "', expected '" + sentinel_->Comm() + "'");
+    return Fail(0, "check host sandbox",
+                "sentinel's comm is '" + *comm + "', expected '" + sentinel_->Comm() + "'");
   }
   return {};
 }

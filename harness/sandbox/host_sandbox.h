@@ -32,7 +32,9 @@ class HostSandbox : public HostView {
   std::string CurrentHostname() const override;
   pid_t SentinelPid() const override { return sentinel_->Pid(); }
   std::string SentinelComm() const override { return sentinel_->Comm(); }
-  bool SentinelDeadWithin(std::chrono::milliseconds grace) override { return sentinel_->DeadWithin(grace); }
+  bool SentinelDeadWithin(std::chrono::milliseconds grace) override {
+    return sentinel_->DeadWithin(grace);
+  }
 
   // Before each container: are the fixtures what the probes will be judged
   // against (sentinel alive and named, hostname)? A fixture gone bad must turn

@@ -15,7 +15,8 @@
 extern char** environ;
 
 namespace nsm {
-Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args, bool with_time_ns) {
+Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
+                                    bool with_time_ns) {
   UniqueFd cmd_r, cmd_w, reply_r, reply_w;
   if (Status s = HighPipe(&cmd_r, &cmd_w); !s) return std::unexpected(s.error());
   if (Status s = HighPipe(&reply_r, &reply_w); !s) return std::unexpected(s.error());
@@ -35,11 +36,13 @@ Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::stri
     // the terminal's Ctrl-C away from the sandbox: the runner handles it.
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (dup2(cmd_r.Get(), kWorkerCommandFd) < 0 || dup2(reply_w.Get(), kWorkerReplyFd) < 0) _exit(126);
+    if (dup2(cmd_r.Get(), kWorkerCommandFd) < 0 || dup2(reply_w.Get(), kWorkerReplyFd) < 0)
+      _exit(126);
     syscall(SYS_execveat, exe->Get(), "", argv.data(), environ, AT_EMPTY_PATH);
     _exit(127);
   }
-  return SandboxProcess{ChildProcess(cloned->pid, std::move(cloned->pidfd)), std::move(cmd_w), std::move(reply_r)};
+  return SandboxProcess{ChildProcess(cloned->pid, std::move(cloned->pidfd)), std::move(cmd_w),
+                        std::move(reply_r)};
 }
 
 }  // namespace nsm

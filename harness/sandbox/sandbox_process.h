@@ -17,6 +17,7 @@ struct SandboxProcess {
 };
 
 // `args` follow argv[0]; the worker gets the command pipe on fd 3 and the reply pipe on fd 4.
-Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args, bool with_time_ns);
+Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
+                                    bool with_time_ns);
 
 }  // namespace nsm

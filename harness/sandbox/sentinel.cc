@@ -19,7 +19,8 @@ constexpr pid_t kPreferredPid = 31337;
 // "isolated".
 Result<ChildProcess> StartSentinel(const std::string& comm) {
   UniqueFd ready_r, ready_w;
-  if (Status s = HighPipe(&ready_r, &ready_w); !s) return std::unexpected(std::move(s.error()).Wrap("start sentinel"));
+  if (Status s = HighPipe(&ready_r, &ready_w); !s)
+    return std::unexpected(std::move(s.error()).Wrap("start sentinel"));
   std::array<pid_t, 1> tid = {kPreferredPid};
   Result<Cloned> cloned = Clone3(0, tid);
   if (!cloned) cloned = Clone3(0);  // the PID is taken or may not be chosen here

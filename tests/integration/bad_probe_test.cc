@@ -8,8 +8,9 @@ namespace nsm::testing {
 namespace {
 
 CliRun RunWith(const std::string& mode) {
-  return RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_" + mode, "--combos", "none,mnt+pid,user",
-                      "--probes", "ns.mnt,uts.hostname", "--timeout-ms", "300"});
+  return RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_" + mode, "--combos",
+                      "none,mnt+pid,user", "--probes", "ns.mnt,uts.hostname", "--timeout-ms",
+                      "300"});
 }
 
 void ExpectAllErrors(const CliRun& run, const std::string& reason) {
@@ -22,10 +23,18 @@ void ExpectAllErrors(const CliRun& run, const std::string& reason) {
   }
 }
 
-TEST(BadProbe, HangTimesOut) { ExpectAllErrors(RunWith("hang"), "timed out"); }
-TEST(BadProbe, GarbageIsAnError) { ExpectAllErrors(RunWith("garbage"), "garbled output"); }
-TEST(BadProbe, SilenceIsAnError) { ExpectAllErrors(RunWith("silent"), "wrote nothing"); }
-TEST(BadProbe, MissingEndIsAnError) { ExpectAllErrors(RunWith("noend"), "no end record"); }
+TEST(BadProbe, HangTimesOut) {
+  ExpectAllErrors(RunWith("hang"), "timed out");
+}
+TEST(BadProbe, GarbageIsAnError) {
+  ExpectAllErrors(RunWith("garbage"), "garbled output");
+}
+TEST(BadProbe, SilenceIsAnError) {
+  ExpectAllErrors(RunWith("silent"), "wrote nothing");
+}
+TEST(BadProbe, MissingEndIsAnError) {
+  ExpectAllErrors(RunWith("noend"), "no end record");
+}
 
 TEST(BadProbe, CrashKeepsWhatWasReported) {
   CliRun run = RunWith("crash");

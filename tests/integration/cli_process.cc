@@ -20,7 +20,9 @@ std::string Slurp(const std::string& path) {
 
 }  // namespace
 
-std::string BinDir() { return NSM_BIN_DIR; }
+std::string BinDir() {
+  return NSM_BIN_DIR;
+}
 
 std::string TempDir() {
   char tmpl[] = "/tmp/nsmatrix-test.XXXXXX";
@@ -73,7 +75,8 @@ CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json) {
   return run;
 }
 
-nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination, const std::string& probe) {
+nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination,
+                    const std::string& probe) {
   if (!doc.contains("cells")) return nullptr;
   for (const nlohmann::json& cell : doc["cells"]) {
     if (cell["combination"] == combination && cell["probe"] == probe) return cell;

@@ -27,6 +27,7 @@ pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir
 int WaitExit(pid_t pid);
 
 // The cell for (combination, probe) in a document; null json when absent.
-nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination, const std::string& probe);
+nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination,
+                    const std::string& probe);
 
 }  // namespace nsm::testing

@@ -35,7 +35,8 @@ TEST(Cli, HelpAnswers) {
   EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
   CliRun run = RunNsmatrix({"run", "--help"}, false);
   EXPECT_EQ(run.exit_code, 0);
-  for (const char* option : {"--combos", "--probes", "--userns-map", "--jobs", "--json", "--markdown", "--out"}) {
+  for (const char* option :
+       {"--combos", "--probes", "--userns-map", "--jobs", "--json", "--markdown", "--out"}) {
     EXPECT_NE(run.out.find(option), std::string::npos) << option;
   }
   EXPECT_EQ(run.out.find("__sandbox-worker"), std::string::npos);

@@ -21,7 +21,9 @@ void ExpectCleanFullRun(const std::string& map) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const nlohmann::json& cell : run.doc["cells"]) {
     EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
-    bool fresh = seen.insert({cell["combination"].get<std::string>(), cell["probe"].get<std::string>()}).second;
+    bool fresh =
+        seen.insert({cell["combination"].get<std::string>(), cell["probe"].get<std::string>()})
+            .second;
     EXPECT_TRUE(fresh) << "duplicate " << cell.dump();
   }
   EXPECT_EQ(run.doc["summary"]["fail"], 0);
@@ -37,17 +39,24 @@ void ExpectCleanFullRun(const std::string& map) {
   }
 }
 
-TEST(FullMatrix, UnprivilegedMapAllPass) { ExpectCleanFullRun("unprivileged"); }
-TEST(FullMatrix, RootMapAllPass) { ExpectCleanFullRun("root"); }
+TEST(FullMatrix, UnprivilegedMapAllPass) {
+  ExpectCleanFullRun("unprivileged");
+}
+TEST(FullMatrix, RootMapAllPass) {
+  ExpectCleanFullRun("root");
+}
 
 TEST(FullMatrix, OneJobGivesTheSameOutcomesAsTwo) {
-  CliRun one = RunNsmatrix({"run", "--jobs", "1", "--combos", "none,uts,pid,mnt+pid,user,user+pid"});
-  CliRun two = RunNsmatrix({"run", "--jobs", "2", "--combos", "none,uts,pid,mnt+pid,user,user+pid"});
+  CliRun one =
+      RunNsmatrix({"run", "--jobs", "1", "--combos", "none,uts,pid,mnt+pid,user,user+pid"});
+  CliRun two =
+      RunNsmatrix({"run", "--jobs", "2", "--combos", "none,uts,pid,mnt+pid,user,user+pid"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   ASSERT_EQ(two.exit_code, 0) << two.err;
   ASSERT_EQ(one.doc["cells"].size(), two.doc["cells"].size());
   for (size_t i = 0; i < one.doc["cells"].size(); ++i) {
-    EXPECT_EQ(one.doc["cells"][i]["outcome"], two.doc["cells"][i]["outcome"]) << one.doc["cells"][i].dump();
+    EXPECT_EQ(one.doc["cells"][i]["outcome"], two.doc["cells"][i]["outcome"])
+        << one.doc["cells"][i].dump();
   }
 }
 

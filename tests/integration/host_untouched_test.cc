@@ -2,11 +2,10 @@
 // interrupted one, the hostname, mounts, IPC objects, links and processes are
 // as before, and nothing of nsmatrix is left running.
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -64,7 +63,8 @@ struct MachineState {
     s.msg = Slurp("/proc/sysvipc/msg");
     s.sem = Slurp("/proc/sysvipc/sem");
     for (const std::string& link : ListDir("/sys/class/net")) {
-      s.links += link + " " + Slurp("/sys/class/net/" + link + "/flags") + Slurp("/sys/class/net/" + link + "/mtu");
+      s.links += link + " " + Slurp("/sys/class/net/" + link + "/flags") +
+                 Slurp("/sys/class/net/" + link + "/mtu");
     }
     s.pids = {"1", std::to_string(getppid())};
     return s;
@@ -79,7 +79,8 @@ struct MachineState {
     EXPECT_EQ(sem, before.sem);
     EXPECT_EQ(links, before.links);
     for (const std::string& pid : before.pids) {
-      EXPECT_EQ(access(("/proc/" + pid).c_str(), F_OK), 0) << "machine process " << pid << " is gone";
+      EXPECT_EQ(access(("/proc/" + pid).c_str(), F_OK), 0)
+          << "machine process " << pid << " is gone";
     }
     EXPECT_EQ(NsmatrixProcesses(), std::vector<std::string>());
   }
@@ -99,7 +100,10 @@ class MachineSentinel {
     kill(pid_, SIGKILL);
     WaitExit(pid_);
   }
-  bool Alive() const { return kill(pid_, 0) == 0 && Slurp("/proc/" + std::to_string(pid_) + "/stat").find(") Z") == std::string::npos; }
+  bool Alive() const {
+    return kill(pid_, 0) == 0 &&
+           Slurp("/proc/" + std::to_string(pid_) + "/stat").find(") Z") == std::string::npos;
+  }
 
  private:
   pid_t pid_;
@@ -108,7 +112,8 @@ class MachineSentinel {
 TEST(HostUntouched, AfterAFullRun) {
   MachineSentinel machine_sentinel;
   MachineState before = MachineState::Capture();
-  CliRun run = RunNsmatrix({"run", "--userns-map", "root"});  // root map: kills and renames leak most
+  CliRun run =
+      RunNsmatrix({"run", "--userns-map", "root"});  // root map: kills and renames leak most
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // The probes did rename and kill things in the sandbox...
   EXPECT_EQ(Cell(run.doc, "none", "uts.hostname")["outcome"], "leaked");
@@ -122,8 +127,8 @@ TEST(HostUntouched, AfterAnInterruptedRun) {
   MachineState before = MachineState::Capture();
   std::string dir = TempDir();
   // A probe that hangs keeps the run busy until we interrupt it.
-  pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms", "600000",
-                             "--json", dir + "/matrix.json", "--no-progress"},
+  pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms",
+                             "600000", "--json", dir + "/matrix.json", "--no-progress"},
                             dir);
   // Wait (bounded) until sandboxes and probes are up, then Ctrl-C.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -146,8 +151,8 @@ TEST(HostUntouched, AfterAnInterruptedRun) {
 TEST(HostUntouched, AfterTheRunnerIsKilledOutright) {
   MachineState before = MachineState::Capture();
   std::string dir = TempDir();
-  pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms", "600000",
-                             "--no-progress"},
+  pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms",
+                             "600000", "--no-progress"},
                             dir);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (NsmatrixProcesses().size() < 3 && std::chrono::steady_clock::now() < deadline) {

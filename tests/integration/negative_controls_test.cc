@@ -25,7 +25,8 @@ void ExpectOutcomes(const std::vector<Control>& controls, const std::string& map
   for (const Control& c : controls) {
     nlohmann::json cell = Cell(run.doc, c.combination, c.probe);
     ASSERT_TRUE(cell.is_object()) << c.probe << " " << c.combination;
-    EXPECT_EQ(cell["outcome"], c.outcome) << c.probe << " with " << c.combination << ": " << cell["detail"];
+    EXPECT_EQ(cell["outcome"], c.outcome)
+        << c.probe << " with " << c.combination << ": " << cell["detail"];
   }
 }
 
@@ -72,7 +73,8 @@ TEST(NegativeControls, HostnameNeedsUtsOrUser) {
                   {"uts.hostname", "user", "isolated"},
                   {"uts.hostname", "mnt+ipc+net+pid+cgroup+time", "leaked"}},
                  "unprivileged");
-  ExpectOutcomes({{"uts.hostname", "user", "isolated"}, {"uts.hostname", "none", "leaked"}}, "root");
+  ExpectOutcomes({{"uts.hostname", "user", "isolated"}, {"uts.hostname", "none", "leaked"}},
+                 "root");
 }
 
 // The story's demo 2 (without the chroot, which the rootfs issue adds):
@@ -100,7 +102,8 @@ TEST(Story, NoNamespaceLeaksEverything) {
 }
 
 TEST(TimeNamespace, UnshareFallbackStillIsolates) {
-  CliRun run = RunNsmatrix({"run", "--time-ns-via", "unshare", "--combos", "time,time+pid,time+user+pid+mnt,none"});
+  CliRun run = RunNsmatrix(
+      {"run", "--time-ns-via", "unshare", "--combos", "time,time+pid,time+user+pid+mnt,none"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
   EXPECT_EQ(run.doc["host"]["time_namespace_via"], "unshare+fork");
   EXPECT_EQ(Cell(run.doc, "time", "ns.time")["outcome"], "isolated");

@@ -8,7 +8,9 @@
 
 namespace {
 
-void Say(const char* text) { (void)!write(3, text, strlen(text)); }
+void Say(const char* text) {
+  (void)!write(3, text, strlen(text));
+}
 
 }  // namespace
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Quick start 2 (and what CI runs): install what is missing, build, run the whole
+# test suite; then build again with AddressSanitizer + UndefinedBehaviorSanitizer
+# and run the suite there too. Integration tests need root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+
+echo "== build and test (RelWithDebInfo)"
+bash ci/build.sh build
+(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+
+echo "== build and test (ASan + UBSan)"
+bash ci/build.sh build-asan -DNSM_SANITIZE=ON -DNSM_BUILD_BENCH=OFF
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j"$(nproc)" --timeout 600)

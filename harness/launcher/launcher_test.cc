@@ -1,0 +1,67 @@
+// The launcher against the real kernel (root): a container runs the probe and
+// reports; every failing child step comes back as an Error naming the step.
+#include "harness/launcher/launcher.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include "harness/common/io.h"
+
+namespace nsm {
+namespace {
+
+UniqueFd Open(const std::string& path) {
+  return UniqueFd(open(path.c_str(), O_PATH | O_CLOEXEC));
+}
+
+LaunchSpec Spec(const char* combo, int exe_fd) {
+  LaunchSpec spec;
+  spec.namespaces = *NsSet::Parse(combo);
+  spec.id_maps = PlanIdMaps(UsernsMap::unprivileged, 0, 0, true);
+  spec.probe_exe_fd = exe_fd;
+  spec.argv = {"nsprobe", "ns.uts", "ns.user"};
+  return spec;
+}
+
+std::string Output(Container& container) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  Result<ReadToEndResult> out = ReadToEnd(container.results.Get(), deadline, 1 << 16);
+  EXPECT_TRUE(out && !out->timed_out);
+  Result<ExitStatus> status = container.process.Reap();
+  EXPECT_TRUE(status && status->exited && status->code == 0);
+  return out ? out->data : "";
+}
+
+TEST(Launcher, RunsTheProbeInEveryKindOfContainer) {
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  ASSERT_TRUE(exe.Valid());
+  for (const char* combo : {"none", "mnt+pid", "user", "mnt+uts+ipc+net+pid+user+cgroup+time"}) {
+    Result<Container> container = Launch(Spec(combo, exe.Get()));
+    ASSERT_TRUE(container) << combo << ": " << container.error().Message();
+    std::string out = Output(*container);
+    EXPECT_NE(out.find("probe ns.uts dev="), std::string::npos) << combo << ": " << out;
+    EXPECT_NE(out.find("end probes=2"), std::string::npos) << out;
+  }
+}
+
+TEST(Launcher, ExecFailureNamesTheStep) {
+  UniqueFd not_a_program = Open("/proc/self/status");
+  Result<Container> container = Launch(Spec("mnt+pid", not_a_program.Get()));
+  ASSERT_FALSE(container);
+  EXPECT_EQ(container.error().op, "execveat probe");
+  EXPECT_NE(container.error().err, 0);
+  EXPECT_NE(container.error().Message().find("container mnt+pid"), std::string::npos);
+}
+
+TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  LaunchSpec spec = Spec("user", exe.Get());
+  spec.id_maps.uid_map = "0 100000 65536\n0 200000 1\n";  // overlapping: the kernel refuses
+  Result<Container> container = Launch(spec);
+  ASSERT_FALSE(container);
+  EXPECT_NE(container.error().Message().find("user namespace id maps"), std::string::npos)
+      << container.error().Message();
+}
+
+}  // namespace
+}  // namespace nsm
