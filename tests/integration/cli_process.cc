@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -24,10 +25,14 @@ std::string BinDir() {
   return NSM_BIN_DIR;
 }
 
-std::string TempDir() {
+ScopedTempDir::ScopedTempDir() {
   char tmpl[] = "/tmp/nsmatrix-test.XXXXXX";
-  char* dir = mkdtemp(tmpl);
-  return dir ? dir : "/tmp";
+  if (char* dir = mkdtemp(tmpl)) path_ = dir;
+}
+
+ScopedTempDir::~ScopedTempDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
 pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir) {
@@ -59,8 +64,9 @@ int WaitExit(pid_t pid) {
 }
 
 CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json) {
-  std::string dir = TempDir();
   CliRun run;
+  run.dir = std::make_shared<ScopedTempDir>();
+  const std::string& dir = run.dir->path();
   std::vector<std::string> full = args;
   if (with_json) {
     run.json_path = dir + "/matrix.json";

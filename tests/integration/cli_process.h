@@ -4,12 +4,28 @@
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace nsm::testing {
 
+// A fresh directory under /tmp, removed with everything in it when the owner goes.
+// Only tests write there, never a container.
+class ScopedTempDir {
+ public:
+  ScopedTempDir();
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 struct CliRun {
+  std::shared_ptr<ScopedTempDir> dir;
   int exit_code = -1;  // 128+signal when killed
   std::string out, err;
   nlohmann::json doc;  // parsed --json output when the run wrote one
@@ -17,7 +33,6 @@ struct CliRun {
 };
 
 std::string BinDir();
-std::string TempDir();  // a fresh directory per call
 
 // Runs `nsmatrix ARGS... --json <tmp>.json --no-progress` (pass with_json=false to omit both).
 CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json = true);

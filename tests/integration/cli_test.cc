@@ -43,7 +43,8 @@ TEST(Cli, HelpAnswers) {
 }
 
 TEST(Cli, OutWritesBothReports) {
-  std::string dir = TempDir() + "/reports";
+  ScopedTempDir tmp;
+  std::string dir = tmp.path() + "/reports";
   CliRun run = RunNsmatrix({"run", "--combos", "none,uts", "--out", dir}, false);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(access((dir + "/matrix.json").c_str(), F_OK), 0);

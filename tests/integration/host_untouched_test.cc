@@ -125,7 +125,8 @@ TEST(HostUntouched, AfterAFullRun) {
 
 TEST(HostUntouched, AfterAnInterruptedRun) {
   MachineState before = MachineState::Capture();
-  std::string dir = TempDir();
+  ScopedTempDir tmp;
+  const std::string& dir = tmp.path();
   // A probe that hangs keeps the run busy until we interrupt it.
   pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms",
                              "600000", "--json", dir + "/matrix.json", "--no-progress"},
@@ -150,7 +151,8 @@ TEST(HostUntouched, AfterAnInterruptedRun) {
 
 TEST(HostUntouched, AfterTheRunnerIsKilledOutright) {
   MachineState before = MachineState::Capture();
-  std::string dir = TempDir();
+  ScopedTempDir tmp;
+  const std::string& dir = tmp.path();
   pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--timeout-ms",
                              "600000", "--no-progress"},
                             dir);
