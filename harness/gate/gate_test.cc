@@ -1,0 +1,423 @@
+#include "harness/gate/gate.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace nsm {
+namespace {
+
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+json Cell(const std::string& combination, const std::string& probe, const std::string& outcome,
+          const std::string& verdict, const std::string& expected = "isolated",
+          const std::string& detail = "evidence") {
+  return {{"combination", combination},
+          {"namespaces", json::array()},
+          {"probe", probe},
+          {"outcome", outcome},
+          {"expected", expected},
+          {"verdict", verdict},
+          {"detail", detail}};
+}
+
+json Doc(std::vector<json> cells) {
+  json doc = {
+      {"schema", "nsmatrix/1"},
+      {"tool", {{"name", "nsmatrix"}, {"version", "0.1.0"}}},
+      {"generated_at", "2026-11-30T12:00:00Z"},
+      {"duration_seconds", 0.5},
+      {"host",
+       {{"kernel_release", "6.18.44"},
+        {"kernel_version", "#1 SMP"},
+        {"architecture", "x86_64"},
+        {"hostname", "h"},
+        {"cpus", 2},
+        {"mode", "root"},
+        {"sandbox", "s"}}},
+      {"options",
+       {{"combinations", 2},
+        {"probes", {"pid.see_host", "uts.hostname"}},
+        {"userns_map", "unprivileged"},
+        {"jobs", 2},
+        {"timeout_ms", 10000},
+        {"rootfs", "host"}}},
+      {"probes", json::array()},
+      {"cells", json::array()},
+  };
+  for (json& cell : cells) doc["cells"].push_back(std::move(cell));
+  return doc;
+}
+
+GateResult Compare(const json& baseline, const json& current, const AllowList& allow = {}) {
+  Result<GateResult> result = CompareMatrices(baseline, current, allow);
+  EXPECT_TRUE(result) << result.error().Message();
+  return result ? *result : GateResult{};
+}
+
+// The single difference in `list`, as "combination probe kind before->after".
+std::vector<std::string> Summaries(const std::vector<GateDifference>& list) {
+  std::vector<std::string> out;
+  for (const GateDifference& d : list) {
+    out.push_back(d.combination + " " + d.probe + " " + d.kind + " " + d.before + "->" + d.after);
+  }
+  return out;
+}
+
+// A regression from `before` to `after` (outcome, verdict) for one cell.
+GateResult OneCell(const std::string& before_outcome, const std::string& before_verdict,
+                   const std::string& after_outcome, const std::string& after_verdict,
+                   const AllowList& allow = {}) {
+  return Compare(Doc({Cell("mnt+pid", "pid.see_host", before_outcome, before_verdict)}),
+                 Doc({Cell("mnt+pid", "pid.see_host", after_outcome, after_verdict)}), allow);
+}
+
+TEST(CompareMatricesTest, IdenticalMatricesPass) {
+  json doc = Doc({Cell("none", "pid.see_host", "leaked", "pass", "leaked"),
+                  Cell("mnt+pid", "pid.see_host", "isolated", "pass")});
+  GateResult result = Compare(doc, doc);
+  EXPECT_FALSE(result.Failed());
+  EXPECT_THAT(result.regressions, IsEmpty());
+  EXPECT_THAT(result.improvements, IsEmpty());
+  EXPECT_THAT(result.allowed, IsEmpty());
+  EXPECT_THAT(result.context_differences, IsEmpty());
+}
+
+TEST(CompareMatricesTest, IsolationLost) {
+  GateResult result = OneCell("isolated", "pass", "leaked", "fail");
+  EXPECT_TRUE(result.Failed());
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("mnt+pid pid.see_host isolation-lost isolated->leaked"));
+  EXPECT_EQ(result.regressions[0].detail, "evidence");
+  EXPECT_THAT(result.improvements, IsEmpty());
+}
+
+TEST(CompareMatricesTest, SupportLost) {
+  EXPECT_THAT(Summaries(OneCell("isolated", "pass", "unsupported", "skip").regressions),
+              ElementsAre("mnt+pid pid.see_host support-lost isolated->unsupported"));
+  EXPECT_THAT(Summaries(OneCell("leaked", "fail", "unsupported", "skip").regressions),
+              ElementsAre("mnt+pid pid.see_host support-lost leaked->unsupported"));
+}
+
+TEST(CompareMatricesTest, ProbeError) {
+  for (const char* before : {"isolated", "leaked", "unsupported"}) {
+    EXPECT_THAT(Summaries(OneCell(before, "pass", "error", "fail").regressions),
+                ElementsAre(std::string("mnt+pid pid.see_host probe-error ") + before + "->error"));
+  }
+  // Still an error: not a new regression.
+  EXPECT_FALSE(OneCell("error", "fail", "error", "fail").Failed());
+}
+
+TEST(CompareMatricesTest, VerdictFail) {
+  // Same outcome, but the rules now expect something else.
+  GateResult result = OneCell("leaked", "pass", "leaked", "fail");
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("mnt+pid pid.see_host verdict-fail leaked->leaked"));
+  EXPECT_EQ(result.regressions[0].detail, "verdict pass -> fail (expected isolated): evidence");
+  // An outcome improvement with a failed verdict is a regression, not an improvement.
+  result = OneCell("leaked", "pass", "isolated", "fail");
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("mnt+pid pid.see_host verdict-fail leaked->isolated"));
+  EXPECT_THAT(result.improvements, IsEmpty());
+  EXPECT_THAT(Summaries(OneCell("unsupported", "skip", "leaked", "fail").regressions),
+              ElementsAre("mnt+pid pid.see_host verdict-fail unsupported->leaked"));
+  // Already failing: nothing new.
+  EXPECT_FALSE(OneCell("leaked", "fail", "leaked", "fail").Failed());
+}
+
+TEST(CompareMatricesTest, OneDifferencePerCellMostSpecificKind) {
+  // isolated/pass -> leaked/fail is both isolation-lost and verdict-fail.
+  GateResult result = OneCell("isolated", "pass", "leaked", "fail");
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "isolation-lost");
+  result = OneCell("isolated", "pass", "error", "fail");
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "probe-error");
+}
+
+TEST(CompareMatricesTest, CellMissing) {
+  GateResult result =
+      Compare(Doc({Cell("none", "uts.hostname", "leaked", "pass", "leaked", "old evidence"),
+                   Cell("uts", "uts.hostname", "isolated", "pass")}),
+              Doc({Cell("uts", "uts.hostname", "isolated", "pass")}));
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("none uts.hostname cell-missing leaked->absent"));
+  EXPECT_EQ(result.regressions[0].detail, "absent from the current matrix");
+  EXPECT_THAT(result.context_differences, ElementsAre("combinations only in baseline: none"));
+}
+
+TEST(CompareMatricesTest, Improvements) {
+  json baseline =
+      Doc({Cell("uts", "p.one", "leaked", "fail"), Cell("uts", "p.two", "unsupported", "skip"),
+           Cell("uts", "p.three", "error", "fail"), Cell("uts", "p.four", "unsupported", "skip"),
+           Cell("uts", "p.five", "leaked", "fail", "leaked")});
+  json current =
+      Doc({Cell("uts", "p.one", "isolated", "pass"),
+           Cell("uts", "p.two", "leaked", "fail"),  // verdict skip -> fail: regression
+           Cell("uts", "p.three", "isolated", "pass"), Cell("uts", "p.four", "isolated", "pass"),
+           Cell("uts", "p.five", "leaked", "pass", "leaked"),
+           Cell("ipc", "p.one", "isolated", "pass")});
+  GateResult result = Compare(baseline, current);
+  EXPECT_THAT(
+      Summaries(result.improvements),
+      ElementsAre("uts p.one isolation-gained leaked->isolated",
+                  "uts p.three error-fixed error->isolated",
+                  "uts p.four support-gained unsupported->isolated",
+                  "uts p.five verdict-pass leaked->leaked", "ipc p.one cell-new absent->isolated"));
+  EXPECT_EQ(result.improvements[3].detail, "verdict fail -> pass (expected leaked): evidence");
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("uts p.two verdict-fail unsupported->leaked"));
+  EXPECT_THAT(result.context_differences, ElementsAre("combinations only in current: ipc"));
+}
+
+TEST(CompareMatricesTest, ErrorToUnsupportedIsNeither) {
+  GateResult result = OneCell("error", "fail", "unsupported", "skip");
+  EXPECT_THAT(result.regressions, IsEmpty());
+  EXPECT_THAT(result.improvements, IsEmpty());
+}
+
+TEST(CompareMatricesTest, AllowListExactEntry) {
+  AllowList allow{{{"mnt+pid", "pid.see_host", std::nullopt, "known: read-only /proc", 3}}};
+  GateResult result = OneCell("isolated", "pass", "leaked", "fail", allow);
+  EXPECT_FALSE(result.Failed());
+  EXPECT_THAT(Summaries(result.allowed),
+              ElementsAre("mnt+pid pid.see_host isolation-lost isolated->leaked"));
+  EXPECT_EQ(result.allowed[0].reason, "known: read-only /proc");
+  // Another combination is not covered.
+  allow.entries[0].combination = "pid";
+  EXPECT_TRUE(OneCell("isolated", "pass", "leaked", "fail", allow).Failed());
+}
+
+TEST(CompareMatricesTest, AllowListWildcardAndPrefix) {
+  json baseline = Doc({Cell("none", "ipc.sysv_shm", "leaked", "pass", "leaked"),
+                       Cell("ipc", "ipc.sysv_shm", "isolated", "pass"),
+                       Cell("ipc", "ipc.mq", "isolated", "pass"),
+                       Cell("ipc", "pid.see_host", "leaked", "pass", "leaked")});
+  json current = Doc({Cell("none", "ipc.sysv_shm", "unsupported", "skip", "leaked"),
+                      Cell("ipc", "ipc.sysv_shm", "unsupported", "skip"),
+                      Cell("ipc", "ipc.mq", "unsupported", "skip"),
+                      Cell("ipc", "pid.see_host", "unsupported", "skip", "leaked")});
+  AllowList allow{{{"*", "ipc.", std::nullopt, "no SysV IPC", 1}}};
+  GateResult result = Compare(baseline, current, allow);
+  EXPECT_THAT(Summaries(result.allowed),
+              ElementsAre("none ipc.sysv_shm support-lost leaked->unsupported",
+                          "ipc ipc.sysv_shm support-lost isolated->unsupported",
+                          "ipc ipc.mq support-lost isolated->unsupported"));
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("ipc pid.see_host support-lost leaked->unsupported"));
+
+  allow.entries = {{"ipc", "*", std::nullopt, "everything in ipc", 1}};
+  result = Compare(baseline, current, allow);
+  EXPECT_EQ(result.allowed.size(), 3u);
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("none ipc.sysv_shm support-lost leaked->unsupported"));
+}
+
+TEST(CompareMatricesTest, AllowListTo) {
+  AllowList allow{{{"*", "*", "unsupported", "kernel without it", 1}}};
+  EXPECT_FALSE(OneCell("isolated", "pass", "unsupported", "skip", allow).Failed());
+  GateResult result = OneCell("isolated", "pass", "leaked", "fail", allow);
+  EXPECT_TRUE(result.Failed());
+  EXPECT_THAT(result.allowed, IsEmpty());
+  // `to` never matches a missing cell; an entry without it does.
+  json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  json current = Doc({});
+  EXPECT_TRUE(Compare(baseline, current, allow).Failed());
+  allow.entries.push_back({"uts", "uts.", std::nullopt, "dropped", 2});
+  result = Compare(baseline, current, allow);
+  EXPECT_FALSE(result.Failed());
+  ASSERT_EQ(result.allowed.size(), 1u);
+  EXPECT_EQ(result.allowed[0].kind, "cell-missing");
+  EXPECT_EQ(result.allowed[0].reason, "dropped");
+}
+
+TEST(CompareMatricesTest, AllowListDoesNotTouchImprovements) {
+  AllowList allow{{{"*", "*", std::nullopt, "everything", 1}}};
+  GateResult result = OneCell("leaked", "fail", "isolated", "pass", allow);
+  EXPECT_THAT(result.allowed, IsEmpty());
+  EXPECT_EQ(result.improvements.size(), 1u);
+}
+
+TEST(CompareMatricesTest, ContextDifferences) {
+  json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  json current = baseline;
+  current["tool"]["version"] = "0.2.0";
+  current["host"]["kernel_release"] = "6.1.0";
+  current["host"]["kernel_version"] = "#2 SMP";
+  current["host"]["architecture"] = "aarch64";
+  current["host"]["mode"] = "userns-root";
+  current["host"]["hostname"] = "other";  // not context: every runner has its own
+  current["host"]["cpus"] = 64;
+  current["options"]["userns_map"] = "root";
+  current["options"]["rootfs"] = "/srv/rootfs";
+  current["options"]["combinations"] = 256;
+  current["options"]["timeout_ms"] = 5000;
+  current["options"]["time_ns_via"] = "unshare";
+  current["options"]["probes"] = {"uts.hostname", "ns.net"};
+  current["probes"] = {{{"id", "ns.net"}}};
+  GateResult result = Compare(baseline, current);
+  EXPECT_FALSE(result.Failed());
+  EXPECT_THAT(
+      result.context_differences,
+      ElementsAre("tool.version: 0.1.0 -> 0.2.0", "kernel_release: 6.18.44 -> 6.1.0",
+                  "kernel_version: #1 SMP -> #2 SMP", "architecture: x86_64 -> aarch64",
+                  "mode: root -> userns-root", "options.userns_map: unprivileged -> root",
+                  "options.rootfs: host -> /srv/rootfs", "options.combinations: 2 -> 256",
+                  "options.time_ns_via: (absent) -> unshare", "options.timeout_ms: 10000 -> 5000",
+                  "probes only in baseline: pid.see_host", "probes only in current: ns.net"));
+}
+
+TEST(CompareMatricesTest, LongNameListsAreCut) {
+  std::vector<json> cells;
+  for (int i = 0; i < 20; ++i)
+    cells.push_back(Cell("uts", "p.n" + std::to_string(i), "leaked", "pass"));
+  GateResult result = Compare(Doc({}), Doc(cells));
+  EXPECT_EQ(result.improvements.size(), 20u);
+  EXPECT_THAT(result.context_differences,
+              ElementsAre(StartsWith("probes only in current: p.n0, p.n1, "),
+                          "combinations only in current: uts"));
+  EXPECT_THAT(result.context_differences[0], HasSubstr("p.n11, ... (20 in all)"));
+}
+
+TEST(CompareMatricesTest, InvalidDocuments) {
+  json good = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  auto error_of = [&](const json& baseline, const json& current) {
+    Result<GateResult> result = CompareMatrices(baseline, current, {});
+    EXPECT_FALSE(result);
+    return result ? std::string() : result.error().Message();
+  };
+  EXPECT_THAT(error_of(json::array(), good), StartsWith("baseline: not a JSON object"));
+  json other = good;
+  other["schema"] = "nsmatrix/2";
+  EXPECT_THAT(error_of(good, other),
+              StartsWith("current: not an nsmatrix/1 document (schema \"nsmatrix/2\")"));
+  other.erase("schema");
+  EXPECT_THAT(error_of(other, good), StartsWith("baseline: not an nsmatrix/1 document (no"));
+  other = good;
+  other.erase("cells");
+  EXPECT_THAT(error_of(good, other), StartsWith("current: no \"cells\" array"));
+  other = good;
+  other["cells"][0].erase("probe");
+  EXPECT_THAT(error_of(good, other), StartsWith("current: cell 0 has no \"probe\" string"));
+  other = good;
+  other["cells"][0]["outcome"] = "leaky";
+  EXPECT_THAT(error_of(good, other),
+              StartsWith("current: cell 0 (uts uts.hostname): outcome \"leaky\" is not"));
+  other = good;
+  other["cells"][0]["verdict"] = 1;
+  EXPECT_THAT(error_of(good, other), StartsWith("current: cell 0 has no \"verdict\" string"));
+  other = good;
+  other["cells"][0]["verdict"] = "ok";
+  EXPECT_THAT(error_of(good, other),
+              StartsWith("current: cell 0 (uts uts.hostname): verdict \"ok\" is not pass"));
+  other = good;
+  other["cells"].push_back(other["cells"][0]);
+  std::string message = error_of(other, good);
+  EXPECT_THAT(message, StartsWith("baseline: cell 1 (uts uts.hostname) repeats cell 0"));
+  EXPECT_THAT(message, HasSubstr("compare matrices"));
+  EXPECT_THAT(message, HasSubstr("hint: "));
+  other = good;
+  other["cells"][0] = "cell";
+  EXPECT_THAT(error_of(other, good), StartsWith("baseline: cell 0 is not an object"));
+}
+
+GateResult Mixed() {
+  json baseline = Doc({Cell("mnt+pid", "pid.see_host", "isolated", "pass"),
+                       Cell("uts", "uts.hostname", "leaked", "fail"),
+                       Cell("ipc", "ipc.sysv_shm", "isolated", "pass")});
+  json current = Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail", "isolated",
+                           "sentinel found\nin /proc\x1b[2J"),
+                      Cell("uts", "uts.hostname", "isolated", "pass"),
+                      Cell("ipc", "ipc.sysv_shm", "unsupported", "skip")});
+  current["host"]["kernel_release"] = "6.1.0";
+  AllowList allow{{{"*", "ipc.", "unsupported", "no | SysV", 1}}};
+  return Compare(baseline, current, allow);
+}
+
+TEST(GateToJsonTest, Shape) {
+  json baseline = Doc({Cell("mnt+pid", "pid.see_host", "isolated", "pass")});
+  json current = Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail")});
+  current["host"]["kernel_release"] = "6.1.0";
+  AllowList none;
+  GateResult result = Compare(baseline, current, none);
+  json out = GateToJson(result, baseline, current);
+  EXPECT_EQ(out["failed"], true);
+  EXPECT_EQ(out["baseline"]["generated_at"], "2026-11-30T12:00:00Z");
+  EXPECT_EQ(out["baseline"]["kernel_release"], "6.18.44");
+  EXPECT_EQ(out["current"]["kernel_release"], "6.1.0");
+  EXPECT_EQ(out["current"]["options"]["userns_map"], "unprivileged");
+  EXPECT_EQ(out["context_differences"], json({"kernel_release: 6.18.44 -> 6.1.0"}));
+  EXPECT_EQ(out["regressions"], json::parse(R"([{"combination": "mnt+pid", "probe": "pid.see_host",
+                            "kind": "isolation-lost", "before": "isolated", "after": "leaked",
+                            "detail": "evidence"}])"));
+  EXPECT_EQ(out["improvements"], json::array());
+  EXPECT_EQ(out["allowed"], json::array());
+
+  json mixed = GateToJson(Mixed(), baseline, current);
+  ASSERT_EQ(mixed["allowed"].size(), 1u);
+  EXPECT_EQ(mixed["allowed"][0]["reason"], "no | SysV");
+  EXPECT_FALSE(mixed["regressions"][0].contains("reason"));
+  EXPECT_EQ(mixed["improvements"].size(), 1u);
+}
+
+TEST(RenderGateTextTest, LinesAndVerdict) {
+  std::string text = RenderGateText(Mixed());
+  EXPECT_EQ(text,
+            "REGRESSION mnt+pid pid.see_host: isolated -> leaked (isolation-lost) sentinel found | "
+            "in /proc\\x1b[2J\n"
+            "IMPROVEMENT uts uts.hostname: leaked -> isolated (isolation-gained) evidence\n"
+            "ALLOWED ipc ipc.sysv_shm: isolated -> unsupported (support-lost) evidence "
+            "[allowed: no | SysV]\n"
+            "CONTEXT kernel_release: 6.18.44 -> 6.1.0\n"
+            "gate: FAILED: 1 regression (1 allowed, 1 improvement, 1 context difference)\n");
+  json doc = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  EXPECT_EQ(RenderGateText(Compare(doc, doc)),
+            "gate: PASSED: no regressions (0 allowed, 0 improvements, 0 context differences)\n");
+}
+
+TEST(RenderGateMarkdownTest, Sections) {
+  std::string md = RenderGateMarkdown(Mixed());
+  EXPECT_EQ(md.rfind("# nsmatrix gate\n\n**FAILED**: 1 regression (", 0), 0u);
+  EXPECT_THAT(md, HasSubstr("## Context differences\n\n- kernel_release: 6.18.44 -> 6.1.0\n"));
+  EXPECT_THAT(md, HasSubstr("## Regressions\n\n| combination | probe | outcome | kind | detail |\n"
+                            "| --- | --- | --- | --- | --- |\n"
+                            "| mnt+pid | `pid.see_host` | isolated → leaked | isolation-lost | "
+                            "sentinel found<br>in /proc\x1b[2J |\n"));
+  EXPECT_THAT(md, HasSubstr("| ipc | `ipc.sysv_shm` | isolated → unsupported | support-lost | "
+                            "no \\| SysV | evidence |\n"));
+  EXPECT_THAT(md, HasSubstr("## Improvements\n\n"));
+  json doc = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  std::string pass = RenderGateMarkdown(Compare(doc, doc));
+  EXPECT_THAT(pass, HasSubstr("**PASSED**: no regressions"));
+  EXPECT_THAT(pass, HasSubstr("## Regressions\n\nNone.\n"));
+  EXPECT_THAT(pass, Not(HasSubstr("| combination |")));
+}
+
+TEST(RenderGateMarkdownTest, StaysUnderItsLimit) {
+  std::vector<json> before, after;
+  for (int c = 0; c < 256; ++c) {
+    for (int p = 0; p < 30; ++p) {
+      std::string combination = "c" + std::to_string(c), probe = "p.n" + std::to_string(p);
+      before.push_back(Cell(combination, probe, "isolated", "pass"));
+      after.push_back(
+          Cell(combination, probe, "leaked", "fail", "isolated", std::string(600, 'd')));
+    }
+  }
+  GateResult result = Compare(Doc(before), Doc(after));
+  ASSERT_EQ(result.regressions.size(), 7680u);
+  std::string md = RenderGateMarkdown(result, 100 * 1024);
+  EXPECT_LE(md.size(), 100u * 1024);
+  EXPECT_THAT(md, HasSubstr(" more regressions (all of them are in the gate's JSON report).\n"));
+  EXPECT_THAT(md, HasSubstr("## Improvements\n\nNone.\n"));
+  EXPECT_LE(RenderGateMarkdown(result, 10).size(), 10u);
+}
+
+}  // namespace
+}  // namespace nsm

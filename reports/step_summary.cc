@@ -1,0 +1,238 @@
+#include "reports/step_summary.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/common/io.h"
+#include "harness/common/strings.h"
+#include "harness/common/unique_fd.h"
+#include "reports/analysis.h"
+#include "reports/json_access.h"
+#include "reports/markdown_writer.h"
+
+namespace nsm {
+namespace {
+
+using nlohmann::json;
+namespace ja = json_access;
+
+// Room kept for the closing "... and N more" lines while rows are added.
+constexpr size_t kTrailerReserve = 256;
+// A failure's detail in the shortened report is cut to this many bytes.
+constexpr size_t kDetailLimit = 400;
+
+std::string Code(std::string_view text) {
+  if (text.find('`') == std::string_view::npos) return "`" + std::string(text) + "`";
+  return "`` " + std::string(text) + " ``";
+}
+
+std::string Row(const std::vector<std::string>& cells) {
+  return "| " + Join(cells, " | ") + " |\n";
+}
+
+std::string Scalar(const json& value) {
+  if (value.is_null() || value.is_structured()) return "?";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+struct Totals {
+  long long cells = 0, pass = 0, fail = 0, skip = 0;
+  std::map<std::string, long long> outcomes;
+};
+
+// As RenderMarkdown counts them: doc["summary"] when present, else the cells.
+Totals CountTotals(const json& doc) {
+  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+  Totals totals;
+  if (const json* summary = ja::Find(doc, "summary"); summary && summary->is_object()) {
+    totals.cells = ja::Int(*summary, "cells");
+    totals.pass = ja::Int(*summary, "pass");
+    totals.fail = ja::Int(*summary, "fail");
+    totals.skip = ja::Int(*summary, "skip");
+    const json& outcomes = ja::Object(*summary, "outcomes");
+    for (const char* outcome : kOutcomes) totals.outcomes[outcome] = ja::Int(outcomes, outcome);
+    return totals;
+  }
+  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = 0;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    ++totals.cells;
+    std::string verdict = ja::String(cell, "verdict");
+    totals.pass += verdict == "pass";
+    totals.fail += verdict == "fail";
+    totals.skip += verdict == "skip";
+    auto it = totals.outcomes.find(ja::String(cell, "outcome"));
+    if (it != totals.outcomes.end()) ++it->second;
+  }
+  return totals;
+}
+
+std::vector<std::string> ProbeOrder(const json& doc) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& id) {
+    if (seen.insert(id).second) ids.push_back(id);
+  };
+  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
+  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
+  return ids;
+}
+
+std::string Head(const json& doc) {
+  const json& host = ja::Object(doc, "host");
+  const json& options = ja::Object(doc, "options");
+  Totals t = CountTotals(doc);
+  std::string out = "# nsmatrix isolation matrix (summary)\n\n";
+  out += "Host: Linux " + ja::Text(host, "kernel_release") + " on " +
+         ja::Text(host, "architecture") + "; mode " + Code(ja::Text(host, "mode")) +
+         "; user namespace map " + Code(ja::Text(options, "userns_map")) + "; " +
+         ja::Text(options, "combinations") + " combinations. Generated " +
+         ja::Text(doc, "generated_at") + " in " + ja::Text(doc, "duration_seconds") + " s.\n\n";
+  out += "> The full matrix (" + std::to_string(t.cells) +
+         " cells) is too large for a job summary: it is in the run's artifact "
+         "(`matrix.md`, `matrix.json`). This is a shortened report.\n\n";
+  out += "## Totals\n\n";
+  out += Row({"cells", "pass", "fail", "skip"});
+  out += Row({"---:", "---:", "---:", "---:"});
+  out += Row({std::to_string(t.cells), std::to_string(t.pass), std::to_string(t.fail),
+              std::to_string(t.skip)});
+  out += "\nOutcomes: " + std::to_string(t.outcomes["isolated"]) + " isolated, " +
+         std::to_string(t.outcomes["leaked"]) + " leaked, " +
+         std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
+         std::to_string(t.outcomes["error"]) + " error.\n\n";
+  if (t.fail > 0) {
+    out += "**FAILED**: " + std::to_string(t.fail) + " of " + std::to_string(t.cells) +
+           " cells failed.\n\n";
+  } else {
+    out += "**PASSED**: no cell failed (" + std::to_string(t.pass) + " passed, " +
+           std::to_string(t.skip) + " skipped).\n\n";
+  }
+  return out;
+}
+
+// Appends rows while they fit in `limit` (keeping room for the closing line), then
+// "... and N more <what>.".
+void AppendRows(const std::vector<std::string>& rows, const std::string& what, size_t limit,
+                std::string& out) {
+  size_t added = 0;
+  for (const std::string& row : rows) {
+    if (out.size() + row.size() + kTrailerReserve > limit) break;
+    out += row;
+    ++added;
+  }
+  if (added < rows.size()) {
+    out += "\n... and " + std::to_string(rows.size() - added) + " more " + what +
+           " (all of them are in the artifact).\n";
+  }
+  out += "\n";
+}
+
+std::string Shortened(const json& doc, size_t limit) {
+  std::string out = Head(doc);
+
+  json analysis = AnalyzeProbes(doc);
+  std::map<std::string, const json*> entries;
+  for (const json& probe : ja::Array(doc, "probes")) {
+    entries.emplace(ja::String(probe, "id", "?"), &probe);
+  }
+  std::map<std::string, long long> failures;
+  std::vector<std::string> failure_rows;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    if (ja::String(cell, "verdict") != "fail") continue;
+    ++failures[ja::String(cell, "probe", "?")];
+    std::string detail = ja::String(cell, "detail");
+    if (detail.size() > kDetailLimit) detail = TruncateUtf8(detail, kDetailLimit) + "...";
+    failure_rows.push_back(
+        Row({EscapeTableCell(ja::Text(cell, "combination")),
+             Code(EscapeTableCell(ja::Text(cell, "probe"))),
+             EscapeTableCell(ja::Text(cell, "expected")),
+             EscapeTableCell(ja::Text(cell, "outcome")), EscapeTableCell(detail)}));
+  }
+
+  std::vector<std::string> probe_rows;
+  for (const std::string& id : ProbeOrder(doc)) {
+    auto entry = entries.find(id);
+    const json* probe = entry == entries.end() ? nullptr : entry->second;
+    const json& computed = ja::Object(analysis, id.c_str());
+    auto field = [&](const char* key) -> const json& {
+      static const json kNull;
+      if (const json* value = probe ? ja::Find(*probe, key) : nullptr) return *value;
+      const json* value = ja::Find(computed, key);
+      return value ? *value : kNull;
+    };
+    probe_rows.push_back(Row(
+        {Code(EscapeTableCell(id)),
+         Scalar(field("isolated_count")) + " of " + Scalar(field("cell_count")) + " combinations",
+         EscapeTableCell(RenderIsolatedBy(field("isolated_by"))), std::to_string(failures[id])}));
+  }
+
+  out += "## Probes\n\n";
+  out += Row({"probe", "isolated in", "isolated by", "failures"});
+  out += Row({"---", "---:", "---", "---:"});
+  AppendRows(probe_rows, "probes", limit, out);
+
+  out += "## Failures\n\n";
+  if (failure_rows.empty()) {
+    out += "None.\n";
+  } else {
+    out += Row({"combination", "probe", "expected", "observed", "detail"});
+    out += Row({"---", "---", "---", "---", "---"});
+    AppendRows(failure_rows, "failures", limit, out);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TruncateUtf8(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  size_t end = limit;
+  // Back up over continuation bytes to the start of the sequence that would be split.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
+std::string RenderStepSummary(const json& doc, size_t limit) {
+  std::string full = RenderMarkdown(doc);
+  if (full.size() <= limit) return full;
+  std::string shortened = Shortened(doc, limit);
+  if (shortened.size() <= limit) return shortened;
+  return TruncateUtf8(shortened, limit);
+}
+
+Status AppendToStepSummaryIfRequested(const std::function<std::string(size_t budget)>& render) {
+  const char* env = std::getenv("GITHUB_STEP_SUMMARY");
+  if (env == nullptr || *env == '\0') return {};
+  const std::string path = env;
+  const std::string context = "append the job summary to $GITHUB_STEP_SUMMARY";
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.Valid()) return Fail(errno, "open " + path, context);
+  struct stat st;
+  if (fstat(fd.Get(), &st) != 0) return Fail(errno, "fstat " + path, context);
+  size_t used = static_cast<size_t>(st.st_size);
+  // What earlier steps' writers appended is separated from ours by a blank line.
+  std::string separator = used > 0 ? "\n" : "";
+  size_t taken = used + separator.size();
+  std::string text = render(taken < kStepSummaryLimit ? kStepSummaryLimit - taken : 0);
+  if (text.empty()) return {};
+  if (Status written = WriteAll(fd.Get(), separator + text); !written) {
+    return Fail(written.error().err, "write " + path, context);
+  }
+  // close(2) is where some file systems report write errors.
+  if (close(fd.Release()) != 0) return Fail(errno, "close " + path, context);
+  return {};
+}
+
+Status AppendStepSummaryIfRequested(const json& doc) {
+  return AppendToStepSummaryIfRequested(
+      [&doc](size_t budget) { return RenderStepSummary(doc, budget); });
+}
+
+}  // namespace nsm
