@@ -9,6 +9,7 @@ packages=(
   libcap-dev libboost-filesystem-dev
   nlohmann-json3-dev libcli11-dev
   python3 python3-jsonschema
+  libtomlplusplus-dev busybox-static chromium
 )
 
 missing=()

@@ -1,6 +1,6 @@
 // nsprobe: the one static, multi-mode probe program run inside every container.
 //
-//   nsprobe --sentinel-pid=N --sentinel-comm=S --hostname=H PROBE_ID...
+//   nsprobe --sentinel-pid=N --sentinel-comm=S --hostname=H ... PROBE_ID...
 //
 // Runs the probes in the order given and reports each over descriptor 3 (see
 // protocol.h), then the mandatory end record. Exit 0 when it reported; 2 on
@@ -44,28 +44,19 @@ const ProbeEntry* Find(const std::vector<ProbeEntry>& all, std::string_view id) 
   return nullptr;
 }
 
-bool TakeOption(std::string_view arg, std::string_view name, std::string* value) {
-  if (arg.substr(0, name.size()) != name) return false;
-  *value = std::string(arg.substr(name.size()));
-  return true;
-}
-
 int Main(int argc, char** argv) {
   std::vector<ProbeEntry> all;
-  for (auto family : {NsLinkProbes, PidProbes, UtsProbes}) {
+  for (auto family : {NsLinkProbes, PidProbes, UtsProbes, IpcProbes, NetProbes, MntProbes,
+                      UserProbes, CgroupProbes, TimeProbes}) {
     for (const ProbeEntry& entry : family()) all.push_back(entry);
   }
   ProbeContext ctx;
   std::vector<const ProbeEntry*> selected;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    std::string value;
-    if (TakeOption(arg, "--sentinel-pid=", &value)) {
-      ctx.sentinel_pid = atol(value.c_str());
-    } else if (TakeOption(arg, "--sentinel-comm=", &value)) {
-      ctx.sentinel_comm = value;
-    } else if (TakeOption(arg, "--hostname=", &value)) {
-      ctx.hostname = value;
+    if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      size_t eq = arg.find('=');
+      ctx.options[std::string(arg.substr(2, eq - 2))] = std::string(arg.substr(eq + 1));
     } else if (const ProbeEntry* entry = Find(all, arg)) {
       selected.push_back(entry);
     } else {

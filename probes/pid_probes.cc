@@ -35,7 +35,7 @@ protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
   while (dirent* entry = readdir(dir)) {
     if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
     ++scanned;
-    if (found_pid < 0 && ReadComm(entry->d_name) == ctx.sentinel_comm) {
+    if (found_pid < 0 && ReadComm(entry->d_name) == ctx.Get("sentinel-comm")) {
       found_pid = atol(entry->d_name);
     }
   }
@@ -48,10 +48,11 @@ protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
 }
 
 protocol::Record KillHost(const ProbeContext& ctx, std::string_view id) {
-  if (ctx.sentinel_pid <= 1) return ErrorRecord(id, "no sentinel pid given", EINVAL);
-  int rc = kill(static_cast<pid_t>(ctx.sentinel_pid), SIGKILL);
+  long target = ctx.GetLong("sentinel-pid");
+  if (target <= 1) return ErrorRecord(id, "no sentinel pid given", EINVAL);
+  int rc = kill(static_cast<pid_t>(target), SIGKILL);
   protocol::Record record{"probe", std::string(id), {}};
-  record.Add("target", ctx.sentinel_pid).Add("rc", rc).Add("errno", rc == 0 ? 0 : errno);
+  record.Add("target", target).Add("rc", rc).Add("errno", rc == 0 ? 0 : errno);
   return record;
 }
 

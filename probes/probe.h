@@ -3,6 +3,9 @@
 // job, from the host side where it can see the effect.
 #pragma once
 
+#include <cstdlib>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,11 +14,19 @@
 
 namespace nsm::probes {
 
-// What the harness tells a probe on its command line.
+// What the harness tells a probe on its command line: --key=value options,
+// e.g. sentinel-pid, sentinel-comm, hostname, domainname, leak-source, mknod-name.
 struct ProbeContext {
-  long sentinel_pid = -1;     // the host sandbox's sentinel, as the host sees it
-  std::string sentinel_comm;  // the sentinel's unique /proc/PID/comm
-  std::string hostname;       // what uts.hostname tries to set
+  std::map<std::string, std::string, std::less<>> options;
+
+  std::string Get(std::string_view key) const {
+    auto it = options.find(key);
+    return it == options.end() ? std::string() : it->second;
+  }
+  long GetLong(std::string_view key, long fallback = -1) const {
+    std::string value = Get(key);
+    return value.empty() ? fallback : atol(value.c_str());
+  }
 };
 
 using ProbeFn = protocol::Record (*)(const ProbeContext& ctx, std::string_view id);
@@ -29,6 +40,21 @@ struct ProbeEntry {
 std::vector<ProbeEntry> NsLinkProbes();
 std::vector<ProbeEntry> PidProbes();
 std::vector<ProbeEntry> UtsProbes();
+std::vector<ProbeEntry> IpcProbes();
+std::vector<ProbeEntry> NetProbes();
+std::vector<ProbeEntry> MntProbes();
+std::vector<ProbeEntry> UserProbes();
+std::vector<ProbeEntry> CgroupProbes();
+std::vector<ProbeEntry> TimeProbes();
+
+// A record that starts "probe <id>".
+inline protocol::Record NewRecord(std::string_view id) {
+  return protocol::Record{"probe", std::string(id), {}};
+}
+// rc/errno of a system call, as judges expect them.
+inline protocol::Record& AddResult(protocol::Record& record, int rc, int err) {
+  return record.Add("rc", rc).Add("errno", rc < 0 ? err : 0);
+}
 
 // A record for a probe that could not run its attempt at all.
 protocol::Record ErrorRecord(std::string_view id, std::string what, int err);

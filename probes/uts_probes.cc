@@ -1,5 +1,6 @@
 // uts.hostname: sethostname(2) inside, as `hostname newname` does in the story.
-// The harness judges by the host sandbox's hostname afterwards.
+// uts.domainname: setdomainname(2). The harness judges both by the host
+// sandbox's names afterwards.
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,8 +11,9 @@ namespace nsm::probes {
 namespace {
 
 protocol::Record SetHostname(const ProbeContext& ctx, std::string_view id) {
-  if (ctx.hostname.empty()) return ErrorRecord(id, "no hostname given", EINVAL);
-  int rc = sethostname(ctx.hostname.data(), ctx.hostname.size());
+  std::string name = ctx.Get("hostname");
+  if (name.empty()) return ErrorRecord(id, "no hostname given", EINVAL);
+  int rc = sethostname(name.data(), name.size());
   protocol::Record record{"probe", std::string(id), {}};
   record.Add("rc", rc).Add("errno", rc == 0 ? 0 : errno);
   char now[256] = {};
@@ -19,10 +21,18 @@ protocol::Record SetHostname(const ProbeContext& ctx, std::string_view id) {
   return record;
 }
 
+protocol::Record SetDomainname(const ProbeContext& ctx, std::string_view id) {
+  std::string name = ctx.Get("domainname");
+  if (name.empty()) return ErrorRecord(id, "no domainname given", EINVAL);
+  int rc = setdomainname(name.data(), name.size());
+  protocol::Record record = NewRecord(id);
+  return AddResult(record, rc, errno);
+}
+
 }  // namespace
 
 std::vector<ProbeEntry> UtsProbes() {
-  return {{"uts.hostname", SetHostname}};
+  return {{"uts.hostname", SetHostname}, {"uts.domainname", SetDomainname}};
 }
 
 }  // namespace nsm::probes

@@ -10,6 +10,7 @@
 #include "harness/cli/terminal.h"
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
+#include "harness/launcher/child_steps.h"
 #include "reports/atomic_file.h"
 #include "reports/markdown_writer.h"
 
@@ -24,7 +25,9 @@ struct RunArgs {
   long timeout_ms = 10000;
   std::string json_path, markdown_path, out_dir;
   std::string probe_binary;
-  std::string time_ns_via = "auto";
+  std::string time_ns_via = "unshare";
+  std::string rootfs = "host";
+  std::string propagation = "private";
   bool no_progress = false;
 };
 
@@ -42,6 +45,25 @@ std::optional<std::string> CheckOutputPath(const std::string& path) {
   if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
   if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
   return std::nullopt;
+}
+
+// A root filesystem needs /proc and /tmp directories: the sandbox mounts its
+// procfs and its fixtures there (in its own mount namespace, leaving the
+// tree's contents alone).
+Result<std::string> CheckRootfs(const std::string& path) {
+  boost::system::error_code ec;
+  boost::filesystem::path root = boost::filesystem::canonical(path, ec);
+  if (ec) return Fail(ec.value(), "canonical", ec.message());
+  if (!boost::filesystem::is_directory(root, ec))
+    return Fail(ENOTDIR, "check rootfs", "not a directory");
+  if (root == "/") return Fail(EINVAL, "check rootfs", "is the host's root: use --rootfs host");
+  for (const char* dir : {"proc", "tmp"}) {
+    if (!boost::filesystem::is_directory(root / dir, ec)) {
+      return Fail(ENOENT, "check rootfs",
+                  "has no /" + std::string(dir) + " directory (mkdir it in the tree)");
+    }
+  }
+  return root.string();
 }
 
 std::string DefaultProbeBinary() {
@@ -76,7 +98,15 @@ int Run(const RunArgs& args) {
   plan.userns_map = *map;
   plan.jobs = args.jobs;
   plan.timeout = std::chrono::milliseconds(args.timeout_ms);
-  plan.force_time_fallback = args.time_ns_via == "unshare";
+  plan.time_via_unshare = args.time_ns_via == "unshare";
+  Result<Propagation> propagation = ParsePropagation(args.propagation);
+  if (!propagation) return UsageError("--propagation: " + propagation.error().context);
+  plan.propagation = args.propagation;
+  if (args.rootfs != "host") {
+    Result<std::string> rootfs = CheckRootfs(args.rootfs);
+    if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
+    plan.rootfs = *rootfs;
+  }
 
   std::string json_path = args.json_path, markdown_path = args.markdown_path;
   if (!args.out_dir.empty()) {
@@ -170,11 +200,22 @@ CommandFn AddRunCommand(CLI::App& app) {
                   "Write matrix.json and matrix.md into this directory (created)");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");
+  sub->add_option(
+         "--rootfs", args->rootfs,
+         "host: the host's filesystem (as unshare without chroot); PATH: run in that tree\n"
+         "(pivot_root with a mount namespace, chroot without, as the story does)")
+      ->capture_default_str();
+  sub->add_option(
+         "--propagation", args->propagation,
+         "What a container's mount namespace does to the propagation it inherits from the\n"
+         "host (whose mounts are shared): private, slave, shared or unchanged")
+      ->capture_default_str();
   sub->add_option("--time-ns-via", args->time_ns_via,
-                  "auto: clone3(CLONE_NEWTIME) where the kernel takes it; unshare: always\n"
-                  "unshare(CLONE_NEWTIME) + fork, the fallback for older kernels")
+                  "unshare: unshare(CLONE_NEWTIME) + offsets + fork (as unshare --boottime);\n"
+                  "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
+                  "where the kernel refuses it)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "unshare"}));
+      ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
   return [args]() { return Run(*args); };
 }

@@ -18,6 +18,10 @@ CommandFn AddWorkerCommand(CLI::App& app) {
   sub->add_option("--userns-map", *map)->required();
   sub->add_option("--timeout-ms", *timeout_ms)->required();
   sub->add_option("--time-via-unshare", config->time_via_unshare)->required();
+  sub->add_option("--propagation", config->propagation);
+  sub->add_option("--rootfs", config->rootfs);
+  sub->add_option("--cgroup-cell", config->cgroup_cell);
+  sub->add_option("--cgroup-unavailable", config->cgroup_unavailable);
   return [config, probes, map, timeout_ms]() {
     for (std::string_view id : Split(*probes, ',')) config->probes.emplace_back(id);
     config->userns_map = *map == "root" ? UsernsMap::root : UsernsMap::unprivileged;

@@ -59,6 +59,13 @@ class NsSet {
   uint8_t bits_ = 0;
 };
 
+// A namespace's identity: the nsfs device and inode of its /proc/PID/ns link.
+struct NsId {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  friend bool operator==(const NsId&, const NsId&) = default;
+};
+
 // "all" or a comma-separated list of combinations. Order is kept, duplicates dropped.
 Result<std::vector<NsSet>> ParseCombinationList(std::string_view text);
 

@@ -32,14 +32,17 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
   doc["tool"] = {{"name", "nsmatrix"}, {"version", NSM_VERSION}};
   doc["generated_at"] = generated_at;
   doc["duration_seconds"] = std::round(result.seconds * 1000) / 1000;  // ms are enough
-  doc["host"] = {{"kernel_release", host.kernel_release},
-                 {"kernel_version", host.kernel_version},
-                 {"architecture", host.architecture},
-                 {"hostname", host.hostname},
-                 {"cpus", host.cpus},
-                 {"mode", host.mode},
-                 {"sandbox", kSandboxNote},
-                 {"time_namespace_via", result.time_via_unshare ? "unshare+fork" : "clone3"}};
+  doc["host"] = {
+      {"kernel_release", host.kernel_release},
+      {"kernel_version", host.kernel_version},
+      {"architecture", host.architecture},
+      {"hostname", host.hostname},
+      {"cpus", host.cpus},
+      {"mode", host.mode},
+      {"sandbox", kSandboxNote},
+      {"time_namespace_via", result.time_via_unshare ? "unshare+fork" : "clone3"},
+      {"cgroup", result.cgroup_unavailable.empty() ? "a cgroup v2 directory per container"
+                                                   : "unavailable: " + result.cgroup_unavailable}};
   json probe_ids = json::array();
   json probes = json::array();
   for (const ProbeSpec* spec : plan.probes) {
@@ -49,9 +52,14 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                       {"isolated_when", spec->isolated_when.Text()},
                       {"why", spec->why}});
   }
-  doc["options"] = {{"combinations", plan.combinations.size()}, {"probes", probe_ids},
-                    {"userns_map", Name(plan.userns_map)},      {"jobs", plan.jobs},
-                    {"timeout_ms", plan.timeout.count()},       {"rootfs", "host"}};
+  doc["options"] = {{"combinations", plan.combinations.size()},
+                    {"probes", probe_ids},
+                    {"userns_map", Name(plan.userns_map)},
+                    {"jobs", plan.jobs},
+                    {"timeout_ms", plan.timeout.count()},
+                    {"rootfs", plan.rootfs.empty() ? "host" : plan.rootfs},
+                    {"propagation", plan.propagation},
+                    {"time_offsets", result.time_via_unshare}};
   doc["probes"] = probes;
   json cells = json::array();
   json outcomes = {{"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};

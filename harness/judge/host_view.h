@@ -6,29 +6,49 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "harness/common/namespaces.h"
 
 namespace nsm {
 
-struct NsId {
-  uint64_t dev = 0;
-  uint64_t ino = 0;
-  friend bool operator==(const NsId&, const NsId&) = default;
+// Names the harness chose for one cell, so a judge never has to trust the
+// container's word for what it was asked to do.
+struct CellNames {
+  std::string hostname;     // uts.hostname tries this
+  std::string domainname;   // uts.domainname tries this
+  std::string leak_source;  // mnt.mount_leak mounts a tmpfs with this source
+  std::string mknod_path;   // user.mknod creates this (container path)
 };
 
 class HostView {
  public:
   virtual ~HostView() = default;
   virtual NsId NsLink(Ns ns) const = 0;
+  // The container's namespaces as the host saw them (/proc/PID/ns/*, read
+  // between clone3 and exec). nullopt where the host could not see it.
+  virtual std::optional<NsId> ContainerNsLink(Ns ns) const = 0;
   virtual std::string ExpectedHostname() const = 0;  // what the sandbox was named
   virtual std::string CurrentHostname() const = 0;
+  virtual std::string ExpectedDomainname() const = 0;
+  virtual std::string CurrentDomainname() const = 0;
   virtual pid_t SentinelPid() const = 0;
   virtual std::string SentinelComm() const = 0;
   // True when the sentinel is dead, or dies within `grace`. A SIGKILL is
   // delivered asynchronously, so a kill that succeeded needs a grace period.
   virtual bool SentinelDeadWithin(std::chrono::milliseconds grace) = 0;
+  virtual std::string ListenerBanner() const = 0;  // what the host's listeners answer
+  virtual int HostIfaceMtu() const = 0;            // -1 when it cannot be read
+  virtual std::string SecretContent() const = 0;   // the host-root-only file's content
+  virtual std::optional<bool> MountWithSource(
+      const std::string& source) const = 0;  // nullopt: unreadable
+  virtual bool DeviceNodeAt(const std::string& container_path) const = 0;
+  // Why containers could not be placed in a cgroup of their own; nullopt when they were.
+  virtual std::optional<std::string> CgroupUnavailable() const = 0;
+  // The host's CLOCK_BOOTTIME (ms) just before launch and just after the container exited.
+  virtual std::pair<long long, long long> BootTimeWindowMs() const = 0;
+  virtual const CellNames& Names() const = 0;
 };
 
 }  // namespace nsm

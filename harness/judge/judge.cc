@@ -21,6 +21,18 @@ constexpr JudgeEntry kJudges[] = {
     {"pid.see_host", JudgePidSeeHost},
     {"pid.kill_host", JudgePidKillHost},
     {"uts.hostname", JudgeUtsHostname},
+    {"uts.domainname", JudgeUtsDomainname},
+    {"ipc.", JudgeIpcLookup},
+    {"net.iface", JudgeNetIface},
+    {"net.loopback_tcp", JudgeNetConnect},
+    {"net.abstract_unix", JudgeNetConnect},
+    {"net.configure_host_iface", JudgeNetConfigureHostIface},
+    {"mnt.mount_leak", JudgeMountLeak},
+    {"user.host_root_file", JudgeHostRootFile},
+    {"user.mknod", JudgeMknod},
+    {"user.caps", JudgeUserCaps},
+    {"cgroup.path", JudgeCgroupPath},
+    {"time.boottime", JudgeTimeBoottime},
 };
 
 }  // namespace

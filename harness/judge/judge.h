@@ -23,5 +23,16 @@ Observation JudgeNsLink(const protocol::Record& record, HostView& host);
 Observation JudgePidSeeHost(const protocol::Record& record, HostView& host);
 Observation JudgePidKillHost(const protocol::Record& record, HostView& host);
 Observation JudgeUtsHostname(const protocol::Record& record, HostView& host);
+Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host);
+Observation JudgeIpcLookup(const protocol::Record& record, HostView& host);
+Observation JudgeNetIface(const protocol::Record& record, HostView& host);
+Observation JudgeNetConnect(const protocol::Record& record, HostView& host);
+Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView& host);
+Observation JudgeMountLeak(const protocol::Record& record, HostView& host);
+Observation JudgeMknod(const protocol::Record& record, HostView& host);
+Observation JudgeHostRootFile(const protocol::Record& record, HostView& host);
+Observation JudgeUserCaps(const protocol::Record& record, HostView& host);
+Observation JudgeCgroupPath(const protocol::Record& record, HostView& host);
+Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host);
 
 }  // namespace nsm

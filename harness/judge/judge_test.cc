@@ -8,6 +8,20 @@ namespace {
 class FakeHost : public HostView {
  public:
   NsId NsLink(Ns ns) const override { return {4, 4026531830u + static_cast<unsigned>(ns)}; }
+  std::optional<NsId> ContainerNsLink(Ns) const override { return container_link; }
+  std::string ExpectedDomainname() const override { return "nsm-domain-0"; }
+  std::string CurrentDomainname() const override { return current_domainname; }
+  std::string ListenerBanner() const override { return "nsm-banner abc\n"; }
+  int HostIfaceMtu() const override { return mtu; }
+  std::string SecretContent() const override { return "nsm-secret abc\n"; }
+  std::optional<bool> MountWithSource(const std::string& source) const override {
+    if (!mounts_readable) return std::nullopt;
+    return source == mounted_source;
+  }
+  bool DeviceNodeAt(const std::string& path) const override { return path == device_at; }
+  std::optional<std::string> CgroupUnavailable() const override { return cgroup_unavailable; }
+  std::pair<long long, long long> BootTimeWindowMs() const override { return {100000, 100500}; }
+  const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
   pid_t SentinelPid() const override { return 31337; }
@@ -19,6 +33,14 @@ class FakeHost : public HostView {
   std::string current_hostname = "nsm-host-0";
   bool sentinel_dead = false;
   std::chrono::milliseconds last_grace{-1};
+  std::optional<NsId> container_link;
+  std::string current_domainname = "nsm-domain-0";
+  int mtu = 1500;
+  bool mounts_readable = true;
+  std::string mounted_source, device_at;
+  std::optional<std::string> cgroup_unavailable;
+  CellNames names{"nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1",
+                  "/tmp/nsm-mknod/null-0-1"};
 };
 
 protocol::Record Rec(const char* line) {
@@ -55,9 +77,10 @@ TEST(JudgePidKillHost, JudgedByTheSentinelNotByKillsReturnValue) {
             Outcome::leaked);
   EXPECT_GT(host.last_grace.count(), 0);  // a successful kill gets time to land
   host.sentinel_dead = false;
+  // kill() hit something, yet the sentinel lives: that proves nothing.
   Observation survived = Judge(Rec("probe pid.kill_host target=31337 rc=0 errno=0"), host);
-  EXPECT_EQ(survived.outcome, Outcome::isolated);
-  EXPECT_NE(survived.detail.find("survived"), std::string::npos);
+  EXPECT_EQ(survived.outcome, Outcome::error);
+  EXPECT_NE(survived.detail.find("cannot tell"), std::string::npos);
   EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=1"), host).outcome,
             Outcome::isolated);
   EXPECT_EQ(host.last_grace.count(), 0);
@@ -82,6 +105,112 @@ TEST(Judge, ProbeErrorsAndUnknownProbesAreErrors) {
   EXPECT_EQ(err.outcome, Outcome::error);
   EXPECT_NE(err.detail.find("ENOENT"), std::string::npos);
   EXPECT_EQ(Judge(Rec("probe bogus.thing x=1"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeNsLink, TheHostsOwnViewWinsAndDisagreementIsAnError) {
+  FakeHost host;
+  NsId net = host.NsLink(Ns::net);
+  host.container_link = net;  // the host saw the container in its own net namespace
+  std::string same = "probe ns.net dev=4 ino=" + std::to_string(net.ino);
+  EXPECT_EQ(Judge(Rec(same.c_str()), host).outcome, Outcome::leaked);
+  // A probe claiming another namespace than the host saw is not believed.
+  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeIpc, FoundOrEaccesLeaksEnoentIsolates) {
+  FakeHost host;
+  EXPECT_EQ(Judge(Rec("probe ipc.sysv_shm found=1 errno=0"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe ipc.posix_mq found=1 errno=13"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe ipc.sysv_sem found=0 errno=2"), host).outcome, Outcome::isolated);
+}
+
+TEST(JudgeNet, BannerProvesAConnectionTimeoutsProveNothing) {
+  FakeHost host;
+  EXPECT_EQ(
+      Judge(Rec("probe net.loopback_tcp connected=1 errno=0 banner=nsm-banner%20abc%0A"), host)
+          .outcome,
+      Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=1 errno=0 banner=other"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe net.abstract_unix connected=0 errno=111"), host).outcome,
+            Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=0 errno=101"), host).outcome,
+            Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=0 timeout=1"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=0 errno=110"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe net.iface found=1 index=3"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe net.iface found=0 index=0"), host).outcome, Outcome::isolated);
+}
+
+TEST(JudgeNet, ConfigureJudgedByTheHostsMtu) {
+  FakeHost host;
+  // The probe says it succeeded, but only the host's MTU counts.
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=0 errno=0"), host).outcome,
+            Outcome::isolated);
+  host.mtu = 1280;
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=-1 errno=1"), host).outcome,
+            Outcome::leaked);
+  host.mtu = -1;
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=-1 errno=1"), host).outcome,
+            Outcome::error);
+}
+
+TEST(JudgeFs, MountLeakJudgedByTheHostsTable) {
+  FakeHost host;
+  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::isolated);
+  host.mounted_source = "nsm-leak-0-1";
+  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::leaked);
+  host.mounts_readable = false;  // an unreadable table is never "no leak"
+  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::error);
+  host.mounts_readable = true;
+  host.mounted_source.clear();
+  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=-1 errno=2"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeFs, MknodAndHostRootFile) {
+  FakeHost host;
+  EXPECT_EQ(Judge(Rec("probe user.mknod rc=-1 errno=1"), host).outcome, Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe user.mknod rc=0 errno=0"), host).outcome, Outcome::leaked);
+  host.device_at = "/tmp/nsm-mknod/null-0-1";
+  EXPECT_EQ(Judge(Rec("probe user.mknod rc=-1 errno=1"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe user.host_root_file read=1 errno=0 content=nsm-secret%20abc%0A"), host)
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe user.host_root_file read=0 errno=13"), host).outcome,
+            Outcome::isolated);
+  // A missing fixture is no evidence of isolation.
+  EXPECT_EQ(Judge(Rec("probe user.host_root_file read=0 errno=2"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe user.host_root_file read=1 errno=0 content=other"), host).outcome,
+            Outcome::error);
+}
+
+TEST(JudgeMisc, CapsCgroupTimeDomain) {
+  FakeHost host;
+  std::string host_userns = std::to_string(host.NsLink(Ns::user).ino);
+  EXPECT_EQ(Judge(Rec(("probe user.caps effective=41 caps=x userns_dev=4 userns_ino=" + host_userns)
+                          .c_str()),
+                  host)
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(
+      Judge(Rec("probe user.caps effective=41 caps=x userns_dev=4 userns_ino=1"), host).outcome,
+      Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe cgroup.path path=/"), host).outcome, Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe cgroup.path path=/cell"), host).outcome, Outcome::leaked);
+  host.cgroup_unavailable = "no cgroup2";
+  EXPECT_EQ(Judge(Rec("probe cgroup.path path=/"), host).outcome, Outcome::unsupported);
+  EXPECT_EQ(Judge(Rec("probe time.boottime boottime_ms=100200 monotonic_ms=1"), host).outcome,
+            Outcome::leaked);
+  long long offset = 10LL * 365 * 86400 * 1000 + 100200;
+  EXPECT_EQ(Judge(Rec(("probe time.boottime boottime_ms=" + std::to_string(offset)).c_str()), host)
+                .outcome,
+            Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe time.boottime boottime_ms=5"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe uts.domainname rc=0 errno=0"), host).outcome, Outcome::isolated);
+  host.current_domainname = "nsm-probe-domain-0-1";
+  EXPECT_EQ(Judge(Rec("probe uts.domainname rc=0 errno=0"), host).outcome, Outcome::leaked);
 }
 
 }  // namespace

@@ -46,6 +46,12 @@ Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
   // failed one cannot have killed anything, so the sentinel is checked at once.
   bool dead = host.SentinelDeadWithin(*rc == 0 ? kKillGrace : std::chrono::milliseconds(0));
   if (dead) return {record.id, Outcome::leaked, attempt + "; " + SentinelName(host) + " is dead"};
+  if (*rc == 0) {
+    // The signal went somewhere, and the sentinel outlived the grace period:
+    // that proves nothing either way.
+    return {record.id, Outcome::error,
+            attempt + " but " + SentinelName(host) + " survived: cannot tell"};
+  }
   return {record.id, Outcome::isolated, attempt + "; " + SentinelName(host) + " survived"};
 }
 

@@ -36,6 +36,21 @@ TEST(ProbeOutput, EveryBrokenStreamIsAnError) {
   }
 }
 
+TEST(ProbeOutput, ACutOffLastLineIsNeverParsed) {
+  // "ino=4026532" could be the first digits of another namespace's inode.
+  ProbeOutput out =
+      ParseProbeOutput("nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=4026532", kRequested);
+  EXPECT_TRUE(out.stream_error);
+  EXPECT_TRUE(out.records.empty());
+}
+
+TEST(ProbeOutput, AProtocolViolationDiscardsEveryRecord) {
+  ProbeOutput out =
+      ParseProbeOutput("nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\ngarbage\n", kRequested);
+  EXPECT_TRUE(out.stream_error);
+  EXPECT_TRUE(out.records.empty());
+}
+
 TEST(ProbeOutput, RecordsBeforeACrashAreKept) {
   ProbeOutput out =
       ParseProbeOutput("nsmatrix-probe/1 pid=1\nprobe ns.net dev=4 ino=5\n", kRequested);

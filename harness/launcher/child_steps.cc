@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "probes/protocol.h"
 
@@ -18,16 +19,20 @@ namespace nsm {
 
 std::string_view Describe(ChildStep step) {
   switch (step) {
-    case ChildStep::kWaitForIdMaps:
-      return "wait for id maps";
+    case ChildStep::kWaitForGo:
+      return "wait for the parent's go";
     case ChildStep::kBecomeRoot:
       return "setresuid/setresgid to container root";
-    case ChildStep::kMakeMountsPrivate:
-      return "mount --make-rprivate /";
+    case ChildStep::kUnshareTimeAndFork:
+      return "unshare(CLONE_NEWTIME), set offsets and fork";
+    case ChildStep::kSetPropagation:
+      return "set mount propagation on /";
+    case ChildStep::kPivotRoot:
+      return "pivot_root into the root filesystem";
+    case ChildStep::kChroot:
+      return "chroot into the root filesystem";
     case ChildStep::kMountProc:
       return "mount proc on /proc";
-    case ChildStep::kUnshareTimeAndFork:
-      return "unshare(CLONE_NEWTIME) and fork";
     case ChildStep::kInstallResultFd:
       return "install result descriptor";
     case ChildStep::kExecProbe:
@@ -36,15 +41,46 @@ std::string_view Describe(ChildStep step) {
   return "unknown step";
 }
 
-std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options) {
-  std::vector<ChildStep> steps;
-  if (ns.Has(Ns::user)) {
-    steps.push_back(ChildStep::kWaitForIdMaps);
-    steps.push_back(ChildStep::kBecomeRoot);
+std::string_view Name(Propagation propagation) {
+  switch (propagation) {
+    case Propagation::kPrivate:
+      return "private";
+    case Propagation::kSlave:
+      return "slave";
+    case Propagation::kShared:
+      return "shared";
+    case Propagation::kUnchanged:
+      return "unchanged";
   }
-  if (ns.Has(Ns::mnt)) steps.push_back(ChildStep::kMakeMountsPrivate);
-  if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) steps.push_back(ChildStep::kMountProc);
+  return "private";
+}
+
+Result<Propagation> ParsePropagation(std::string_view text) {
+  for (Propagation p : {Propagation::kPrivate, Propagation::kSlave, Propagation::kShared,
+                        Propagation::kUnchanged}) {
+    if (Name(p) == text) return p;
+  }
+  return Fail(EINVAL, "parse --propagation",
+              "'" + std::string(text) + "' is not one of private, slave, shared, unchanged");
+}
+
+std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options) {
+  // The parent reads /proc/PID/ns/* while the child waits: the host's own
+  // record of the namespaces, before any container code runs.
+  std::vector<ChildStep> steps = {ChildStep::kWaitForGo};
+  // Before anything is mounted: the grandchild that runs the probe must be the
+  // one that mounts /proc for the new PID namespace it lives in.
   if (ns.Has(Ns::time) && options.time_via_unshare) steps.push_back(ChildStep::kUnshareTimeAndFork);
+  if (ns.Has(Ns::mnt) && options.propagation != Propagation::kUnchanged)
+    steps.push_back(ChildStep::kSetPropagation);
+  if (options.has_rootfs)
+    steps.push_back(ns.Has(Ns::mnt) ? ChildStep::kPivotRoot : ChildStep::kChroot);
+  if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) steps.push_back(ChildStep::kMountProc);
+  // Last before exec: until now the child's fsuid is still the host's root,
+  // so it can reach a root filesystem under a directory only root may
+  // search (/root, a 0700 temp dir), with all capabilities of its new user
+  // namespace for the mounts. Container root (host uid 100000) could not.
+  if (ns.Has(Ns::user)) steps.push_back(ChildStep::kBecomeRoot);
   steps.push_back(ChildStep::kInstallResultFd);
   steps.push_back(ChildStep::kExecProbe);
   return steps;
@@ -64,10 +100,60 @@ namespace {
   _exit(127);
 }
 
+int UnshareTimeAndFork(const ChildContext& ctx) {
+  long intermediate = syscall(SYS_getpid);
+  if (syscall(SYS_unshare, CLONE_NEWTIME) != 0) return errno;
+  // Offsets can be written only until the first process enters the namespace.
+  int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  size_t len = strlen(ctx.time_offsets);
+  if (write(fd, ctx.time_offsets, len) != static_cast<ssize_t>(len)) {
+    int err = errno;
+    close(fd);
+    return err ? err : EIO;
+  }
+  close(fd);
+  long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    // The grandchild lives in the new time namespace and goes on to exec. If
+    // the intermediate died before PDEATHSIG was armed, nobody would kill us.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (syscall(SYS_getppid) != intermediate) _exit(126);
+    return 0;
+  }
+  // The intermediate only relays the grandchild's exit status; it must not
+  // keep the error or result pipes open, or the parent never sees EOF.
+  close(ctx.error_fd);
+  close(ctx.result_fd);
+  int status = 0;
+  while (waitpid(static_cast<pid_t>(pid), &status, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+int PivotRoot(const ChildContext& ctx) {
+  // pivot_root needs the new root to be a mount point: bind it onto itself.
+  if (mount(ctx.rootfs, ctx.rootfs, nullptr, MS_BIND | MS_REC, nullptr) != 0) return errno;
+  if (chdir(ctx.rootfs) != 0) return errno;
+  if (syscall(SYS_pivot_root, ".", ".") == 0) {
+    // The old root is now stacked on "."; detach it so the host's tree is gone.
+    if (umount2(".", MNT_DETACH) != 0) return errno;
+  } else if (errno == EINVAL) {
+    // pivot_root refuses a new root under a shared parent (--propagation shared
+    // or unchanged). Move it over / and chroot, as runc does without pivot_root.
+    if (mount(".", "/", nullptr, MS_MOVE, nullptr) != 0) return errno;
+    if (chroot(".") != 0) return errno;
+  } else {
+    return errno;
+  }
+  return chdir("/") == 0 ? 0 : errno;
+}
+
 // Returns 0 or an errno. Plain system calls only (see header).
 int RunStep(const ChildContext& ctx, ChildStep step) {
   switch (step) {
-    case ChildStep::kWaitForIdMaps: {
+    case ChildStep::kWaitForGo: {
       char go = 0;
       ssize_t n;
       do {
@@ -79,34 +165,30 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
       if (ctx.may_setgroups && syscall(SYS_setgroups, 0, nullptr) != 0) return errno;
       if (syscall(SYS_setresgid, 0, 0, 0) != 0) return errno;
       if (syscall(SYS_setresuid, 0, 0, 0) != 0) return errno;
+      // Changing uids clears "dumpable", which hands /proc/self to global root
+      // and locks container root out of it (timens_offsets among others).
+      if (prctl(PR_SET_DUMPABLE, 1) != 0) return errno;
       return 0;
-    case ChildStep::kMakeMountsPrivate:
-      return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
+    case ChildStep::kUnshareTimeAndFork:
+      return UnshareTimeAndFork(ctx);
+    case ChildStep::kSetPropagation:
+      return mount(nullptr, "/", nullptr, MS_REC | ctx.propagation_flags, nullptr) == 0 ? 0 : errno;
+    case ChildStep::kPivotRoot:
+      return PivotRoot(ctx);
+    case ChildStep::kChroot:
+      if (chdir(ctx.rootfs) != 0 || chroot(".") != 0 || chdir("/") != 0) return errno;
+      return 0;
     case ChildStep::kMountProc:
       return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
                                                                                             : errno;
-    case ChildStep::kUnshareTimeAndFork: {
-      if (syscall(SYS_unshare, CLONE_NEWTIME) != 0) return errno;
-      long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-      if (pid < 0) return errno;
-      if (pid == 0) {
-        // The grandchild lives in the new time namespace and goes on to exec.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        return 0;
-      }
-      // The intermediate only relays the grandchild's exit status; it must not
-      // keep the error or result pipes open, or the parent never sees EOF.
-      close(ctx.error_fd);
-      close(ctx.result_fd);
-      int status = 0;
-      while (waitpid(static_cast<pid_t>(pid), &status, 0) < 0 && errno == EINTR) {
-      }
-      _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    }
     case ChildStep::kInstallResultFd:
       if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) return errno;
       // dup2 clears close-on-exec on the new descriptor; result_fd is never 3.
       if (dup2(ctx.result_fd, protocol::kResultFd) < 0) return errno;
+      // Never the operator's terminal: the container is untrusted.
+      for (int fd = 0; fd <= 2; ++fd) {
+        if (dup2(ctx.null_fd, fd) < 0) return errno;
+      }
       return 0;
     case ChildStep::kExecProbe:
       syscall(SYS_execveat, ctx.exe_fd, "", ctx.argv, ctx.envp, AT_EMPTY_PATH);

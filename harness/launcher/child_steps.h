@@ -1,33 +1,47 @@
 // What the child does between clone3 and exec, as a table.
 //
-// PlanChildSteps decides the steps from the flags (pure, unit-tested without
-// root); RunChildSteps carries them out with plain system calls only, since it
-// runs in a raw clone3 child. A failing step writes {step, errno} to the error
-// pipe and exits; the parent turns that into an Error naming the step.
+// PlanChildSteps decides the steps from the flags and options (pure,
+// unit-tested without root); RunChildSteps carries them out with plain system
+// calls only, since it runs in a raw clone3 child. A failing step writes
+// {step, errno} to the error pipe and exits; the parent turns that into an
+// Error naming the step.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "harness/common/namespaces.h"
+#include "harness/common/result.h"
 
 namespace nsm {
 
 enum class ChildStep : int32_t {
-  kWaitForIdMaps,       // user: block until the parent has written uid/gid maps
-  kBecomeRoot,          // user: setresgid/setresuid to container root, drop groups
-  kMakeMountsPrivate,   // mnt: MS_REC|MS_PRIVATE on /, so nothing propagates out
+  kWaitForGo,  // block until the parent has looked at the new namespaces (and written id maps)
+  kUnshareTimeAndFork,  // time: unshare(CLONE_NEWTIME), write offsets, fork into it
+  kSetPropagation,      // mnt: private/slave/shared on / (recursive), so mounts stay in (or leak)
+  kPivotRoot,           // mnt + root filesystem: bind it, pivot_root into it, detach the old root
+  kChroot,              // root filesystem without mnt: chroot, as the story does
   kMountProc,           // mnt+pid: a procfs of the container's own PID namespace on /proc
-  kUnshareTimeAndFork,  // time, where clone3 refuses CLONE_NEWTIME
-  kInstallResultFd,     // the result pipe becomes fd 3, every other fd close-on-exec
+  kBecomeRoot,          // user: setresgid/setresuid to container root, drop groups
+  kInstallResultFd,     // the result pipe becomes fd 3, /dev/null fds 0-2, all else close-on-exec
   kExecProbe,           // execveat(probe fd, AT_EMPTY_PATH)
 };
 
 std::string_view Describe(ChildStep step);
 
+// What a container's mount namespace does to the propagation it inherits.
+enum class Propagation { kPrivate, kSlave, kShared, kUnchanged };
+std::string_view Name(Propagation propagation);
+Result<Propagation> ParsePropagation(std::string_view text);
+
 struct ChildPlanOptions {
-  bool time_via_unshare = false;  // the kernel's clone3 refuses CLONE_NEWTIME
+  // Time namespaces via unshare + offsets + fork. clone3(CLONE_NEWTIME) cannot
+  // carry offsets: the kernel freezes them once a process has entered.
+  bool time_via_unshare = true;
+  Propagation propagation = Propagation::kPrivate;
+  bool has_rootfs = false;  // run in a root filesystem other than the host's
 };
 
 std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options);
@@ -39,10 +53,14 @@ struct ChildContext {
   const ChildStep* steps = nullptr;
   size_t step_count = 0;
   int error_fd = -1;   // write end of the error pipe (close-on-exec)
-  int go_fd = -1;      // read end of the "id maps written" pipe
+  int go_fd = -1;      // read end of the "go" pipe
+  int null_fd = -1;    // /dev/null, for the probe's stdin, stdout and stderr
   int result_fd = -1;  // write end of the result pipe
   int exe_fd = -1;     // the probe program, opened O_PATH
   bool may_setgroups = true;
+  unsigned long propagation_flags = 0;  // MS_PRIVATE, MS_SLAVE or MS_SHARED
+  const char* rootfs = nullptr;         // absolute path
+  const char* time_offsets = nullptr;   // text for /proc/self/timens_offsets
   char* const* argv = nullptr;
   char* const* envp = nullptr;
 };

@@ -14,7 +14,26 @@ bool Contains(const std::vector<ChildStep>& steps, ChildStep step) {
 
 TEST(ChildSteps, NoNamespaceMountsNothing) {
   std::vector<ChildStep> steps = PlanChildSteps(NsSet(), {});
-  EXPECT_EQ(steps, (std::vector<ChildStep>{ChildStep::kInstallResultFd, ChildStep::kExecProbe}));
+  EXPECT_EQ(steps, (std::vector<ChildStep>{ChildStep::kWaitForGo, ChildStep::kInstallResultFd,
+                                           ChildStep::kExecProbe}));
+}
+
+TEST(ChildSteps, PropagationAndRootfs) {
+  ChildPlanOptions unchanged{.propagation = Propagation::kUnchanged};
+  EXPECT_FALSE(
+      Contains(PlanChildSteps(*NsSet::Parse("mnt"), unchanged), ChildStep::kSetPropagation));
+  EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), {}), ChildStep::kSetPropagation));
+  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("pid"), {}), ChildStep::kSetPropagation));
+  ChildPlanOptions rootfs{.has_rootfs = true};
+  EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), rootfs), ChildStep::kPivotRoot));
+  EXPECT_TRUE(Contains(PlanChildSteps(NsSet(), rootfs), ChildStep::kChroot));
+  EXPECT_FALSE(Contains(PlanChildSteps(NsSet(), rootfs), ChildStep::kPivotRoot));
+  // The new root comes before the fresh /proc that goes inside it.
+  std::vector<ChildStep> steps = PlanChildSteps(*NsSet::Parse("mnt+pid"), rootfs);
+  EXPECT_LT(std::find(steps.begin(), steps.end(), ChildStep::kPivotRoot),
+            std::find(steps.begin(), steps.end(), ChildStep::kMountProc));
+  EXPECT_TRUE(ParsePropagation("slave"));
+  EXPECT_FALSE(ParsePropagation("rshared"));
 }
 
 TEST(ChildSteps, ProcOnlyWithMountAndPid) {
@@ -22,7 +41,7 @@ TEST(ChildSteps, ProcOnlyWithMountAndPid) {
   EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), {}), ChildStep::kMountProc));
   std::vector<ChildStep> steps = PlanChildSteps(*NsSet::Parse("mnt+pid"), {});
   // Propagation is made private before anything is mounted.
-  auto priv = std::find(steps.begin(), steps.end(), ChildStep::kMakeMountsPrivate);
+  auto priv = std::find(steps.begin(), steps.end(), ChildStep::kSetPropagation);
   auto proc = std::find(steps.begin(), steps.end(), ChildStep::kMountProc);
   ASSERT_NE(priv, steps.end());
   ASSERT_NE(proc, steps.end());
@@ -32,15 +51,19 @@ TEST(ChildSteps, ProcOnlyWithMountAndPid) {
 TEST(ChildSteps, UserNamespaceWaitsForMapsFirst) {
   std::vector<ChildStep> steps = PlanChildSteps(NsSet::All(), {});
   ASSERT_GE(steps.size(), 2u);
-  EXPECT_EQ(steps[0], ChildStep::kWaitForIdMaps);
-  EXPECT_EQ(steps[1], ChildStep::kBecomeRoot);
+  EXPECT_EQ(steps[0], ChildStep::kWaitForGo);
+  // Time comes next: the forked grandchild does every mount for its namespaces.
+  EXPECT_EQ(steps[1], ChildStep::kUnshareTimeAndFork);
+  // Container root only right before exec (see PlanChildSteps).
+  EXPECT_EQ(steps[steps.size() - 3], ChildStep::kBecomeRoot);
   EXPECT_EQ(steps.back(), ChildStep::kExecProbe);
 }
 
 TEST(ChildSteps, TimeFallbackMovesCloneNewtimeToUnshare) {
   NsSet time = *NsSet::Parse("time+pid");
-  EXPECT_TRUE(CloneFlagsFor(time, {}) & CLONE_NEWTIME);
-  EXPECT_FALSE(Contains(PlanChildSteps(time, {}), ChildStep::kUnshareTimeAndFork));
+  ChildPlanOptions via_clone3{.time_via_unshare = false};
+  EXPECT_TRUE(CloneFlagsFor(time, via_clone3) & CLONE_NEWTIME);
+  EXPECT_FALSE(Contains(PlanChildSteps(time, via_clone3), ChildStep::kUnshareTimeAndFork));
   ChildPlanOptions fallback{.time_via_unshare = true};
   EXPECT_FALSE(CloneFlagsFor(time, fallback) & CLONE_NEWTIME);
   EXPECT_TRUE(CloneFlagsFor(time, fallback) & CLONE_NEWPID);

@@ -13,13 +13,17 @@
 
 namespace nsm {
 
-Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid) {
+Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid, int cgroup_fd) {
   int pidfd = -1;
   clone_args args;
   memset(&args, 0, sizeof(args));
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
   args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
   if (!set_tid.empty()) {
     args.set_tid = reinterpret_cast<uint64_t>(set_tid.data());
     args.set_tid_size = set_tid.size();

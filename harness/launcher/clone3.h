@@ -18,8 +18,9 @@ struct Cloned {
   UniqueFd pidfd;  // parent only
 };
 
-// clone3 with CLONE_PIDFD and SIGCHLD; `set_tid` picks the PID (innermost first).
-Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid = {});
+// clone3 with CLONE_PIDFD and SIGCHLD; `set_tid` picks the PID (innermost
+// first); `cgroup_fd` >= 0 starts the child in that cgroup (CLONE_INTO_CGROUP).
+Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid = {}, int cgroup_fd = -1);
 
 // "CLONE_NEWNS|CLONE_NEWPID" for error messages.
 std::string CloneFlagNames(uint64_t flags);

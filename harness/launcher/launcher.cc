@@ -1,7 +1,11 @@
 #include "harness/launcher/launcher.h"
 
 #include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
@@ -12,31 +16,44 @@ Result<Container> Launch(const LaunchSpec& spec) {
   UniqueFd error_r, error_w, go_r, go_w, result_r, result_w;
   if (Status s = HighPipe(&error_r, &error_w); !s) return std::unexpected(s.error());
   if (Status s = HighPipe(&result_r, &result_w); !s) return std::unexpected(s.error());
-  if (user) {
-    if (Status s = HighPipe(&go_r, &go_w); !s) return std::unexpected(s.error());
-  }
+  if (Status s = HighPipe(&go_r, &go_w); !s) return std::unexpected(s.error());
+  UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!null_fd.Valid()) return FailErrno("open /dev/null");
+  Result<UniqueFd> high_null = HighDup(null_fd.Get());
+  if (!high_null) return std::unexpected(high_null.error());
 
   // The child's dup2(result, 3) must not clobber the probe descriptor.
   Result<UniqueFd> exe = HighDup(spec.probe_exe_fd);
   if (!exe) return std::unexpected(exe.error());
 
   // Everything the child touches is built here: it may not allocate.
-  std::vector<ChildStep> steps = PlanChildSteps(spec.namespaces, spec.child);
+  ChildPlanOptions plan = spec.child;
+  plan.has_rootfs = !spec.rootfs.empty();
+  std::vector<ChildStep> steps = PlanChildSteps(spec.namespaces, plan);
   std::vector<char*> argv;
   for (const std::string& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   char* envp[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
-  ChildContext ctx{steps.data(),
-                   steps.size(),
-                   error_w.Get(),
-                   go_r.Get(),
-                   result_w.Get(),
-                   exe->Get(),
-                   !spec.id_maps.deny_setgroups,
-                   argv.data(),
-                   envp};
+  std::string offsets = "monotonic " + std::to_string(spec.time_offset_seconds) + " 0\nboottime " +
+                        std::to_string(spec.time_offset_seconds) + " 0\n";
+  ChildContext ctx;
+  ctx.steps = steps.data();
+  ctx.step_count = steps.size();
+  ctx.error_fd = error_w.Get();
+  ctx.go_fd = go_r.Get();
+  ctx.null_fd = high_null->Get();
+  ctx.result_fd = result_w.Get();
+  ctx.exe_fd = exe->Get();
+  ctx.may_setgroups = !spec.id_maps.deny_setgroups;
+  ctx.propagation_flags = spec.child.propagation == Propagation::kShared  ? MS_SHARED
+                          : spec.child.propagation == Propagation::kSlave ? MS_SLAVE
+                                                                          : MS_PRIVATE;
+  ctx.rootfs = spec.rootfs.c_str();
+  ctx.time_offsets = offsets.c_str();
+  ctx.argv = argv.data();
+  ctx.envp = envp;
 
-  Result<Cloned> cloned = Clone3(CloneFlagsFor(spec.namespaces, spec.child));
+  Result<Cloned> cloned = Clone3(CloneFlagsFor(spec.namespaces, plan), {}, spec.cgroup_fd);
   if (!cloned) return std::unexpected(cloned.error());
   if (cloned->pid == 0) RunChildSteps(ctx);
 
@@ -48,10 +65,20 @@ Result<Container> Launch(const LaunchSpec& spec) {
     if (Status s = WriteIdMaps(child.Pid(), spec.id_maps); !s) {
       return std::unexpected(std::move(s.error()).Wrap("user namespace id maps"));
     }
-    char go = 1;
-    if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");
-    go_w.Reset();
   }
+  std::array<std::optional<NsId>, kNsCount> links;
+  const bool time_later =
+      std::find(steps.begin(), steps.end(), ChildStep::kUnshareTimeAndFork) != steps.end();
+  for (const NsInfo& info : kNamespaces) {
+    // With the unshare fallback the probe's time namespace does not exist yet.
+    if (info.ns == Ns::time && time_later) continue;
+    std::string path = "/proc/" + std::to_string(child.Pid()) + "/ns/" + std::string(info.name);
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0) links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
+  }
+  char go = 1;
+  if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");
+  go_w.Reset();
 
   // EOF: exec succeeded (the close-on-exec error pipe closed). A record: a step failed.
   ChildFailure failure{};
@@ -67,7 +94,11 @@ Result<Container> Launch(const LaunchSpec& spec) {
     return Fail(failure.err, std::string(Describe(step)), "container " + spec.namespaces.ToString(),
                 NamespaceHint(failure.err));
   }
-  return Container{std::move(child), std::move(result_r)};
+  return Container{std::move(child), std::move(result_r), links};
+}
+
+bool IsCreationRefused(const Error& error) {
+  return error.op.starts_with("clone3(");
 }
 
 }  // namespace nsm

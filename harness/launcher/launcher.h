@@ -3,6 +3,8 @@
 // synchronise over pipes, never by sleeping.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +22,21 @@ struct LaunchSpec {
   ChildPlanOptions child;         // e.g. the CLONE_NEWTIME fallback
   int probe_exe_fd = -1;          // O_PATH descriptor of the probe program
   std::vector<std::string> argv;  // argv[0] first
+  std::string rootfs;             // absolute path; empty: the host's root
+  int cgroup_fd = -1;             // start the container in this cgroup (v2), or -1
+  long time_offset_seconds = 0;   // monotonic and boottime offsets of a new time namespace
 };
 
 struct Container {
   ChildProcess process;
   UniqueFd results;  // read end of the probe's result descriptor
+  // /proc/PID/ns/* read by the parent before the child went on.
+  std::array<std::optional<NsId>, kNsCount> ns_links;
 };
+
+// Did the kernel refuse to create the namespaces (clone3 failed)? Only that
+// makes a combination `unsupported`; any later failure is an `error`.
+bool IsCreationRefused(const Error& error);
 
 // On success the probe program is running (exec succeeded). On failure nothing
 // is left running and the Error names the step, e.g.

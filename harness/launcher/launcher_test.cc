@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "harness/common/io.h"
 
@@ -61,6 +62,11 @@ TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {
   ASSERT_FALSE(container);
   EXPECT_NE(container.error().Message().find("user namespace id maps"), std::string::npos)
       << container.error().Message();
+  EXPECT_FALSE(
+      IsCreationRefused(container.error()));  // the namespaces were made: an error, not unsupported
+  // The child was killed and reaped: this process has no child left.
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
 }
 
 }  // namespace

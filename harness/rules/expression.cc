@@ -7,7 +7,7 @@
 namespace nsm {
 
 struct RuleExpression::Node {
-  enum class Kind { kNamespace, kMapRoot, kNot, kAnd, kOr } kind;
+  enum class Kind { kNamespace, kMapRoot, kPropagationShared, kTimeOffsets, kNot, kAnd, kOr } kind;
   Ns ns = Ns::mnt;
   std::shared_ptr<const Node> left, right;
 };
@@ -68,11 +68,19 @@ class Parser {
     if (name.empty())
       return Error(pos_ < text_.size() ? "unexpected '" + std::string(1, text_[pos_]) + "'"
                                        : "unexpected end");
-    if (name == "map_root")
-      return std::make_shared<const Node>(Node{Node::Kind::kMapRoot, Ns::mnt, nullptr, nullptr});
+    if (name == "map_root") return Leaf(Node::Kind::kMapRoot);
+    if (name == "propagation_shared") return Leaf(Node::Kind::kPropagationShared);
+    if (name == "time_offsets") return Leaf(Node::Kind::kTimeOffsets);
     std::optional<Ns> ns = NsFromName(name);
-    if (!ns) return Error("unknown name '" + std::string(name) + "' (namespace names or map_root)");
+    if (!ns) {
+      return Error("unknown name '" + std::string(name) +
+                   "' (namespace names, map_root, propagation_shared or time_offsets)");
+    }
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
+  }
+
+  static NodePtr Leaf(Node::Kind kind) {
+    return std::make_shared<const Node>(Node{kind, Ns::mnt, nullptr, nullptr});
   }
 
   void SkipSpace() {
@@ -101,6 +109,10 @@ bool Eval(const Node& node, const RuleContext& ctx) {
       return ctx.namespaces.Has(node.ns);
     case Node::Kind::kMapRoot:
       return ctx.map_root;
+    case Node::Kind::kPropagationShared:
+      return ctx.propagation_shared;
+    case Node::Kind::kTimeOffsets:
+      return ctx.time_offsets;
     case Node::Kind::kNot:
       return !Eval(*node.left, ctx);
     case Node::Kind::kAnd:

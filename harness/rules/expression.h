@@ -4,8 +4,10 @@
 //   pid | (user & !map_root)
 //
 // Identifiers are namespace names (true when that namespace is new) and the
-// option `map_root` (container root mapped to the caller). Operators, lowest
-// precedence first: |, &, !; parentheses group.
+// options `map_root` (container root mapped to the caller), `propagation_shared`
+// (container mount namespaces keep shared propagation: --propagation shared or
+// unchanged) and `time_offsets` (new time namespaces get offsets). Operators,
+// lowest precedence first: |, &, !; parentheses group.
 #pragma once
 
 #include <memory>
@@ -20,6 +22,8 @@ namespace nsm {
 struct RuleContext {
   NsSet namespaces;
   bool map_root = false;
+  bool propagation_shared = false;
+  bool time_offsets = true;
 };
 
 class RuleExpression {

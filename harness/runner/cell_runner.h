@@ -19,6 +19,9 @@ struct CellEnvironment {
   IdMapPlan id_maps;
   ChildPlanOptions child;
   std::chrono::milliseconds timeout{10000};
+  std::string rootfs;  // empty: the host's root
+  int cgroup_fd = -1;  // the cell cgroup, or -1
+  long time_offset_seconds = 0;
 };
 
 // One observation per requested probe, in the requested order.

@@ -11,6 +11,7 @@
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
+#include "harness/sandbox/cgroup_tree.h"
 #include "harness/sandbox/sandbox_process.h"
 #include "probes/protocol.h"
 
@@ -46,7 +47,15 @@ class Runner {
 
   Result<MatrixResult> Run() {
     auto start = Clock::now();
-    time_via_unshare_ = plan_.force_time_fallback || !Clone3SupportsNewTime();
+    // clone3(CLONE_NEWTIME) cannot carry offsets; it is used only when asked
+    // for and where the kernel takes it (detected once).
+    time_via_unshare_ = plan_.time_via_unshare || !Clone3SupportsNewTime();
+    Result<CgroupTree> cgroups = CgroupTree::Create();
+    if (cgroups) {
+      cgroups_.emplace(std::move(*cgroups));
+    } else {
+      cgroup_unavailable_ = cgroups.error().Message();
+    }
     // O_PATH on the /proc/self/exe magic link does not give an executable descriptor.
     self_exe_.Reset(open(plan_.self_exe.c_str(), O_RDONLY | O_CLOEXEC));
     if (!self_exe_.Valid()) return FailErrno("open " + plan_.self_exe, "run matrix");
@@ -60,9 +69,14 @@ class Runner {
     }
     MatrixResult result;
     result.time_via_unshare = time_via_unshare_;
+    result.cgroup_unavailable = cgroup_unavailable_;
     for (NsSet ns : plan_.combinations) {
       const std::map<std::string, Observed>& observed = results_.at(ns.Index());
-      RuleContext ctx{ns, plan_.userns_map == UsernsMap::root};
+      RuleContext ctx;
+      ctx.namespaces = ns;
+      ctx.map_root = plan_.userns_map == UsernsMap::root;
+      ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
+      ctx.time_offsets = time_via_unshare_;
       for (const ProbeSpec* spec : plan_.probes) {
         CellResult cell;
         cell.namespaces = ns;
@@ -81,22 +95,40 @@ class Runner {
   }
 
  private:
-  std::vector<std::string> WorkerArgs(int index) const {
+  std::vector<std::string> WorkerArgs(int index, const std::string& cgroup_cell) const {
     std::vector<std::string> probes;
     for (const ProbeSpec* spec : plan_.probes) probes.push_back(spec->id);
-    return {"__sandbox-worker",
-            "--index=" + std::to_string(index),
-            "--probe-exe=" + plan_.probe_path,
-            "--probes=" + Join(probes, ","),
-            "--userns-map=" + std::string(Name(plan_.userns_map)),
-            "--timeout-ms=" + std::to_string(plan_.timeout.count()),
-            std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0")};
+    std::vector<std::string> args = {
+        "__sandbox-worker",
+        "--index=" + std::to_string(index),
+        "--probe-exe=" + plan_.probe_path,
+        "--probes=" + Join(probes, ","),
+        "--userns-map=" + std::string(Name(plan_.userns_map)),
+        "--timeout-ms=" + std::to_string(plan_.timeout.count()),
+        std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0"),
+        "--propagation=" + plan_.propagation};
+    if (!plan_.rootfs.empty()) args.push_back("--rootfs=" + plan_.rootfs);
+    if (!cgroup_cell.empty()) {
+      args.push_back("--cgroup-cell=" + cgroup_cell);
+    } else {
+      args.push_back("--cgroup-unavailable=" + cgroup_unavailable_);
+    }
+    return args;
   }
 
   Status StartWorker() {
-    Result<SandboxProcess> sandbox =
-        StartSandbox(self_exe_.Get(), WorkerArgs(next_index_), !time_via_unshare_);
-    ++next_index_;
+    int index = next_index_++;
+    UniqueFd sandbox_cgroup;
+    std::string cell;
+    if (cgroups_) {
+      Result<CgroupTree::WorkerCgroups> placed = cgroups_->AddWorker(index);
+      if (!placed) return std::unexpected(placed.error());
+      sandbox_cgroup = std::move(placed->sandbox);
+      cell = placed->cell;
+    }
+    // The sandbox's own time namespace needs no offsets: clone3 where it can.
+    Result<SandboxProcess> sandbox = StartSandbox(self_exe_.Get(), WorkerArgs(index, cell),
+                                                  Clone3SupportsNewTime(), sandbox_cgroup.Get());
     if (!sandbox) return std::unexpected(sandbox.error());
     auto worker = std::make_unique<Worker>();
     worker->sandbox = std::move(*sandbox);
@@ -115,7 +147,7 @@ class Runner {
     protocol::Record request{"run", "", {}};
     request.Add("combination", static_cast<long long>(index));
     // A failed write means the worker is gone: its EOF retires it next round.
-    (void)WriteAll(worker.sandbox.commands.Get(), protocol::Format(request) + "\n");
+    (void)WriteAll(worker.sandbox.channel.Get(), protocol::Format(request) + "\n");
     return {};
   }
 
@@ -142,7 +174,7 @@ class Runner {
       results_[*worker->in_flight] = std::move(cells);
       Progress();
     }
-    if (results_.size() + queue_.size() == 0) return {};
+    if (results_.size() == plan_.combinations.size()) return {};  // all done: no replacement needed
     if (++restarts_ > kMaxSandboxRestarts)
       return Fail(EPROTO, "host sandbox", "keeps failing: " + reason);
     if (!queue_.empty()) return StartWorker();
@@ -179,7 +211,7 @@ class Runner {
 
   Status Step() {
     std::vector<pollfd> fds;
-    for (const auto& worker : workers_) fds.push_back({worker->sandbox.replies.Get(), POLLIN, 0});
+    for (const auto& worker : workers_) fds.push_back({worker->sandbox.channel.Get(), POLLIN, 0});
     if (cancel_fd_ >= 0) fds.push_back({cancel_fd_, POLLIN, 0});
     auto now = Clock::now();
     auto next = now + std::chrono::seconds(1);
@@ -199,7 +231,7 @@ class Runner {
       if (worker.retired) continue;
       if (fds[slot].revents & (POLLIN | POLLHUP | POLLERR)) {
         char chunk[8192];
-        ssize_t got = read(worker.sandbox.replies.Get(), chunk, sizeof(chunk));
+        ssize_t got = read(worker.sandbox.channel.Get(), chunk, sizeof(chunk));
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) {
           if (Status s = Retire(slot, "sandbox worker exited"); !s) return s;
@@ -226,8 +258,11 @@ class Runner {
   const RunPlan& plan_;
   const ProgressFn& progress_;
   int cancel_fd_;
-  bool time_via_unshare_ = false;
+  bool time_via_unshare_ = true;
   UniqueFd self_exe_;
+  // Declared before the workers: destroyed after them, once their cgroups are empty.
+  std::optional<CgroupTree> cgroups_;
+  std::string cgroup_unavailable_;
   std::deque<unsigned> queue_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::map<unsigned, std::map<std::string, Observed>> results_;

@@ -20,9 +20,13 @@ struct RunPlan {
   UsernsMap userns_map = UsernsMap::unprivileged;
   int jobs = 1;
   std::chrono::milliseconds timeout{10000};
-  std::string probe_path;            // nsprobe
-  std::string self_exe;              // this program, re-run as __sandbox-worker
-  bool force_time_fallback = false;  // unshare(CLONE_NEWTIME) + fork even where clone3 takes it
+  std::string probe_path;  // nsprobe
+  std::string self_exe;    // this program, re-run as __sandbox-worker
+  // Time namespaces via unshare + offsets + fork (true), or clone3(CLONE_NEWTIME)
+  // with zero offsets where the kernel takes it (false).
+  bool time_via_unshare = true;
+  std::string propagation = "private";  // private | slave | shared | unchanged
+  std::string rootfs;                   // absolute path; empty: the host's root
 };
 
 struct CellResult {
@@ -37,7 +41,8 @@ struct CellResult {
 struct MatrixResult {
   std::vector<CellResult> cells;  // combination order, then probe order
   double seconds = 0;
-  bool time_via_unshare = false;
+  bool time_via_unshare = true;
+  std::string cgroup_unavailable;  // why containers got no cgroup of their own; empty when they did
 };
 
 using ProgressFn = std::function<void(size_t done, size_t total)>;

@@ -7,13 +7,14 @@
 
 #include "harness/common/io.h"
 #include "harness/runner/cell_runner.h"
+#include "probes/fixtures.h"
 #include "probes/protocol.h"
 
 namespace nsm {
 namespace {
 
 Status Reply(const protocol::Record& record) {
-  return WriteAll(kWorkerReplyFd, protocol::Format(record) + "\n");
+  return WriteAll(kWorkerChannelFd, protocol::Format(record) + "\n");
 }
 
 int Fatal(const Error& error) {
@@ -33,17 +34,36 @@ int RunSandboxWorker(const WorkerConfig& config) {
   sigprocmask(SIG_SETMASK, &none, nullptr);
   // getppid() is 0 in a new PID namespace, so the runner's death shows as EOF
   // on the command pipe (and PDEATHSIG covers a runner killed outright).
-  Result<HostSandbox> sandbox = HostSandbox::SetUp(config.index);
-  if (!sandbox) return Fatal(sandbox.error());
+  // Opened before the sandbox mounts its fixtures over /tmp, where the
+  // program (or the cgroup tree) might live.
   UniqueFd exe(open(config.probe_path.c_str(), O_PATH | O_CLOEXEC));
   if (!exe.Valid()) return Fatal(FailErrno("open " + config.probe_path, "probe program").error());
+  UniqueFd cgroup;
+  SandboxConfig sandbox_config;
+  sandbox_config.index = config.index;
+  sandbox_config.root = config.rootfs.empty() ? "/" : config.rootfs;
+  if (!config.cgroup_cell.empty()) {
+    cgroup.Reset(open(config.cgroup_cell.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!cgroup.Valid()) return Fatal(FailErrno("open cgroup " + config.cgroup_cell).error());
+  } else {
+    sandbox_config.cgroup_unavailable =
+        config.cgroup_unavailable.empty() ? "not set up" : config.cgroup_unavailable;
+  }
+  Result<Propagation> propagation = ParsePropagation(config.propagation);
+  if (!propagation) return Fatal(propagation.error());
+  Result<HostSandbox> sandbox = HostSandbox::SetUp(sandbox_config);
+  if (!sandbox) return Fatal(sandbox.error());
 
   CellEnvironment env;
   env.probe_exe_fd = exe.Get();
   env.probes = config.probes;
   env.id_maps = PlanIdMaps(config.userns_map, getuid(), getgid(), HoldsIdMappingCapabilities());
   env.child.time_via_unshare = config.time_via_unshare;
+  env.child.propagation = *propagation;
   env.timeout = config.timeout;
+  env.rootfs = config.rootfs;
+  env.cgroup_fd = cgroup.Get();
+  env.time_offset_seconds = config.time_via_unshare ? fixtures::kTimeOffsetSeconds : 0;
 
   protocol::Record ready{std::string(protocol::kHello), "", {}};
   ready.Add("ready", 1).Add("hostname", sandbox->ExpectedHostname());
@@ -51,7 +71,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
 
   LineBuffer buffer;
   while (true) {
-    Result<std::optional<std::string>> line = ReadLine(kWorkerCommandFd, buffer);
+    Result<std::optional<std::string>> line = ReadLine(kWorkerChannelFd, buffer);
     if (!line) return Fatal(line.error());
     if (!*line) return 0;  // the runner is done
     Result<protocol::Record> request = protocol::Parse(**line);

@@ -19,13 +19,16 @@ struct WorkerConfig {
   std::vector<std::string> probes;
   UsernsMap userns_map = UsernsMap::unprivileged;
   std::chrono::milliseconds timeout{10000};
-  bool time_via_unshare = false;
+  bool time_via_unshare = true;
+  std::string propagation = "private";
+  std::string rootfs;              // empty: the host's root
+  std::string cgroup_cell;         // the cgroup (v2 directory) containers start in
+  std::string cgroup_unavailable;  // why there is none (when cgroup_cell is empty)
 };
 
-inline constexpr int kWorkerCommandFd = 3;
-inline constexpr int kWorkerReplyFd = 4;
+inline constexpr int kWorkerChannelFd = 3;
 
-// Runs the worker loop on kWorkerCommandFd/kWorkerReplyFd. Returns the exit code.
+// Runs the worker loop on kWorkerChannelFd. Returns the exit code.
 int RunSandboxWorker(const WorkerConfig& config);
 
 }  // namespace nsm

@@ -1,19 +1,25 @@
 #include "harness/sandbox/host_sandbox.h"
 
+#include <dirent.h>
 #include <linux/sched.h>
 #include <net/if.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <random>
 
 #include "harness/common/io.h"
 #include "harness/common/unique_fd.h"
+#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
@@ -36,39 +42,76 @@ std::string RandomHex(int digits) {
   return out;
 }
 
+long long BootTimeMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+Status Mounts(const SandboxConfig& config) {
+  // Cut every tie to the machine's mounts first, then share within the
+  // sandbox: a container's mount namespace then starts as a peer of the
+  // sandbox's, and only its propagation setting decides whether mounts leak.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    return FailErrno("mount --make-rprivate /");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SHARED, nullptr) != 0)
+    return FailErrno("mount --make-rshared /");
+  // A procfs of the sandbox's PID namespace: what a container without its own
+  // mount namespace sees on /proc (for a root filesystem, on ROOT/proc, as the
+  // story's `mount -t proc proc /proc` inside a bare chroot gives).
+  // Private: a container's own procfs, mounted over its copy of /proc, must
+  // never propagate over the sandbox's (the worker reads its /proc).
+  std::vector<std::string> procs = {"/proc"};
+  if (config.root != "/") procs.push_back(config.root + "/proc");
+  for (const std::string& proc : procs) {
+    if (mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      return FailErrno("mount proc on " + proc);
+    }
+    if (mount(nullptr, proc.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
+      return FailErrno("make " + proc + " private");
+  }
+  return {};
+}
+
 }  // namespace
 
 uint64_t SandboxCloneFlags() {
   return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
 }
 
-Result<HostSandbox> HostSandbox::SetUp(int index) {
+Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
   HostSandbox sandbox;
-  // Nothing mounted here may propagate back to the machine.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    return FailErrno("mount --make-rprivate /", "host sandbox");
+  sandbox.config_ = config;
+  auto wrap = [](Error e) { return std::unexpected(std::move(e).Wrap("host sandbox")); };
+  if (Status s = Mounts(config); !s) return wrap(s.error());
+  std::string nonce = RandomHex(16);
+  sandbox.hostname_ = "nsm-host-" + std::to_string(config.index);
+  sandbox.domainname_ = "nsm-domain-" + std::to_string(config.index);
+  if (sethostname(sandbox.hostname_.data(), sandbox.hostname_.size()) != 0)
+    return wrap(FailErrno("sethostname").error());
+  if (setdomainname(sandbox.domainname_.data(), sandbox.domainname_.size()) != 0) {
+    return wrap(FailErrno("setdomainname").error());
   }
-  // A procfs of the sandbox's PID namespace: what a container without its own
-  // mount namespace sees on /proc.
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
-    return FailErrno("mount proc on /proc", "host sandbox");
-  }
-  sandbox.hostname_ = "nsm-host-" + std::to_string(index);
-  if (sethostname(sandbox.hostname_.data(), sandbox.hostname_.size()) != 0) {
-    return FailErrno("sethostname", "host sandbox");
-  }
-  if (Status s = BringLoopbackUp(); !s)
-    return std::unexpected(std::move(s.error()).Wrap("host sandbox"));
+  if (Status s = BringLoopbackUp(); !s) return wrap(s.error());
   for (const NsInfo& info : kNamespaces) {
     std::string path = "/proc/self/ns/" + std::string(info.name);
     struct stat st {};
-    if (stat(path.c_str(), &st) != 0) return FailErrno("stat " + path, "host sandbox");
+    if (stat(path.c_str(), &st) != 0) return wrap(FailErrno("stat " + path).error());
     sandbox.links_[static_cast<int>(info.ns)] = {st.st_dev, st.st_ino};
   }
-  // comm is at most 15 characters: "nsm-s<index>-<8 hex>".
+  Result<NetFixture> net = NetFixture::Create(nonce, config.index);
+  if (!net) return wrap(net.error());
+  sandbox.net_ = std::move(*net);
+  Result<IpcFixture> ipc = IpcFixture::Create();
+  if (!ipc) return wrap(ipc.error());
+  sandbox.ipc_ = std::move(*ipc);
+  Result<FsFixture> fs = FsFixture::Create(config.root, nonce);
+  if (!fs) return wrap(fs.error());
+  sandbox.fs_ = std::move(*fs);
+  // comm holds at most 15 characters: "nsm-s<0..99>-<7 hex>".
   Result<Sentinel> sentinel =
-      Sentinel::Spawn("nsm-s" + std::to_string(index % 100) + "-" + RandomHex(8));
-  if (!sentinel) return std::unexpected(std::move(sentinel.error()).Wrap("host sandbox"));
+      Sentinel::Spawn("nsm-s" + std::to_string(config.index % 100) + "-" + nonce.substr(8, 7));
+  if (!sentinel) return wrap(sentinel.error());
   sandbox.sentinel_ = std::move(*sentinel);
   return sandbox;
 }
@@ -79,41 +122,87 @@ std::string HostSandbox::CurrentHostname() const {
   return name.nodename;
 }
 
+std::string HostSandbox::CurrentDomainname() const {
+  utsname name{};
+  uname(&name);
+  return name.domainname;
+}
+
+int HostSandbox::HostIfaceMtu() const {
+  Result<int> mtu = net_->HostIfaceMtu();
+  return mtu ? *mtu : -1;
+}
+
+void HostSandbox::BeginCell(unsigned combination_index) {
+  std::string tag = std::to_string(config_.index) + "-" + std::to_string(combination_index);
+  names_ = {"nsm-probe-" + tag, "nsm-probe-domain-" + tag, "nsm-leak-" + tag,
+            std::string(fixtures::kMknodDir) + "/null-" + tag};
+  boot_window_ = {BootTimeMs(), 0};
+}
+
+void HostSandbox::EndCell() {
+  boot_window_.second = BootTimeMs();
+}
+
 Status HostSandbox::CheckFixtures() const {
-  if (CurrentHostname() != hostname_) {
-    return Fail(0, "check host sandbox",
-                "hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
-  }
-  if (sentinel_->DeadWithin(std::chrono::milliseconds(0)))
-    return Fail(0, "check host sandbox", "sentinel is dead");
+  auto bad = [](std::string what) { return Fail(0, "check host sandbox", std::move(what)); };
+  if (CurrentHostname() != hostname_)
+    return bad("hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
+  if (CurrentDomainname() != domainname_)
+    return bad("domain name is '" + CurrentDomainname() + "'");
+  if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) return bad("sentinel is dead");
   std::string path = "/proc/" + std::to_string(sentinel_->Pid()) + "/comm";
   Result<std::string> comm = ReadFile(path);
   if (!comm) return std::unexpected(std::move(comm.error()).Wrap("check host sandbox"));
-  if (*comm != sentinel_->Comm() + "\n") {
-    return Fail(0, "check host sandbox",
-                "sentinel's comm is '" + *comm + "', expected '" + sentinel_->Comm() + "'");
-  }
-  return {};
+  if (*comm != sentinel_->Comm() + "\n") return bad("sentinel's comm is '" + *comm + "'");
+  if (Status s = net_->Check(); !s) return s;
+  if (Status s = ipc_->Check(); !s) return s;
+  return fs_->Check();
 }
 
 Status HostSandbox::Restore() {
   if (CurrentHostname() != hostname_ && sethostname(hostname_.data(), hostname_.size()) != 0) {
     return FailErrno("sethostname", "restore host sandbox");
   }
+  if (CurrentDomainname() != domainname_ &&
+      setdomainname(domainname_.data(), domainname_.size()) != 0) {
+    return FailErrno("setdomainname", "restore host sandbox");
+  }
   if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) {
     if (Status s = sentinel_->Respawn(); !s) return s;
   }
-  return {};
+  if (Status s = net_->Restore(); !s) return s;
+  if (Status s = ipc_->Restore(); !s) return s;
+  return fs_->Restore();
 }
 
-void HostSandbox::ReapOrphans() {
-  while (true) {
-    siginfo_t info{};
-    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
-    // The sentinel is reaped by its owner when it is respawned.
-    if (info.si_pid == sentinel_->Pid()) return;
-    waitpid(info.si_pid, nullptr, WNOHANG);
+Status HostSandbox::KillStrays() {
+  // The sandbox's procfs lists every process in its PID namespace, those in
+  // containers' nested PID namespaces included.
+  std::vector<std::pair<pid_t, UniqueFd>> victims;
+  if (DIR* dir = opendir("/proc")) {
+    while (dirent* entry = readdir(dir)) {
+      pid_t pid = static_cast<pid_t>(atoi(entry->d_name));
+      if (pid <= 1 || pid == sentinel_->Pid() || pid == net_->ListenerPid()) continue;
+      UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+      if (!pidfd.Valid()) continue;  // already gone
+      syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0);
+      victims.emplace_back(pid, std::move(pidfd));
+    }
+    closedir(dir);
   }
+  for (const auto& [pid, pidfd] : victims) {
+    pollfd pfd{pidfd.Get(), POLLIN, 0};
+    if (poll(&pfd, 1, 5000) != 1) {
+      return Fail(ETIMEDOUT, "kill leftover container processes",
+                  "pid " + std::to_string(pid) + " would not die");
+    }
+  }
+  // Reap what is ours (orphans are re-parented to PID 1, us); for a victim
+  // whose parent is another victim this is ECHILD, and that parent's death
+  // hands it to us for the next round.
+  for (const auto& [pid, pidfd] : victims) waitpid(pid, nullptr, WNOHANG);
+  return {};
 }
 
 }  // namespace nsm

@@ -13,6 +13,9 @@
 
 #include "harness/common/result.h"
 #include "harness/judge/host_view.h"
+#include "harness/sandbox/fs_fixture.h"
+#include "harness/sandbox/ipc_fixture.h"
+#include "harness/sandbox/net_fixture.h"
 #include "harness/sandbox/sentinel.h"
 
 namespace nsm {
@@ -21,35 +24,74 @@ namespace nsm {
 // clone3 accepts it).
 uint64_t SandboxCloneFlags();
 
+struct SandboxConfig {
+  int index = 0;
+  std::string root = "/";                         // the containers' root filesystem, absolute
+  std::optional<std::string> cgroup_unavailable;  // why there is no cell cgroup
+};
+
 class HostSandbox : public HostView {
  public:
-  // Runs inside the freshly cloned worker: private mounts, a procfs of the
-  // sandbox's PID namespace, hostname, loopback, sentinel.
-  static Result<HostSandbox> SetUp(int index);
+  // Runs inside the freshly cloned worker: mounts (private from the machine,
+  // shared within the sandbox), a procfs of the sandbox's PID namespace,
+  // names, loopback, and every fixture.
+  static Result<HostSandbox> SetUp(const SandboxConfig& config);
 
   NsId NsLink(Ns ns) const override { return links_[static_cast<int>(ns)]; }
+  std::optional<NsId> ContainerNsLink(Ns ns) const override {
+    return container_links_[static_cast<int>(ns)];
+  }
   std::string ExpectedHostname() const override { return hostname_; }
   std::string CurrentHostname() const override;
+  std::string ExpectedDomainname() const override { return domainname_; }
+  std::string CurrentDomainname() const override;
   pid_t SentinelPid() const override { return sentinel_->Pid(); }
   std::string SentinelComm() const override { return sentinel_->Comm(); }
   bool SentinelDeadWithin(std::chrono::milliseconds grace) override {
     return sentinel_->DeadWithin(grace);
   }
+  std::string ListenerBanner() const override { return net_->Banner(); }
+  int HostIfaceMtu() const override;
+  std::string SecretContent() const override { return fs_->SecretContent(); }
+  std::optional<bool> MountWithSource(const std::string& source) const override {
+    return fs_->MountWithSource(source);
+  }
+  bool DeviceNodeAt(const std::string& path) const override { return fs_->DeviceNodeAt(path); }
+  std::optional<std::string> CgroupUnavailable() const override {
+    return config_.cgroup_unavailable;
+  }
+  std::pair<long long, long long> BootTimeWindowMs() const override { return boot_window_; }
+  const CellNames& Names() const override { return names_; }
+
+  // Per cell: the names the probes are given, and the host clock around the run.
+  void BeginCell(unsigned combination_index);
+  void SetContainerNsLinks(const std::array<std::optional<NsId>, kNsCount>& links) {
+    container_links_ = links;
+  }
+  void EndCell();
 
   // Before each container: are the fixtures what the probes will be judged
-  // against (sentinel alive and named, hostname)? A fixture gone bad must turn
-  // cells into errors, never into verdicts.
+  // against? A fixture gone bad must turn cells into errors, never verdicts.
   Status CheckFixtures() const;
   // After each container: undo what a leaking probe changed, so the next cell
-  // starts from the same host. Fails loudly when a fixture cannot be restored.
+  // starts from the same host.
   Status Restore();
-  // Reaps processes orphaned into the sandbox (PID 1 inherits them).
-  void ReapOrphans();
+  // Kills every process a container left in the sandbox (anything but the
+  // worker and its fixtures) and reaps them: nothing lingers into the next
+  // cell to undo or fake what that cell's probes do.
+  Status KillStrays();
 
  private:
-  std::string hostname_;
+  SandboxConfig config_;
+  std::string hostname_, domainname_;
   std::array<NsId, kNsCount> links_{};
+  std::array<std::optional<NsId>, kNsCount> container_links_{};
   std::optional<Sentinel> sentinel_;
+  std::optional<NetFixture> net_;
+  std::optional<IpcFixture> ipc_;
+  std::optional<FsFixture> fs_;
+  CellNames names_;
+  std::pair<long long, long long> boot_window_{0, 0};
 };
 
 }  // namespace nsm

@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,12 +16,16 @@
 extern char** environ;
 
 namespace nsm {
+
 Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns) {
-  UniqueFd cmd_r, cmd_w, reply_r, reply_w;
-  if (Status s = HighPipe(&cmd_r, &cmd_w); !s) return std::unexpected(s.error());
-  if (Status s = HighPipe(&reply_r, &reply_w); !s) return std::unexpected(s.error());
-  // dup2() onto 3 and 4 below must not clobber the program's descriptor.
+                                    bool with_time_ns, int cgroup_fd) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return FailErrno("socketpair");
+  UniqueFd runner_end(pair[0]), worker_end_low(pair[1]);
+  // dup2() onto 3 below must not clobber a descriptor the child still needs.
+  Result<UniqueFd> worker_end = HighDup(worker_end_low.Get());
+  if (!worker_end) return std::unexpected(worker_end.error());
+  worker_end_low.Reset();
   Result<UniqueFd> exe = HighDup(self_exe_fd);
   if (!exe) return std::unexpected(exe.error());
   std::vector<char*> argv;
@@ -29,20 +34,18 @@ Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::stri
   argv.push_back(nullptr);
 
   uint64_t flags = SandboxCloneFlags() | (with_time_ns ? CLONE_NEWTIME : 0);
-  Result<Cloned> cloned = Clone3(flags);
+  Result<Cloned> cloned = Clone3(flags, {}, cgroup_fd);
   if (!cloned) return std::unexpected(std::move(cloned.error()).Wrap("create host sandbox"));
   if (cloned->pid == 0) {
     // Raw clone3 child: plain system calls only. A session of its own keeps
     // the terminal's Ctrl-C away from the sandbox: the runner handles it.
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (dup2(cmd_r.Get(), kWorkerCommandFd) < 0 || dup2(reply_w.Get(), kWorkerReplyFd) < 0)
-      _exit(126);
+    if (dup2(worker_end->Get(), kWorkerChannelFd) < 0) _exit(126);
     syscall(SYS_execveat, exe->Get(), "", argv.data(), environ, AT_EMPTY_PATH);
     _exit(127);
   }
-  return SandboxProcess{ChildProcess(cloned->pid, std::move(cloned->pidfd)), std::move(cmd_w),
-                        std::move(reply_r)};
+  return SandboxProcess{ChildProcess(cloned->pid, std::move(cloned->pidfd)), std::move(runner_end)};
 }
 
 }  // namespace nsm

@@ -12,12 +12,15 @@ namespace nsm {
 
 struct SandboxProcess {
   ChildProcess process;
-  UniqueFd commands;  // runner -> worker
-  UniqueFd replies;   // worker -> runner
+  // Commands go down, replies come up. A socket, not pipes: a root process in
+  // a container could reopen a pipe through /proc/<worker>/fd and forge
+  // replies; a socket cannot be reopened that way.
+  UniqueFd channel;
 };
 
-// `args` follow argv[0]; the worker gets the command pipe on fd 3 and the reply pipe on fd 4.
+// `args` follow argv[0]; the worker gets its end of the channel on fd 3.
+// `cgroup_fd` >= 0 starts the sandbox in that cgroup.
 Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns);
+                                    bool with_time_ns, int cgroup_fd);
 
 }  // namespace nsm

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
@@ -30,7 +31,8 @@ Result<ChildProcess> StartSentinel(const std::string& comm) {
     prctl(PR_SET_NAME, comm.c_str());
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     (void)!write(ready_w.Get(), "r", 1);
-    close(ready_w.Get());
+    // Hold no descriptor of the worker's (its pipes to the runner among them).
+    syscall(SYS_close_range, 3, ~0U, 0);
     while (true) pause();
   }
   ChildProcess child(cloned->pid, std::move(cloned->pidfd));

@@ -2,6 +2,8 @@
 // with the reason, the run still finishes, and the verdict is fail (exit 1).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "tests/integration/cli_process.h"
 
 namespace nsm::testing {
@@ -16,6 +18,7 @@ CliRun RunWith(const std::string& mode) {
 void ExpectAllErrors(const CliRun& run, const std::string& reason) {
   ASSERT_EQ(run.exit_code, 1) << run.err << run.out;
   ASSERT_TRUE(run.doc.is_object());
+  ASSERT_EQ(run.doc["cells"].size(), 6u);  // 3 combinations x 2 probes: nothing to pass vacuously
   for (const nlohmann::json& cell : run.doc["cells"]) {
     EXPECT_EQ(cell["outcome"], "error") << cell.dump();
     EXPECT_EQ(cell["verdict"], "fail");
@@ -39,11 +42,48 @@ TEST(BadProbe, MissingEndIsAnError) {
 TEST(BadProbe, CrashKeepsWhatWasReported) {
   CliRun run = RunWith("crash");
   ASSERT_EQ(run.exit_code, 1) << run.err;
-  nlohmann::json reported = Cell(run.doc, "none", "ns.mnt");
+  nlohmann::json reported = Cell(run.doc, "none", "uts.hostname");
   EXPECT_NE(reported["outcome"], "error") << reported.dump();  // judged from its record
-  nlohmann::json lost = Cell(run.doc, "none", "uts.hostname");
+  nlohmann::json lost = Cell(run.doc, "none", "ns.mnt");
   EXPECT_EQ(lost["outcome"], "error");
   EXPECT_NE(lost["detail"].get<std::string>().find("SIGSEGV"), std::string::npos) << lost["detail"];
+}
+
+// A probe that cannot even be exec'd in a user namespace (0700 root-owned
+// binary, container root is host uid 100000) is an error, not "unsupported":
+// the kernel created the namespaces, the setup failed.
+TEST(BadProbe, SetupFailureAfterCloneIsAnErrorNotASkip) {
+  ScopedTempDir tmp;
+  std::string copy = tmp.path() + "/nsprobe700";
+  ASSERT_EQ(system(("cp " + BinDir() + "/nsprobe " + copy + " && chmod 700 " + copy).c_str()), 0);
+  CliRun run = RunNsmatrix(
+      {"run", "--probe-binary", copy, "--combos", "user,mnt+pid+user", "--probes", "ns.user"});
+  EXPECT_EQ(run.exit_code, 1) << run.err << run.out;
+  ASSERT_EQ(run.doc["cells"].size(), 2u);
+  for (const nlohmann::json& cell : run.doc["cells"]) {
+    EXPECT_EQ(cell["outcome"], "error") << cell.dump();
+    EXPECT_NE(cell["detail"].get<std::string>().find("execveat"), std::string::npos) << cell.dump();
+  }
+}
+
+// Processes a container leaves behind are killed before the next cell.
+TEST(BadProbe, LeftoverProcessesDoNotOutliveTheirCell) {
+  CliRun run = RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_linger", "--combos",
+                            "none,uts,ipc,net,cgroup", "--probes", "pid.see_host", "--jobs", "1"});
+  ASSERT_EQ(run.doc["cells"].size(), 5u) << run.err;
+  std::string first = run.doc["cells"][0]["detail"];
+  for (const nlohmann::json& cell : run.doc["cells"]) {
+    EXPECT_EQ(cell["detail"], first) << "the process count grew from cell to cell";
+  }
+}
+
+// The worker's channel to the runner is a socket: a container root cannot
+// reopen it through /proc/<worker>/fd and forge a verdict.
+TEST(BadProbe, ForgedRepliesDoNotReachTheRunner) {
+  CliRun run = RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_forge", "--combos",
+                            "none", "--probes", "ns.net", "--jobs", "1", "--timeout-ms", "1000"});
+  ASSERT_EQ(run.doc["cells"].size(), 1u) << run.err;
+  EXPECT_EQ(run.doc["cells"][0]["outcome"], "error") << run.doc["cells"][0].dump();
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void ExpectCleanFullRun(const std::string& map) {
   EXPECT_EQ(run.doc["schema"], "nsmatrix/1");
   EXPECT_EQ(run.doc["options"]["combinations"], 256);
   const size_t probes = run.doc["probes"].size();
-  EXPECT_GE(probes, 11u);
+  EXPECT_GE(probes, 26u);
   EXPECT_EQ(run.doc["cells"].size(), 256 * probes);
   std::set<std::pair<std::string, std::string>> seen;
   for (const nlohmann::json& cell : run.doc["cells"]) {
@@ -58,6 +58,14 @@ TEST(FullMatrix, OneJobGivesTheSameOutcomesAsTwo) {
     EXPECT_EQ(one.doc["cells"][i]["outcome"], two.doc["cells"][i]["outcome"])
         << one.doc["cells"][i].dump();
   }
+}
+
+// More sandboxes than there are combinations of two digits of index: names,
+// fixtures and attribution must hold for every worker.
+TEST(FullMatrix, TwelveJobs) {
+  CliRun run = RunNsmatrix({"run", "--jobs", "12", "--probes", "pid.,uts.,net.loopback_tcp,mnt."});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(run.doc["summary"]["fail"], 0);
 }
 
 }  // namespace

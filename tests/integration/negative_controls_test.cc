@@ -14,13 +14,17 @@ struct Control {
   std::string outcome;
 };
 
-void ExpectOutcomes(const std::vector<Control>& controls, const std::string& map) {
+void ExpectOutcomes(const std::vector<Control>& controls, const std::string& map,
+                    const std::vector<std::string>& extra = {}) {
   std::string combos, probes;
   for (const Control& c : controls) {
     combos += (combos.empty() ? "" : ",") + c.combination;
     probes += (probes.empty() ? "" : ",") + c.probe;
   }
-  CliRun run = RunNsmatrix({"run", "--combos", combos, "--probes", probes, "--userns-map", map});
+  std::vector<std::string> args = {"run",  "--combos",     combos, "--probes",
+                                   probes, "--userns-map", map};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliRun run = RunNsmatrix(args);
   ASSERT_TRUE(run.doc.is_object()) << run.err;
   for (const Control& c : controls) {
     nlohmann::json cell = Cell(run.doc, c.combination, c.probe);
@@ -75,6 +79,94 @@ TEST(NegativeControls, HostnameNeedsUtsOrUser) {
                  "unprivileged");
   ExpectOutcomes({{"uts.hostname", "user", "isolated"}, {"uts.hostname", "none", "leaked"}},
                  "root");
+}
+
+// Each probe of the catalogue with the namespace that isolates it, and with
+// that namespace off (alone, and with every other one on).
+TEST(NegativeControls, IpcObjects) {
+  std::vector<Control> controls;
+  for (const char* probe : {"ipc.sysv_shm", "ipc.sysv_msg", "ipc.sysv_sem", "ipc.posix_mq"}) {
+    controls.push_back({probe, "ipc", "isolated"});
+    controls.push_back({probe, "none", "leaked"});
+    controls.push_back({probe, "mnt+uts+net+pid+user+cgroup+time", "leaked"});
+  }
+  ExpectOutcomes(controls, "unprivileged");
+}
+
+TEST(NegativeControls, Network) {
+  std::vector<Control> controls;
+  for (const char* probe : {"net.iface", "net.loopback_tcp", "net.abstract_unix"}) {
+    controls.push_back({probe, "net", "isolated"});
+    controls.push_back({probe, "none", "leaked"});
+    controls.push_back({probe, "mnt+uts+ipc+pid+user+cgroup+time", "leaked"});
+  }
+  controls.push_back({"net.configure_host_iface", "net", "isolated"});
+  controls.push_back({"net.configure_host_iface", "user", "isolated"});
+  controls.push_back({"net.configure_host_iface", "none", "leaked"});
+  controls.push_back({"net.configure_host_iface", "mnt+uts+ipc+pid+cgroup+time", "leaked"});
+  ExpectOutcomes(controls, "unprivileged");
+}
+
+TEST(NegativeControls, DomainName) {
+  ExpectOutcomes({{"uts.domainname", "uts", "isolated"},
+                  {"uts.domainname", "user", "isolated"},
+                  {"uts.domainname", "none", "leaked"},
+                  {"uts.domainname", "mnt+ipc+net+pid+cgroup+time", "leaked"}},
+                 "unprivileged");
+}
+
+TEST(NegativeControls, MountLeakDependsOnPropagation) {
+  std::vector<Control> leaks_only_without_mnt = {
+      {"mnt.mount_leak", "none", "leaked"},
+      {"mnt.mount_leak", "mnt", "isolated"},
+      {"mnt.mount_leak", "mnt+pid", "isolated"},
+      {"mnt.mount_leak", "user", "isolated"},
+      {"mnt.mount_leak", "uts+ipc+net+pid+cgroup+time", "leaked"}};
+  ExpectOutcomes(leaks_only_without_mnt, "unprivileged", {"--propagation", "private"});
+  ExpectOutcomes(leaks_only_without_mnt, "unprivileged", {"--propagation", "slave"});
+  // The misconfiguration the matrix must catch: a mount namespace that leaks.
+  std::vector<Control> shared = {
+      {"mnt.mount_leak", "mnt", "leaked"},
+      {"mnt.mount_leak", "mnt+pid", "leaked"},
+      {"mnt.mount_leak", "mnt+uts+ipc+net+pid", "leaked"},
+      // A mount namespace owned by a new user namespace gets slave copies.
+      {"mnt.mount_leak", "mnt+user", "isolated"}};
+  ExpectOutcomes(shared, "unprivileged", {"--propagation", "shared"});
+  ExpectOutcomes(shared, "unprivileged", {"--propagation", "unchanged"});
+}
+
+TEST(NegativeControls, UserNamespaceProbes) {
+  ExpectOutcomes({{"user.host_root_file", "user", "isolated"},
+                  {"user.host_root_file", "none", "leaked"},
+                  {"user.host_root_file", "mnt+uts+ipc+net+pid+cgroup+time", "leaked"},
+                  {"user.mknod", "user", "isolated"},
+                  {"user.mknod", "none", "leaked"},
+                  {"user.mknod", "mnt+uts+ipc+net+pid+cgroup+time", "leaked"},
+                  {"user.caps", "user", "isolated"},
+                  {"user.caps", "none", "leaked"},
+                  {"user.caps", "mnt+uts+ipc+net+pid+cgroup+time", "leaked"}},
+                 "unprivileged");
+  // Mapped to host root, container root owns host root's file.
+  ExpectOutcomes({{"user.host_root_file", "user", "leaked"}, {"user.mknod", "user", "isolated"}},
+                 "root");
+}
+
+TEST(NegativeControls, CgroupPath) {
+  ExpectOutcomes({{"cgroup.path", "cgroup", "isolated"},
+                  {"cgroup.path", "none", "leaked"},
+                  {"cgroup.path", "mnt+uts+ipc+net+pid+user+time", "leaked"}},
+                 "unprivileged");
+}
+
+TEST(NegativeControls, BootTime) {
+  ExpectOutcomes({{"time.boottime", "time", "isolated"},
+                  {"time.boottime", "none", "leaked"},
+                  {"time.boottime", "mnt+uts+ipc+net+pid+user+cgroup", "leaked"},
+                  {"time.boottime", "pid+user+time", "isolated"}},
+                 "unprivileged");
+  // clone3(CLONE_NEWTIME) cannot set offsets: a time namespace then hides nothing.
+  ExpectOutcomes({{"time.boottime", "time", "leaked"}, {"ns.time", "time", "isolated"}},
+                 "unprivileged", {"--time-ns-via", "clone3"});
 }
 
 // The story's demo 2 (without the chroot, which the rootfs issue adds):

@@ -1,10 +1,14 @@
 // Probes that misbehave, for the harness's error paths. One source, one
 // static binary per mode (BAD_PROBE_MODE): each must give `error`, never a verdict.
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 namespace {
 
@@ -22,7 +26,7 @@ int main() {
   }
   if (!strcmp(mode, "crash")) {
     // One good record, then death: the record is judged, the rest are errors.
-    Say("nsmatrix-probe/1 pid=1\nprobe ns.mnt dev=1 ino=1\n");
+    Say("nsmatrix-probe/1 pid=1\nprobe uts.hostname rc=-1 errno=1\n");
     raise(SIGSEGV);
   }
   if (!strcmp(mode, "garbage")) {
@@ -30,6 +34,35 @@ int main() {
     return 0;
   }
   if (!strcmp(mode, "silent")) return 0;
+  if (!strcmp(mode, "linger")) {
+    // Leaves a child behind, then reports how many processes /proc lists.
+    if (fork() == 0) {
+      while (true) pause();
+    }
+    int count = 0;
+    if (DIR* dir = opendir("/proc")) {
+      while (dirent* e = readdir(dir)) count += e->d_name[0] >= '0' && e->d_name[0] <= '9';
+      closedir(dir);
+    }
+    char line[128];
+    snprintf(line, sizeof(line),
+             "nsmatrix-probe/1 pid=1\nprobe pid.see_host found=0 scanned=%d\nend probes=1\n",
+             count);
+    Say(line);
+    return 0;
+  }
+  if (!strcmp(mode, "forge")) {
+    // Tries to write a forged reply into the worker's channel to the runner.
+    const char forged[] = "probe ns.net outcome=isolated detail=forged\nend probes=1\n";
+    for (const char* path : {"/proc/1/fd/3", "/proc/1/fd/4"}) {
+      int fd = open(path, O_WRONLY);
+      if (fd >= 0) {
+        (void)!write(fd, forged, sizeof(forged) - 1);
+        close(fd);
+      }
+    }
+    return 0;
+  }
   if (!strcmp(mode, "noend")) {
     Say("nsmatrix-probe/1 pid=1\n");
     return 0;

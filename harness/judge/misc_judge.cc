@@ -1,0 +1,66 @@
+// uts.domainname, user.caps, cgroup.path, time.boottime.
+#include "harness/common/result.h"
+#include "harness/judge/judge.h"
+#include "probes/fixtures.h"
+
+namespace nsm {
+
+Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host) {
+  std::optional<long long> rc = record.GetInt("rc");
+  if (!rc) return {record.id, Outcome::error, "record lacks rc"};
+  int err = static_cast<int>(record.GetInt("errno").value_or(0));
+  std::string attempt =
+      *rc == 0 ? "setdomainname succeeded" : "setdomainname failed with " + ErrnoName(err);
+  std::string expected = host.ExpectedDomainname(), now = host.CurrentDomainname();
+  if (now != expected)
+    return {record.id, Outcome::leaked, attempt + "; host domain renamed to '" + now + "'"};
+  return {record.id, Outcome::isolated, attempt + "; host kept its domain name '" + now + "'"};
+}
+
+Observation JudgeUserCaps(const protocol::Record& record, HostView& host) {
+  std::optional<long long> effective = record.GetInt("effective");
+  std::optional<long long> dev = record.GetInt("userns_dev"), ino = record.GetInt("userns_ino");
+  if (!effective || !dev || !ino)
+    return {record.id, Outcome::error, "record lacks effective/userns"};
+  std::string caps(record.Get("caps").value_or("?"));
+  bool host_userns =
+      NsId{static_cast<uint64_t>(*dev), static_cast<uint64_t>(*ino)} == host.NsLink(Ns::user);
+  std::string where =
+      host_userns ? "in the host's user namespace" : "in a user namespace of its own";
+  std::string detail =
+      std::to_string(*effective) + " effective capabilities (" + caps + ") " + where;
+  if (*effective > 0 && host_userns) return {record.id, Outcome::leaked, detail};
+  return {record.id, Outcome::isolated, detail};
+}
+
+Observation JudgeCgroupPath(const protocol::Record& record, HostView& host) {
+  if (std::optional<std::string> why = host.CgroupUnavailable()) {
+    return {record.id, Outcome::unsupported, "no cgroup of its own for the container: " + *why};
+  }
+  std::optional<std::string_view> path = record.Get("path");
+  if (!path) return {record.id, Outcome::error, "record lacks path"};
+  if (*path == "/")
+    return {record.id, Outcome::isolated,
+            "/proc/self/cgroup shows 0::/ (its cgroup namespace root)"};
+  return {record.id, Outcome::leaked,
+          "/proc/self/cgroup reveals the host's path 0::" + std::string(*path)};
+}
+
+Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host) {
+  std::optional<long long> boot = record.GetInt("boottime_ms");
+  if (!boot) return {record.id, Outcome::error, "record lacks boottime_ms"};
+  auto [before, after] = host.BootTimeWindowMs();
+  constexpr long long kSlackMs = 1000;
+  long long offset_ms = fixtures::kTimeOffsetSeconds * 1000;
+  std::string seen = "container CLOCK_BOOTTIME " + std::to_string(*boot / 1000) + " s, host " +
+                     std::to_string(before / 1000) + " s";
+  if (*boot >= before - kSlackMs && *boot <= after + kSlackMs)
+    return {record.id, Outcome::leaked, seen + ": the host's uptime"};
+  if (*boot >= before + offset_ms - kSlackMs && *boot <= after + offset_ms + kSlackMs) {
+    return {record.id, Outcome::isolated,
+            seen + ": offset by " + std::to_string(fixtures::kTimeOffsetSeconds) + " s"};
+  }
+  return {record.id, Outcome::error, seen + ": neither the host's clock nor the expected offset"};
+}
+
+}  // namespace nsm

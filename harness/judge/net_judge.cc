@@ -1,0 +1,63 @@
+// net.*: an interface lookup, connections proven by the host listeners'
+// banner (which carries the sandbox's nonce), and the host interface's MTU
+// read from the host side.
+#include "harness/common/result.h"
+#include "harness/judge/judge.h"
+#include "probes/fixtures.h"
+
+namespace nsm {
+
+Observation JudgeNetIface(const protocol::Record& record, HostView&) {
+  std::optional<long long> found = record.GetInt("found");
+  if (!found) return {record.id, Outcome::error, "record lacks found"};
+  std::string name = fixtures::kHostIface;
+  if (*found) return {record.id, Outcome::leaked, "the host's interface " + name + " is visible"};
+  return {record.id, Outcome::isolated, "no interface named " + name};
+}
+
+Observation JudgeNetConnect(const protocol::Record& record, HostView& host) {
+  if (record.GetInt("timeout") == 1) {
+    // A connection that neither succeeds nor is refused proves nothing.
+    return {record.id, Outcome::error, "connect timed out: cannot tell"};
+  }
+  std::optional<long long> connected = record.GetInt("connected");
+  if (!connected) return {record.id, Outcome::error, "record lacks connected"};
+  int err = static_cast<int>(record.GetInt("errno").value_or(0));
+  if (*connected) {
+    std::string banner(record.Get("banner").value_or(""));
+    if (banner == host.ListenerBanner()) {
+      return {record.id, Outcome::leaked, "connected to the host's listener and read its banner"};
+    }
+    return {record.id, Outcome::error,
+            "connected, but not to the host's listener (banner '" + banner + "')"};
+  }
+  switch (err) {
+    case ECONNREFUSED:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case EADDRNOTAVAIL:
+    case ENOENT:
+      return {record.id, Outcome::isolated,
+              "connect failed with " + ErrnoName(err) + ": no host listener here"};
+    default:
+      return {record.id, Outcome::error, "connect failed with " + ErrnoName(err) + ": cannot tell"};
+  }
+}
+
+Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView& host) {
+  std::optional<long long> rc = record.GetInt("rc");
+  if (!rc) return {record.id, Outcome::error, "record lacks rc"};
+  int err = static_cast<int>(record.GetInt("errno").value_or(0));
+  std::string attempt = "SIOCSIFMTU " + std::to_string(fixtures::kProbeMtu) + " on " +
+                        fixtures::kHostIface + " " +
+                        (*rc == 0 ? std::string("succeeded") : "failed with " + ErrnoName(err));
+  int mtu = host.HostIfaceMtu();
+  if (mtu < 0) return {record.id, Outcome::error, attempt + "; the host's interface is gone"};
+  if (mtu != fixtures::kHostIfaceMtu) {
+    return {record.id, Outcome::leaked, attempt + "; host MTU is now " + std::to_string(mtu)};
+  }
+  return {record.id, Outcome::isolated,
+          attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
+}
+
+}  // namespace nsm

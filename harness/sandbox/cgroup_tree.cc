@@ -1,0 +1,117 @@
+#include "harness/sandbox/cgroup_tree.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/common/io.h"
+#include "harness/common/strings.h"
+
+namespace nsm {
+namespace {
+
+// Where cgroup v2 is mounted, from this process's mount table.
+std::optional<std::string> Cgroup2Mount() {
+  Result<std::string> info = ReadFile("/proc/self/mountinfo");
+  if (!info) return std::nullopt;
+  for (std::string_view line : Split(*info, '\n')) {
+    std::vector<std::string_view> f = Split(line, ' ');
+    for (size_t i = 0; i + 1 < f.size(); ++i) {
+      if (f[i] == "-" && f[i + 1] == "cgroup2" && f.size() > 4) return std::string(f[4]);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> OwnCgroup2Path() {
+  Result<std::string> text = ReadFile("/proc/self/cgroup");
+  if (!text) return std::nullopt;
+  for (std::string_view line : Split(*text, '\n')) {
+    if (line.starts_with("0::")) return std::string(line.substr(3));
+  }
+  return std::nullopt;
+}
+
+// rmdir of a cgroup works once its last process has gone; a reaped process
+// can take a moment to leave. Wait for "populated 0" on cgroup.events.
+void RemoveCgroup(const std::string& dir) {
+  if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+  UniqueFd events(open((dir + "/cgroup.events").c_str(), O_RDONLY | O_CLOEXEC));
+  for (int round = 0; round < 50 && events.Valid(); ++round) {
+    char buf[256] = {};
+    ssize_t n = pread(events.Get(), buf, sizeof(buf) - 1, 0);
+    if (n > 0 && std::string_view(buf).find("populated 0") != std::string_view::npos) break;
+    pollfd pfd{events.Get(), POLLPRI, 0};
+    poll(&pfd, 1, 100);  // woken by the kernel's notification; bounded
+  }
+  rmdir(dir.c_str());
+}
+
+void RemoveTree(const std::string& dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    std::vector<std::string> children;
+    while (dirent* e = readdir(d)) {
+      if (e->d_type == DT_DIR && e->d_name[0] != '.') children.push_back(dir + "/" + e->d_name);
+    }
+    closedir(d);
+    for (const std::string& child : children) RemoveTree(child);
+  }
+  RemoveCgroup(dir);
+}
+
+// Trees of earlier runs killed before they could clean up.
+void RemoveStale(const std::string& base) {
+  DIR* d = opendir(base.c_str());
+  if (!d) return;
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(d)) {
+    std::string_view name = e->d_name;
+    if (!name.starts_with("nsmatrix-")) continue;
+    pid_t pid = static_cast<pid_t>(atoi(e->d_name + 9));
+    if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
+      stale.push_back(base + "/" + std::string(name));
+  }
+  closedir(d);
+  for (const std::string& dir : stale) RemoveTree(dir);
+}
+
+}  // namespace
+
+Result<CgroupTree> CgroupTree::Create() {
+  std::optional<std::string> mount = Cgroup2Mount();
+  if (!mount) return Fail(ENOENT, "find cgroup v2", "no cgroup2 filesystem is mounted");
+  std::optional<std::string> own = OwnCgroup2Path();
+  if (!own) return Fail(ENOENT, "find own cgroup", "/proc/self/cgroup has no cgroup v2 line");
+  std::string base = *mount + (*own == "/" ? "" : *own);
+  RemoveStale(base);
+  CgroupTree tree;
+  tree.root_ = base + "/nsmatrix-" + std::to_string(getpid());
+  if (mkdir(tree.root_.c_str(), 0755) != 0) {
+    int err = errno;
+    tree.root_.clear();
+    return Fail(err, "mkdir " + base + "/nsmatrix-" + std::to_string(getpid()), "create cgroup");
+  }
+  return tree;
+}
+
+Result<CgroupTree::WorkerCgroups> CgroupTree::AddWorker(int index) {
+  std::string worker = root_ + "/w" + std::to_string(index);
+  std::string cell = worker + "/cell";
+  if (mkdir(worker.c_str(), 0755) != 0) return FailErrno("mkdir " + worker, "create cgroup");
+  dirs_.push_back(worker);
+  if (mkdir(cell.c_str(), 0755) != 0) return FailErrno("mkdir " + cell, "create cgroup");
+  dirs_.push_back(cell);
+  UniqueFd fd(open(worker.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.Valid()) return FailErrno("open " + worker, "create cgroup");
+  return WorkerCgroups{std::move(fd), cell};
+}
+
+CgroupTree::~CgroupTree() {
+  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) RemoveCgroup(*it);
+  if (!root_.empty()) RemoveCgroup(root_);
+}
+
+}  // namespace nsm

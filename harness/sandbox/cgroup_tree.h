@@ -1,0 +1,42 @@
+// The cgroups a run places its sandboxes and containers in, below the caller's
+// own cgroup v2 directory:
+//   <caller's cgroup>/nsmatrix-<pid>/w<i>        a sandbox (its cgroup namespace root)
+//   <caller's cgroup>/nsmatrix-<pid>/w<i>/cell   its containers (clone3 CLONE_INTO_CGROUP)
+// Removed when the run ends (plain rmdir, once empty). A run that was killed
+// outright leaves empty directories behind; the next run removes those of
+// runs whose process is gone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/common/result.h"
+#include "harness/common/unique_fd.h"
+
+namespace nsm {
+
+class CgroupTree {
+ public:
+  // Fails (with the reason) where there is no writable cgroup v2 hierarchy.
+  static Result<CgroupTree> Create();
+  CgroupTree(CgroupTree&& other) noexcept
+      : root_(std::move(other.root_)), dirs_(std::move(other.dirs_)) {
+    other.root_.clear();
+    other.dirs_.clear();
+  }
+  CgroupTree& operator=(CgroupTree&&) = delete;
+  ~CgroupTree();
+
+  struct WorkerCgroups {
+    UniqueFd sandbox;  // the sandbox starts here
+    std::string cell;  // path of its containers' cgroup
+  };
+  Result<WorkerCgroups> AddWorker(int index);
+
+ private:
+  CgroupTree() = default;
+  std::string root_;
+  std::vector<std::string> dirs_;  // created below root_, in creation order
+};
+
+}  // namespace nsm

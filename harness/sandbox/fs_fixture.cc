@@ -1,0 +1,122 @@
+#include "harness/sandbox/fs_fixture.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/common/io.h"
+#include "harness/common/strings.h"
+#include "harness/common/unique_fd.h"
+#include "probes/fixtures.h"
+
+namespace nsm {
+namespace {
+
+// (mount point, source) of every mount in this process's mount namespace;
+// nullopt when the table cannot be read.
+std::optional<std::vector<std::pair<std::string, std::string>>> Mounts() {
+  std::vector<std::pair<std::string, std::string>> mounts;
+  Result<std::string> info = ReadFile("/proc/self/mountinfo");
+  if (!info || info->empty()) return std::nullopt;
+  for (std::string_view line : Split(*info, '\n')) {
+    // id parent major:minor root mountpoint options... - fstype source superoptions
+    std::vector<std::string_view> fields = Split(line, ' ');
+    size_t dash = 0;
+    while (dash < fields.size() && fields[dash] != "-") ++dash;
+    if (fields.size() < 5 || dash + 2 >= fields.size()) continue;
+    mounts.emplace_back(std::string(fields[4]), std::string(fields[dash + 2]));
+  }
+  return mounts;
+}
+
+}  // namespace
+
+std::string FsFixture::HostPath(const std::string& container_path) const {
+  return root_ == "/" ? container_path : root_ + container_path;
+}
+
+Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& nonce) {
+  FsFixture fixture;
+  fixture.root_ = root;
+  fixture.secret_ = "nsm-secret " + nonce + "\n";
+  std::string tmp = fixture.HostPath("/tmp");
+  if (mount("nsm-fixtures", tmp.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1m") != 0) {
+    return FailErrno("mount tmpfs on " + tmp, "host filesystem fixture");
+  }
+  std::string secret = fixture.HostPath(fixtures::kSecretFile);
+  UniqueFd fd(open(secret.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.Valid()) return FailErrno("create " + secret, "host filesystem fixture");
+  if (Status s = WriteAll(fd.Get(), fixture.secret_); !s) return std::unexpected(s.error());
+  if (mkdir(fixture.HostPath(fixtures::kLeakDir).c_str(), 0755) != 0)
+    return FailErrno("mkdir leak dir");
+  std::string mknod_dir = fixture.HostPath(fixtures::kMknodDir);
+  if (mkdir(mknod_dir.c_str(), 0777) != 0 || chmod(mknod_dir.c_str(), 0777) != 0)
+    return FailErrno("mkdir mknod dir");
+  return fixture;
+}
+
+std::optional<bool> FsFixture::MountWithSource(const std::string& source) const {
+  auto mounts = Mounts();
+  if (!mounts) return std::nullopt;
+  for (const auto& [point, src] : *mounts) {
+    if (src == source) return true;
+  }
+  return false;
+}
+
+bool FsFixture::DeviceNodeAt(const std::string& container_path) const {
+  struct stat st {};
+  return lstat(HostPath(container_path).c_str(), &st) == 0 &&
+         (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
+Status FsFixture::Check() const {
+  std::string secret = HostPath(fixtures::kSecretFile);
+  struct stat st {};
+  if (lstat(secret.c_str(), &st) != 0)
+    return FailErrno("stat " + secret, "check filesystem fixture");
+  if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) != 0600) {
+    return Fail(0, "check filesystem fixture", secret + " is no longer root's 0600 file");
+  }
+  Result<std::string> content = ReadFile(secret);
+  if (!content || *content != secret_)
+    return Fail(0, "check filesystem fixture", secret + " changed");
+  std::string leak_dir = HostPath(fixtures::kLeakDir);
+  auto mounts = Mounts();
+  if (!mounts) return Fail(0, "check filesystem fixture", "cannot read the sandbox's mount table");
+  for (const auto& [point, src] : *mounts) {
+    if (point == leak_dir)
+      return Fail(0, "check filesystem fixture", "something is mounted on " + leak_dir);
+  }
+  return {};
+}
+
+Status FsFixture::Restore() {
+  std::string leak_dir = HostPath(fixtures::kLeakDir);
+  // Stacked mounts come off one at a time.
+  for (int i = 0; i < 64 && umount2(leak_dir.c_str(), MNT_DETACH) == 0; ++i) {
+  }
+  std::string mknod_dir = HostPath(fixtures::kMknodDir);
+  UniqueFd dir(open(mknod_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir.Valid()) return FailErrno("open " + mknod_dir, "restore filesystem fixture");
+  // Names only, never following links: a container may have written here.
+  std::vector<std::string> names;
+  if (DIR* d = fdopendir(dup(dir.Get()))) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(d);
+  }
+  for (const std::string& name : names) {
+    if (unlinkat(dir.Get(), name.c_str(), 0) != 0 &&
+        unlinkat(dir.Get(), name.c_str(), AT_REMOVEDIR) != 0) {
+      return FailErrno("remove " + mknod_dir + "/" + name, "restore filesystem fixture");
+    }
+  }
+  return {};
+}
+
+}  // namespace nsm

@@ -1,0 +1,37 @@
+// The host sandbox's filesystem fixtures, on a tmpfs the sandbox mounts over
+// <root>/tmp in its own mount namespace (never the machine's, and never a
+// change to a root filesystem's contents): a file owned by host root with mode
+// 0600 holding a nonce, an empty directory for mnt.mount_leak to mount on, and
+// a world-writable directory for user.mknod.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "harness/common/result.h"
+
+namespace nsm {
+
+class FsFixture {
+ public:
+  // `root` is "/" or the container root filesystem's absolute path.
+  static Result<FsFixture> Create(const std::string& root, const std::string& nonce);
+
+  const std::string& SecretContent() const { return secret_; }
+  // Is a mount with this source in the sandbox's mount table? nullopt when
+  // the table cannot be read: never "no".
+  std::optional<bool> MountWithSource(const std::string& source) const;
+  // Is there a device node at this container path (host view)?
+  bool DeviceNodeAt(const std::string& container_path) const;
+  Status Check() const;
+  // Unmounts leaked mounts, removes created nodes.
+  Status Restore();
+
+ private:
+  std::string HostPath(const std::string& container_path) const;
+
+  std::string root_;
+  std::string secret_;
+};
+
+}  // namespace nsm

@@ -1,0 +1,37 @@
+// The host sandbox's network fixtures: a veth pair (the host end carries a
+// distinctive name for net.iface and net.configure_host_iface) and a listener
+// process that accepts on loopback TCP and an abstract unix socket, answering
+// every connection with a banner carrying the sandbox's nonce.
+//
+// The listener accepts and closes every connection at once, so its backlog can
+// never fill: the 256th cell meets the same listener as the first. It is
+// checked with a real connection before every cell.
+#pragma once
+
+#include <string>
+
+#include "harness/common/child_process.h"
+#include "harness/common/result.h"
+
+namespace nsm {
+
+class NetFixture {
+ public:
+  static Result<NetFixture> Create(const std::string& nonce, int index);
+
+  const std::string& Banner() const { return banner_; }
+  Result<int> HostIfaceMtu() const;
+  Status Check() const;
+  // Puts the MTU back and restarts a dead listener.
+  Status Restore();
+  pid_t ListenerPid() const { return listener_.Pid(); }
+
+ private:
+  Status StartListener();
+
+  std::string banner_;
+  std::string comm_;
+  ChildProcess listener_;
+};
+
+}  // namespace nsm

@@ -1,0 +1,25 @@
+// What the host sandbox sets up for probes to find: the names both sides agree
+// on. Every sandbox has its own IPC, network and mount namespaces, so the same
+// names in every sandbox never collide and never touch the machine.
+#pragma once
+
+namespace nsm::fixtures {
+
+inline constexpr int kShmKey = 0x4e534d01;  // "NSM" 1
+inline constexpr int kMsgKey = 0x4e534d02;
+inline constexpr int kSemKey = 0x4e534d03;
+inline constexpr const char* kMqName = "/nsm-host-mq";
+inline constexpr const char* kHostIface = "nsm-host0";  // a veth end; its peer is kPeerIface
+inline constexpr const char* kPeerIface = "nsm-peer0";
+inline constexpr int kHostIfaceMtu = 1500;
+inline constexpr int kProbeMtu = 1280;  // what net.configure_host_iface tries to set
+inline constexpr int kTcpPort = 47471;  // 127.0.0.1 in the sandbox
+inline constexpr const char* kAbstractSocket = "nsm-host-listener";  // abstract: no file
+// The sandbox mounts a tmpfs on <root>/tmp; these live in it.
+inline constexpr const char* kSecretFile = "/tmp/nsm-host-secret";  // host root's, mode 0600
+inline constexpr const char* kLeakDir = "/tmp/nsm-leak";            // mnt.mount_leak mounts here
+inline constexpr const char* kMknodDir = "/tmp/nsm-mknod";          // user.mknod creates here
+// Time namespaces get these offsets (as `unshare --boottime/--monotonic`).
+inline constexpr long kTimeOffsetSeconds = 10L * 365 * 86400;
+
+}  // namespace nsm::fixtures

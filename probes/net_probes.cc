@@ -1,0 +1,105 @@
+// net.*: find the host's interface, reach its loopback TCP and abstract unix
+// listeners (which answer with a banner carrying the sandbox's nonce, so a
+// connection is proven, not assumed), and try to reconfigure its interface.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "probes/fixtures.h"
+#include "probes/probe.h"
+
+namespace nsm::probes {
+namespace {
+
+constexpr int kConnectTimeoutMs = 2000;
+
+// Connects (non-blocking, bounded) and reads the banner. rc 0: connected.
+protocol::Record ConnectAndRead(std::string_view id, int domain, const sockaddr* addr,
+                                socklen_t len) {
+  int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return ErrorRecord(id, "socket", errno);
+  protocol::Record record = NewRecord(id);
+  int rc = connect(fd, addr, len);
+  int err = rc == 0 ? 0 : errno;
+  if (rc < 0 && err == EINPROGRESS) {
+    pollfd pfd{fd, POLLOUT, 0};
+    if (poll(&pfd, 1, kConnectTimeoutMs) <= 0) {
+      close(fd);
+      return record.Add("connected", 0).Add("timeout", 1);
+    }
+    socklen_t elen = sizeof(err);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+    rc = err == 0 ? 0 : -1;
+  }
+  record.Add("connected", rc == 0 ? 1 : 0).Add("errno", err);
+  if (rc == 0) {
+    std::string banner;
+    pollfd pfd{fd, POLLIN, 0};
+    while (banner.size() < 256 && poll(&pfd, 1, kConnectTimeoutMs) > 0) {
+      char buf[128];
+      ssize_t n = read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      banner.append(buf, static_cast<size_t>(n));
+    }
+    record.Add("banner", banner);
+  }
+  close(fd);
+  return record;
+}
+
+protocol::Record LoopbackTcp(const ProbeContext&, std::string_view id) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(fixtures::kTcpPort);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return ConnectAndRead(id, AF_INET, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+}
+
+protocol::Record AbstractUnix(const ProbeContext&, std::string_view id) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  size_t name_len = strlen(fixtures::kAbstractSocket);
+  memcpy(addr.sun_path + 1, fixtures::kAbstractSocket, name_len);  // sun_path[0] = 0: abstract
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name_len);
+  return ConnectAndRead(id, AF_UNIX, reinterpret_cast<sockaddr*>(&addr), len);
+}
+
+protocol::Record Iface(const ProbeContext&, std::string_view id) {
+  unsigned index = if_nametoindex(fixtures::kHostIface);
+  int err = errno;
+  if (index == 0 && err != ENODEV && err != ENXIO) return ErrorRecord(id, "if_nametoindex", err);
+  return NewRecord(id).Add("found", index ? 1 : 0).Add("index", static_cast<long long>(index));
+}
+
+protocol::Record ConfigureHostIface(const ProbeContext&, std::string_view id) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ErrorRecord(id, "socket", errno);
+  ifreq req{};
+  strncpy(req.ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
+  req.ifr_mtu = fixtures::kProbeMtu;
+  int rc = ioctl(fd, SIOCSIFMTU, &req);
+  int err = errno;
+  close(fd);
+  protocol::Record record = NewRecord(id);
+  return AddResult(record, rc, err);
+}
+
+}  // namespace
+
+std::vector<ProbeEntry> NetProbes() {
+  return {{"net.iface", Iface},
+          {"net.loopback_tcp", LoopbackTcp},
+          {"net.abstract_unix", AbstractUnix},
+          {"net.configure_host_iface", ConfigureHostIface}};
+}
+
+}  // namespace nsm::probes

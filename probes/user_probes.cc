@@ -1,0 +1,71 @@
+// user.*: what container root can do to the host: read host root's 0600 file,
+// create a device node, and which capabilities it holds (libcap) in which user
+// namespace.
+#include <fcntl.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "probes/fixtures.h"
+#include "probes/probe.h"
+
+namespace nsm::probes {
+namespace {
+
+protocol::Record HostRootFile(const ProbeContext&, std::string_view id) {
+  protocol::Record record = NewRecord(id);
+  int fd = open(fixtures::kSecretFile, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  int err = errno;
+  close(fd);
+  if (n < 0) return record.Add("read", 0).Add("errno", err);
+  return record.Add("read", 1)
+      .Add("errno", 0)
+      .Add("content", std::string(buf, static_cast<size_t>(n)));
+}
+
+protocol::Record Mknod(const ProbeContext& ctx, std::string_view id) {
+  std::string name = ctx.Get("mknod-name");
+  if (name.empty()) return ErrorRecord(id, "no mknod-name given", EINVAL);
+  std::string path = std::string(fixtures::kMknodDir) + "/" + name;
+  int rc = mknod(path.c_str(), S_IFCHR | 0600, makedev(1, 3));  // /dev/null's numbers
+  protocol::Record record = NewRecord(id);
+  return AddResult(record, rc, errno).Add("path", path);
+}
+
+protocol::Record Caps(const ProbeContext&, std::string_view id) {
+  cap_t caps = cap_get_proc();
+  if (!caps) return ErrorRecord(id, "cap_get_proc", errno);
+  char* text = cap_to_text(caps, nullptr);
+  // Effective capabilities are what the process can use right now.
+  int effective = 0;
+  for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
+    cap_flag_value_t value = CAP_CLEAR;
+    if (cap_get_flag(caps, static_cast<cap_value_t>(cap), CAP_EFFECTIVE, &value) == 0 &&
+        value == CAP_SET) {
+      ++effective;
+    }
+  }
+  protocol::Record record = NewRecord(id);
+  record.Add("effective", effective).Add("caps", text ? text : "?");
+  cap_free(text);
+  cap_free(caps);
+  struct stat st {};
+  if (stat("/proc/self/ns/user", &st) != 0)
+    return ErrorRecord(id, "stat /proc/self/ns/user", errno);
+  return record.Add("userns_dev", static_cast<long long>(st.st_dev))
+      .Add("userns_ino", static_cast<long long>(st.st_ino));
+}
+
+}  // namespace
+
+std::vector<ProbeEntry> UserProbes() {
+  return {{"user.host_root_file", HostRootFile}, {"user.mknod", Mknod}, {"user.caps", Caps}};
+}
+
+}  // namespace nsm::probes

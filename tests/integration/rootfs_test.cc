@@ -1,0 +1,97 @@
+// Containers in a root filesystem of their own: a minimal busybox tree the
+// test builds (Debian's busybox-static). The story's two demos, cell by cell.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+class BusyboxRoot {
+ public:
+  BusyboxRoot() {
+    path_ = tmp_.path() + "/rootfs";
+    for (const char* dir : {"", "/bin", "/proc", "/tmp", "/dev", "/etc"})
+      mkdir((path_ + dir).c_str(), 0755);
+    ok_ = system(("cp /bin/busybox " + path_ + "/bin/busybox && ln -s busybox " + path_ + "/bin/sh")
+                     .c_str()) == 0;
+  }
+  const std::string& path() const { return path_; }
+  bool ok() const { return ok_; }
+  // Nothing may be left inside the tree: the sandbox's mounts were its own.
+  bool Untouched() const {
+    return system(
+               ("test -z \"$(find " + path_ + "/proc " + path_ + "/tmp -mindepth 1)\"").c_str()) ==
+           0;
+  }
+
+ private:
+  ScopedTempDir tmp_;
+  std::string path_;
+  bool ok_ = false;
+};
+
+// Demo 1: chroot alone, with /proc mounted inside as the story does.
+TEST(Rootfs, ChrootAloneLeaksEverything) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok()) << "needs /bin/busybox (Debian's busybox-static)";
+  CliRun run = RunNsmatrix({"run", "--combos", "none", "--rootfs", root.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(run.doc["options"]["rootfs"], root.path());
+  // Host PIDs visible and killable, the hostname change reaches the host...
+  EXPECT_EQ(Cell(run.doc, "none", "pid.see_host")["outcome"], "leaked");
+  EXPECT_EQ(Cell(run.doc, "none", "pid.kill_host")["outcome"], "leaked");
+  EXPECT_EQ(Cell(run.doc, "none", "uts.hostname")["outcome"], "leaked");
+  // ...and every ns link equals the host's.
+  for (const char* ns : {"mnt", "uts", "ipc", "net", "pid", "user", "cgroup", "time"}) {
+    EXPECT_EQ(Cell(run.doc, "none", std::string("ns.") + ns)["outcome"], "leaked") << ns;
+  }
+  EXPECT_TRUE(root.Untouched());
+}
+
+// Demo 2: unshare --mount --uts --ipc --net --pid --user --fork --map-root-user chroot DIR.
+TEST(Rootfs, UnshareClassicInARootfs) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  const std::string combo = "mnt+uts+ipc+net+pid+user";
+  CliRun run =
+      RunNsmatrix({"run", "--combos", combo, "--userns-map", "root", "--rootfs", root.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  // Only the container's own processes are visible: the probe, PID 1, alone.
+  nlohmann::json see = Cell(run.doc, combo, "pid.see_host");
+  EXPECT_EQ(see["outcome"], "isolated");
+  EXPECT_NE(see["detail"].get<std::string>().find("among 1 /proc entries"), std::string::npos)
+      << see["detail"];
+  EXPECT_EQ(Cell(run.doc, combo, "uts.hostname")["outcome"], "isolated");
+  for (const char* ns : {"mnt", "uts", "ipc", "net", "pid", "user"}) {
+    EXPECT_EQ(Cell(run.doc, combo, std::string("ns.") + ns)["outcome"], "isolated") << ns;
+  }
+  EXPECT_EQ(Cell(run.doc, combo, "ns.cgroup")["outcome"], "leaked");
+  EXPECT_EQ(Cell(run.doc, combo, "ns.time")["outcome"], "leaked");
+  EXPECT_TRUE(root.Untouched());
+}
+
+// Every combination and probe in the busybox tree, both with pivot_root and chroot.
+TEST(Rootfs, FullMatrixInARootfs) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  CliRun run = RunNsmatrix({"run", "--rootfs", root.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(run.doc["summary"]["fail"], 0);
+  EXPECT_TRUE(root.Untouched());
+}
+
+TEST(Rootfs, BadRootfsIsAUsageError) {
+  ScopedTempDir tmp;
+  CliRun missing = RunNsmatrix({"run", "--rootfs", tmp.path() + "/nope"});
+  EXPECT_EQ(missing.exit_code, 2);
+  CliRun bare = RunNsmatrix({"run", "--rootfs", tmp.path()});  // no /proc, no /tmp
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_NE(bare.err.find("/proc"), std::string::npos) << bare.err;
+}
+
+}  // namespace
+}  // namespace nsm::testing
