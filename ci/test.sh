@@ -10,6 +10,13 @@ echo "== build and test (RelWithDebInfo)"
 bash ci/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
 
+echo "== the gate: this machine's full matrix against the committed baseline"
+# A regression (isolation lost, support lost, a probe error, a verdict turned
+# fail) fails CI. Kernel and option differences are printed, not hidden.
+build/bin/nsmatrix run --out build/nsmatrix-report --no-progress
+build/bin/nsmatrix gate --baseline ci/baseline/matrix.json build/nsmatrix-report/matrix.json \
+  --html build/nsmatrix-report/gate.html
+
 echo "== build and test (ASan + UBSan)"
 bash ci/build.sh build-asan -DNSM_SANITIZE=ON -DNSM_BUILD_BENCH=OFF
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

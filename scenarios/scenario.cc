@@ -424,17 +424,8 @@ Result<Scenario> Load(const std::string& path, const Catalogue& catalogue,
 
 }  // namespace
 
-bool ExpectationOverride::Matches(std::string_view probe_id, NsSet set) const {
-  bool probe_matches =
-      !probe.empty() && probe.back() == '.' ? probe_id.starts_with(probe) : probe_id == probe;
-  return probe_matches && (!combination || *combination == set);
-}
-
 const ExpectationOverride* Scenario::OverrideFor(std::string_view probe, NsSet combination) const {
-  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
-    if (it->Matches(probe, combination)) return &*it;
-  }
-  return nullptr;
+  return FindOverride(overrides, probe, combination);
 }
 
 Result<Scenario> LoadScenarioFile(const std::string& path, const Catalogue& catalogue) {

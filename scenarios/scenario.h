@@ -34,21 +34,12 @@
 #include "harness/common/result.h"
 #include "harness/launcher/id_map.h"
 #include "harness/rules/catalogue.h"
+#include "harness/rules/expectation_override.h"
 #include "harness/rules/verdict.h"
 
 namespace nsm {
 
 // An [[expect]] entry: overrides the catalogue's expected outcome for matching cells.
-struct ExpectationOverride {
-  std::string probe;                  // an id, or a prefix ending in '.'
-  std::optional<NsSet> combination;   // nullopt: any combination ("*")
-  Outcome outcome = Outcome::leaked;  // isolated or leaked
-  std::string reason;                 // why; never empty
-  std::string source;                 // "file:line" of the [[expect]] header
-
-  bool Matches(std::string_view probe_id, NsSet set) const;
-};
-
 struct Scenario {
   std::string name;
   std::string description;

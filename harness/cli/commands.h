@@ -18,5 +18,7 @@ using CommandFn = std::function<int()>;
 
 CommandFn AddRunCommand(CLI::App& app);
 CommandFn AddWorkerCommand(CLI::App& app);
+CommandFn AddReportCommand(CLI::App& app);
+CommandFn AddGateCommand(CLI::App& app);
 
 }  // namespace nsm

@@ -1,4 +1,5 @@
 // `nsmatrix run`: plan -> host sandboxes -> containers -> verdicts -> reports.
+#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -7,12 +8,13 @@
 #include <cstdio>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/report_files.h"
 #include "harness/cli/terminal.h"
+#include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
 #include "harness/launcher/child_steps.h"
-#include "reports/atomic_file.h"
-#include "reports/markdown_writer.h"
+#include "scenarios/scenario.h"
 
 namespace nsm {
 namespace {
@@ -23,7 +25,8 @@ struct RunArgs {
   std::string userns_map = "unprivileged";
   int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   long timeout_ms = 10000;
-  std::string json_path, markdown_path, out_dir;
+  ReportFiles files;
+  std::string scenario;
   std::string probe_binary;
   std::string time_ns_via = "unshare";
   std::string rootfs = "host";
@@ -34,17 +37,6 @@ struct RunArgs {
 int UsageError(const std::string& message) {
   fprintf(stderr, "nsmatrix run: %s\n", message.c_str());
   return kExitUsage;
-}
-
-// A report path must be writable before the run starts: nothing is half-run.
-std::optional<std::string> CheckOutputPath(const std::string& path) {
-  boost::filesystem::path parent = boost::filesystem::absolute(path).parent_path();
-  boost::system::error_code ec;
-  if (!boost::filesystem::is_directory(parent, ec))
-    return "directory " + parent.string() + " does not exist";
-  if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
-  if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
-  return std::nullopt;
 }
 
 // A root filesystem needs /proc and /tmp directories: the sandbox mounts its
@@ -85,8 +77,34 @@ UniqueFd InterruptFd() {
   return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
 }
 
-int Run(const RunArgs& args) {
+// Scenario values fill what the command line did not say.
+Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunPlan& plan) {
+  Result<Scenario> scenario = LoadScenario(name, NSM_SCENARIO_DIR, Catalogue::Builtin());
+  if (!scenario) return std::unexpected(scenario.error());
+  auto unset = [sub](const char* option) { return sub->count(option) == 0; };
+  if (unset("--combos")) {
+    std::vector<std::string> names;
+    for (NsSet ns : scenario->combinations) names.push_back(ns.ToString());
+    args.combos = Join(names, ",");
+  }
+  if (unset("--probes")) args.probes = Join(scenario->probe_selectors, ",");
+  if (unset("--userns-map") && scenario->userns_map)
+    args.userns_map = std::string(Name(*scenario->userns_map));
+  if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
+  if (unset("--propagation") && scenario->propagation) args.propagation = *scenario->propagation;
+  if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
+  if (unset("--timeout-ms") && scenario->timeout_ms) args.timeout_ms = *scenario->timeout_ms;
+  plan.overrides = scenario->overrides;
+  plan.scenario = {scenario->name, scenario->description, scenario->path};
+  return {};
+}
+
+int Run(RunArgs args, CLI::App* sub) {
   RunPlan plan;
+  if (!args.scenario.empty()) {
+    if (Status s = ApplyScenario(args.scenario, sub, args, plan); !s)
+      return UsageError("--scenario: " + s.error().Message());
+  }
   Result<std::vector<NsSet>> combos = ParseCombinationList(args.combos);
   if (!combos) return UsageError("--combos: " + combos.error().context);
   plan.combinations = std::move(*combos);
@@ -107,22 +125,7 @@ int Run(const RunArgs& args) {
     if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
     plan.rootfs = *rootfs;
   }
-
-  std::string json_path = args.json_path, markdown_path = args.markdown_path;
-  if (!args.out_dir.empty()) {
-    boost::system::error_code ec;
-    boost::filesystem::create_directories(args.out_dir, ec);
-    if (ec) return UsageError("--out " + args.out_dir + ": " + ec.message());
-    if (json_path.empty())
-      json_path = (boost::filesystem::path(args.out_dir) / "matrix.json").string();
-    if (markdown_path.empty())
-      markdown_path = (boost::filesystem::path(args.out_dir) / "matrix.md").string();
-  }
-  for (const std::string* path : {&json_path, &markdown_path}) {
-    if (path->empty()) continue;
-    if (std::optional<std::string> problem = CheckOutputPath(*path))
-      return UsageError("cannot write " + *path + ": " + *problem);
-  }
+  if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
   plan.probe_path = args.probe_binary.empty() ? DefaultProbeBinary() : args.probe_binary;
   if (access(plan.probe_path.c_str(), X_OK) != 0) {
@@ -142,27 +145,20 @@ int Run(const RunArgs& args) {
   ProgressFn on_progress = [&progress](size_t done, size_t total) { progress.Update(done, total); };
   Result<MatrixResult> result = RunMatrix(plan, on_progress, interrupt.Get());
   progress.Finish();
+  pollfd pending{interrupt.Get(), POLLIN, 0};
+  if ((result && poll(&pending, 1, 0) == 1) || (!result && result.error().err == EINTR)) {
+    fprintf(stderr, "nsmatrix run: interrupted; no report written, every sandbox torn down\n");
+    return kExitInterrupted;
+  }
   if (!result) {
-    if (result.error().err == EINTR) {
-      fprintf(stderr, "nsmatrix run: interrupted; no report written, every sandbox torn down\n");
-      return kExitInterrupted;
-    }
     fprintf(stderr, "nsmatrix run: %s\n", result.error().Message().c_str());
     return kExitUsage;
   }
 
   nlohmann::json doc = BuildDocument(plan, *result, CollectHostInfo(), UtcTimestamp());
-  if (!json_path.empty()) {
-    if (Status s = WriteFileAtomically(json_path, doc.dump(2) + "\n"); !s)
-      return UsageError(s.error().Message());
-  }
-  if (!markdown_path.empty()) {
-    if (Status s = WriteFileAtomically(markdown_path, RenderMarkdown(doc)); !s)
-      return UsageError(s.error().Message());
-  }
+  if (Status s = args.files.Write(doc); !s) return UsageError(s.error().Message());
   fputs(RenderSummary(plan, *result).c_str(), stdout);
-  if (!json_path.empty()) printf("JSON report:     %s\n", json_path.c_str());
-  if (!markdown_path.empty()) printf("Markdown report: %s\n", markdown_path.c_str());
+  args.files.PrintWritten();
   return AnyFailed(*result) ? kExitFailed : kExitOk;
 }
 
@@ -194,10 +190,11 @@ CommandFn AddRunCommand(CLI::App& app) {
                   "Per-combination timeout; a hung probe becomes 'error'")
       ->capture_default_str()
       ->check(CLI::Range(100L, 600000L));
-  sub->add_option("--json", args->json_path, "Write the JSON document here");
-  sub->add_option("--markdown", args->markdown_path, "Write the Markdown report here");
-  sub->add_option("--out", args->out_dir,
-                  "Write matrix.json and matrix.md into this directory (created)");
+  args->files.AddOptions(sub, /*with_json=*/true);
+  sub->add_option("--scenario", args->scenario,
+                  "A scenario: a shipped name (" +
+                      Join(ListShippedScenarios(NSM_SCENARIO_DIR), ", ") +
+                      ") or a TOML file. Options given on the command line win over it");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");
   sub->add_option(
@@ -217,7 +214,7 @@ CommandFn AddRunCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
-  return [args]() { return Run(*args); };
+  return [args, sub]() { return Run(*args, sub); };
 }
 
 }  // namespace nsm

@@ -60,6 +60,11 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                     {"rootfs", plan.rootfs.empty() ? "host" : plan.rootfs},
                     {"propagation", plan.propagation},
                     {"time_offsets", result.time_via_unshare}};
+  if (!plan.scenario.name.empty()) {
+    doc["options"]["scenario"] = {{"name", plan.scenario.name},
+                                  {"description", plan.scenario.description},
+                                  {"path", plan.scenario.path}};
+  }
   doc["probes"] = probes;
   json cells = json::array();
   json outcomes = {{"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};
@@ -74,6 +79,10 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                      {"expected", Name(cell.expected)},
                      {"verdict", Name(cell.verdict)},
                      {"detail", cell.detail}});
+    if (cell.override_used) {
+      cells.back()["expectation_override"] =
+          cell.override_used->source + ": " + cell.override_used->reason;
+    }
     outcomes[std::string(Name(cell.outcome))] =
         outcomes[std::string(Name(cell.outcome))].get<int>() + 1;
     summary[std::string(Name(cell.verdict))] =

@@ -86,6 +86,10 @@ class Runner {
         cell.detail =
             it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
         cell.expected = spec->Expected(ctx);
+        if (const ExpectationOverride* o = FindOverride(plan_.overrides, spec->id, ns)) {
+          cell.expected = o->outcome;
+          cell.override_used = o;
+        }
         cell.verdict = Decide(cell.outcome, cell.expected);
         result.cells.push_back(std::move(cell));
       }

@@ -11,6 +11,7 @@
 #include "harness/common/result.h"
 #include "harness/launcher/id_map.h"
 #include "harness/rules/catalogue.h"
+#include "harness/rules/expectation_override.h"
 
 namespace nsm {
 
@@ -25,8 +26,12 @@ struct RunPlan {
   // Time namespaces via unshare + offsets + fork (true), or clone3(CLONE_NEWTIME)
   // with zero offsets where the kernel takes it (false).
   bool time_via_unshare = true;
-  std::string propagation = "private";  // private | slave | shared | unchanged
-  std::string rootfs;                   // absolute path; empty: the host's root
+  std::string propagation = "private";         // private | slave | shared | unchanged
+  std::string rootfs;                          // absolute path; empty: the host's root
+  std::vector<ExpectationOverride> overrides;  // a scenario's, applied over the catalogue's rules
+  struct {
+    std::string name, description, path;
+  } scenario;  // empty name: no scenario
 };
 
 struct CellResult {
@@ -36,6 +41,7 @@ struct CellResult {
   Outcome expected = Outcome::isolated;
   Verdict verdict = Verdict::fail;
   std::string detail;
+  const ExpectationOverride* override_used = nullptr;  // points into the plan
 };
 
 struct MatrixResult {

@@ -1,0 +1,100 @@
+#include "harness/cli/report_files.h"
+
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdio>
+
+#include "harness/common/io.h"
+#include "reports/atomic_file.h"
+#include "reports/html/html_writer.h"
+#include "reports/junit_writer.h"
+#include "reports/markdown_writer.h"
+#include "reports/step_summary.h"
+
+namespace nsm {
+namespace {
+
+std::optional<std::string> ProblemWith(const std::string& path) {
+  boost::filesystem::path parent = boost::filesystem::absolute(path).parent_path();
+  boost::system::error_code ec;
+  if (!boost::filesystem::is_directory(parent, ec))
+    return "directory " + parent.string() + " does not exist";
+  if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
+  if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ReportFiles::AddOptions(CLI::App* sub, bool with_json) {
+  if (with_json) sub->add_option("--json", json, "Write the JSON document here");
+  sub->add_option("--markdown", markdown, "Write the Markdown report here");
+  sub->add_option("--html", html, "Write the self-contained HTML report here");
+  sub->add_option("--junit", junit, "Write JUnit XML (one testcase per cell) here");
+  sub->add_option(
+      "--out", out_dir,
+      "Write matrix.json, matrix.md, matrix.html and junit.xml into this directory (created)");
+}
+
+Status ReportFiles::Prepare() {
+  if (!out_dir.empty()) {
+    boost::system::error_code ec;
+    boost::filesystem::create_directories(out_dir, ec);
+    if (ec) return Fail(ec.value(), "--out " + out_dir, ec.message());
+    boost::filesystem::path dir(out_dir);
+    for (auto [path, name] : {std::pair{&json, "matrix.json"},
+                              {&markdown, "matrix.md"},
+                              {&html, "matrix.html"},
+                              {&junit, "junit.xml"}}) {
+      if (path->empty()) *path = (dir / name).string();
+    }
+  }
+  for (const std::string* path : {&json, &markdown, &html, &junit}) {
+    if (path->empty()) continue;
+    if (std::optional<std::string> problem = ProblemWith(*path)) {
+      return Fail(EINVAL, "cannot write " + *path, *problem);
+    }
+  }
+  return {};
+}
+
+Status ReportFiles::Write(const nlohmann::json& doc, const nlohmann::json& gate) const {
+  std::pair<const std::string*, std::function<std::string()>> outputs[] = {
+      {&json, [&] { return doc.dump(2) + "\n"; }},
+      {&markdown, [&] { return RenderMarkdown(doc); }},
+      {&html, [&] { return RenderHtml(doc, gate); }},
+      {&junit, [&] { return RenderJUnit(doc); }},
+  };
+  for (const auto& [path, render] : outputs) {
+    if (path->empty()) continue;
+    if (Status s = WriteFileAtomically(*path, render()); !s) return s;
+  }
+  // On GitHub Actions: the summary goes to the job's page.
+  return AppendStepSummaryIfRequested(doc);
+}
+
+void ReportFiles::PrintWritten() const {
+  for (auto [path, label] :
+       {std::pair{&json, "JSON"}, {&markdown, "Markdown"}, {&html, "HTML"}, {&junit, "JUnit"}}) {
+    if (!path->empty()) printf("%-9s report: %s\n", label, path->c_str());
+  }
+}
+
+Result<nlohmann::json> LoadDocument(const std::string& path) {
+  Result<std::string> text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Fail(EINVAL, path, "not valid JSON");
+  if (!doc.is_object() || doc.value("schema", "") != "nsmatrix/1") {
+    return Fail(EINVAL, path, "not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
+  }
+  for (const char* key : {"cells", "probes"}) {
+    if (!doc.contains(key) || !doc[key].is_array()) {
+      return Fail(EINVAL, path, std::string("the document has no \"") + key + "\" array");
+    }
+  }
+  return doc;
+}
+
+}  // namespace nsm

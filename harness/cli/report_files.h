@@ -1,0 +1,30 @@
+// Where a command writes its reports, checked before any work starts and
+// written atomically at the end, all rendered from the one JSON document.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "harness/common/result.h"
+
+namespace nsm {
+
+struct ReportFiles {
+  std::string json, markdown, html, junit;
+  std::string out_dir;  // fills in whichever of the four was not given
+
+  // --json/--markdown/--html/--junit/--out on a subcommand.
+  void AddOptions(CLI::App* sub, bool with_json);
+  // Creates out_dir, fills the defaults, checks every directory is writable.
+  Status Prepare();
+  // `gate`: a gate comparison to show in the HTML (null when none).
+  Status Write(const nlohmann::json& doc, const nlohmann::json& gate = nullptr) const;
+  void PrintWritten() const;
+};
+
+// Reads and minimally validates an "nsmatrix/1" document (exit-2 material).
+Result<nlohmann::json> LoadDocument(const std::string& path);
+
+}  // namespace nsm

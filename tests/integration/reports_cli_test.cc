@@ -1,0 +1,158 @@
+// Scenarios, `report` and `gate` through the real binary: what a CI job does.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Spit(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+TEST(Scenarios, EveryShippedScenarioRunsAsItSays) {
+  struct Expectation {
+    const char* name;
+    int exit_code;
+    size_t combinations;
+  } scenarios[] = {{"chroot-only", 0, 1},
+                   {"unshare-classic", 0, 1},
+                   {"docker-default", 0, 1},
+                   {"podman-rootless", 0, 1},
+                   {"shared-propagation", 1, 3}};
+  for (const Expectation& e : scenarios) {
+    CliRun run = RunNsmatrix({"run", "--scenario", e.name});
+    EXPECT_EQ(run.exit_code, e.exit_code) << e.name << ": " << run.err << run.out;
+    ASSERT_TRUE(run.doc.is_object()) << e.name;
+    EXPECT_EQ(run.doc["options"]["scenario"]["name"], e.name);
+    EXPECT_EQ(run.doc["options"]["combinations"], e.combinations) << e.name;
+  }
+}
+
+TEST(Scenarios, SharedPropagationIsCaughtByTheMountLeakProbe) {
+  CliRun run = RunNsmatrix({"run", "--scenario", "shared-propagation"});
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  for (const nlohmann::json& cell : run.doc["cells"]) {
+    if (cell["probe"] == "mnt.mount_leak") {
+      EXPECT_EQ(cell["outcome"], "leaked") << cell.dump();
+      EXPECT_EQ(cell["verdict"], "fail");
+      EXPECT_TRUE(cell.contains("expectation_override"));
+    } else {
+      EXPECT_EQ(cell["outcome"], "isolated");  // ns.mnt: the namespace is new all the same
+    }
+  }
+}
+
+TEST(Scenarios, CommandLineWinsAndBadFilesExit2) {
+  CliRun run =
+      RunNsmatrix({"run", "--scenario", "unshare-classic", "--combos", "none", "--probes", "uts."});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.doc["options"]["combinations"], 1);
+  EXPECT_EQ(run.doc["options"]["userns_map"], "root");  // from the scenario
+  EXPECT_EQ(run.doc["cells"].size(), 2u);
+
+  ScopedTempDir tmp;
+  Spit(tmp.path() + "/bad.toml",
+       "name = \"bad\"\ndescription = \"x\"\ncombinations = [\"mnt+bogus\"]\n");
+  CliRun bad = RunNsmatrix({"run", "--scenario", tmp.path() + "/bad.toml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.toml:3:"), std::string::npos) << bad.err;
+  CliRun unknown = RunNsmatrix({"run", "--scenario", "no-such-scenario"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("docker-default"), std::string::npos) << unknown.err;
+}
+
+TEST(ReportCommand, RendersExactlyWhatRunWrote) {
+  ScopedTempDir tmp;
+  std::string out = tmp.path() + "/run";
+  CliRun run = RunNsmatrix({"run", "--combos", "none,pid,mnt+pid", "--out", out}, false);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string again = tmp.path() + "/again";
+  CliRun report = RunNsmatrix({"report", out + "/matrix.json", "--out", again}, false);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  for (const char* file : {"matrix.md", "matrix.html", "junit.xml"}) {
+    EXPECT_EQ(Slurp(out + "/" + file), Slurp(again + "/" + file)) << file;
+    EXPECT_FALSE(Slurp(out + "/" + file).empty()) << file;
+  }
+  Spit(tmp.path() + "/garbage.json", "{not json");
+  EXPECT_EQ(
+      RunNsmatrix({"report", tmp.path() + "/garbage.json", "--html", tmp.path() + "/x.html"}, false)
+          .exit_code,
+      2);
+  EXPECT_NE(access((tmp.path() + "/x.html").c_str(), F_OK), 0);
+}
+
+TEST(GateCommand, RegressionsFailImprovementsPassAllowListAccepts) {
+  ScopedTempDir tmp;
+  const std::string base = tmp.path() + "/base.json";
+  CliRun baseline = RunNsmatrix(
+      {"run", "--combos", "none,mnt,mnt+pid", "--probes", "mnt.,pid.see_host", "--json", base},
+      false);
+  ASSERT_EQ(baseline.exit_code, 0) << baseline.err;
+  // Same configuration: no regression.
+  const std::string same = tmp.path() + "/same.json";
+  ASSERT_EQ(RunNsmatrix({"run", "--combos", "none,mnt,mnt+pid", "--probes", "mnt.,pid.see_host",
+                         "--json", same},
+                        false)
+                .exit_code,
+            0);
+  CliRun ok = RunNsmatrix({"gate", "--baseline", base, same}, false);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  // Shared propagation: mnt.mount_leak goes isolated -> leaked with mnt. A regression,
+  // though every verdict of the new run passes (its rule expects the leak).
+  const std::string shared = tmp.path() + "/shared.json";
+  ASSERT_EQ(RunNsmatrix({"run", "--combos", "none,mnt,mnt+pid", "--probes", "mnt.,pid.see_host",
+                         "--propagation", "shared", "--json", shared},
+                        false)
+                .exit_code,
+            0);
+  CliRun regressed = RunNsmatrix({"gate", "--baseline", base, shared}, false);
+  EXPECT_EQ(regressed.exit_code, 1) << regressed.out;
+  EXPECT_NE(regressed.out.find("mnt.mount_leak"), std::string::npos) << regressed.out;
+  EXPECT_NE(regressed.out.find("isolated -> leaked"), std::string::npos) << regressed.out;
+  EXPECT_NE(regressed.out.find("propagation"), std::string::npos) << "option differences are shown";
+  // The other way round it is an improvement.
+  EXPECT_EQ(RunNsmatrix({"gate", "--baseline", shared, base}, false).exit_code, 0);
+  // An allow-list with a reason accepts it.
+  Spit(tmp.path() + "/allow.toml",
+       "[[allow]]\ncombination = \"*\"\nprobe = \"mnt.\"\nto = \"leaked\"\nreason = \"testing "
+       "shared propagation\"\n");
+  CliRun allowed = RunNsmatrix(
+      {"gate", "--baseline", base, shared, "--allow", tmp.path() + "/allow.toml"}, false);
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out;
+  // Bad input: exit 2.
+  Spit(tmp.path() + "/noreason.toml", "[[allow]]\ncombination = \"*\"\nprobe = \"mnt.\"\n");
+  EXPECT_EQ(
+      RunNsmatrix({"gate", "--baseline", base, shared, "--allow", tmp.path() + "/noreason.toml"},
+                  false)
+          .exit_code,
+      2);
+  EXPECT_EQ(
+      RunNsmatrix({"gate", "--baseline", tmp.path() + "/missing.json", same}, false).exit_code, 2);
+}
+
+TEST(GateCommand, WritesTheGitHubStepSummary) {
+  ScopedTempDir tmp;
+  const std::string summary = tmp.path() + "/summary.md";
+  setenv("GITHUB_STEP_SUMMARY", summary.c_str(), 1);
+  CliRun run = RunNsmatrix({"run", "--combos", "none,uts", "--probes", "uts."});
+  unsetenv("GITHUB_STEP_SUMMARY");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string text = Slurp(summary);
+  EXPECT_NE(text.find("nsmatrix"), std::string::npos);
+  EXPECT_NE(text.find("uts.hostname"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nsm::testing
