@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "Run 'nsmatrix --help' or 'nsmatrix run --help' for usage.\n");
     return nsm::kExitUsage;
   }
-  for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
+  try {
+    for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
+  } catch (const std::exception& e) {
+    // Hostile or broken input must end in a clear message, never an abort.
+    fprintf(stderr, "nsmatrix: %s\n", e.what());
+  }
   return nsm::kExitUsage;
 }

@@ -84,9 +84,17 @@ void ReportFiles::PrintWritten() const {
 Result<nlohmann::json> LoadDocument(const std::string& path) {
   Result<std::string> text = ReadFile(path);
   if (!text) return std::unexpected(text.error());
-  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  // Deep nesting would recurse in the parser's users: a report is never deeper than a few levels.
+  constexpr int kMaxDepth = 32;
+  bool too_deep = false;
+  nlohmann::json::parser_callback_t limit = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return !too_deep;
+  };
+  nlohmann::json doc = nlohmann::json::parse(*text, limit, /*allow_exceptions=*/false);
+  if (too_deep) return Fail(EINVAL, path, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
   if (doc.is_discarded()) return Fail(EINVAL, path, "not valid JSON");
-  if (!doc.is_object() || doc.value("schema", "") != "nsmatrix/1") {
+  if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "nsmatrix/1") {
     return Fail(EINVAL, path, "not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
   }
   for (const char* key : {"cells", "probes"}) {

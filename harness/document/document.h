@@ -12,9 +12,10 @@ namespace nsm {
 inline constexpr const char* kSchemaId = "nsmatrix/1";
 inline constexpr const char* kSandboxNote =
     "\"host\" in this report means a disposable host sandbox that nsmatrix builds for each "
-    "worker: its own mount, UTS, IPC, network, PID and cgroup namespaces, with its own hostname, "
-    "loopback and a sentinel process, in the machine's user namespace. Probes rename, kill and "
-    "mount things there; the machine itself is never touched.";
+    "worker: its own mount, UTS, IPC, network, PID, cgroup and time namespaces in the machine's "
+    "user namespace, with its own hostname, loopback, veth, listeners, IPC objects, fixture files "
+    "and a sentinel process. Probes rename, kill and mount things there; the machine itself is "
+    "never touched.";
 
 nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
                              const std::string& generated_at);

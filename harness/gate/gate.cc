@@ -103,14 +103,14 @@ Result<Matrix> ReadMatrix(const json& doc, const char* which) {
 // The regression kind for a cell present in both, or "".
 std::string RegressionKind(const Cell& before, const Cell& after) {
   if (before.outcome == "isolated" && after.outcome == "leaked") return "isolation-lost";
-  if ((before.outcome == "isolated" || before.outcome == "leaked") &&
-      after.outcome == "unsupported") {
-    return "support-lost";
-  }
+  if (before.outcome != "unsupported" && after.outcome == "unsupported") return "support-lost";
   if (before.outcome != "error" && after.outcome == "error") return "probe-error";
   if (after.verdict == "fail" && (before.verdict == "pass" || before.verdict == "skip")) {
     return "verdict-fail";
   }
+  // A cell that failed before and fails differently now is no improvement: a
+  // baseline error must not hide a leak that replaced it.
+  if (after.verdict == "fail" && before.outcome != after.outcome) return "verdict-fail";
   return {};
 }
 

@@ -177,9 +177,11 @@ TEST(CompareMatricesTest, Improvements) {
   EXPECT_THAT(result.context_differences, ElementsAre("combinations only in current: ipc"));
 }
 
-TEST(CompareMatricesTest, ErrorToUnsupportedIsNeither) {
+TEST(CompareMatricesTest, ErrorToUnsupportedIsSupportLost) {
+  // A combination the kernel now refuses lost support, whatever the baseline cell said.
   GateResult result = OneCell("error", "fail", "unsupported", "skip");
-  EXPECT_THAT(result.regressions, IsEmpty());
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "support-lost");
   EXPECT_THAT(result.improvements, IsEmpty());
 }
 
@@ -417,6 +419,28 @@ TEST(RenderGateMarkdownTest, StaysUnderItsLimit) {
   EXPECT_THAT(md, HasSubstr(" more regressions (all of them are in the gate's JSON report).\n"));
   EXPECT_THAT(md, HasSubstr("## Improvements\n\nNone.\n"));
   EXPECT_LE(RenderGateMarkdown(result, 10).size(), 10u);
+}
+
+// From review: a cell that errored in the baseline and leaks now, against its
+// expectation, is a regression, not "error-fixed".
+TEST(CompareMatricesTest, AFailingCellThatChangedIsARegression) {
+  nlohmann::json base = nlohmann::json::parse(R"({"schema": "nsmatrix/1", "host": {}, "options": {}, "probes": [],
+    "cells": [{"combination": "mnt+pid", "namespaces": ["mnt", "pid"], "probe": "pid.see_host",
+               "outcome": "error", "expected": "isolated", "verdict": "fail", "detail": "timed out"}]})");
+  nlohmann::json now = base;
+  now["cells"][0]["outcome"] = "leaked";
+  now["cells"][0]["detail"] = "sentinel visible";
+  Result<GateResult> result = CompareMatrices(base, now, AllowList{});
+  ASSERT_TRUE(result) << result.error().Message();
+  ASSERT_EQ(result->regressions.size(), 1u);
+  EXPECT_TRUE(result->improvements.empty());
+  // error -> unsupported: support lost.
+  now["cells"][0]["outcome"] = "unsupported";
+  now["cells"][0]["verdict"] = "skip";
+  result = CompareMatrices(base, now, AllowList{});
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->regressions.size(), 1u);
+  EXPECT_EQ(result->regressions[0].kind, "support-lost");
 }
 
 }  // namespace

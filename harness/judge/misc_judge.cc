@@ -14,6 +14,7 @@ Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host) {
   std::string expected = host.ExpectedDomainname(), now = host.CurrentDomainname();
   if (now != expected)
     return {record.id, Outcome::leaked, attempt + "; host domain renamed to '" + now + "'"};
+  if (*rc != 0 && err != EPERM) return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   return {record.id, Outcome::isolated, attempt + "; host kept its domain name '" + now + "'"};
 }
 
@@ -23,8 +24,11 @@ Observation JudgeUserCaps(const protocol::Record& record, HostView& host) {
   if (!effective || !dev || !ino)
     return {record.id, Outcome::error, "record lacks effective/userns"};
   std::string caps(record.Get("caps").value_or("?"));
-  bool host_userns =
-      NsId{static_cast<uint64_t>(*dev), static_cast<uint64_t>(*ino)} == host.NsLink(Ns::user);
+  NsId reported{static_cast<uint64_t>(*dev), static_cast<uint64_t>(*ino)};
+  if (std::optional<NsId> seen = host.ContainerNsLink(Ns::user); seen && !(*seen == reported)) {
+    return {record.id, Outcome::error, "the probe's user namespace is not the one the host saw"};
+  }
+  bool host_userns = reported == host.NsLink(Ns::user);
   std::string where =
       host_userns ? "in the host's user namespace" : "in a user namespace of its own";
   std::string detail =

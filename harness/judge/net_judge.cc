@@ -56,8 +56,11 @@ Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView&
   if (mtu != fixtures::kHostIfaceMtu) {
     return {record.id, Outcome::leaked, attempt + "; host MTU is now " + std::to_string(mtu)};
   }
-  return {record.id, Outcome::isolated,
-          attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
+  // EPERM: no capability over the host's interface; ENODEV: no such interface here.
+  if (*rc != 0 && err != EPERM && err != ENODEV) {
+    return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  }
+  return {record.id, Outcome::isolated, attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
 }
 
 }  // namespace nsm

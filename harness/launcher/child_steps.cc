@@ -73,8 +73,13 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   if (ns.Has(Ns::time) && options.time_via_unshare) steps.push_back(ChildStep::kUnshareTimeAndFork);
   if (ns.Has(Ns::mnt) && options.propagation != Propagation::kUnchanged)
     steps.push_back(ChildStep::kSetPropagation);
-  if (options.has_rootfs)
-    steps.push_back(ns.Has(Ns::mnt) ? ChildStep::kPivotRoot : ChildStep::kChroot);
+  // pivot_root needs a bind mount of the new root first; under shared
+  // propagation that bind would land in the host's mount table too (and
+  // pivot_root refuses a shared parent anyway), so those modes chroot.
+  bool shared = options.propagation == Propagation::kShared || options.propagation == Propagation::kUnchanged;
+  if (options.has_rootfs) {
+    steps.push_back(ns.Has(Ns::mnt) && !shared ? ChildStep::kPivotRoot : ChildStep::kChroot);
+  }
   if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) steps.push_back(ChildStep::kMountProc);
   // Last before exec: until now the child's fsuid is still the host's root,
   // so it can reach a root filesystem under a directory only root may
@@ -136,17 +141,9 @@ int PivotRoot(const ChildContext& ctx) {
   // pivot_root needs the new root to be a mount point: bind it onto itself.
   if (mount(ctx.rootfs, ctx.rootfs, nullptr, MS_BIND | MS_REC, nullptr) != 0) return errno;
   if (chdir(ctx.rootfs) != 0) return errno;
-  if (syscall(SYS_pivot_root, ".", ".") == 0) {
-    // The old root is now stacked on "."; detach it so the host's tree is gone.
-    if (umount2(".", MNT_DETACH) != 0) return errno;
-  } else if (errno == EINVAL) {
-    // pivot_root refuses a new root under a shared parent (--propagation shared
-    // or unchanged). Move it over / and chroot, as runc does without pivot_root.
-    if (mount(".", "/", nullptr, MS_MOVE, nullptr) != 0) return errno;
-    if (chroot(".") != 0) return errno;
-  } else {
-    return errno;
-  }
+  if (syscall(SYS_pivot_root, ".", ".") != 0) return errno;
+  // The old root is now stacked on "."; detach it so the host's tree is gone.
+  if (umount2(".", MNT_DETACH) != 0) return errno;
   return chdir("/") == 0 ? 0 : errno;
 }
 

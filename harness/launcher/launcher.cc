@@ -74,7 +74,9 @@ Result<Container> Launch(const LaunchSpec& spec) {
     if (info.ns == Ns::time && time_later) continue;
     std::string path = "/proc/" + std::to_string(child.Pid()) + "/ns/" + std::string(info.name);
     struct stat st {};
-    if (stat(path.c_str(), &st) == 0) links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
+    // The child is alive and waiting: its links must be readable.
+    if (stat(path.c_str(), &st) != 0) return FailErrno("stat " + path, "read the container's namespaces");
+    links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
   }
   char go = 1;
   if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");

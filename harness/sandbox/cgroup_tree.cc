@@ -110,8 +110,9 @@ Result<CgroupTree::WorkerCgroups> CgroupTree::AddWorker(int index) {
 }
 
 CgroupTree::~CgroupTree() {
-  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) RemoveCgroup(*it);
-  if (!root_.empty()) RemoveCgroup(root_);
+  // Depth first, whatever a container made below its cell (rmdir only: a
+  // cgroup directory holds no files, and one with processes is not removed).
+  if (!root_.empty()) RemoveTree(root_);
 }
 
 }  // namespace nsm

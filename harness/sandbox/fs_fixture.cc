@@ -54,6 +54,9 @@ Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& 
   std::string mknod_dir = fixture.HostPath(fixtures::kMknodDir);
   if (mkdir(mknod_dir.c_str(), 0777) != 0 || chmod(mknod_dir.c_str(), 0777) != 0)
     return FailErrno("mkdir mknod dir");
+  auto mounts = Mounts();
+  if (!mounts) return Fail(EIO, "read /proc/self/mountinfo", "host filesystem fixture");
+  fixture.mount_count_ = mounts->size();
   return fixture;
 }
 
@@ -86,6 +89,11 @@ Status FsFixture::Check() const {
   std::string leak_dir = HostPath(fixtures::kLeakDir);
   auto mounts = Mounts();
   if (!mounts) return Fail(0, "check filesystem fixture", "cannot read the sandbox's mount table");
+  if (mounts->size() != mount_count_) {
+    return Fail(0, "check filesystem fixture",
+                "the sandbox's mount table changed from " + std::to_string(mount_count_) + " to " +
+                    std::to_string(mounts->size()) + " mounts");
+  }
   for (const auto& [point, src] : *mounts) {
     if (point == leak_dir)
       return Fail(0, "check filesystem fixture", "something is mounted on " + leak_dir);

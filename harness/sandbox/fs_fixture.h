@@ -32,6 +32,7 @@ class FsFixture {
 
   std::string root_;
   std::string secret_;
+  size_t mount_count_ = 0;  // the sandbox's mount table after set-up: it must not drift
 };
 
 }  // namespace nsm
