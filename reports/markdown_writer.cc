@@ -8,6 +8,7 @@
 
 #include "harness/common/strings.h"
 #include "reports/analysis.h"
+#include "reports/document_view.h"
 #include "reports/json_access.h"
 
 namespace nsm {
@@ -43,22 +44,6 @@ std::string Row(const std::vector<std::string>& cells) {
 std::string Scalar(const json& value) {
   if (value.is_null() || value.is_structured()) return "?";
   return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-bool IsFail(const json& cell) {
-  return ja::String(cell, "verdict") == "fail";
-}
-
-// Probe ids in doc["probes"] order, then any only named by cells.
-std::vector<std::string> ProbeOrder(const json& doc) {
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& id) {
-    if (seen.insert(id).second) ids.push_back(id);
-  };
-  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
-  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
-  return ids;
 }
 
 std::vector<std::string> CombinationOrder(const json& doc) {
@@ -97,40 +82,10 @@ void RenderOptions(const json& doc, std::string& out) {
          ja::Text(o, "timeout_ms") + " ms; rootfs " + Code(ja::Text(o, "rootfs")) + ".\n\n";
 }
 
-struct Totals {
-  long long cells = 0, pass = 0, fail = 0, skip = 0;
-  std::map<std::string, long long> outcomes;
-};
+}  // namespace
 
-// From doc["summary"] when present, else counted from the cells.
-Totals CountTotals(const json& doc) {
-  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
-  Totals totals;
-  if (const json* summary = ja::Find(doc, "summary"); summary && summary->is_object()) {
-    totals.cells = ja::Int(*summary, "cells");
-    totals.pass = ja::Int(*summary, "pass");
-    totals.fail = ja::Int(*summary, "fail");
-    totals.skip = ja::Int(*summary, "skip");
-    const json* outcomes = ja::Find(*summary, "outcomes");
-    for (const char* outcome : kOutcomes) {
-      totals.outcomes[outcome] = outcomes ? ja::Int(*outcomes, outcome) : 0;
-    }
-    return totals;
-  }
-  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = 0;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    ++totals.cells;
-    std::string verdict = ja::String(cell, "verdict");
-    totals.pass += verdict == "pass";
-    totals.fail += verdict == "fail";
-    totals.skip += verdict == "skip";
-    auto it = totals.outcomes.find(ja::String(cell, "outcome"));
-    if (it != totals.outcomes.end()) ++it->second;
-  }
-  return totals;
-}
-
-void RenderTotals(const json& doc, std::string& out) {
+std::string RenderMarkdownTotals(const json& doc) {
+  std::string out;
   Totals t = CountTotals(doc);
   out += "## Totals\n\n";
   out += Row({"cells", "pass", "fail", "skip"});
@@ -148,7 +103,10 @@ void RenderTotals(const json& doc, std::string& out) {
     out += "**PASSED**: no cell failed (" + std::to_string(t.pass) + " passed, " +
            std::to_string(t.skip) + " skipped).\n\n";
   }
+  return out;
 }
+
+namespace {
 
 // The probe's field `key` from doc["probes"] when present, else from the analysis.
 const json& ProbeField(const json* probe, const json& analysis, const char* key) {
@@ -166,7 +124,7 @@ void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::str
   }
   std::map<std::string, int> failures;
   for (const json& cell : ja::Array(doc, "cells")) {
-    if (IsFail(cell)) ++failures[ja::String(cell, "probe", "?")];
+    if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
   }
   json analysis = AnalyzeProbes(doc);
 
@@ -207,7 +165,7 @@ void RenderFailures(const json& doc, std::string& out) {
   out += "## Failures\n\n";
   std::vector<std::string> rows;
   for (const json& cell : ja::Array(doc, "cells")) {
-    if (!IsFail(cell)) continue;
+    if (!IsFailingCell(cell)) continue;
     rows.push_back(Row({EscapeTableCell(ja::Text(cell, "combination")),
                         Code(EscapeTableCell(ja::Text(cell, "probe"))),
                         EscapeTableCell(ja::Text(cell, "expected")),
@@ -227,7 +185,7 @@ void RenderMatrix(const json& doc, const std::vector<std::string>& ids, std::str
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> symbols;
   for (const json& cell : ja::Array(doc, "cells")) {
     std::string symbol = OutcomeSymbol(ja::String(cell, "outcome"));
-    if (IsFail(cell)) symbol += " ✗";
+    if (IsFailingCell(cell)) symbol += " ✗";
     symbols[{ja::String(cell, "combination", "?"), ja::String(cell, "probe", "?")}].push_back(
         symbol);
   }
@@ -290,7 +248,7 @@ std::string RenderMarkdown(const json& doc) {
   std::string out = "# nsmatrix isolation matrix\n\n";
   RenderHost(doc, out);
   RenderOptions(doc, out);
-  RenderTotals(doc, out);
+  out += RenderMarkdownTotals(doc);
   std::vector<std::string> ids = ProbeOrder(doc);
   RenderProbes(doc, ids, out);
   RenderFailures(doc, out);

@@ -14,6 +14,9 @@ namespace nsm {
 // "?" rather than failing.
 std::string RenderMarkdown(const nlohmann::json& doc);
 
+// The "## Totals" section alone (also used by the GitHub step summary).
+std::string RenderMarkdownTotals(const nlohmann::json& doc);
+
 // Text for a table cell: '|' and '\' escaped, line breaks as <br>.
 std::string EscapeTableCell(std::string_view text);
 

@@ -15,6 +15,7 @@
 #include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "reports/analysis.h"
+#include "reports/document_view.h"
 #include "reports/json_access.h"
 #include "reports/markdown_writer.h"
 
@@ -43,48 +44,6 @@ std::string Scalar(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-struct Totals {
-  long long cells = 0, pass = 0, fail = 0, skip = 0;
-  std::map<std::string, long long> outcomes;
-};
-
-// As RenderMarkdown counts them: doc["summary"] when present, else the cells.
-Totals CountTotals(const json& doc) {
-  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
-  Totals totals;
-  if (const json* summary = ja::Find(doc, "summary"); summary && summary->is_object()) {
-    totals.cells = ja::Int(*summary, "cells");
-    totals.pass = ja::Int(*summary, "pass");
-    totals.fail = ja::Int(*summary, "fail");
-    totals.skip = ja::Int(*summary, "skip");
-    const json& outcomes = ja::Object(*summary, "outcomes");
-    for (const char* outcome : kOutcomes) totals.outcomes[outcome] = ja::Int(outcomes, outcome);
-    return totals;
-  }
-  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = 0;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    ++totals.cells;
-    std::string verdict = ja::String(cell, "verdict");
-    totals.pass += verdict == "pass";
-    totals.fail += verdict == "fail";
-    totals.skip += verdict == "skip";
-    auto it = totals.outcomes.find(ja::String(cell, "outcome"));
-    if (it != totals.outcomes.end()) ++it->second;
-  }
-  return totals;
-}
-
-std::vector<std::string> ProbeOrder(const json& doc) {
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& id) {
-    if (seen.insert(id).second) ids.push_back(id);
-  };
-  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
-  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
-  return ids;
-}
-
 std::string Head(const json& doc) {
   const json& host = ja::Object(doc, "host");
   const json& options = ja::Object(doc, "options");
@@ -98,22 +57,7 @@ std::string Head(const json& doc) {
   out += "> The full matrix (" + std::to_string(t.cells) +
          " cells) is too large for a job summary: it is in the run's artifact "
          "(`matrix.md`, `matrix.json`). This is a shortened report.\n\n";
-  out += "## Totals\n\n";
-  out += Row({"cells", "pass", "fail", "skip"});
-  out += Row({"---:", "---:", "---:", "---:"});
-  out += Row({std::to_string(t.cells), std::to_string(t.pass), std::to_string(t.fail),
-              std::to_string(t.skip)});
-  out += "\nOutcomes: " + std::to_string(t.outcomes["isolated"]) + " isolated, " +
-         std::to_string(t.outcomes["leaked"]) + " leaked, " +
-         std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
-         std::to_string(t.outcomes["error"]) + " error.\n\n";
-  if (t.fail > 0) {
-    out += "**FAILED**: " + std::to_string(t.fail) + " of " + std::to_string(t.cells) +
-           " cells failed.\n\n";
-  } else {
-    out += "**PASSED**: no cell failed (" + std::to_string(t.pass) + " passed, " +
-           std::to_string(t.skip) + " skipped).\n\n";
-  }
+  out += RenderMarkdownTotals(doc);
   return out;
 }
 

@@ -87,12 +87,14 @@ Result<nlohmann::json> LoadDocument(const std::string& path) {
   // Deep nesting would recurse in the parser's users: a report is never deeper than a few levels.
   constexpr int kMaxDepth = 32;
   bool too_deep = false;
-  nlohmann::json::parser_callback_t limit = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  nlohmann::json::parser_callback_t limit = [&](int depth, nlohmann::json::parse_event_t,
+                                                nlohmann::json&) {
     if (depth > kMaxDepth) too_deep = true;
     return !too_deep;
   };
   nlohmann::json doc = nlohmann::json::parse(*text, limit, /*allow_exceptions=*/false);
-  if (too_deep) return Fail(EINVAL, path, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  if (too_deep)
+    return Fail(EINVAL, path, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
   if (doc.is_discarded()) return Fail(EINVAL, path, "not valid JSON");
   if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "nsmatrix/1") {
     return Fail(EINVAL, path, "not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");

@@ -424,7 +424,8 @@ TEST(RenderGateMarkdownTest, StaysUnderItsLimit) {
 // From review: a cell that errored in the baseline and leaks now, against its
 // expectation, is a regression, not "error-fixed".
 TEST(CompareMatricesTest, AFailingCellThatChangedIsARegression) {
-  nlohmann::json base = nlohmann::json::parse(R"({"schema": "nsmatrix/1", "host": {}, "options": {}, "probes": [],
+  nlohmann::json base =
+      nlohmann::json::parse(R"({"schema": "nsmatrix/1", "host": {}, "options": {}, "probes": [],
     "cells": [{"combination": "mnt+pid", "namespaces": ["mnt", "pid"], "probe": "pid.see_host",
                "outcome": "error", "expected": "isolated", "verdict": "fail", "detail": "timed out"}]})");
   nlohmann::json now = base;

@@ -14,7 +14,8 @@ Observation JudgeIpcLookup(const protocol::Record& record, HostView&) {
     std::string how = err == 0 ? "opened it" : "it exists (" + ErrnoName(err) + ")";
     return {record.id, Outcome::leaked, "the host's object is reachable by its key/name: " + how};
   }
-  if (err != ENOENT) return {record.id, Outcome::error, "lookup failed with " + ErrnoName(err) + ": cannot tell"};
+  if (err != ENOENT)
+    return {record.id, Outcome::error, "lookup failed with " + ErrnoName(err) + ": cannot tell"};
   return {record.id, Outcome::isolated, "no object with the host's key/name (ENOENT)"};
 }
 

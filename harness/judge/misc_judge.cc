@@ -14,7 +14,8 @@ Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host) {
   std::string expected = host.ExpectedDomainname(), now = host.CurrentDomainname();
   if (now != expected)
     return {record.id, Outcome::leaked, attempt + "; host domain renamed to '" + now + "'"};
-  if (*rc != 0 && err != EPERM) return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  if (*rc != 0 && err != EPERM)
+    return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   return {record.id, Outcome::isolated, attempt + "; host kept its domain name '" + now + "'"};
 }
 

@@ -60,7 +60,8 @@ Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView&
   if (*rc != 0 && err != EPERM && err != ENODEV) {
     return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   }
-  return {record.id, Outcome::isolated, attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
+  return {record.id, Outcome::isolated,
+          attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
 }
 
 }  // namespace nsm

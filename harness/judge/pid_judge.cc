@@ -53,7 +53,8 @@ Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
             attempt + " but " + SentinelName(host) + " survived: cannot tell"};
   }
   // ESRCH: the PID names nothing here; EPERM: no right to signal it.
-  if (*err != ESRCH && *err != EPERM) return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  if (*err != ESRCH && *err != EPERM)
+    return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   return {record.id, Outcome::isolated, attempt + "; " + SentinelName(host) + " survived"};
 }
 

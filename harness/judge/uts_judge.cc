@@ -17,7 +17,8 @@ Observation JudgeUtsHostname(const protocol::Record& record, HostView& host) {
             attempt + "; host renamed from '" + expected + "' to '" + now + "'"};
   }
   // Only a refusal for want of privilege explains a failed attempt.
-  if (*rc != 0 && *err != EPERM) return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  if (*rc != 0 && *err != EPERM)
+    return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   return {record.id, Outcome::isolated, attempt + "; host kept its name '" + now + "'"};
 }
 

@@ -76,7 +76,8 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   // pivot_root needs a bind mount of the new root first; under shared
   // propagation that bind would land in the host's mount table too (and
   // pivot_root refuses a shared parent anyway), so those modes chroot.
-  bool shared = options.propagation == Propagation::kShared || options.propagation == Propagation::kUnchanged;
+  bool shared =
+      options.propagation == Propagation::kShared || options.propagation == Propagation::kUnchanged;
   if (options.has_rootfs) {
     steps.push_back(ns.Has(Ns::mnt) && !shared ? ChildStep::kPivotRoot : ChildStep::kChroot);
   }

@@ -35,7 +35,8 @@ TEST(ChildSteps, PropagationAndRootfs) {
   // Shared propagation would carry pivot_root's bind mount to the host: chroot.
   ChildPlanOptions shared_rootfs{.propagation = Propagation::kShared, .has_rootfs = true};
   EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), shared_rootfs), ChildStep::kChroot));
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), shared_rootfs), ChildStep::kPivotRoot));
+  EXPECT_FALSE(
+      Contains(PlanChildSteps(*NsSet::Parse("mnt"), shared_rootfs), ChildStep::kPivotRoot));
   EXPECT_TRUE(ParsePropagation("slave"));
   EXPECT_FALSE(ParsePropagation("rshared"));
 }

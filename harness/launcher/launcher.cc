@@ -75,7 +75,8 @@ Result<Container> Launch(const LaunchSpec& spec) {
     std::string path = "/proc/" + std::to_string(child.Pid()) + "/ns/" + std::string(info.name);
     struct stat st {};
     // The child is alive and waiting: its links must be readable.
-    if (stat(path.c_str(), &st) != 0) return FailErrno("stat " + path, "read the container's namespaces");
+    if (stat(path.c_str(), &st) != 0)
+      return FailErrno("stat " + path, "read the container's namespaces");
     links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
   }
   char go = 1;

@@ -12,6 +12,7 @@
 
 #include "harness/common/strings.h"
 #include "reports/analysis.h"
+#include "reports/document_view.h"
 #include "reports/html/html_assets.h"
 #include "reports/json_access.h"
 #include "reports/markdown_writer.h"
@@ -111,22 +112,6 @@ std::string Plural(long long n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-bool IsFail(const json& cell) {
-  return ja::String(cell, "verdict") == "fail";
-}
-
-// Probe ids in doc["probes"] order, then any only named by cells.
-std::vector<std::string> ProbeOrder(const json& doc) {
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& id) {
-    if (seen.insert(id).second) ids.push_back(id);
-  };
-  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
-  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
-  return ids;
-}
-
 // A combination's namespaces: its first cell's "namespaces", else its name split on '+'.
 struct Combination {
   std::string name;
@@ -163,42 +148,6 @@ std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinat
   return names;
 }
 
-struct Totals {
-  long long cells = 0, pass = 0, fail = 0, skip = 0;
-  std::map<std::string, long long> outcomes;
-  long long failing_cells = 0;  // counted from the cells, whatever the summary says
-};
-
-// From doc["summary"] when present, else counted from the cells.
-Totals CountTotals(const json& doc) {
-  Totals totals;
-  Totals counted;
-  for (const OutcomeStyle& style : kOutcomes) {
-    counted.outcomes[std::string(style.name)] = 0;
-    totals.outcomes[std::string(style.name)] = 0;
-  }
-  for (const json& cell : ja::Array(doc, "cells")) {
-    ++counted.cells;
-    std::string verdict = ja::String(cell, "verdict");
-    counted.pass += verdict == "pass";
-    counted.fail += verdict == "fail";
-    counted.skip += verdict == "skip";
-    auto it = counted.outcomes.find(ja::String(cell, "outcome"));
-    if (it != counted.outcomes.end()) ++it->second;
-  }
-  counted.failing_cells = counted.fail;
-  const json* summary = ja::Find(doc, "summary");
-  if (!summary || !summary->is_object()) return counted;
-  totals.cells = ja::Int(*summary, "cells");
-  totals.pass = ja::Int(*summary, "pass");
-  totals.fail = ja::Int(*summary, "fail");
-  totals.skip = ja::Int(*summary, "skip");
-  const json& outcomes = ja::Object(*summary, "outcomes");
-  for (auto& [name, count] : totals.outcomes) count = ja::Int(outcomes, name.c_str());
-  totals.failing_cells = counted.fail;
-  return totals;
-}
-
 bool Failed(const Totals& t) {
   return t.fail > 0 || t.failing_cells > 0;
 }
@@ -227,7 +176,7 @@ std::vector<ProbeInfo> CollectProbes(const json& doc, const std::vector<std::str
   }
   std::map<std::string, long long> failures;
   for (const json& cell : ja::Array(doc, "cells")) {
-    if (IsFail(cell)) ++failures[ja::String(cell, "probe", "?")];
+    if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
   }
   json analysis = AnalyzeProbes(doc);
   std::vector<ProbeInfo> probes;
@@ -495,7 +444,7 @@ void RenderFailures(const json& doc, std::string& out) {
   std::string rows;
   long long count = 0;
   for (const json& cell : ja::Array(doc, "cells")) {
-    if (!IsFail(cell)) continue;
+    if (!IsFailingCell(cell)) continue;
     ++count;
     rows += "<tr><td class=\"mono\">" + E(ja::Text(cell, "combination")) + "</td><td><code>" +
             E(ja::Text(cell, "probe")) + "</code></td><td>" + Chip(Member(cell, "expected")) +
@@ -607,7 +556,7 @@ void RenderMatrix(const json& doc, const std::vector<ProbeInfo>& probes, std::st
         if (!symbols.empty()) symbols += "/";
         symbols += style.symbol;
         if (!title.empty()) title += "\n";
-        if (IsFail(*cell)) {
+        if (IsFailingCell(*cell)) {
           fail = true;
           title += "FAILED: expected " + ja::Text(*cell, "expected") + ", observed " +
                    ja::Text(*cell, "outcome") + ". ";

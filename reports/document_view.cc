@@ -1,0 +1,54 @@
+#include "reports/document_view.h"
+
+#include <set>
+
+#include "reports/json_access.h"
+
+namespace nsm {
+
+namespace ja = json_access;
+using nlohmann::json;
+
+Totals CountTotals(const json& doc) {
+  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+  Totals counted;
+  for (const char* outcome : kOutcomes) counted.outcomes[outcome] = 0;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    ++counted.cells;
+    std::string verdict = ja::String(cell, "verdict");
+    counted.pass += verdict == "pass";
+    counted.fail += verdict == "fail";
+    counted.skip += verdict == "skip";
+    auto it = counted.outcomes.find(ja::String(cell, "outcome"));
+    if (it != counted.outcomes.end()) ++it->second;
+  }
+  counted.failing_cells = counted.fail;
+  const json* summary = ja::Find(doc, "summary");
+  if (!summary || !summary->is_object()) return counted;
+  Totals totals;
+  totals.cells = ja::Int(*summary, "cells");
+  totals.pass = ja::Int(*summary, "pass");
+  totals.fail = ja::Int(*summary, "fail");
+  totals.skip = ja::Int(*summary, "skip");
+  const json& outcomes = ja::Object(*summary, "outcomes");
+  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = ja::Int(outcomes, outcome);
+  totals.failing_cells = counted.fail;
+  return totals;
+}
+
+bool IsFailingCell(const json& cell) {
+  return ja::String(cell, "verdict") == "fail";
+}
+
+std::vector<std::string> ProbeOrder(const json& doc) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& id) {
+    if (seen.insert(id).second) ids.push_back(id);
+  };
+  for (const json& probe : ja::Array(doc, "probes")) add(ja::String(probe, "id", "?"));
+  for (const json& cell : ja::Array(doc, "cells")) add(ja::String(cell, "probe", "?"));
+  return ids;
+}
+
+}  // namespace nsm

@@ -1,0 +1,23 @@
+// Read-only views of the JSON document that every writer needs alike.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace nsm {
+
+struct Totals {
+  long long cells = 0, pass = 0, fail = 0, skip = 0;
+  std::map<std::string, long long> outcomes;  // isolated, leaked, unsupported, error
+  long long failing_cells = 0;                // counted from the cells, whatever the summary says
+};
+
+// From doc["summary"] when present, else counted from the cells.
+Totals CountTotals(const nlohmann::json& doc);
+bool IsFailingCell(const nlohmann::json& cell);
+// Probe ids in doc["probes"] order, then any only named by cells.
+std::vector<std::string> ProbeOrder(const nlohmann::json& doc);
+
+}  // namespace nsm
