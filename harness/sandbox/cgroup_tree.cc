@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness/common/io.h"
@@ -78,6 +81,35 @@ void RemoveStale(const std::string& base) {
   for (const std::string& dir : stale) RemoveTree(dir);
 }
 
+// Waits for this process to die, then removes `root`. Forked while the runner
+// is single-threaded; in a session of its own so Ctrl-C does not reach it.
+ChildProcess StartJanitor(const std::string& root) {
+  UniqueFd runner(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  if (!runner.Valid()) return ChildProcess();
+  pid_t pid = fork();
+  if (pid == 0) {
+    setsid();
+    prctl(PR_SET_NAME, "nsm-janitor");
+    int null_fd = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
+    dup2(runner.Get(), 3);
+    syscall(SYS_close_range, 4, ~0U, 0);
+    pollfd pfd{3, POLLIN, 0};
+    while (poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+    }
+    RemoveTree(root);
+    _exit(0);
+  }
+  if (pid < 0) return ChildProcess();
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd.Valid()) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return ChildProcess();
+  }
+  return ChildProcess(pid, std::move(pidfd));
+}
+
 }  // namespace
 
 Result<CgroupTree> CgroupTree::Create() {
@@ -94,6 +126,7 @@ Result<CgroupTree> CgroupTree::Create() {
     tree.root_.clear();
     return Fail(err, "mkdir " + base + "/nsmatrix-" + std::to_string(getpid()), "create cgroup");
   }
+  tree.janitor_ = StartJanitor(tree.root_);
   return tree;
 }
 
@@ -101,15 +134,14 @@ Result<CgroupTree::WorkerCgroups> CgroupTree::AddWorker(int index) {
   std::string worker = root_ + "/w" + std::to_string(index);
   std::string cell = worker + "/cell";
   if (mkdir(worker.c_str(), 0755) != 0) return FailErrno("mkdir " + worker, "create cgroup");
-  dirs_.push_back(worker);
   if (mkdir(cell.c_str(), 0755) != 0) return FailErrno("mkdir " + cell, "create cgroup");
-  dirs_.push_back(cell);
   UniqueFd fd(open(worker.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.Valid()) return FailErrno("open " + worker, "create cgroup");
   return WorkerCgroups{std::move(fd), cell};
 }
 
 CgroupTree::~CgroupTree() {
+  janitor_.KillAndReap();
   // Depth first, whatever a container made below its cell (rmdir only: a
   // cgroup directory holds no files, and one with processes is not removed).
   if (!root_.empty()) RemoveTree(root_);

@@ -2,14 +2,15 @@
 // own cgroup v2 directory:
 //   <caller's cgroup>/nsmatrix-<pid>/w<i>        a sandbox (its cgroup namespace root)
 //   <caller's cgroup>/nsmatrix-<pid>/w<i>/cell   its containers (clone3 CLONE_INTO_CGROUP)
-// Removed when the run ends (plain rmdir, once empty). A run that was killed
-// outright leaves empty directories behind; the next run removes those of
-// runs whose process is gone.
+// Removed when the run ends (plain rmdir, once empty). If the run is killed
+// outright, a janitor process it left waiting removes them; failing that, the
+// next run removes those of runs whose process is gone.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "harness/common/child_process.h"
 #include "harness/common/result.h"
 #include "harness/common/unique_fd.h"
 
@@ -20,9 +21,8 @@ class CgroupTree {
   // Fails (with the reason) where there is no writable cgroup v2 hierarchy.
   static Result<CgroupTree> Create();
   CgroupTree(CgroupTree&& other) noexcept
-      : root_(std::move(other.root_)), dirs_(std::move(other.dirs_)) {
+      : root_(std::move(other.root_)), janitor_(std::move(other.janitor_)) {
     other.root_.clear();
-    other.dirs_.clear();
   }
   CgroupTree& operator=(CgroupTree&&) = delete;
   ~CgroupTree();
@@ -36,7 +36,9 @@ class CgroupTree {
  private:
   CgroupTree() = default;
   std::string root_;
-  std::vector<std::string> dirs_;  // created below root_, in creation order
+  // A process outside the tree that removes it should this one be killed
+  // outright (SIGKILL runs no destructor); stopped when the tree is removed here.
+  ChildProcess janitor_;
 };
 
 }  // namespace nsm

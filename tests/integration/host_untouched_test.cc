@@ -41,9 +41,19 @@ std::vector<std::string> NsmatrixProcesses() {
     if (pid.empty() || !isdigit(pid[0])) continue;
     std::string comm = Slurp("/proc/" + pid + "/comm");
     if (comm.starts_with("nsm-s") || comm.starts_with("nsprobe") || comm.starts_with("nsmatrix") ||
-        comm.starts_with("bad_probe")) {
+        comm.starts_with("bad_probe") || comm.starts_with("nsm-janitor")) {
       found.push_back(pid + ":" + comm);
     }
+  }
+  return found;
+}
+
+// The cgroup directories a run of `pid` made, wherever cgroup v2 is mounted here.
+std::vector<std::string> CgroupTrees(pid_t pid) {
+  std::vector<std::string> found;
+  for (const char* base : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+    std::string dir = std::string(base) + "/nsmatrix-" + std::to_string(pid);
+    if (access(dir.c_str(), F_OK) == 0) found.push_back(dir);
   }
   return found;
 }
@@ -161,12 +171,14 @@ TEST(HostUntouched, AfterTheRunnerIsKilledOutright) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_GE(NsmatrixProcesses().size(), 3u);
-  kill(pid, SIGKILL);  // no cleanup code runs: PDEATHSIG and PID namespaces must do it
+  kill(pid, SIGKILL);  // no cleanup code runs: PDEATHSIG, PID namespaces and the janitor must do it
   EXPECT_EQ(WaitExit(pid), 128 + SIGKILL);
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!NsmatrixProcesses().empty() && std::chrono::steady_clock::now() < deadline) {
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((!NsmatrixProcesses().empty() || !CgroupTrees(pid).empty()) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  EXPECT_EQ(CgroupTrees(pid), std::vector<std::string>()) << "the run's cgroups were left behind";
   MachineState::Capture().ExpectSameAs(before);
 }
 
