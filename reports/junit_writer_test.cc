@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "reports/testdata_helpers.h"
+
 namespace nsm {
 namespace {
 
@@ -18,14 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kTestdata = NSM_REPORTS_TESTDATA;
-
-json LoadDoc(const std::string& name) {
-  std::ifstream in(kTestdata + "/" + name, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  EXPECT_FALSE(buffer.str().empty()) << "cannot read " << kTestdata << "/" << name;
-  return json::parse(buffer.str());
-}
+using report_tests::LoadDoc;
 
 size_t CountOf(const std::string& text, const std::string& needle) {
   size_t count = 0;

@@ -10,6 +10,7 @@
 
 #include "reports/analysis.h"
 #include "reports/atomic_file.h"
+#include "reports/testdata_helpers.h"
 
 namespace nsm {
 namespace {
@@ -19,19 +20,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kTestdata = NSM_REPORTS_TESTDATA;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-json LoadDoc(const std::string& name) {
-  std::string text = ReadFile(kTestdata + "/" + name);
-  EXPECT_FALSE(text.empty()) << "cannot read " << kTestdata << "/" << name;
-  return json::parse(text);
-}
+using report_tests::LoadDoc;
+using report_tests::ReadFile;
 
 // Set NSM_UPDATE_GOLDEN=1 to rewrite testdata/small_matrix.md after an intended change.
 TEST(RenderMarkdownTest, MatchesGoldenFile) {

@@ -11,6 +11,7 @@
 
 #include "harness/common/namespaces.h"
 #include "reports/markdown_writer.h"
+#include "reports/testdata_helpers.h"
 
 namespace nsm {
 namespace {
@@ -20,19 +21,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kTestdata = NSM_REPORTS_TESTDATA;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-json LoadDoc(const std::string& name) {
-  std::string text = ReadAll(kTestdata + "/" + name);
-  EXPECT_FALSE(text.empty()) << "cannot read " << kTestdata << "/" << name;
-  return json::parse(text);
-}
+using report_tests::LoadDoc;
+const auto& ReadAll = report_tests::ReadFile;
 
 // 256 combinations x 30 probes, every third cell failing, each with a long detail.
 json BigDoc() {

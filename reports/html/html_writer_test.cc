@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/testdata_helpers.h"
+
 namespace nsm {
 namespace {
 
@@ -17,19 +19,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kTestdata = NSM_REPORTS_TESTDATA;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-json LoadDoc(const std::string& name) {
-  std::string text = ReadFile(kTestdata + "/" + name);
-  EXPECT_FALSE(text.empty()) << "cannot read " << kTestdata << "/" << name;
-  return json::parse(text);
-}
+using report_tests::LoadDoc;
+using report_tests::ReadFile;
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
