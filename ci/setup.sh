@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcap-dev libboost-filesystem-dev
+  libcap-dev libboost-filesystem-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev
   python3 python3-jsonschema
   libtomlplusplus-dev busybox-static chromium

@@ -20,5 +20,6 @@ CommandFn AddRunCommand(CLI::App& app);
 CommandFn AddWorkerCommand(CLI::App& app);
 CommandFn AddReportCommand(CLI::App& app);
 CommandFn AddGateCommand(CLI::App& app);
+CommandFn AddKernelCommand(CLI::App& app);
 
 }  // namespace nsm

@@ -27,13 +27,15 @@ int main(int argc, char** argv) {
   add(nsm::AddRunCommand);
   add(nsm::AddReportCommand);
   add(nsm::AddGateCommand);
+  add(nsm::AddKernelCommand);
   add(nsm::AddWorkerCommand);
   if (argc > 1 && argv[1][0] != '-' &&
       commands.end() == std::find_if(commands.begin(), commands.end(), [&](const auto& c) {
         return c.first->get_name() == argv[1];
       })) {
     fprintf(stderr,
-            "nsmatrix: unknown command '%s' (commands: run, report, gate). Run 'nsmatrix --help' "
+            "nsmatrix: unknown command '%s' (commands: run, report, gate, kernel). Run 'nsmatrix "
+            "--help' "
             "for usage.\n",
             argv[1]);
     return nsm::kExitUsage;

@@ -1,0 +1,74 @@
+// The live checks against this machine's kernel (root: integration label).
+// Negative controls make them fail for real: a user namespace whose limits
+// are lowered to 0 refuses exactly those types.
+#include "harness/kernel/live_check.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+namespace nsm {
+namespace {
+
+TEST(LiveCheckTest, EveryTypeIsUsableAsRootHere) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  for (const NsInfo& info : kNamespaces) {
+    LiveCheck check = CheckNamespace(info.ns, Privilege::root);
+    EXPECT_EQ(check.status, NsStatus::usable)
+        << info.name << ": " << check.detail << " step " << check.step;
+  }
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY);
+  if (fd < 0) return false;
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  return ok;
+}
+
+// In a child: a user namespace mapping root to root, max_<type>=0 there, then
+// the check. Returns "status step" for the test to compare.
+std::string CheckUnderZeroLimit(Ns ns, Ns limited) {
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = "setup failed";
+    if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
+        WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
+        WriteFile("/proc/sys/user/max_" + std::string(InfoOf(limited).name) + "_namespaces", "0")) {
+      LiveCheck check = CheckNamespace(ns, Privilege::root);
+      out = std::string(Name(check.status)) + " " + check.step + " " +
+            (check.err ? ErrnoName(check.err) : "-");
+    }
+    (void)!write(fds[1], out.data(), out.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[512] = {};
+  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "no answer";
+}
+
+TEST(LiveCheckTest, ZeroLimitMakesATypeUnavailable) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  EXPECT_EQ(CheckUnderZeroLimit(Ns::net, Ns::net), "unavailable unshare(CLONE_NEWNET) ENOSPC");
+  EXPECT_EQ(CheckUnderZeroLimit(Ns::user, Ns::user), "unavailable unshare(CLONE_NEWUSER) ENOSPC");
+  // Another type is untouched by that limit (the control).
+  EXPECT_EQ(CheckUnderZeroLimit(Ns::uts, Ns::net), "usable  -");
+  // A PID namespace needs a mount namespace to mount /proc in: created, not usable.
+  EXPECT_EQ(CheckUnderZeroLimit(Ns::pid, Ns::mnt),
+            "restricted unshare(CLONE_NEWNS) to mount /proc ENOSPC");
+}
+
+}  // namespace
+}  // namespace nsm

@@ -1,0 +1,21 @@
+// Renders a kernel report (the "kernel" section of a matrix document, or the
+// same object inside an "nsmatrix-kernel/1" document) as terminal text and as
+// Markdown. Lenient: missing or mistyped members render as "?".
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace nsm {
+
+// Types whose root check is not "usable", in report order.
+std::vector<std::string> TypesNotUsableAsRoot(const nlohmann::json& kernel);
+
+// For `nsmatrix kernel`. `color`: ANSI colours for the statuses.
+std::string RenderKernelText(const nlohmann::json& kernel, bool color);
+
+// A "## Kernel" section for the matrix's Markdown report.
+std::string RenderKernelMarkdown(const nlohmann::json& kernel);
+
+}  // namespace nsm
