@@ -8,6 +8,8 @@
 #include "harness/common/io.h"
 #include "harness/gate/allow_list.h"
 #include "harness/gate/gate.h"
+#include "harness/gate/kernel_compare.h"
+#include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
 #include "reports/html/html_writer.h"
 #include "reports/step_summary.h"
@@ -18,6 +20,35 @@ namespace {
 int Usage(const std::string& message) {
   fprintf(stderr, "nsmatrix gate: %s\n", message.c_str());
   return kExitUsage;
+}
+
+bool IsKernelReport(const nlohmann::json& doc) {
+  return doc["schema"] == kKernelSchemaId;
+}
+
+// Two matrices: every cell, then their kernel sections where both have one.
+// A kernel report on either side: the kernel sections only.
+Result<GateResult> Compare(const nlohmann::json& old, const nlohmann::json& now,
+                           const AllowList& allowed) {
+  GateResult result;
+  if (!IsKernelReport(old) && !IsKernelReport(now)) {
+    Result<GateResult> cells = CompareMatrices(old, now, allowed);
+    if (!cells) return cells;
+    result = std::move(*cells);
+  }
+  bool old_has = old.contains("kernel"), now_has = now.contains("kernel");
+  if (old_has && now_has) {
+    if (Status s = CompareKernelSections(old["kernel"], now["kernel"], allowed, result); !s)
+      return std::unexpected(s.error());
+  } else if (IsKernelReport(old) || IsKernelReport(now)) {
+    return Fail(EINVAL, "compare",
+                "a kernel report can only be compared with another kernel report or a matrix "
+                "that has a \"kernel\" section");
+  } else if (old_has != now_has) {
+    result.context_differences.push_back(std::string("kernel section only in the ") +
+                                         (old_has ? "baseline" : "current matrix"));
+  }
+  return result;
 }
 
 }  // namespace
@@ -31,6 +62,10 @@ CommandFn AddGateCommand(CLI::App& app) {
       "A regression is a cell that went isolated -> leaked, supported -> unsupported or error,\n"
       "or pass -> fail, or that disappeared. Kernel and option differences are listed, not "
       "hidden.\n"
+      "Kernel reports (nsmatrix kernel --json) compare too, and so do the kernel sections of two\n"
+      "matrices: a namespace type that became unavailable or restricted (as root or unprivileged)\n"
+      "or whose config option went away is a regression (probe kernel.<type>.<root|unprivileged>\n"
+      "or kernel.config.<OPTION>; allow with combination = \"*\", probe = \"kernel.\").\n"
       "Exit: 0 no regression, 1 regressions, 2 unreadable or invalid input.");
   auto baseline = std::make_shared<std::string>();
   auto current = std::make_shared<std::string>();
@@ -38,8 +73,9 @@ CommandFn AddGateCommand(CLI::App& app) {
   auto json_out = std::make_shared<std::string>();
   auto markdown_out = std::make_shared<std::string>();
   auto html_out = std::make_shared<std::string>();
-  sub->add_option("--baseline", *baseline, "The earlier matrix (JSON)")->required();
-  sub->add_option("NEW", *current, "The new matrix (JSON)")->required();
+  sub->add_option("--baseline", *baseline, "The earlier matrix or kernel report (JSON)")
+      ->required();
+  sub->add_option("NEW", *current, "The new matrix or kernel report (JSON)")->required();
   sub->add_option("--allow", *allow,
                   "An allow-list (TOML) of accepted differences, each with a reason");
   sub->add_option("--json", *json_out, "Write the comparison as JSON here");
@@ -47,9 +83,9 @@ CommandFn AddGateCommand(CLI::App& app) {
   sub->add_option("--html", *html_out,
                   "Write the new matrix's HTML report, with the comparison, here");
   return [=]() {
-    Result<nlohmann::json> old = LoadDocument(*baseline);
+    Result<nlohmann::json> old = LoadKernelOrMatrix(*baseline);
     if (!old) return Usage("--baseline: " + old.error().Message());
-    Result<nlohmann::json> now = LoadDocument(*current);
+    Result<nlohmann::json> now = LoadKernelOrMatrix(*current);
     if (!now) return Usage(now.error().Message());
     AllowList allowed;
     if (!allow->empty()) {
@@ -57,7 +93,9 @@ CommandFn AddGateCommand(CLI::App& app) {
       if (!loaded) return Usage(loaded.error().Message());
       allowed = std::move(*loaded);
     }
-    Result<GateResult> result = CompareMatrices(*old, *now, allowed);
+    if (!html_out->empty() && IsKernelReport(*now))
+      return Usage("--html renders a matrix; NEW is a kernel report");
+    Result<GateResult> result = Compare(*old, *now, allowed);
     if (!result) return Usage(result.error().Message());
     nlohmann::json gate = GateToJson(*result, *old, *now);
     std::pair<const std::string*, std::function<std::string()>> outputs[] = {

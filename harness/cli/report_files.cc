@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "harness/common/io.h"
+#include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
 #include "reports/html/html_writer.h"
 #include "reports/junit_writer.h"
@@ -81,7 +82,7 @@ void ReportFiles::PrintWritten() const {
   }
 }
 
-Result<nlohmann::json> LoadDocument(const std::string& path) {
+Result<nlohmann::json> LoadJson(const std::string& path) {
   Result<std::string> text = ReadFile(path);
   if (!text) return std::unexpected(text.error());
   // Deep nesting would recurse in the parser's users: a report is never deeper than a few levels.
@@ -96,6 +97,13 @@ Result<nlohmann::json> LoadDocument(const std::string& path) {
   if (too_deep)
     return Fail(EINVAL, path, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
   if (doc.is_discarded()) return Fail(EINVAL, path, "not valid JSON");
+  return doc;
+}
+
+Result<nlohmann::json> LoadDocument(const std::string& path) {
+  Result<nlohmann::json> loaded = LoadJson(path);
+  if (!loaded) return loaded;
+  nlohmann::json& doc = *loaded;
   if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "nsmatrix/1") {
     return Fail(EINVAL, path, "not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
   }
@@ -105,6 +113,20 @@ Result<nlohmann::json> LoadDocument(const std::string& path) {
     }
   }
   return doc;
+}
+
+Result<nlohmann::json> LoadKernelOrMatrix(const std::string& path) {
+  Result<nlohmann::json> loaded = LoadJson(path);
+  if (!loaded) return loaded;
+  const nlohmann::json& doc = *loaded;
+  if (doc.is_object() && doc.value("schema", nlohmann::json()) == kKernelSchemaId) {
+    if (!doc.contains("kernel") || !doc["kernel"].is_object() ||
+        !doc["kernel"].contains("namespaces") || !doc["kernel"]["namespaces"].is_array()) {
+      return Fail(EINVAL, path, "the kernel report has no \"kernel\".\"namespaces\" array");
+    }
+    return loaded;
+  }
+  return LoadDocument(path);
 }
 
 }  // namespace nsm

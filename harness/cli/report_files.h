@@ -27,4 +27,8 @@ struct ReportFiles {
 // Reads and minimally validates an "nsmatrix/1" document (exit-2 material).
 Result<nlohmann::json> LoadDocument(const std::string& path);
 
+// A matrix (as LoadDocument) or an "nsmatrix-kernel/1" report with its
+// "kernel"."namespaces" array.
+Result<nlohmann::json> LoadKernelOrMatrix(const std::string& path);
+
 }  // namespace nsm
