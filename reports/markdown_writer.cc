@@ -10,6 +10,7 @@
 #include "reports/analysis.h"
 #include "reports/document_view.h"
 #include "reports/json_access.h"
+#include "reports/kernel_section.h"
 
 namespace nsm {
 namespace {
@@ -252,6 +253,7 @@ std::string RenderMarkdown(const json& doc) {
   std::vector<std::string> ids = ProbeOrder(doc);
   RenderProbes(doc, ids, out);
   RenderFailures(doc, out);
+  if (doc.contains("kernel")) out += RenderKernelMarkdown(doc["kernel"]);
   RenderMatrix(doc, ids, out);
   return out;
 }

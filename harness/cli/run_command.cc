@@ -13,6 +13,7 @@
 #include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
+#include "harness/kernel/kernel_report.h"
 #include "harness/launcher/child_steps.h"
 #include "scenarios/scenario.h"
 
@@ -23,6 +24,7 @@ struct RunArgs {
   std::string combos = "all";
   std::string probes = "all";
   std::string userns_map = "unprivileged";
+  bool userns_map_chosen = false;  // on the command line or by the scenario
   int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   long timeout_ms = 10000;
   ReportFiles files;
@@ -88,8 +90,10 @@ Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunP
     args.combos = Join(names, ",");
   }
   if (unset("--probes")) args.probes = Join(scenario->probe_selectors, ",");
-  if (unset("--userns-map") && scenario->userns_map)
+  if (unset("--userns-map") && scenario->userns_map) {
     args.userns_map = std::string(Name(*scenario->userns_map));
+    args.userns_map_chosen = true;
+  }
   if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
   if (unset("--propagation") && scenario->propagation) args.propagation = *scenario->propagation;
   if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
@@ -139,6 +143,30 @@ int Run(RunArgs args, CLI::App* sub) {
         "needs root: each run builds host sandboxes with their own network, PID and mount "
         "namespaces. Run it with sudo, or as root inside `unshare --user --map-root-user`.");
   }
+  if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {
+    // Inside `unshare --map-root-user` only root is mapped: ids 100000+ cannot be.
+    if (args.userns_map_chosen || sub->count("--userns-map")) {
+      return UsageError(
+          "--userns-map unprivileged maps container root to ids 100000-165535, which are not "
+          "mapped into this user namespace (see /proc/self/uid_map): use --userns-map root, or "
+          "map them into it (newuidmap/newgidmap)");
+    }
+    plan.userns_map = UsernsMap::root;
+    fprintf(stderr,
+            "nsmatrix run: note: ids 100000-165535 are not mapped into this user namespace; "
+            "using --userns-map root\n");
+  }
+
+  // What the kernel gives us, checked live: the document's "kernel" section,
+  // and the cause of every combination it refuses.
+  plan.initial_userns = mode == "root";
+  KernelReport kernel = CollectKernelReport({});
+  for (const NsInfo& info : kNamespaces) {
+    std::string problem = kernel.RootProblem(info.ns);
+    if (problem.empty()) continue;
+    plan.unavailable[static_cast<int>(info.ns)] = problem;
+    fprintf(stderr, "nsmatrix run: %s\n", problem.c_str());
+  }
 
   UniqueFd interrupt = InterruptFd();
   ProgressLine progress(!args.no_progress && isatty(STDERR_FILENO));
@@ -156,6 +184,7 @@ int Run(RunArgs args, CLI::App* sub) {
   }
 
   nlohmann::json doc = BuildDocument(plan, *result, CollectHostInfo(), UtcTimestamp());
+  doc["kernel"] = KernelReportToJson(kernel);
   if (Status s = args.files.Write(doc); !s) return UsageError(s.error().Message());
   fputs(RenderSummary(plan, *result).c_str(), stdout);
   args.files.PrintWritten();

@@ -22,7 +22,16 @@ CommandFn AddWorkerCommand(CLI::App& app) {
   sub->add_option("--rootfs", config->rootfs);
   sub->add_option("--cgroup-cell", config->cgroup_cell);
   sub->add_option("--cgroup-unavailable", config->cgroup_unavailable);
-  return [config, probes, map, timeout_ms]() {
+  auto without = std::make_shared<std::string>("none");
+  sub->add_option("--sandbox-without", *without);
+  return [config, probes, map, timeout_ms, without]() {
+    Result<NsSet> shared = NsSet::Parse(*without);
+    if (!shared) {
+      fprintf(stderr, "nsmatrix __sandbox-worker: --sandbox-without: %s\n",
+              shared.error().Message().c_str());
+      return kExitUsage;
+    }
+    config->sandbox_without = *shared;
     for (std::string_view id : Split(*probes, ',')) config->probes.emplace_back(id);
     config->userns_map = *map == "root" ? UsernsMap::root : UsernsMap::unprivileged;
     config->timeout = std::chrono::milliseconds(*timeout_ms);

@@ -4,6 +4,10 @@
 #include <sys/capability.h>
 #include <unistd.h>
 
+#include <cstdio>
+
+#include "harness/common/io.h"
+#include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 
 namespace nsm {
@@ -62,6 +66,38 @@ Status WriteIdMaps(pid_t pid, const IdMapPlan& plan) {
   }
   if (Status s = WriteProcFile(pid, "gid_map", plan.gid_map); !s) return s;
   return WriteProcFile(pid, "uid_map", plan.uid_map);
+}
+
+bool SetgroupsDenied() {
+  Result<std::string> text = ReadFile("/proc/self/setgroups");
+  return text && text->starts_with("deny");
+}
+
+namespace {
+
+// Is [first, first + count) inside one "inside outside count" line of the map?
+bool RangeMapped(const std::string& path, unsigned long first, unsigned long count) {
+  Result<std::string> text = ReadFile(path);
+  if (!text) return false;
+  for (std::string_view line : Split(*text, '\n')) {
+    unsigned long inside = 0, outside = 0, length = 0;
+    if (sscanf(std::string(line).c_str(), "%lu %lu %lu", &inside, &outside, &length) != 3) continue;
+    if (first >= inside && first + count <= inside + length) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool SubordinateIdsMapped() {
+  return RangeMapped("/proc/self/uid_map", kSubordinateBase, kSubordinateCount) &&
+         RangeMapped("/proc/self/gid_map", kSubordinateBase, kSubordinateCount);
+}
+
+IdMapPlan PlanIdMapsForThisProcess(UsernsMap map) {
+  IdMapPlan plan = PlanIdMaps(map, getuid(), getgid(), HoldsIdMappingCapabilities());
+  if (SetgroupsDenied()) plan.deny_setgroups = true;
+  return plan;
 }
 
 bool HoldsIdMappingCapabilities() {

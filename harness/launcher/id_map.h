@@ -35,4 +35,18 @@ Status WriteIdMaps(pid_t pid, const IdMapPlan& plan);
 // Does this process hold CAP_SETUID and CAP_SETGID (effective)? Asked via libcap.
 bool HoldsIdMappingCapabilities();
 
+// Is setgroups(2) denied in this user namespace (/proc/self/setgroups is
+// "deny", as inside `unshare --map-root-user`)? A child user namespace
+// inherits that, so container root must not call setgroups.
+bool SetgroupsDenied();
+
+// Are the ids the unprivileged map uses (100000-165535) mapped into this
+// process's user namespace, for both uids and gids? Always true in the
+// machine's own user namespace.
+bool SubordinateIdsMapped();
+
+// Plans the maps for this process: PlanIdMaps with its ids and capabilities,
+// and setgroups denied where this namespace denies it.
+IdMapPlan PlanIdMapsForThisProcess(UsernsMap map);
+
 }  // namespace nsm

@@ -26,7 +26,14 @@ Result<Catalogue> Catalogue::FromJson(std::string_view text) {
     if (!rule)
       return std::unexpected(
           std::move(rule.error()).Wrap("probe " + entry["id"].get<std::string>()));
-    ProbeSpec spec{entry["id"], entry["description"], entry["why"], std::move(*rule)};
+    ProbeSpec spec{entry["id"], entry["description"], entry["why"], std::move(*rule), {}};
+    if (entry.contains("host_needs")) {
+      if (!entry["host_needs"].is_string())
+        return Fail(EINVAL, "load probe catalogue", "'host_needs' is not a string");
+      Result<NsSet> needs = NsSet::Parse(entry["host_needs"].get<std::string>());
+      if (!needs) return std::unexpected(std::move(needs.error()).Wrap("probe " + spec.id));
+      spec.host_needs = *needs;
+    }
     if (catalogue.Find(spec.id))
       return Fail(EINVAL, "load probe catalogue", "duplicate probe " + spec.id);
     catalogue.probes_.push_back(std::move(spec));

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/common/namespaces.h"
 #include "harness/common/result.h"
 #include "harness/rules/expression.h"
 #include "harness/rules/verdict.h"
@@ -18,6 +19,9 @@ struct ProbeSpec {
   std::string description;
   std::string why;
   RuleExpression isolated_when;
+  // Namespaces the host sandbox must have of its own for this probe to run:
+  // without them it would act on the machine's (e.g. rename the real host).
+  NsSet host_needs;
 
   Outcome Expected(const RuleContext& ctx) const {
     return isolated_when.Evaluate(ctx) ? Outcome::isolated : Outcome::leaked;

@@ -7,7 +7,16 @@
 namespace nsm {
 
 struct RuleExpression::Node {
-  enum class Kind { kNamespace, kMapRoot, kPropagationShared, kTimeOffsets, kNot, kAnd, kOr } kind;
+  enum class Kind {
+    kNamespace,
+    kMapRoot,
+    kPropagationShared,
+    kTimeOffsets,
+    kInitialUserns,
+    kNot,
+    kAnd,
+    kOr
+  } kind;
   Ns ns = Ns::mnt;
   std::shared_ptr<const Node> left, right;
 };
@@ -71,10 +80,12 @@ class Parser {
     if (name == "map_root") return Leaf(Node::Kind::kMapRoot);
     if (name == "propagation_shared") return Leaf(Node::Kind::kPropagationShared);
     if (name == "time_offsets") return Leaf(Node::Kind::kTimeOffsets);
+    if (name == "initial_userns") return Leaf(Node::Kind::kInitialUserns);
     std::optional<Ns> ns = NsFromName(name);
     if (!ns) {
-      return Error("unknown name '" + std::string(name) +
-                   "' (namespace names, map_root, propagation_shared or time_offsets)");
+      return Error(
+          "unknown name '" + std::string(name) +
+          "' (namespace names, map_root, propagation_shared, time_offsets or initial_userns)");
     }
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
   }
@@ -113,6 +124,8 @@ bool Eval(const Node& node, const RuleContext& ctx) {
       return ctx.propagation_shared;
     case Node::Kind::kTimeOffsets:
       return ctx.time_offsets;
+    case Node::Kind::kInitialUserns:
+      return ctx.initial_userns;
     case Node::Kind::kNot:
       return !Eval(*node.left, ctx);
     case Node::Kind::kAnd:

@@ -6,7 +6,9 @@
 // Identifiers are namespace names (true when that namespace is new) and the
 // options `map_root` (container root mapped to the caller), `propagation_shared`
 // (container mount namespaces keep shared propagation: --propagation shared or
-// unchanged) and `time_offsets` (new time namespaces get offsets). Operators,
+// unchanged), `time_offsets` (new time namespaces get offsets) and
+// `initial_userns` (nsmatrix, and so the host sandbox, runs in the machine's
+// initial user namespace, not as root inside one). Operators,
 // lowest precedence first: |, &, !; parentheses group.
 #pragma once
 
@@ -24,6 +26,7 @@ struct RuleContext {
   bool map_root = false;
   bool propagation_shared = false;
   bool time_offsets = true;
+  bool initial_userns = true;
 };
 
 class RuleExpression {

@@ -47,6 +47,7 @@ class Runner {
 
   Result<MatrixResult> Run() {
     auto start = Clock::now();
+    if (Status s = DecideWhatRuns(); !s) return std::unexpected(s.error());
     // clone3(CLONE_NEWTIME) cannot carry offsets; it is used only when asked
     // for and where the kernel takes it (detected once).
     time_via_unshare_ = plan_.time_via_unshare || !Clone3SupportsNewTime();
@@ -59,8 +60,13 @@ class Runner {
     // O_PATH on the /proc/self/exe magic link does not give an executable descriptor.
     self_exe_.Reset(open(plan_.self_exe.c_str(), O_RDONLY | O_CLOEXEC));
     if (!self_exe_.Valid()) return FailErrno("open " + plan_.self_exe, "run matrix");
-    for (NsSet ns : plan_.combinations) queue_.push_back(ns.Index());
-    int jobs = std::max(1, std::min<int>(plan_.jobs, static_cast<int>(plan_.combinations.size())));
+    if (run_probes_.empty()) {
+      for (NsSet ns : plan_.combinations) results_[ns.Index()] = {};
+    } else {
+      for (NsSet ns : plan_.combinations) queue_.push_back(ns.Index());
+    }
+    int jobs = std::max(1, std::min<int>(plan_.jobs, static_cast<int>(queue_.size())));
+    if (queue_.empty()) jobs = 0;
     for (int i = 0; i < jobs; ++i) {
       if (Status s = StartWorker(); !s) return std::unexpected(s.error());
     }
@@ -77,6 +83,7 @@ class Runner {
       ctx.map_root = plan_.userns_map == UsernsMap::root;
       ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
       ctx.time_offsets = time_via_unshare_;
+      ctx.initial_userns = plan_.initial_userns;
       for (const ProbeSpec* spec : plan_.probes) {
         CellResult cell;
         cell.namespaces = ns;
@@ -85,6 +92,12 @@ class Runner {
         cell.outcome = it != observed.end() ? it->second.outcome : Outcome::error;
         cell.detail =
             it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
+        if (auto skipped = not_run_.find(spec->id); skipped != not_run_.end()) {
+          cell.outcome = Outcome::unsupported;
+          cell.detail = skipped->second;
+        } else if (cell.outcome == Outcome::unsupported) {
+          cell.detail += Causes(ns);
+        }
         cell.expected = spec->Expected(ctx);
         if (const ExpectationOverride* o = FindOverride(plan_.overrides, spec->id, ns)) {
           cell.expected = o->outcome;
@@ -99,14 +112,51 @@ class Runner {
   }
 
  private:
+  // What the kernel will not give decides the sandbox: without mount or PID
+  // namespaces there is none; without another type it shares the caller's and
+  // the probes that would then act on the machine's do not run.
+  Status DecideWhatRuns() {
+    for (Ns needed : {Ns::mnt, Ns::pid}) {
+      const std::string& problem = plan_.unavailable[static_cast<int>(needed)];
+      if (!problem.empty()) {
+        return Fail(0, problem,
+                    "cannot build a host sandbox (it needs mount and PID namespaces of its own)");
+      }
+    }
+    for (Ns ns : {Ns::uts, Ns::ipc, Ns::net, Ns::cgroup, Ns::time}) {
+      if (!plan_.unavailable[static_cast<int>(ns)].empty())
+        sandbox_without_ = sandbox_without_.With(ns);
+    }
+    for (const ProbeSpec* spec : plan_.probes) {
+      for (const NsInfo& info : kNamespaces) {
+        if (spec->host_needs.Has(info.ns) && sandbox_without_.Has(info.ns)) {
+          not_run_[spec->id] = "not run: the host sandbox has no " + std::string(info.name) +
+                               " namespace of its own, so this probe would act on the machine's. " +
+                               plan_.unavailable[static_cast<int>(info.ns)];
+        }
+      }
+      if (!not_run_.contains(spec->id)) run_probes_.push_back(spec->id);
+    }
+    return {};
+  }
+
+  // For a combination the kernel refused: why, per type it could not make.
+  std::string Causes(NsSet ns) const {
+    std::string out;
+    for (const NsInfo& info : kNamespaces) {
+      const std::string& problem = plan_.unavailable[static_cast<int>(info.ns)];
+      if (ns.Has(info.ns) && !problem.empty()) out += ". " + problem;
+    }
+    return out;
+  }
+
   std::vector<std::string> WorkerArgs(int index, const std::string& cgroup_cell) const {
-    std::vector<std::string> probes;
-    for (const ProbeSpec* spec : plan_.probes) probes.push_back(spec->id);
     std::vector<std::string> args = {
         "__sandbox-worker",
         "--index=" + std::to_string(index),
         "--probe-exe=" + plan_.probe_path,
-        "--probes=" + Join(probes, ","),
+        "--probes=" + Join(run_probes_, ","),
+        "--sandbox-without=" + sandbox_without_.ToString(),
         "--userns-map=" + std::string(Name(plan_.userns_map)),
         "--timeout-ms=" + std::to_string(plan_.timeout.count()),
         std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0"),
@@ -131,8 +181,9 @@ class Runner {
       cell = placed->cell;
     }
     // The sandbox's own time namespace needs no offsets: clone3 where it can.
-    Result<SandboxProcess> sandbox = StartSandbox(self_exe_.Get(), WorkerArgs(index, cell),
-                                                  Clone3SupportsNewTime(), sandbox_cgroup.Get());
+    Result<SandboxProcess> sandbox =
+        StartSandbox(self_exe_.Get(), WorkerArgs(index, cell), Clone3SupportsNewTime(),
+                     sandbox_cgroup.Get(), sandbox_without_);
     if (!sandbox) return std::unexpected(sandbox.error());
     auto worker = std::make_unique<Worker>();
     worker->sandbox = std::move(*sandbox);
@@ -171,9 +222,8 @@ class Runner {
     }
     if (worker->in_flight) {
       std::map<std::string, Observed> cells;
-      for (const ProbeSpec* spec : plan_.probes) {
-        cells[spec->id] = {Outcome::error,
-                           "host sandbox failed during this combination: " + reason};
+      for (const std::string& id : run_probes_) {
+        cells[id] = {Outcome::error, "host sandbox failed during this combination: " + reason};
       }
       results_[*worker->in_flight] = std::move(cells);
       Progress();
@@ -267,6 +317,9 @@ class Runner {
   // Declared before the workers: destroyed after them, once their cgroups are empty.
   std::optional<CgroupTree> cgroups_;
   std::string cgroup_unavailable_;
+  NsSet sandbox_without_;                       // namespaces the kernel would not give it
+  std::map<std::string, std::string> not_run_;  // probe id -> why it cannot run here
+  std::vector<std::string> run_probes_;         // the rest, in run order
   std::deque<unsigned> queue_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::map<unsigned, std::map<std::string, Observed>> results_;

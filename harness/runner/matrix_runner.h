@@ -2,6 +2,7 @@
 // collects one judged cell per combination and probe.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -29,6 +30,14 @@ struct RunPlan {
   std::string propagation = "private";         // private | slave | shared | unchanged
   std::string rootfs;                          // absolute path; empty: the host's root
   std::vector<ExpectationOverride> overrides;  // a scenario's, applied over the catalogue's rules
+  // Per namespace type, why the kernel will not create (or let us use) one
+  // here, from `nsmatrix kernel`'s live check as root; empty when it will.
+  // Combinations with such a type come out unsupported with this as the cause;
+  // a host sandbox without one runs none of the probes that need it.
+  std::array<std::string, kNsCount> unavailable;
+  // Runs in the machine's initial user namespace (mode root), not as root
+  // inside one (userns-root): the rules' `initial_userns`.
+  bool initial_userns = true;
   struct {
     std::string name, description, path;
   } scenario;  // empty name: no scenario

@@ -42,6 +42,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
   SandboxConfig sandbox_config;
   sandbox_config.index = config.index;
   sandbox_config.root = config.rootfs.empty() ? "/" : config.rootfs;
+  sandbox_config.without = config.sandbox_without;
   if (!config.cgroup_cell.empty()) {
     cgroup.Reset(open(config.cgroup_cell.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!cgroup.Valid()) return Fatal(FailErrno("open cgroup " + config.cgroup_cell).error());
@@ -57,7 +58,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
   CellEnvironment env;
   env.probe_exe_fd = exe.Get();
   env.probes = config.probes;
-  env.id_maps = PlanIdMaps(config.userns_map, getuid(), getgid(), HoldsIdMappingCapabilities());
+  env.id_maps = PlanIdMapsForThisProcess(config.userns_map);
   env.child.time_via_unshare = config.time_via_unshare;
   env.child.propagation = *propagation;
   env.timeout = config.timeout;

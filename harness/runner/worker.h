@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/common/namespaces.h"
 #include "harness/launcher/id_map.h"
 
 namespace nsm {
@@ -24,6 +25,7 @@ struct WorkerConfig {
   std::string rootfs;              // empty: the host's root
   std::string cgroup_cell;         // the cgroup (v2 directory) containers start in
   std::string cgroup_unavailable;  // why there is none (when cgroup_cell is empty)
+  NsSet sandbox_without;           // namespaces the sandbox shares with the caller
 };
 
 inline constexpr int kWorkerChannelFd = 3;

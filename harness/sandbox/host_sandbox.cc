@@ -75,6 +75,10 @@ Status Mounts(const SandboxConfig& config) {
 
 }  // namespace
 
+NsSet SandboxOptionalNamespaces() {
+  return NsSet().With(Ns::uts).With(Ns::ipc).With(Ns::net).With(Ns::cgroup).With(Ns::time);
+}
+
 uint64_t SandboxCloneFlags() {
   return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
 }
@@ -87,24 +91,30 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
   std::string nonce = RandomHex(16);
   sandbox.hostname_ = "nsm-host-" + std::to_string(config.index);
   sandbox.domainname_ = "nsm-domain-" + std::to_string(config.index);
-  if (sethostname(sandbox.hostname_.data(), sandbox.hostname_.size()) != 0)
+  bool own_uts = !config.without.Has(Ns::uts);
+  if (own_uts && sethostname(sandbox.hostname_.data(), sandbox.hostname_.size()) != 0)
     return wrap(FailErrno("sethostname").error());
-  if (setdomainname(sandbox.domainname_.data(), sandbox.domainname_.size()) != 0) {
+  if (own_uts && setdomainname(sandbox.domainname_.data(), sandbox.domainname_.size()) != 0) {
     return wrap(FailErrno("setdomainname").error());
   }
-  if (Status s = BringLoopbackUp(); !s) return wrap(s.error());
+  if (!own_uts) sandbox.hostname_ = sandbox.domainname_ = "";
   for (const NsInfo& info : kNamespaces) {
     std::string path = "/proc/self/ns/" + std::string(info.name);
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) return wrap(FailErrno("stat " + path).error());
     sandbox.links_[static_cast<int>(info.ns)] = {st.st_dev, st.st_ino};
   }
-  Result<NetFixture> net = NetFixture::Create(nonce, config.index);
-  if (!net) return wrap(net.error());
-  sandbox.net_ = std::move(*net);
-  Result<IpcFixture> ipc = IpcFixture::Create();
-  if (!ipc) return wrap(ipc.error());
-  sandbox.ipc_ = std::move(*ipc);
+  if (!config.without.Has(Ns::net)) {
+    if (Status s = BringLoopbackUp(); !s) return wrap(s.error());
+    Result<NetFixture> net = NetFixture::Create(nonce, config.index);
+    if (!net) return wrap(net.error());
+    sandbox.net_ = std::move(*net);
+  }
+  if (!config.without.Has(Ns::ipc)) {
+    Result<IpcFixture> ipc = IpcFixture::Create();
+    if (!ipc) return wrap(ipc.error());
+    sandbox.ipc_ = std::move(*ipc);
+  }
   Result<FsFixture> fs = FsFixture::Create(config.root, nonce);
   if (!fs) return wrap(fs.error());
   sandbox.fs_ = std::move(*fs);
@@ -129,6 +139,7 @@ std::string HostSandbox::CurrentDomainname() const {
 }
 
 int HostSandbox::HostIfaceMtu() const {
+  if (!net_) return -1;
   Result<int> mtu = net_->HostIfaceMtu();
   return mtu ? *mtu : -1;
 }
@@ -146,33 +157,37 @@ void HostSandbox::EndCell() {
 
 Status HostSandbox::CheckFixtures() const {
   auto bad = [](std::string what) { return Fail(0, "check host sandbox", std::move(what)); };
-  if (CurrentHostname() != hostname_)
+  bool own_uts = !config_.without.Has(Ns::uts);
+  if (own_uts && CurrentHostname() != hostname_)
     return bad("hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
-  if (CurrentDomainname() != domainname_)
+  if (own_uts && CurrentDomainname() != domainname_)
     return bad("domain name is '" + CurrentDomainname() + "'");
   if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) return bad("sentinel is dead");
   std::string path = "/proc/" + std::to_string(sentinel_->Pid()) + "/comm";
   Result<std::string> comm = ReadFile(path);
   if (!comm) return std::unexpected(std::move(comm.error()).Wrap("check host sandbox"));
   if (*comm != sentinel_->Comm() + "\n") return bad("sentinel's comm is '" + *comm + "'");
-  if (Status s = net_->Check(); !s) return s;
-  if (Status s = ipc_->Check(); !s) return s;
+  if (Status s = net_ ? net_->Check() : Status(); !s) return s;
+  if (Status s = ipc_ ? ipc_->Check() : Status(); !s) return s;
   return fs_->Check();
 }
 
 Status HostSandbox::Restore() {
-  if (CurrentHostname() != hostname_ && sethostname(hostname_.data(), hostname_.size()) != 0) {
+  // Without a UTS namespace of its own the sandbox never renames anything.
+  bool own_uts = !config_.without.Has(Ns::uts);
+  if (own_uts && CurrentHostname() != hostname_ &&
+      sethostname(hostname_.data(), hostname_.size()) != 0) {
     return FailErrno("sethostname", "restore host sandbox");
   }
-  if (CurrentDomainname() != domainname_ &&
+  if (own_uts && CurrentDomainname() != domainname_ &&
       setdomainname(domainname_.data(), domainname_.size()) != 0) {
     return FailErrno("setdomainname", "restore host sandbox");
   }
   if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) {
     if (Status s = sentinel_->Respawn(); !s) return s;
   }
-  if (Status s = net_->Restore(); !s) return s;
-  if (Status s = ipc_->Restore(); !s) return s;
+  if (Status s = net_ ? net_->Restore() : Status(); !s) return s;
+  if (Status s = ipc_ ? ipc_->Restore() : Status(); !s) return s;
   return fs_->Restore();
 }
 
@@ -183,7 +198,7 @@ Status HostSandbox::KillStrays() {
   if (DIR* dir = opendir("/proc")) {
     while (dirent* entry = readdir(dir)) {
       pid_t pid = static_cast<pid_t>(atoi(entry->d_name));
-      if (pid <= 1 || pid == sentinel_->Pid() || pid == net_->ListenerPid()) continue;
+      if (pid <= 1 || pid == sentinel_->Pid() || (net_ && pid == net_->ListenerPid())) continue;
       UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
       if (!pidfd.Valid()) continue;  // already gone
       syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0);

@@ -23,11 +23,17 @@ namespace nsm {
 // The namespaces a sandbox worker is cloned into (the caller adds time when
 // clone3 accepts it).
 uint64_t SandboxCloneFlags();
+// The ones it can do without (their probes are then unsupported): all but mnt and pid.
+NsSet SandboxOptionalNamespaces();
 
 struct SandboxConfig {
   int index = 0;
   std::string root = "/";                         // the containers' root filesystem, absolute
   std::optional<std::string> cgroup_unavailable;  // why there is no cell cgroup
+  // Namespaces the kernel would not give the sandbox (of uts, ipc, net, cgroup,
+  // time): it shares the caller's and sets up none of their fixtures; the
+  // runner does not run the probes that need them.
+  NsSet without;
 };
 
 class HostSandbox : public HostView {
@@ -50,7 +56,7 @@ class HostSandbox : public HostView {
   bool SentinelDeadWithin(std::chrono::milliseconds grace) override {
     return sentinel_->DeadWithin(grace);
   }
-  std::string ListenerBanner() const override { return net_->Banner(); }
+  std::string ListenerBanner() const override { return net_ ? net_->Banner() : std::string(); }
   int HostIfaceMtu() const override;
   std::string SecretContent() const override { return fs_->SecretContent(); }
   std::optional<bool> MountWithSource(const std::string& source) const override {

@@ -18,7 +18,7 @@ extern char** environ;
 namespace nsm {
 
 Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns, int cgroup_fd) {
+                                    bool with_time_ns, int cgroup_fd, NsSet without) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return FailErrno("socketpair");
   UniqueFd runner_end(pair[0]), worker_end_low(pair[1]);
@@ -33,7 +33,8 @@ Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::stri
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
 
-  uint64_t flags = SandboxCloneFlags() | (with_time_ns ? CLONE_NEWTIME : 0);
+  uint64_t flags =
+      (SandboxCloneFlags() | (with_time_ns ? CLONE_NEWTIME : 0)) & ~without.CloneFlags();
   Result<Cloned> cloned = Clone3(flags, {}, cgroup_fd);
   if (!cloned) return std::unexpected(std::move(cloned.error()).Wrap("create host sandbox"));
   if (cloned->pid == 0) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/common/child_process.h"
+#include "harness/common/namespaces.h"
 #include "harness/common/result.h"
 
 namespace nsm {
@@ -19,8 +20,9 @@ struct SandboxProcess {
 };
 
 // `args` follow argv[0]; the worker gets its end of the channel on fd 3.
-// `cgroup_fd` >= 0 starts the sandbox in that cgroup.
+// `cgroup_fd` >= 0 starts the sandbox in that cgroup. `without`: namespaces
+// (of SandboxOptionalNamespaces) the sandbox shares with the caller.
 Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns, int cgroup_fd);
+                                    bool with_time_ns, int cgroup_fd, NsSet without = {});
 
 }  // namespace nsm

@@ -14,6 +14,7 @@
 #include "reports/analysis.h"
 #include "reports/document_view.h"
 #include "reports/html/html_assets.h"
+#include "reports/html/kernel_html.h"
 #include "reports/json_access.h"
 #include "reports/markdown_writer.h"
 
@@ -652,6 +653,7 @@ std::string RenderHtml(const json& doc, const json& gate) {
   RenderGate(gate, out);
   RenderProbes(probes, out);
   RenderFailures(doc, out);
+  if (const json* kernel = ja::Find(doc, "kernel")) RenderKernelSection(*kernel, out);
   RenderMatrix(doc, probes, out);
   out += "<script>";
   out += html_assets::kScript;

@@ -406,3 +406,18 @@ TEST(EscapeHtmlTest, TextAndAttributes) {
 
 }  // namespace
 }  // namespace nsm
+
+namespace nsm {
+namespace {
+
+TEST(RenderHtmlTest, KernelSectionWhenTheDocumentHasOne) {
+  std::string html = RenderHtml(report_tests::LoadDoc("with_kernel.json"));
+  EXPECT_NE(html.find("<section id=\"kernel\">"), std::string::npos);
+  EXPECT_NE(html.find("user.max_net_namespaces is 0 in this user namespace"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"failn\">unavailable"), std::string::npos);
+  EXPECT_EQ(RenderHtml(report_tests::LoadDoc("all_pass.json")).find("id=\"kernel\""),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nsm

@@ -36,9 +36,13 @@ ScopedTempDir::~ScopedTempDir() {
 }
 
 pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir) {
-  std::string bin = BinDir() + "/nsmatrix";
-  std::vector<std::string> argv = {bin};
+  std::vector<std::string> argv = {BinDir() + "/nsmatrix"};
   argv.insert(argv.end(), args.begin(), args.end());
+  return StartProgram(argv, dir);
+}
+
+pid_t StartProgram(std::vector<std::string> argv, const std::string& dir) {
+  std::string bin = argv.at(0);
   pid_t pid = fork();
   if (pid == 0) {
     int out = open((dir + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -79,6 +83,22 @@ CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json) {
     run.doc = nlohmann::json::parse(Slurp(run.json_path), nullptr, false);
   }
   return run;
+}
+
+CliRun RunAsUsernsRoot(const std::string& script) {
+  CliRun run;
+  run.dir = std::make_shared<ScopedTempDir>();
+  const std::string& dir = run.dir->path();
+  std::string prelude = "NSM=" + BinDir() + "/nsmatrix; DIR=" + dir + "; ";
+  run.exit_code = WaitExit(StartProgram(
+      {"/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c", prelude + script}, dir));
+  run.out = Slurp(dir + "/stdout");
+  run.err = Slurp(dir + "/stderr");
+  return run;
+}
+
+nlohmann::json ReadJson(const std::string& path) {
+  return nlohmann::json::parse(Slurp(path), nullptr, false);
 }
 
 nlohmann::json Cell(const nlohmann::json& doc, const std::string& combination,

@@ -3,8 +3,8 @@
 
 #include <sys/types.h>
 
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -39,6 +39,16 @@ CliRun RunNsmatrix(const std::vector<std::string>& args, bool with_json = true);
 
 // Starts nsmatrix without waiting; stdout/stderr go to files in `dir`.
 pid_t StartNsmatrix(const std::vector<std::string>& args, const std::string& dir);
+// The same for any program (argv[0] is its path).
+pid_t StartProgram(std::vector<std::string> argv, const std::string& dir);
+
+// Runs `script` with /bin/sh as root inside a new user namespace (unshare
+// --user --map-root-user), with $NSM the nsmatrix binary and $DIR the run's
+// temporary directory. Limits lowered there stay there.
+CliRun RunAsUsernsRoot(const std::string& script);
+
+// A JSON file parsed; discarded json when unreadable or invalid.
+nlohmann::json ReadJson(const std::string& path);
 int WaitExit(pid_t pid);
 
 // The cell for (combination, probe) in a document; null json when absent.

@@ -1,0 +1,158 @@
+// A kernel that lost a namespace, with real kernel behaviour: nsmatrix runs as
+// root inside a user namespace whose user.max_<type>_namespaces is 0, so the
+// kernel refuses that type (ENOSPC) there and below, and nowhere else.
+//
+// Negative control for every assertion: the same run without the limit, in the
+// same kind of user namespace, supports and passes everything.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kCombos = "none,net,user,uts,net+user,mnt+pid,mnt+uts+ipc+net+pid";
+constexpr const char* kProbes =
+    "ns.net,ns.user,net.loopback_tcp,net.iface,uts.hostname,ipc.sysv_shm";
+
+std::string Limit(const char* type) {
+  return std::string("echo 0 > /proc/sys/user/max_") + type + "_namespaces && ";
+}
+
+std::string RunCommand(const char* json) {
+  return std::string("\"$NSM\" run --no-progress --combos ") + kCombos + " --probes " + kProbes +
+         " --json \"$DIR/" + json + "\"";
+}
+
+bool Has(const std::string& combination, const char* ns) {
+  return ("+" + combination + "+").find(std::string("+") + ns + "+") != std::string::npos;
+}
+
+nlohmann::json KernelEntry(const nlohmann::json& doc, const char* type) {
+  for (const nlohmann::json& ns : doc["kernel"]["namespaces"]) {
+    if (ns["type"] == type) return ns;
+  }
+  return nullptr;
+}
+
+TEST(RestrictedNamespaces, UnlimitedUsernsRootPassesEverything) {
+  CliRun run = RunAsUsernsRoot(RunCommand("m.json"));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  nlohmann::json doc = ReadJson(run.dir->path() + "/m.json");
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["host"]["mode"], "userns-root");
+  EXPECT_EQ(doc["options"]["userns_map"], "root");  // only root is mapped here
+  EXPECT_THAT(run.err, HasSubstr("using --userns-map root"));
+  for (const nlohmann::json& cell : doc["cells"]) {
+    EXPECT_NE(cell["outcome"], "unsupported") << cell.dump();
+    EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
+  }
+  EXPECT_EQ(KernelEntry(doc, "net")["root"]["status"], "usable");
+}
+
+TEST(RestrictedNamespaces, NetLimitZeroMakesNetUnsupportedAndTheGateFails) {
+  std::string hostname_before(256, '\0');
+  gethostname(hostname_before.data(), hostname_before.size());
+  CliRun run = RunAsUsernsRoot(RunCommand("base.json") + " >/dev/null && " + Limit("net") +
+                               RunCommand("net0.json") + " && \"$NSM\" gate --baseline " +
+                               "\"$DIR/base.json\" \"$DIR/net0.json\"; echo gate=$?");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("gate=1"));
+  EXPECT_THAT(run.out, HasSubstr("REGRESSION kernel kernel.net.root: usable -> unavailable"));
+  EXPECT_THAT(run.err, HasSubstr("net namespaces cannot be created here"));
+  nlohmann::json doc = ReadJson(run.dir->path() + "/net0.json");
+  ASSERT_TRUE(doc.is_object());
+  for (const nlohmann::json& cell : doc["cells"]) {
+    std::string combination = cell["combination"], probe = cell["probe"];
+    std::string detail = cell["detail"];
+    if (Has(combination, "net")) {
+      // The kernel refused the combination; the detail names the limit.
+      EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+      EXPECT_THAT(detail, HasSubstr("ENOSPC"));
+      EXPECT_THAT(detail, HasSubstr("user.max_net_namespaces is 0"));
+    } else if (probe.starts_with("net.")) {
+      // Without a network namespace of its own the sandbox has no fixtures to
+      // offer, and a probe run anyway would act on the machine's network.
+      EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+      EXPECT_THAT(detail, HasSubstr("host sandbox has no net namespace"));
+    } else {
+      EXPECT_NE(cell["outcome"], "unsupported") << cell.dump();
+      EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
+    }
+  }
+  nlohmann::json net = KernelEntry(doc, "net");
+  EXPECT_EQ(net["root"]["status"], "unavailable");
+  EXPECT_EQ(net["root"]["gate"], "limit");
+  EXPECT_EQ(net["max"], 0);
+  std::string hostname_after(256, '\0');
+  gethostname(hostname_after.data(), hostname_after.size());
+  EXPECT_EQ(hostname_before, hostname_after);
+}
+
+TEST(RestrictedNamespaces, UserLimitZeroMakesUserCombinationsUnsupported) {
+  CliRun run = RunAsUsernsRoot(Limit("user") + RunCommand("user0.json"));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  nlohmann::json doc = ReadJson(run.dir->path() + "/user0.json");
+  ASSERT_TRUE(doc.is_object());
+  int unsupported = 0;
+  for (const nlohmann::json& cell : doc["cells"]) {
+    std::string combination = cell["combination"];
+    if (Has(combination, "user")) {
+      ++unsupported;
+      EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+      EXPECT_THAT(std::string(cell["detail"]), HasSubstr("user.max_user_namespaces is 0"));
+    } else {
+      EXPECT_NE(cell["outcome"], "unsupported") << cell.dump();
+    }
+  }
+  EXPECT_EQ(unsupported, 2 * 6);  // user and net+user, six probes each
+  EXPECT_EQ(KernelEntry(doc, "user")["root"]["status"], "unavailable");
+}
+
+TEST(RestrictedNamespaces, UtsLimitZeroNeverRenamesTheMachine) {
+  std::string before(256, '\0');
+  gethostname(before.data(), before.size());
+  CliRun run = RunAsUsernsRoot(Limit("uts") + RunCommand("uts0.json"));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  nlohmann::json doc = ReadJson(run.dir->path() + "/uts0.json");
+  nlohmann::json cell = Cell(doc, "none", "uts.hostname");
+  EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+  EXPECT_THAT(std::string(cell["detail"]), HasSubstr("host sandbox has no uts namespace"));
+  std::string after(256, '\0');
+  gethostname(after.data(), after.size());
+  EXPECT_EQ(before, after);
+}
+
+TEST(RestrictedNamespaces, WithoutMountNamespacesThereIsNoSandboxAndExit2) {
+  CliRun run = RunAsUsernsRoot(Limit("mnt") + RunCommand("mnt0.json"));
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("user.max_mnt_namespaces is 0"));
+  EXPECT_THAT(run.err, HasSubstr("cannot build a host sandbox"));
+  EXPECT_NE(access((run.dir->path() + "/mnt0.json").c_str(), F_OK), 0);
+}
+
+TEST(RestrictedNamespaces, KernelCommandAndKernelGate) {
+  CliRun run = RunAsUsernsRoot(
+      "\"$NSM\" kernel --json \"$DIR/k.json\" > /dev/null; echo normal=$?; " + Limit("net") +
+      Limit("ipc") + "\"$NSM\" kernel --json \"$DIR/k0.json\"; echo limited=$?; " +
+      "\"$NSM\" gate --baseline \"$DIR/k.json\" \"$DIR/k0.json\"; echo gate=$?");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("normal=0"));
+  EXPECT_THAT(run.out, HasSubstr("limited=1"));
+  EXPECT_THAT(run.out, HasSubstr("net as root: UNAVAILABLE: unshare(CLONE_NEWNET) failed with "
+                                 "ENOSPC"));
+  EXPECT_THAT(run.out, HasSubstr("gate:   limit: user.max_ipc_namespaces is 0"));
+  EXPECT_THAT(run.out, HasSubstr("REGRESSION kernel kernel.net.root: usable -> unavailable "
+                                 "(namespace-lost)"));
+  EXPECT_THAT(run.out, HasSubstr("REGRESSION kernel kernel.ipc.root"));
+  EXPECT_THAT(run.out, HasSubstr("gate=1"));
+  nlohmann::json doc = ReadJson(run.dir->path() + "/k0.json");
+  EXPECT_EQ(doc["schema"], "nsmatrix-kernel/1");
+}
+
+}  // namespace
+}  // namespace nsm::testing
