@@ -10,6 +10,11 @@ echo "== build and test (RelWithDebInfo)"
 bash ci/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
 
+echo "== what this kernel allows (config, sysctls, security modules, live checks)"
+# Exit 1 if a namespace type is not usable as root here: the matrix would be
+# full of unsupported cells, and the gate below would say so cell by cell.
+build/bin/nsmatrix kernel --color never
+
 echo "== the gate: this machine's full matrix against the committed baseline"
 # A regression (isolation lost, support lost, a probe error, a verdict turned
 # fail) fails CI. Kernel and option differences are printed, not hidden.
