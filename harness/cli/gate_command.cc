@@ -26,27 +26,34 @@ bool IsKernelReport(const nlohmann::json& doc) {
   return doc["schema"] == kKernelSchemaId;
 }
 
-// Two matrices: every cell, then their kernel sections where both have one.
-// A kernel report on either side: the kernel sections only.
+// Two kernel reports: their kernel sections. Two matrices: every cell, then
+// their kernel sections. Like is compared with like only.
 Result<GateResult> Compare(const nlohmann::json& old, const nlohmann::json& now,
                            const AllowList& allowed) {
+  if (IsKernelReport(old) != IsKernelReport(now)) {
+    return Fail(EINVAL, "compare",
+                std::string(IsKernelReport(old) ? "the baseline is a kernel report and NEW a "
+                                                  "matrix"
+                                                : "the baseline is a matrix and NEW a kernel "
+                                                  "report") +
+                    ": compare two kernel reports or two matrices");
+  }
   GateResult result;
-  if (!IsKernelReport(old) && !IsKernelReport(now)) {
+  if (!IsKernelReport(old)) {
     Result<GateResult> cells = CompareMatrices(old, now, allowed);
     if (!cells) return cells;
     result = std::move(*cells);
   }
   bool old_has = old.contains("kernel"), now_has = now.contains("kernel");
-  if (old_has && now_has) {
-    if (Status s = CompareKernelSections(old["kernel"], now["kernel"], allowed, result); !s)
+  if (old_has) {
+    const nlohmann::json missing;  // null: CompareKernelSections calls it kernel-missing
+    if (Status s = CompareKernelSections(old["kernel"], now_has ? now["kernel"] : missing, allowed,
+                                         result);
+        !s) {
       return std::unexpected(s.error());
-  } else if (IsKernelReport(old) || IsKernelReport(now)) {
-    return Fail(EINVAL, "compare",
-                "a kernel report can only be compared with another kernel report or a matrix "
-                "that has a \"kernel\" section");
-  } else if (old_has != now_has) {
-    result.context_differences.push_back(std::string("kernel section only in the ") +
-                                         (old_has ? "baseline" : "current matrix"));
+    }
+  } else if (now_has) {
+    result.context_differences.push_back("kernel section only in the current matrix");
   }
   return result;
 }

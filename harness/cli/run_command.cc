@@ -162,6 +162,12 @@ int Run(RunArgs args, CLI::App* sub) {
   plan.initial_userns = mode == "root";
   KernelReport kernel = CollectKernelReport({});
   for (const NsInfo& info : kNamespaces) {
+    const LiveCheck& check = kernel.root[static_cast<int>(info.ns)].check;
+    if (check.status == NsStatus::not_checked) {
+      // Never guess: a check that broke must not quietly switch probes off.
+      return UsageError("could not check whether this kernel gives " + std::string(info.name) +
+                        " namespaces: " + check.detail);
+    }
     std::string problem = kernel.RootProblem(info.ns);
     if (problem.empty()) continue;
     plan.unavailable[static_cast<int>(info.ns)] = problem;

@@ -1,5 +1,6 @@
 #include "harness/document/host_info.h"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -10,6 +11,13 @@ namespace nsm {
 
 std::string DetectMode() {
   if (geteuid() != 0) return "rootless";
+  // The initial user namespace has a fixed inode (PROC_USER_INIT_INO); an
+  // identity-mapped child namespace would fool the map test below.
+  constexpr ino_t kInitialUserNsInode = 0xEFFFFFFD;
+  struct stat st {};
+  if (stat("/proc/self/ns/user", &st) == 0) {
+    return st.st_ino == kInitialUserNsInode ? "root" : "userns-root";
+  }
   // The initial user namespace maps every id onto itself: "0 0 4294967295".
   Result<std::string> map = ReadFile("/proc/self/uid_map");
   if (map) {

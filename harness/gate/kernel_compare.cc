@@ -28,7 +28,9 @@ Result<std::map<std::string, const json*>> IndexByType(const json& kernel, const
     if (type.empty())
       return Fail(EINVAL, "compare kernels",
                   std::string("a namespace entry in the ") + side + " has no string \"type\"");
-    out[type] = &ns;
+    if (!out.emplace(type, &ns).second)
+      return Fail(EINVAL, "compare kernels",
+                  std::string("namespace type ") + type + " twice in the " + side);
   }
   return out;
 }
@@ -66,13 +68,24 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
                              GateResult& result) {
   Result<std::map<std::string, const json*>> before = IndexByType(baseline, "baseline");
   if (!before) return std::unexpected(before.error());
+  if (current.is_null()) {
+    // nsmatrix always writes one: a matrix without it cannot show a lost namespace.
+    Add(result, allow,
+        {"kernel", "kernel.", "kernel-missing", "present", "absent",
+         "the current matrix has no kernel section", ""},
+        true);
+    return {};
+  }
   Result<std::map<std::string, const json*>> after = IndexByType(current, "current report");
   if (!after) return std::unexpected(after.error());
   for (const auto& [type, old_ns] : *before) {
     auto found = after->find(type);
     if (found == after->end()) {
-      result.context_differences.push_back("kernel: namespace type " + type +
-                                           " only in the baseline's report");
+      Add(result, allow,
+          {"kernel", "kernel." + type + ".root", "namespace-missing",
+           ja::String(ja::Object(*old_ns, "root"), "status", "?"), "absent",
+           "the current report has no " + type + " entry", ""},
+          true);
       continue;
     }
     const json& new_ns = *found->second;
@@ -82,6 +95,15 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
       if (was == now) continue;
       std::string probe = "kernel." + type + "." + as;
       int was_rank = StatusRank(was), now_rank = StatusRank(now);
+      const json& new_check = ja::Object(new_ns, as);
+      const json* skipped = ja::Find(new_check, "skipped");
+      bool skipped_on_purpose = now == "not-checked" && skipped && *skipped == true;
+      if (was_rank > 0 && now_rank == 0 && !skipped_on_purpose) {
+        // A check that was killed or timed out can hide a lost namespace.
+        Add(result, allow, {"kernel", probe, "check-failed", was, now, Reason(new_check), ""},
+            true);
+        continue;
+      }
       if (was_rank == 0 || now_rank == 0) {
         result.context_differences.push_back(probe + ": " + was + " -> " + now);
         continue;
@@ -92,9 +114,13 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
       Add(result, allow, {"kernel", probe, kind, was, now, Reason(ja::Object(new_ns, as)), ""},
           worse);
     }
-    if (ConfigOn(*old_ns) != ConfigOn(new_ns) && ja::Find(new_ns, "config") &&
-        ja::Find(*old_ns, "config") && !(*old_ns)["config"].is_null() &&
-        !new_ns["config"].is_null()) {
+    bool old_known = ja::Find(*old_ns, "config") && (*old_ns)["config"].is_string();
+    bool new_known = ja::Find(new_ns, "config") && new_ns["config"].is_string();
+    if (old_known != new_known) {
+      result.context_differences.push_back(
+          "kernel.config." + ja::String(new_ns, "config_option", "?") + ": " +
+          (old_known ? "known" : "no config") + " -> " + (new_known ? "known" : "no config"));
+    } else if (old_known && ConfigOn(*old_ns) != ConfigOn(new_ns)) {
       bool lost = ConfigOn(*old_ns);
       std::string option = ja::String(new_ns, "config_option", "?");
       Add(result, allow,

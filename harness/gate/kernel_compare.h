@@ -7,13 +7,18 @@
 //   kernel.config.<OPTION>              a per-type config option
 // so allow lists match them with combination = "*" and probe = "kernel." (or
 // a longer prefix). Kinds:
-//   regressions   namespace-lost        usable or restricted -> unavailable
+//   regressions   kernel-missing        the current matrix has no kernel section
+//                 namespace-lost        usable or restricted -> unavailable
 //                 namespace-restricted  usable -> restricted
+//                 namespace-missing     a type in the baseline, absent from the current report
+//                 check-failed          a check that ran became not-checked because it
+//                                       broke (killed, timed out), which can hide a loss
 //                 config-lost           y/m -> n or absent
 //   improvements  namespace-gained, config-gained (the reverse)
-// A check that ran on one side only (not-checked on the other) is a context
-// difference, never a regression: a run as a different user says nothing about
-// the kernel.
+// A check skipped on one side on purpose or because of who ran it ("skipped":
+// true: not root, uid 65534 not mapped) is a context difference: a run as a
+// different user says nothing about the kernel. So is a config found on one
+// side only. Duplicate types are an error.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,7 +29,8 @@
 
 namespace nsm {
 
-// Adds the differences to `result`. An error (exit-2 material) when either
+// Adds the differences to `result`. `current` null: the current matrix has no
+// kernel section, a regression (kernel-missing). An error (exit-2 material) when either
 // section has no "namespaces" array of objects with a string "type".
 Status CompareKernelSections(const nlohmann::json& baseline, const nlohmann::json& current,
                              const AllowList& allow, GateResult& result);

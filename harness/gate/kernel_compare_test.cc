@@ -22,7 +22,7 @@ json Kernel(const std::string& net_root, const std::string& net_unpriv,
                   {"detail", "unshare failed"},
                   {"gate", "limit"},
                   {"cause", "user.max_net_namespaces is 0"}}},
-                {"unprivileged", {{"status", unpriv}}}};
+                {"unprivileged", {{"status", unpriv}, {"skipped", true}}}};
   };
   return {{"namespaces",
            {ns("net", "CONFIG_NET_NS", "y", net_root, net_unpriv),
@@ -99,6 +99,62 @@ TEST(KernelCompareTest, MalformedSectionsAreErrors) {
                                      json{{"namespaces", {{{"type", 3}}}}}, {}, result));
   EXPECT_FALSE(
       CompareKernelSections(Kernel("usable", "usable"), json{{"namespaces", "x"}}, {}, result));
+}
+
+}  // namespace
+}  // namespace nsm
+
+namespace nsm {
+namespace {
+
+TEST(KernelCompareHolesTest, MissingTypeIsARegression) {
+  nlohmann::json current = Kernel("usable", "usable");
+  current["namespaces"].erase(0);  // net gone
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "namespace-missing");
+  EXPECT_EQ(result.regressions[0].probe, "kernel.net.root");
+}
+
+TEST(KernelCompareHolesTest, ABrokenCheckIsARegressionASkippedOneIsNot) {
+  nlohmann::json current = Kernel("usable", "usable");
+  current["namespaces"][0]["root"] = {{"status", "not-checked"},
+                                      {"detail", "the check process was killed by signal 31"},
+                                      {"skipped", false}};
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "check-failed");
+  // A status nsmatrix does not know is no better.
+  current["namespaces"][0]["root"] = {{"status", "fine"}};
+  result = {};
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  EXPECT_EQ(result.regressions.size(), 1u);
+}
+
+TEST(KernelCompareHolesTest, DuplicateTypesAreAnError) {
+  nlohmann::json current = Kernel("usable", "usable");
+  current["namespaces"].push_back(current["namespaces"][0]);
+  GateResult result;
+  EXPECT_FALSE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+}
+
+TEST(KernelCompareHolesTest, AMissingKernelSectionIsARegression) {
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), nullptr, {}, result));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "kernel-missing");
+}
+
+TEST(KernelCompareHolesTest, AConfigFoundOnOneSideOnlyIsContext) {
+  nlohmann::json current = Kernel("usable", "usable");
+  current["namespaces"][1]["config"] = nullptr;
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  EXPECT_TRUE(result.regressions.empty());
+  EXPECT_THAT(result.context_differences,
+              ::testing::ElementsAre("kernel.config.CONFIG_TIME_NS: known -> no config"));
 }
 
 }  // namespace

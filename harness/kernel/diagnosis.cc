@@ -49,8 +49,13 @@ Diagnosis LimitGate(Ns ns, const KernelEnvironment& env) {
   std::string value = max ? std::to_string(*max) : "unreadable";
   std::string cause = "ENOSPC: the " + sysctl + " limit was reached in this or an ancestor user " +
                       "namespace (here it is " + value + ")";
-  if (ns == Ns::user) cause += ", or user namespaces are nested 32 deep";
+  if (ns == Ns::pid) cause += ", or PID namespaces are nested 32 deep";
   return {"limit", cause, remedy};
+}
+
+Diagnosis NestingGate() {
+  return {"limit", "EUSERS: user namespaces are nested 32 deep, the kernel's maximum",
+          "run nsmatrix fewer user namespaces down"};
 }
 
 std::optional<Diagnosis> SeccompGate(const KernelEnvironment& env) {
@@ -129,7 +134,7 @@ std::optional<Diagnosis> Diagnose(const LiveCheck& check, const KernelConfig* co
   if (check.creation_failed) {
     if (check.err == EINVAL) return ConfigGate(check.creating, config);
     if (check.err == ENOSPC) return LimitGate(check.creating, env);
-    if (check.err == EUSERS) return LimitGate(Ns::user, env);
+    if (check.err == EUSERS) return NestingGate();
   }
   if (check.err == EPERM || check.err == EACCES) return PermissionGate(check, env);
   if (std::optional<Diagnosis> seccomp = SeccompGate(env)) return *seccomp;

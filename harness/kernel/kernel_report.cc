@@ -49,6 +49,7 @@ nlohmann::json FindingJson(const NamespaceFinding& finding) {
     out["errno"] = check.err ? ErrnoName(check.err) : "";
     out["detail"] = check.detail;
   }
+  if (check.status == NsStatus::not_checked) out["skipped"] = check.skipped;
   if (finding.diagnosis) {
     out["gate"] = finding.diagnosis->gate;
     out["cause"] = finding.diagnosis->cause;
@@ -98,6 +99,7 @@ KernelReport CollectKernelReport(const KernelReportOptions& options) {
       report.unprivileged[i].check.ns = info.ns;
       report.unprivileged[i].check.as = Privilege::unprivileged;
       report.unprivileged[i].check.detail = "not asked for";
+      report.unprivileged[i].check.skipped = true;
     }
     report.unprivileged[i].diagnosis = Diagnose(report.unprivileged[i].check, cfg, report.env);
   }

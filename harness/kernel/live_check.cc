@@ -29,6 +29,11 @@ namespace {
 constexpr int kCheckTimeoutMs = 5000;
 constexpr long kTimeOffsetSeconds = 86400;
 
+// The check children use only system calls and fixed buffers until they
+// exit, except ReadFile for /proc/self/cgroup: CheckNamespace must be called
+// from a single-threaded process (nsmatrix calls it before any thread or
+// worker starts).
+
 // What a check child reports: the step that failed (empty: all passed), its
 // errno, and whether the namespace itself had been created by then.
 struct Report {
@@ -113,6 +118,8 @@ bool InChild(ChildContext& ctx, const char* step, Body body) {
   pid_t pid = fork();
   if (pid < 0) return Failed(ctx, step, errno);
   if (pid == 0) {
+    // PID 1 of a new PID namespace: it must not outlive the check.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     close(pipe_fds[0]);
     ChildContext inner{pipe_fds[1], {}};
     body(inner);
@@ -121,8 +128,11 @@ bool InChild(ChildContext& ctx, const char* step, Body body) {
   }
   close(pipe_fds[1]);
   Report inner{};
-  ssize_t got = read(pipe_fds[0], &inner, sizeof(inner));
+  pollfd pfd{pipe_fds[0], POLLIN, 0};
+  ssize_t got = -1;
+  if (poll(&pfd, 1, kCheckTimeoutMs) == 1) got = read(pipe_fds[0], &inner, sizeof(inner));
   close(pipe_fds[0]);
+  if (got != static_cast<ssize_t>(sizeof(inner))) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -165,10 +175,7 @@ bool Use(ChildContext& ctx, Ns ns, bool unprivileged) {
           Failed(inner, "first child is PID 1", ESRCH);
           return;
         }
-        if (unshare(CLONE_NEWNS) != 0) {
-          Failed(inner, "unshare(CLONE_NEWNS) to mount /proc", errno);
-          return;
-        }
+        if (!Create(inner, Ns::mnt, "unshare(CLONE_NEWNS) to mount /proc")) return;
         Step(inner, "make / private",
              mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0) &&
             Step(inner, "mount proc on /proc",
@@ -223,6 +230,8 @@ void RunCheck(ChildContext& ctx, Ns ns, Privilege as) {
     }
     // Changing uids cleared "dumpable", which makes /proc/self root's.
     prctl(PR_SET_DUMPABLE, 1);
+  }
+  if (unprivileged) {
     // Without privilege every other type needs a user namespace to own it.
     if (!Create(ctx, Ns::user, "unshare(CLONE_NEWUSER)")) return;
     if (ns == Ns::user) ctx.report.created = 1;
@@ -283,6 +292,7 @@ LiveCheck CheckNamespace(Ns ns, Privilege as) {
   check.as = as;
   if (as == Privilege::root && geteuid() != 0) {
     check.detail = "not run: nsmatrix runs as uid " + std::to_string(geteuid()) + ", not root";
+    check.skipped = true;
     return check;
   }
   UniqueFd read_end, write_end;
@@ -323,6 +333,7 @@ LiveCheck CheckNamespace(Ns ns, Privilege as) {
   check.creation_failed = report.creation_failed != 0;
   if (report.created < 0) {
     check.status = NsStatus::not_checked;
+    check.skipped = true;
     check.detail = "could not become uid/gid " + std::to_string(kUnprivilegedId) + ": " +
                    check.step + " failed with " + ErrnoName(check.err) +
                    (check.err == EINVAL ? " (the id is not mapped in this user namespace)" : "");

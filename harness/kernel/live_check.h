@@ -34,6 +34,10 @@ struct LiveCheck {
   // type the use step needs, as PID needs a mount namespace for /proc).
   bool creation_failed = false;
   std::string detail;  // what was done, or why the check could not run
+  // not_checked by choice or because of who runs it (not root, uid 65534 not
+  // mapped here, not asked for), as opposed to a check that broke (killed,
+  // timed out): only the latter can hide a lost namespace.
+  bool skipped = false;
 };
 
 // The unprivileged identity: nobody/nogroup, as a distribution's default

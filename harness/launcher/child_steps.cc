@@ -23,8 +23,10 @@ std::string_view Describe(ChildStep step) {
       return "wait for the parent's go";
     case ChildStep::kBecomeRoot:
       return "setresuid/setresgid to container root";
-    case ChildStep::kUnshareTimeAndFork:
-      return "unshare(CLONE_NEWTIME), set offsets and fork";
+    case ChildStep::kUnshareTime:
+      return "unshare(CLONE_NEWTIME)";
+    case ChildStep::kTimeOffsetsAndFork:
+      return "set time namespace offsets and fork into it";
     case ChildStep::kSetPropagation:
       return "set mount propagation on /";
     case ChildStep::kPivotRoot:
@@ -70,7 +72,10 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   std::vector<ChildStep> steps = {ChildStep::kWaitForGo};
   // Before anything is mounted: the grandchild that runs the probe must be the
   // one that mounts /proc for the new PID namespace it lives in.
-  if (ns.Has(Ns::time) && options.time_via_unshare) steps.push_back(ChildStep::kUnshareTimeAndFork);
+  if (ns.Has(Ns::time) && options.time_via_unshare) {
+    steps.push_back(ChildStep::kUnshareTime);
+    steps.push_back(ChildStep::kTimeOffsetsAndFork);
+  }
   if (ns.Has(Ns::mnt) && options.propagation != Propagation::kUnchanged)
     steps.push_back(ChildStep::kSetPropagation);
   // pivot_root needs a bind mount of the new root first; under shared
@@ -106,9 +111,8 @@ namespace {
   _exit(127);
 }
 
-int UnshareTimeAndFork(const ChildContext& ctx) {
+int TimeOffsetsAndFork(const ChildContext& ctx) {
   long intermediate = syscall(SYS_getpid);
-  if (syscall(SYS_unshare, CLONE_NEWTIME) != 0) return errno;
   // Offsets can be written only until the first process enters the namespace.
   int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errno;
@@ -167,8 +171,10 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
       // and locks container root out of it (timens_offsets among others).
       if (prctl(PR_SET_DUMPABLE, 1) != 0) return errno;
       return 0;
-    case ChildStep::kUnshareTimeAndFork:
-      return UnshareTimeAndFork(ctx);
+    case ChildStep::kUnshareTime:
+      return syscall(SYS_unshare, CLONE_NEWTIME) == 0 ? 0 : errno;
+    case ChildStep::kTimeOffsetsAndFork:
+      return TimeOffsetsAndFork(ctx);
     case ChildStep::kSetPropagation:
       return mount(nullptr, "/", nullptr, MS_REC | ctx.propagation_flags, nullptr) == 0 ? 0 : errno;
     case ChildStep::kPivotRoot:

@@ -18,8 +18,9 @@
 namespace nsm {
 
 enum class ChildStep : int32_t {
-  kWaitForGo,  // block until the parent has looked at the new namespaces (and written id maps)
-  kUnshareTimeAndFork,  // time: unshare(CLONE_NEWTIME), write offsets, fork into it
+  kWaitForGo,    // block until the parent has looked at the new namespaces (and written id maps)
+  kUnshareTime,  // time: unshare(CLONE_NEWTIME) (the kernel may refuse: unsupported)
+  kTimeOffsetsAndFork,  // time: write its offsets, fork into it
   kSetPropagation,      // mnt: private/slave/shared on / (recursive), so mounts stay in (or leak)
   kPivotRoot,           // mnt + root filesystem: bind it, pivot_root into it, detach the old root
   kChroot,              // root filesystem without mnt: chroot, as the story does

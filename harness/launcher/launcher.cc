@@ -68,7 +68,7 @@ Result<Container> Launch(const LaunchSpec& spec) {
   }
   std::array<std::optional<NsId>, kNsCount> links;
   const bool time_later =
-      std::find(steps.begin(), steps.end(), ChildStep::kUnshareTimeAndFork) != steps.end();
+      std::find(steps.begin(), steps.end(), ChildStep::kTimeOffsetsAndFork) != steps.end();
   for (const NsInfo& info : kNamespaces) {
     // With the unshare fallback the probe's time namespace does not exist yet.
     if (info.ns == Ns::time && time_later) continue;
@@ -101,7 +101,9 @@ Result<Container> Launch(const LaunchSpec& spec) {
 }
 
 bool IsCreationRefused(const Error& error) {
-  return error.op.starts_with("clone3(");
+  // clone3 itself, or the unshare(CLONE_NEWTIME) that makes a time namespace
+  // with offsets (the step's own name, see Describe(ChildStep)).
+  return error.op.starts_with("clone3(") || error.op == Describe(ChildStep::kUnshareTime);
 }
 
 }  // namespace nsm

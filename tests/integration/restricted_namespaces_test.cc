@@ -44,6 +44,7 @@ TEST(RestrictedNamespaces, UnlimitedUsernsRootPassesEverything) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   nlohmann::json doc = ReadJson(run.dir->path() + "/m.json");
   ASSERT_TRUE(doc.is_object());
+  ASSERT_EQ(doc["cells"].size(), 7u * 6u);
   EXPECT_EQ(doc["host"]["mode"], "userns-root");
   EXPECT_EQ(doc["options"]["userns_map"], "root");  // only root is mapped here
   EXPECT_THAT(run.err, HasSubstr("using --userns-map root"));
@@ -55,8 +56,6 @@ TEST(RestrictedNamespaces, UnlimitedUsernsRootPassesEverything) {
 }
 
 TEST(RestrictedNamespaces, NetLimitZeroMakesNetUnsupportedAndTheGateFails) {
-  std::string hostname_before(256, '\0');
-  gethostname(hostname_before.data(), hostname_before.size());
   CliRun run = RunAsUsernsRoot(RunCommand("base.json") + " >/dev/null && " + Limit("net") +
                                RunCommand("net0.json") + " && \"$NSM\" gate --baseline " +
                                "\"$DIR/base.json\" \"$DIR/net0.json\"; echo gate=$?");
@@ -66,6 +65,7 @@ TEST(RestrictedNamespaces, NetLimitZeroMakesNetUnsupportedAndTheGateFails) {
   EXPECT_THAT(run.err, HasSubstr("net namespaces cannot be created here"));
   nlohmann::json doc = ReadJson(run.dir->path() + "/net0.json");
   ASSERT_TRUE(doc.is_object());
+  ASSERT_EQ(doc["cells"].size(), 7u * 6u);
   for (const nlohmann::json& cell : doc["cells"]) {
     std::string combination = cell["combination"], probe = cell["probe"];
     std::string detail = cell["detail"];
@@ -88,9 +88,6 @@ TEST(RestrictedNamespaces, NetLimitZeroMakesNetUnsupportedAndTheGateFails) {
   EXPECT_EQ(net["root"]["status"], "unavailable");
   EXPECT_EQ(net["root"]["gate"], "limit");
   EXPECT_EQ(net["max"], 0);
-  std::string hostname_after(256, '\0');
-  gethostname(hostname_after.data(), hostname_after.size());
-  EXPECT_EQ(hostname_before, hostname_after);
 }
 
 TEST(RestrictedNamespaces, UserLimitZeroMakesUserCombinationsUnsupported) {
@@ -98,6 +95,7 @@ TEST(RestrictedNamespaces, UserLimitZeroMakesUserCombinationsUnsupported) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   nlohmann::json doc = ReadJson(run.dir->path() + "/user0.json");
   ASSERT_TRUE(doc.is_object());
+  ASSERT_EQ(doc["cells"].size(), 7u * 6u);
   int unsupported = 0;
   for (const nlohmann::json& cell : doc["cells"]) {
     std::string combination = cell["combination"];
@@ -113,18 +111,56 @@ TEST(RestrictedNamespaces, UserLimitZeroMakesUserCombinationsUnsupported) {
   EXPECT_EQ(KernelEntry(doc, "user")["root"]["status"], "unavailable");
 }
 
-TEST(RestrictedNamespaces, UtsLimitZeroNeverRenamesTheMachine) {
-  std::string before(256, '\0');
-  gethostname(before.data(), before.size());
-  CliRun run = RunAsUsernsRoot(Limit("uts") + RunCommand("uts0.json"));
-  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  nlohmann::json doc = ReadJson(run.dir->path() + "/uts0.json");
-  nlohmann::json cell = Cell(doc, "none", "uts.hostname");
-  EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
-  EXPECT_THAT(std::string(cell["detail"]), HasSubstr("host sandbox has no uts namespace"));
-  std::string after(256, '\0');
-  gethostname(after.data(), after.size());
-  EXPECT_EQ(before, after);
+// For each type the host sandbox can do without: the combinations with it are
+// refused, and the probes that need the sandbox's own (host_needs) never run.
+TEST(RestrictedNamespaces, SandboxOptionalTypesUnderZeroLimits) {
+  const std::vector<std::pair<const char*, const char*>> kTypes = {
+      {"uts", "uts.hostname"}, {"ipc", "ipc.sysv_shm"}, {"cgroup", "cgroup.path"}};
+  for (const auto& [type, needing] : kTypes) {
+    SCOPED_TRACE(type);
+    CliRun run = RunAsUsernsRoot(
+        Limit(type) + "\"$NSM\" run --no-progress --combos none,mnt+pid," + type +
+        " --probes ns.uts,uts.hostname,ipc.sysv_shm,cgroup.path --json \"$DIR/m.json\"");
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    nlohmann::json doc = ReadJson(run.dir->path() + "/m.json");
+    ASSERT_EQ(doc["cells"].size(), 3u * 4u);
+    for (const nlohmann::json& cell : doc["cells"]) {
+      std::string detail = cell["detail"];
+      if (cell["combination"] == type) {
+        EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+        EXPECT_THAT(detail, HasSubstr(std::string("user.max_") + type + "_namespaces is 0"));
+      } else if (cell["probe"] == needing) {
+        EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+        EXPECT_THAT(detail, HasSubstr(std::string("host sandbox has no ") + type + " namespace"));
+      } else {
+        EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
+        EXPECT_NE(cell["outcome"], "unsupported") << cell.dump();
+      }
+    }
+  }
+}
+
+// Time namespaces made the default way (unshare, offsets, fork) are refused by
+// the unshare in the child: unsupported as well, never an error.
+TEST(RestrictedNamespaces, TimeLimitZeroMakesTimeCombinationsUnsupported) {
+  for (const char* via : {"unshare", "clone3"}) {
+    SCOPED_TRACE(via);
+    CliRun run = RunAsUsernsRoot(Limit("time") +
+                                 "\"$NSM\" run --no-progress --combos none,time,mnt+pid+time "
+                                 "--probes ns.time,time.boottime,ns.pid --time-ns-via " +
+                                 via + " --json \"$DIR/m.json\"");
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    nlohmann::json doc = ReadJson(run.dir->path() + "/m.json");
+    ASSERT_EQ(doc["cells"].size(), 3u * 3u);
+    for (const nlohmann::json& cell : doc["cells"]) {
+      if (cell["combination"] == "none") {
+        EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
+        continue;
+      }
+      EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+      EXPECT_THAT(std::string(cell["detail"]), HasSubstr("user.max_time_namespaces is 0"));
+    }
+  }
 }
 
 TEST(RestrictedNamespaces, WithoutMountNamespacesThereIsNoSandboxAndExit2) {
