@@ -61,11 +61,29 @@ std::string SysctlText(const json& value) {
 
 }  // namespace
 
-std::vector<std::string> TypesNotUsableAsRoot(const json& kernel) {
+namespace {
+
+bool Skipped(const json& check) {
+  const json* skipped = ja::Find(check, "skipped");
+  return ja::String(check, "status") == "not-checked" && skipped && *skipped == true;
+}
+
+}  // namespace
+
+std::vector<std::string> TypesNotUsable(const json& kernel, const char* as) {
   std::vector<std::string> out;
   for (const json& ns : ja::Array(kernel, "namespaces")) {
-    if (ja::String(ja::Object(ns, "root"), "status") != "usable")
+    const json& check = ja::Object(ns, as);
+    if (ja::String(check, "status") != "usable" && !Skipped(check))
       out.push_back(ja::String(ns, "type", "?"));
+  }
+  return out;
+}
+
+std::vector<std::string> TypesSkipped(const json& kernel, const char* as) {
+  std::vector<std::string> out;
+  for (const json& ns : ja::Array(kernel, "namespaces")) {
+    if (Skipped(ja::Object(ns, as))) out.push_back(ja::String(ns, "type", "?"));
   }
   return out;
 }
@@ -116,11 +134,19 @@ std::string RenderKernelText(const json& kernel, bool color) {
       out += "    remedy: " + ja::Text(c, "remedy") + "\n";
     }
   }
-  std::vector<std::string> bad = TypesNotUsableAsRoot(kernel);
   out += "\n";
-  out += bad.empty() ? "All 8 namespace types can be created and used as root.\n"
-                     : std::to_string(bad.size()) +
-                           " namespace type(s) not usable as root: " + Join(bad, ", ") + "\n";
+  for (const char* as : {"root", "unprivileged"}) {
+    std::vector<std::string> bad = TypesNotUsable(kernel, as);
+    std::vector<std::string> skipped = TypesSkipped(kernel, as);
+    if (!bad.empty()) {
+      out += std::to_string(bad.size()) + " namespace type(s) not usable as " + as + ": " +
+             Join(bad, ", ") + "\n";
+    } else if (skipped.size() < ja::Array(kernel, "namespaces").size()) {
+      out += std::string("Every namespace type checked as ") + as + " can be created and used.\n";
+    }
+    if (!skipped.empty())
+      out += std::string("Not checked as ") + as + ": " + Join(skipped, ", ") + "\n";
+  }
   return out;
 }
 

@@ -9,8 +9,12 @@
 
 namespace nsm {
 
-// Types whose root check is not "usable", in report order.
-std::vector<std::string> TypesNotUsableAsRoot(const nlohmann::json& kernel);
+// Types whose check as `as` ("root" or "unprivileged") is not "usable", in
+// report order; checks skipped on purpose ("skipped": true) are not counted.
+std::vector<std::string> TypesNotUsable(const nlohmann::json& kernel, const char* as);
+
+// Types whose check as `as` was skipped on purpose (e.g. not root).
+std::vector<std::string> TypesSkipped(const nlohmann::json& kernel, const char* as);
 
 // For `nsmatrix kernel`. `color`: ANSI colours for the statuses.
 std::string RenderKernelText(const nlohmann::json& kernel, bool color);

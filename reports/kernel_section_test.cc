@@ -38,6 +38,7 @@ TEST(KernelSectionTest, TextNamesEveryFindingWithGateAndRemedy) {
   EXPECT_THAT(text, HasSubstr("remedy: raise it"));
   EXPECT_THAT(text, HasSubstr("net as unprivileged: NOT-CHECKED"));
   EXPECT_THAT(text, HasSubstr("1 namespace type(s) not usable as root: net"));
+  EXPECT_THAT(text, HasSubstr("1 namespace type(s) not usable as unprivileged: net"));
   EXPECT_THAT(text, Not(HasSubstr("\033[")));
   EXPECT_THAT(RenderKernelText(Kernel(), true), HasSubstr("\033[31mUNAVAILABLE\033[0m"));
 }
@@ -49,9 +50,15 @@ TEST(KernelSectionTest, MarkdownTableAndFindings) {
   EXPECT_THAT(md, HasSubstr("Gate `limit`: user.max_net_namespaces is 0. Remedy: raise it"));
 }
 
-TEST(KernelSectionTest, TypesNotUsableAsRoot) {
-  EXPECT_EQ(TypesNotUsableAsRoot(Kernel()), std::vector<std::string>{"net"});
-  EXPECT_TRUE(TypesNotUsableAsRoot(json::object()).empty());
+TEST(KernelSectionTest, TypesNotUsableAndSkipped) {
+  EXPECT_EQ(TypesNotUsable(Kernel(), "root"), std::vector<std::string>{"net"});
+  // net's unprivileged check broke (no "skipped"): that counts.
+  EXPECT_EQ(TypesNotUsable(Kernel(), "unprivileged"), std::vector<std::string>{"net"});
+  json kernel = Kernel();
+  kernel["namespaces"][1]["unprivileged"]["skipped"] = true;
+  EXPECT_TRUE(TypesNotUsable(kernel, "unprivileged").empty());
+  EXPECT_EQ(TypesSkipped(kernel, "unprivileged"), std::vector<std::string>{"net"});
+  EXPECT_TRUE(TypesNotUsable(json::object(), "root").empty());
 }
 
 TEST(KernelSectionTest, MistypedInputRendersWithoutThrowing) {
