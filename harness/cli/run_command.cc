@@ -157,6 +157,9 @@ int Run(RunArgs args, CLI::App* sub) {
             "using --userns-map root\n");
   }
 
+  // From here on Ctrl-C is read from a descriptor: whatever runs is torn down
+  // through its owner, and the run ends with 130.
+  UniqueFd interrupt = InterruptFd();
   // What the kernel gives us, checked live: the document's "kernel" section,
   // and the cause of every combination it refuses.
   plan.initial_userns = mode == "root";
@@ -174,7 +177,6 @@ int Run(RunArgs args, CLI::App* sub) {
     fprintf(stderr, "nsmatrix run: %s\n", problem.c_str());
   }
 
-  UniqueFd interrupt = InterruptFd();
   ProgressLine progress(!args.no_progress && isatty(STDERR_FILENO));
   ProgressFn on_progress = [&progress](size_t done, size_t total) { progress.Update(done, total); };
   Result<MatrixResult> result = RunMatrix(plan, on_progress, interrupt.Get());
