@@ -23,9 +23,11 @@ class Floor {
   // not exit 0; the first failure is reported and the rest of the list skipped.
   Status Run(std::span<const NsSet> combos, int jobs) const;
 
+  // One combination: clone3 + execveat(no-op) + waitid.
+  Status RunOne(NsSet combo) const;
+
  private:
   explicit Floor(UniqueFd noop) : noop_(std::move(noop)) {}
-  Status RunOne(NsSet combo) const;
 
   UniqueFd noop_;
 };

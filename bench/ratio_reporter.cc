@@ -1,66 +1,40 @@
 #include "bench/ratio_reporter.h"
 
-#include <cstdio>
 #include <ostream>
 
+#include "reports/bench/bench_markdown.h"
+#include "reports/bench/bench_report.h"
+
 namespace nsm {
-namespace {
 
-// "BM_Floor256/jobs:1": the family and its arguments, without the
-// "/real_time", "/repeats:N" and similar suffixes.
-std::string ShortName(const benchmark::BenchmarkReporter::Run& run) {
-  const benchmark::BenchmarkName& name = run.run_name;
-  return name.args.empty() ? name.function_name : name.function_name + "/" + name.args;
+std::optional<RunRecord> ToRunRecord(const benchmark::BenchmarkReporter::Run& run) {
+  using Run = benchmark::BenchmarkReporter::Run;
+  RunRecord record;
+  record.name = run.run_name.str();
+  record.aggregate = run.run_type == Run::RT_Aggregate;
+  record.aggregate_name = run.aggregate_name;
+  record.threads = static_cast<int>(run.threads);
+  record.label = run.report_label;
+  if (run.error_occurred) {
+    record.error = run.error_message;
+    return record;
+  }
+  if (record.aggregate && run.aggregate_unit == benchmark::kPercentage) return std::nullopt;
+  record.seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+  for (const auto& [name, counter] : run.counters) record.counters[name] = counter.value;
+  return record;
 }
-
-}  // namespace
 
 void RatioReporter::ReportRuns(const std::vector<Run>& reports) {
   ConsoleReporter::ReportRuns(reports);
   for (const Run& run : reports) {
-    if (run.error_occurred || run.iterations <= 0) continue;
-    // Seconds per iteration is accumulated / iterations for repetitions and
-    // aggregates alike (the library rescales aggregates accordingly).
-    if (run.run_type == Run::RT_Aggregate) {
-      if (run.aggregate_name == "mean") {
-        aggregate_means_[ShortName(run)] =
-            run.real_accumulated_time / static_cast<double>(run.iterations);
-      }
-    } else {
-      Sums& sums = iteration_sums_[ShortName(run)];
-      sums.seconds += run.real_accumulated_time;
-      sums.iterations += static_cast<double>(run.iterations);
-    }
+    if (std::optional<RunRecord> record = ToRunRecord(run)) results_.Add(*record);
   }
-}
-
-double RatioReporter::MeanSeconds(const std::string& name) const {
-  if (auto it = aggregate_means_.find(name); it != aggregate_means_.end()) return it->second;
-  if (auto it = iteration_sums_.find(name);
-      it != iteration_sums_.end() && it->second.iterations > 0) {
-    return it->second.seconds / it->second.iterations;
-  }
-  return -1;
 }
 
 void RatioReporter::Finalize() {
   ConsoleReporter::Finalize();
-  double matrix = MeanSeconds("BM_Matrix256");
-  std::string line, means;
-  for (const char* jobs : {"jobs:1", "jobs:2"}) {
-    double floor = MeanSeconds(std::string("BM_Floor256/") + jobs);
-    if (matrix <= 0 || floor <= 0) continue;
-    char part[96];
-    snprintf(part, sizeof(part), "%smatrix/floor(%s) = %.2f", line.empty() ? "" : ", ", jobs,
-             matrix / floor);
-    line += part;
-    snprintf(part, sizeof(part), ", floor(%s) %.1f ms", jobs, floor * 1e3);
-    means += part;
-  }
-  if (line.empty()) return;
-  char head[64];
-  snprintf(head, sizeof(head), "means: matrix %.1f ms", matrix * 1e3);
-  GetOutputStream() << "ratio " << line << "\n" << head << means << "\n";
+  GetOutputStream() << RenderOverheadSummary(BuildBenchReport(results_.Take({})));
 }
 
 }  // namespace nsm

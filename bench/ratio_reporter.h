@@ -1,12 +1,14 @@
-// The console reporter plus one summary line at the end: how many times the
-// kernel's floor the full matrix costs.
+// The console reporter plus a summary at the end: the harness's launch and full
+// matrix against the kernel's floor, and nsmatrix run's peak memory, each against its
+// target. The numbers come from the same report code as `nsmatrix bench`
+// (reports/bench), fed with the runs this reporter sees.
 #pragma once
 
 #include <benchmark/benchmark.h>
 
-#include <map>
-#include <string>
 #include <vector>
+
+#include "reports/bench/bench_results.h"
 
 namespace nsm {
 
@@ -15,20 +17,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
   explicit RatioReporter(OutputOptions options) : ConsoleReporter(options) {}
 
   void ReportRuns(const std::vector<Run>& reports) override;
-  // "ratio matrix/floor(jobs:1) = X.XX, matrix/floor(jobs:2) = Y.YY".
   void Finalize() override;
 
-  // Mean wall-clock seconds per iteration for "BM_Floor256/jobs:1" etc.;
-  // negative when that benchmark did not run (or failed).
-  double MeanSeconds(const std::string& name) const;
-
  private:
-  struct Sums {
-    double seconds = 0;
-    double iterations = 0;
-  };
-  std::map<std::string, double> aggregate_means_;  // from the "mean" aggregate
-  std::map<std::string, Sums> iteration_sums_;     // from the repetitions themselves
+  BenchResultsBuilder results_;
 };
+
+// A run as the report code reads it; the same numbers the library's JSON writer
+// prints. Percentage aggregates (cv) give nullopt.
+std::optional<RunRecord> ToRunRecord(const benchmark::BenchmarkReporter::Run& run);
 
 }  // namespace nsm

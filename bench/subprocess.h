@@ -1,5 +1,5 @@
-// What the benchmarks need from the outside world: sibling programs, a
-// subprocess run to completion, and a temporary file.
+// What nsmatrix-bench and `nsmatrix bench` need from the outside world: sibling
+// programs, a subprocess run to completion, and a temporary file.
 #pragma once
 
 #include <string>
@@ -14,9 +14,25 @@ namespace nsm {
 // program of the build lands.
 Result<std::string> SelfDir();
 
-// Runs argv[0] (a path) with argv, stdout to /dev/null and stderr inherited,
-// and waits for it.
-Result<ExitStatus> SpawnAndWait(const std::vector<std::string>& argv);
+struct SpawnOptions {
+  // false: the child's stdout goes to /dev/null; true: to this process's stderr
+  // (so a caller's own stdout carries only its report).
+  bool stdout_to_stderr = false;
+  // SIGINT and SIGTERM sent to this process while it waits are passed on to the
+  // child instead, so the caller outlives it and can clean up (and report 130).
+  bool forward_interrupts = false;
+};
+
+struct Finished {
+  ExitStatus status;
+  // Peak resident set of the child or of the largest of its reaped descendants
+  // (wait4's ru_maxrss, as /usr/bin/time -f %M), in KiB.
+  long max_rss_kib = 0;
+};
+
+// Runs argv[0] (a path) with argv, stderr inherited, signal dispositions and mask
+// at their defaults, and waits for it.
+Result<Finished> SpawnAndWait(const std::vector<std::string>& argv, SpawnOptions options = {});
 
 // A fresh empty file under $TMPDIR (or /tmp), removed by the destructor.
 class TempFile {

@@ -20,6 +20,7 @@ CommandFn AddRunCommand(CLI::App& app);
 CommandFn AddWorkerCommand(CLI::App& app);
 CommandFn AddReportCommand(CLI::App& app);
 CommandFn AddGateCommand(CLI::App& app);
+CommandFn AddBenchCommand(CLI::App& app);
 CommandFn AddKernelCommand(CLI::App& app);
 
 }  // namespace nsm

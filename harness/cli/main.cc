@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(nsm::AddRunCommand);
   add(nsm::AddReportCommand);
   add(nsm::AddGateCommand);
+  add(nsm::AddBenchCommand);
   add(nsm::AddKernelCommand);
   add(nsm::AddWorkerCommand);
   if (argc > 1 && argv[1][0] != '-' &&
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
         return c.first->get_name() == argv[1];
       })) {
     fprintf(stderr,
-            "nsmatrix: unknown command '%s' (commands: run, report, gate, kernel). Run 'nsmatrix "
+            "nsmatrix: unknown command '%s' (commands: run, report, gate, kernel, bench). Run "
+            "'nsmatrix "
             "--help' "
             "for usage.\n",
             argv[1]);

@@ -1,0 +1,110 @@
+// The harness's whole container launch against the kernel's floor, per namespace set.
+//
+//   BM_Launch/<set>       nsm::Launch as the matrix runs it (clone3, id maps written by the
+//                         parent, the container's namespace links read, mount propagation
+//                         and a fresh /proc for mnt+pid, time namespace via unshare + fork,
+//                         exec of nsprobe), the probe's report read to EOF and checked,
+//                         the container reaped. nsprobe runs no probe: it reports its
+//                         hello and end records only.
+//   BM_LaunchFloor/<set>  clone3 with the same flags + execveat of the static nsm-noop +
+//                         waitid (floor.h).
+//
+// Each floor runs just before its launch so drift on a busy machine hits both; the
+// ratio launch / floor is printed at the end and in `nsmatrix bench`.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "bench/bench_registry.h"
+#include "bench/bench_support.h"
+#include "bench/floor.h"
+#include "harness/common/io.h"
+#include "harness/judge/probe_output.h"
+#include "harness/launcher/launcher.h"
+#include "probes/fixtures.h"
+
+namespace nsm {
+namespace {
+
+constexpr auto kProbeTimeout = std::chrono::seconds(10);
+constexpr size_t kMaxProbeOutput = 1 << 16;
+
+struct LaunchSetup {
+  UniqueFd probe;
+  IdMapPlan id_maps;
+};
+
+Result<LaunchSetup> PrepareLaunch() {
+  Result<std::string> path = SiblingProgram("nsprobe");
+  if (!path) return std::unexpected(path.error());
+  UniqueFd probe(open(path->c_str(), O_PATH | O_CLOEXEC));
+  if (!probe.Valid()) return FailErrno("open(" + *path + ", O_PATH)", "the probe program");
+  // As `nsmatrix run` does by default (--userns-map unprivileged).
+  IdMapPlan maps = PlanIdMapsForThisProcess(UsernsMap::unprivileged);
+  return LaunchSetup{std::move(probe), std::move(maps)};
+}
+
+Status LaunchAndCollect(NsSet set, const LaunchSetup& setup) {
+  LaunchSpec spec;
+  spec.namespaces = set;
+  spec.id_maps = setup.id_maps;
+  spec.probe_exe_fd = setup.probe.Get();
+  spec.argv = {"nsprobe"};
+  spec.time_offset_seconds = fixtures::kTimeOffsetSeconds;
+  Result<Container> container = Launch(spec);
+  if (!container) return std::unexpected(container.error());
+  auto deadline = std::chrono::steady_clock::now() + kProbeTimeout;
+  Result<ReadToEndResult> output = ReadToEnd(container->results.Get(), deadline, kMaxProbeOutput);
+  if (!output) return std::unexpected(output.error());
+  if (output->timed_out) return Fail(ETIMEDOUT, "read the probe's report", set.ToString());
+  ProbeOutput parsed = ParseProbeOutput(output->data, {});
+  if (parsed.stream_error)
+    return Fail(EPROTO, "probe report: " + *parsed.stream_error, set.ToString());
+  Result<ExitStatus> status = container->process.Reap();
+  if (!status) return std::unexpected(status.error());
+  if (!status->exited || status->code != 0)
+    return Fail(0, "nsprobe " + status->Describe(), set.ToString());
+  return {};
+}
+
+void BM_Launch(benchmark::State& state, NsSet set) {
+  state.SetLabel(set.ToString());
+  Result<LaunchSetup> setup = PrepareLaunch();
+  if (!setup) return SkipWith(state, setup.error());
+  for (auto _ : state) {
+    if (Status s = LaunchAndCollect(set, *setup); !s) {
+      SkipWith(state, s.error());
+      break;
+    }
+  }
+}
+
+void BM_LaunchFloor(benchmark::State& state, NsSet set) {
+  state.SetLabel(set.ToString());
+  Result<std::string> noop = SiblingProgram("nsm-noop");
+  if (!noop) return SkipWith(state, noop.error());
+  Result<Floor> floor = Floor::Open(*noop);
+  if (!floor) return SkipWith(state, floor.error());
+  for (auto _ : state) {
+    if (Status s = floor->RunOne(set); !s) {
+      SkipWith(state, s.error());
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void RegisterLaunchBenchmarks(const BenchOptions&) {
+  for (const NamedSet& s : BenchSets()) {
+    benchmark::RegisterBenchmark(("BM_LaunchFloor/" + s.name).c_str(), BM_LaunchFloor, s.set)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Launch/" + s.name).c_str(), BM_Launch, s.set)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
+}  // namespace nsm
