@@ -10,6 +10,7 @@
 //                       Counters: items_per_second (all threads) and the p50/p99/max
 //                       latency of a single create in microseconds.
 #include <chrono>
+#include <mutex>
 #include <vector>
 
 #include "bench/bench_registry.h"
@@ -46,7 +47,17 @@ void BM_Create(benchmark::State& state, NsSet set) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Every thread's single-create latencies of one run, merged: percentiles over all
+// of them, not an average of per-thread percentiles (a maximum must be the maximum).
+struct SharedLatencies {
+  std::mutex mutex;
+  std::vector<double> seconds;
+  int arrived = 0;
+  bool failed = false;
+};
+
 void BM_Sustained(benchmark::State& state, NsSet set, int count) {
+  static SharedLatencies shared;
   state.SetLabel(set.ToString());
   const uint64_t flags = set.CloneFlags();
   std::vector<double> latencies;
@@ -66,12 +77,19 @@ void BM_Sustained(benchmark::State& state, NsSet set, int count) {
     if (failed) break;
   }
   state.SetItemsProcessed(state.iterations() * count);
-  if (failed || latencies.empty()) return;
-  // Averaged over threads: each thread reports its own latencies.
-  for (auto [name, p] : {std::pair{"p50_us", 50.0}, {"p99_us", 99.0}, {"max_us", 100.0}}) {
-    state.counters[name] =
-        benchmark::Counter(*Percentile(latencies, p) * 1e6, benchmark::Counter::kAvgThreads);
+  // The last thread to arrive reports for all (counters are summed over threads,
+  // so only one sets them). The next run starts after every thread returned.
+  std::lock_guard<std::mutex> lock(shared.mutex);
+  shared.seconds.insert(shared.seconds.end(), latencies.begin(), latencies.end());
+  shared.failed = shared.failed || failed;
+  if (++shared.arrived < state.threads()) return;
+  if (!shared.failed && !shared.seconds.empty()) {
+    for (auto [name, p] : {std::pair{"p50_us", 50.0}, {"p99_us", 99.0}, {"max_us", 100.0}})
+      state.counters[name] = *Percentile(shared.seconds, p) * 1e6;
   }
+  shared.seconds.clear();
+  shared.arrived = 0;
+  shared.failed = false;
 }
 
 }  // namespace

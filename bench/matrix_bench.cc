@@ -2,9 +2,10 @@
 //
 //   BM_Floor256/jobs:N  one bare clone3 + execveat of the static nsm-noop + wait per
 //                       combination, shared out over N threads (floor.h).
-//   BM_Matrix256        `nsmatrix run --combos all` as a subprocess (every probe, two
-//                       sandboxes, JSON report written). Counter peak_rss_MiB: the largest
-//                       resident set of nsmatrix or any process it reaped (wait4).
+//   BM_Matrix256/jobs:N `nsmatrix run --combos all --jobs N` as a subprocess (every probe,
+//                       N sandboxes, JSON report written), to set against the floor on N
+//                       threads. Counter peak_rss_MiB: the largest resident set of nsmatrix
+//                       or any process it reaped (wait4).
 #include <vector>
 
 #include "bench/bench_registry.h"
@@ -41,11 +42,13 @@ void BM_Matrix256(benchmark::State& state) {
   if (!nsmatrix) return SkipWith(state, nsmatrix.error());
   Result<TempFile> json = TempFile::Create(".json");
   if (!json) return SkipWith(state, json.error());
-  const std::vector<std::string> argv = {*nsmatrix,       "run",    "--combos",  "all",
+  const std::vector<std::string> argv = {*nsmatrix,       "run",    "--combos",
+                                         "all",           "--jobs", std::to_string(state.range(0)),
                                          "--no-progress", "--json", json->Path()};
   long max_rss_kib = 0;
   for (auto _ : state) {
-    Result<Finished> finished = SpawnAndWait(argv);
+    // Interrupts go on to nsmatrix run, which tears its sandboxes down and exits.
+    Result<Finished> finished = SpawnAndWait(argv, {.forward_interrupts = true});
     if (!finished) {
       SkipWith(state, finished.error());
       break;
@@ -69,6 +72,9 @@ void RegisterMatrixBenchmarks(const BenchOptions&) {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Matrix256", BM_Matrix256)
+      ->ArgName("jobs")
+      ->Arg(1)
+      ->Arg(2)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
 }

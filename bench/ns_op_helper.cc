@@ -70,8 +70,13 @@ void OneCall(const NsOpSpec& spec, Reply* reply) {
       *reply = {reply->nanoseconds, errno, kFork};
       return;
     }
-    int status;
+    int status = 0;
     while (syscall(SYS_wait4, pid, &status, 0, nullptr) < 0 && errno == EINTR) {
+    }
+    // A child killed before it recorded its result measured nothing.
+    if (!WIFEXITED(status)) {
+      *reply = {reply->nanoseconds, ECHILD, kFork};
+      return;
     }
     if (timed.err != 0) {
       *reply = {reply->nanoseconds, timed.err, kCall};

@@ -13,6 +13,7 @@
 #include "bench/subprocess.h"
 #include "harness/cli/commands.h"
 #include "harness/common/io.h"
+#include "harness/common/strings.h"
 #include "reports/atomic_file.h"
 #include "reports/bench/bench_compare.h"
 #include "reports/bench/bench_html.h"
@@ -151,7 +152,18 @@ int RunBenchCommand(BenchArgs& args) {
 
   BenchReport report = BuildBenchReport(*results);
   std::optional<BenchComparison> comparison;
-  if (old) comparison = CompareBench(*old, *results, args.threshold);
+  if (old) {
+    // Sustained times are per K creates: runs with different K do not compare.
+    auto k_of = [](const BenchResults& r) {
+      auto it = r.context.extra.find("nsm_sustained");
+      return it == r.context.extra.end() ? std::string() : it->second;
+    };
+    if (k_of(*old) != k_of(*results)) {
+      return UsageError("--compare: the runs used different --nsm_sustained (" + k_of(*old) +
+                        " and " + k_of(*results) + "): their sustained times do not compare");
+    }
+    comparison = CompareBench(*old, *results, args.threshold);
+  }
   const BenchComparison* compared = comparison ? &*comparison : nullptr;
   std::string markdown = RenderBenchMarkdown(report, compared);
   if (Status s = WriteOutputs(args, json, report, compared, markdown); !s)
@@ -167,7 +179,14 @@ int RunBenchCommand(BenchArgs& args) {
             comparison->SlowerCount(), comparison->rows.size(), args.threshold,
             args.compare.c_str());
   }
-  return run_failed || results->AnyFailed() || slower ? kExitFailed : kExitOk;
+  bool lost = comparison && !comparison->lost.empty();
+  if (lost) {
+    fprintf(stderr,
+            "nsmatrix bench: %zu benchmarks measured in %s are missing, skipped or failed now: "
+            "%s\n",
+            comparison->lost.size(), args.compare.c_str(), Join(comparison->lost, ", ").c_str());
+  }
+  return run_failed || results->AnyFailed() || slower || lost ? kExitFailed : kExitOk;
 }
 
 }  // namespace

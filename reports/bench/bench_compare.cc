@@ -25,6 +25,7 @@ BenchComparison CompareBench(const BenchResults& old_results, const BenchResults
     }
     std::optional<BenchStats> old_stats = StatsOf(*before);
     std::optional<BenchStats> new_stats = StatsOf(now);
+    if (old_stats && !new_stats) comparison.lost.push_back(now.name);
     if (!old_stats || !new_stats || old_stats->median <= 0) {
       std::string why = !new_stats ? "new run: " + (now.error.empty() ? "no data" : now.error)
                         : !old_stats
@@ -43,7 +44,9 @@ BenchComparison CompareBench(const BenchResults& old_results, const BenchResults
     comparison.rows.push_back(std::move(row));
   }
   for (const BenchEntry& before : old_results.entries) {
-    if (!new_results.Find(before.name)) comparison.only_old.push_back(before.name);
+    if (new_results.Find(before.name)) continue;
+    comparison.only_old.push_back(before.name);
+    if (StatsOf(before)) comparison.lost.push_back(before.name);
   }
   return comparison;
 }

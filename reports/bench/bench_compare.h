@@ -26,6 +26,9 @@ struct BenchComparison {
   std::vector<ComparisonRow> rows;              // in the new run's order
   std::vector<std::string> only_old, only_new;  // run names measured in one run only
   std::vector<std::string> not_compared;        // "name: why" (skipped or failed in one)
+  // Measured in the old run, but missing, skipped (e.g. a namespace type the new kernel
+  // refuses) or failed in the new one: like a slower one, a regression.
+  std::vector<std::string> lost;
 
   int SlowerCount() const;
 };

@@ -42,6 +42,15 @@ TEST(CompareBench, ABenchmarkInOneRunOnlyOrWithoutNumbersIsListed) {
   EXPECT_FALSE(FindRow(c, "BM_Setns/user/manual_time"));
 }
 
+TEST(CompareBench, WhatTheNewRunNoLongerMeasuresIsLost) {
+  BenchComparison c = CompareBench(Load("small.json"), Load("net_slower.json"), 1.5);
+  // story: measured before, absent now. Both are regressions, like a slower one.
+  EXPECT_THAT(c.lost, Contains("BM_Create/story/real_time/threads:1"));
+  for (const std::string& name : c.lost) EXPECT_EQ(name.find("BM_Create/ipc"), std::string::npos);
+  BenchComparison same = CompareBench(Load("small.json"), Load("small.json"), 1.5);
+  EXPECT_TRUE(same.lost.empty());
+}
+
 TEST(CompareBench, ThresholdDecides) {
   BenchComparison c = CompareBench(Load("small.json"), Load("net_slower.json"), 2.5);
   EXPECT_EQ(c.SlowerCount(), 0);

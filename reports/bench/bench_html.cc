@@ -137,7 +137,10 @@ std::string RenderBenchHtml(const BenchReport& report, const BenchComparison* co
   out += List("Failed", report.failed);
   if (comparison) {
     out += "<h2 id=\"comparison\">Comparison</h2>\n" + Paragraph(ComparisonSummary(*comparison)) +
-           Table(ComparisonTable(*comparison)) + List("Not compared", comparison->not_compared) +
+           Table(ComparisonTable(*comparison)) +
+           List("Lost (measured before, missing, skipped or failed now: a regression)",
+                comparison->lost) +
+           List("Not compared", comparison->not_compared) +
            List("Only in the old run", comparison->only_old) +
            List("Only in the new run", comparison->only_new);
   }

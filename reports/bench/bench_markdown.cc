@@ -71,6 +71,8 @@ std::string RenderBenchMarkdown(const BenchReport& report, const BenchComparison
 std::string RenderComparisonMarkdown(const BenchComparison& comparison) {
   std::string out = "## Comparison\n\n" + ComparisonSummary(comparison) + "\n\n";
   AppendTable(out, ComparisonTable(comparison));
+  AppendList(out, "Lost (measured before, missing, skipped or failed now: a regression)",
+             comparison.lost);
   AppendList(out, "Not compared", comparison.not_compared);
   AppendList(out, "Only in the old run", comparison.only_old);
   AppendList(out, "Only in the new run", comparison.only_new);

@@ -165,8 +165,8 @@ std::string WorstLaunchSentence(const BenchReport& report) {
 }
 
 std::string MatrixIntro() {
-  return "nsmatrix run --combos all (every probe, two sandboxes, report written) against the "
-         "floor over the same 256 combinations, with one and with two threads.";
+  return "nsmatrix run --combos all --jobs N (every probe, N sandboxes, report written) against "
+         "the floor over the same 256 combinations on N threads.";
 }
 
 std::string PeakRssSentence(const BenchReport& report) {
