@@ -2,15 +2,12 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +17,7 @@
 #include <cstring>
 
 #include "harness/common/io.h"
+#include "harness/common/loopback.h"
 #include "harness/common/unique_fd.h"
 #include "harness/launcher/clone3.h"
 
@@ -92,16 +90,6 @@ bool Create(ChildContext& ctx, Ns ns, const char* step) {
   return true;
 }
 
-bool BringLoopbackUp(ChildContext& ctx) {
-  UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock.Valid()) return Failed(ctx, "socket(AF_INET)", errno);
-  ifreq req{};
-  snprintf(req.ifr_name, sizeof(req.ifr_name), "lo");
-  if (ioctl(sock.Get(), SIOCGIFFLAGS, &req) != 0) return Failed(ctx, "SIOCGIFFLAGS lo", errno);
-  req.ifr_flags |= IFF_UP;
-  return Step(ctx, "bring lo up (SIOCSIFFLAGS)", ioctl(sock.Get(), SIOCSIFFLAGS, &req) == 0);
-}
-
 bool MountTmpfs(ChildContext& ctx) {
   const char* target = access("/tmp", F_OK) == 0 ? "/tmp" : "/";
   return Step(ctx, "make / private",
@@ -167,8 +155,11 @@ bool Use(ChildContext& ctx, Ns ns, bool unprivileged) {
       shmctl(id, IPC_RMID, nullptr);
       return true;
     }
-    case Ns::net:
-      return BringLoopbackUp(ctx);
+    case Ns::net: {
+      const char* step = nullptr;
+      int err = BringLoopbackUp(&step);
+      return err == 0 || Failed(ctx, step, err);
+    }
     case Ns::pid:
       return InChild(ctx, "fork into the PID namespace", [](ChildContext& inner) {
         if (getpid() != 1) {

@@ -2,12 +2,9 @@
 
 #include <dirent.h>
 #include <linux/sched.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -18,22 +15,12 @@
 #include <random>
 
 #include "harness/common/io.h"
+#include "harness/common/loopback.h"
 #include "harness/common/unique_fd.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
-
-Status BringLoopbackUp() {
-  UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock.Valid()) return FailErrno("socket(AF_INET)", "bring lo up");
-  ifreq req{};
-  snprintf(req.ifr_name, sizeof(req.ifr_name), "lo");
-  if (ioctl(sock.Get(), SIOCGIFFLAGS, &req) != 0) return FailErrno("SIOCGIFFLAGS lo");
-  req.ifr_flags |= IFF_UP;
-  if (ioctl(sock.Get(), SIOCSIFFLAGS, &req) != 0) return FailErrno("SIOCSIFFLAGS lo");
-  return {};
-}
 
 std::string RandomHex(int digits) {
   std::random_device rd;
@@ -105,7 +92,8 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
     sandbox.links_[static_cast<int>(info.ns)] = {st.st_dev, st.st_ino};
   }
   if (!config.without.Has(Ns::net)) {
-    if (Status s = BringLoopbackUp(); !s) return wrap(s.error());
+    const char* step = nullptr;
+    if (int err = BringLoopbackUp(&step)) return wrap(Fail(err, step, "bring lo up").error());
     Result<NetFixture> net = NetFixture::Create(nonce, config.index);
     if (!net) return wrap(net.error());
     sandbox.net_ = std::move(*net);
