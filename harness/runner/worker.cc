@@ -82,14 +82,17 @@ int RunSandboxWorker(const WorkerConfig& config) {
     }
     std::vector<Observation> observations =
         RunCombination(NsSet::FromIndex(static_cast<unsigned>(*index)), env, *sandbox);
+    // One write per combination: the runner wakes once, not once per probe.
+    std::string replies;
     for (const Observation& o : observations) {
       protocol::Record record{"probe", o.probe, {}};
       record.Add("outcome", std::string(Name(o.outcome))).Add("detail", o.detail);
-      if (!Reply(record)) return 1;
+      replies += protocol::Format(record) + "\n";
     }
     protocol::Record end{"end", "", {}};
     end.Add("probes", static_cast<long long>(observations.size()));
-    if (!Reply(end)) return 1;
+    replies += protocol::Format(end) + "\n";
+    if (!WriteAll(kWorkerChannelFd, replies)) return 1;
   }
 }
 
