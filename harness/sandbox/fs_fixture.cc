@@ -7,32 +7,10 @@
 #include <unistd.h>
 
 #include "harness/common/io.h"
-#include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
-namespace {
-
-// (mount point, source) of every mount in this process's mount namespace;
-// nullopt when the table cannot be read.
-std::optional<std::vector<std::pair<std::string, std::string>>> Mounts() {
-  std::vector<std::pair<std::string, std::string>> mounts;
-  Result<std::string> info = ReadFile("/proc/self/mountinfo");
-  if (!info || info->empty()) return std::nullopt;
-  for (std::string_view line : Split(*info, '\n')) {
-    // id parent major:minor root mountpoint options... - fstype source superoptions
-    std::vector<std::string_view> fields = Split(line, ' ');
-    size_t dash = 0;
-    while (dash < fields.size() && fields[dash] != "-") ++dash;
-    if (fields.size() < 5 || dash + 2 >= fields.size()) continue;
-    mounts.emplace_back(std::string(fields[4]), std::string(fields[dash + 2]));
-  }
-  return mounts;
-}
-
-}  // namespace
-
 std::string FsFixture::HostPath(const std::string& container_path) const {
   return root_ == "/" ? container_path : root_ + container_path;
 }
@@ -54,17 +32,18 @@ Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& 
   std::string mknod_dir = fixture.HostPath(fixtures::kMknodDir);
   if (mkdir(mknod_dir.c_str(), 0777) != 0 || chmod(mknod_dir.c_str(), 0777) != 0)
     return FailErrno("mkdir mknod dir");
-  auto mounts = Mounts();
-  if (!mounts) return Fail(EIO, "read /proc/self/mountinfo", "host filesystem fixture");
-  fixture.mount_count_ = mounts->size();
+  Result<MountTable> mounts = MountTable::Open();
+  if (!mounts) return std::unexpected(std::move(mounts.error()).Wrap("host filesystem fixture"));
+  fixture.mount_count_ = mounts->Current()->size();
+  fixture.mounts_ = std::move(*mounts);
   return fixture;
 }
 
 std::optional<bool> FsFixture::MountWithSource(const std::string& source) const {
-  auto mounts = Mounts();
+  const std::vector<MountEntry>* mounts = mounts_->Current();
   if (!mounts) return std::nullopt;
-  for (const auto& [point, src] : *mounts) {
-    if (src == source) return true;
+  for (const MountEntry& mount : *mounts) {
+    if (mount.source == source) return true;
   }
   return false;
 }
@@ -87,15 +66,15 @@ Status FsFixture::Check() const {
   if (!content || *content != secret_)
     return Fail(0, "check filesystem fixture", secret + " changed");
   std::string leak_dir = HostPath(fixtures::kLeakDir);
-  auto mounts = Mounts();
+  const std::vector<MountEntry>* mounts = mounts_->Current();
   if (!mounts) return Fail(0, "check filesystem fixture", "cannot read the sandbox's mount table");
   if (mounts->size() != mount_count_) {
     return Fail(0, "check filesystem fixture",
                 "the sandbox's mount table changed from " + std::to_string(mount_count_) + " to " +
                     std::to_string(mounts->size()) + " mounts");
   }
-  for (const auto& [point, src] : *mounts) {
-    if (point == leak_dir)
+  for (const MountEntry& mount : *mounts) {
+    if (mount.point == leak_dir)
       return Fail(0, "check filesystem fixture", "something is mounted on " + leak_dir);
   }
   return {};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/common/result.h"
+#include "harness/sandbox/mount_table.h"
 
 namespace nsm {
 
@@ -33,6 +34,8 @@ class FsFixture {
   std::string root_;
   std::string secret_;
   size_t mount_count_ = 0;  // the sandbox's mount table after set-up: it must not drift
+  // Read again only after the kernel reports a change; a cache, hence mutable.
+  mutable std::optional<MountTable> mounts_;
 };
 
 }  // namespace nsm
