@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -111,7 +112,27 @@ namespace {
   _exit(127);
 }
 
-int TimeOffsetsAndFork(const ChildContext& ctx) {
+[[noreturn]] void RunStepsFrom(const ChildContext& ctx, size_t first);
+
+struct GrandchildStart {
+  const ChildContext* ctx;
+  size_t next_step;
+  long intermediate;
+};
+
+int GrandchildMain(void* arg) {
+  const GrandchildStart* start = static_cast<const GrandchildStart*>(arg);
+  // The grandchild lives in the new time namespace and goes on to exec. If
+  // the intermediate died before PDEATHSIG was armed, nobody would kill us.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (syscall(SYS_getppid) != start->intermediate) _exit(126);
+  RunStepsFrom(*start->ctx, start->next_step);
+}
+
+// Writes the offsets, then starts the grandchild that enters the namespace
+// and runs the steps from `next_step` on. Returns an errno if that cannot
+// start; otherwise this process only relays the grandchild's exit status.
+int TimeOffsetsAndFork(const ChildContext& ctx, size_t next_step) {
   long intermediate = syscall(SYS_getpid);
   // Offsets can be written only until the first process enters the namespace.
   int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
@@ -123,21 +144,19 @@ int TimeOffsetsAndFork(const ChildContext& ctx) {
     return err ? err : EIO;
   }
   close(fd);
-  long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  // As posix_spawn does: the grandchild borrows this process's memory on its
+  // own stack, and this process sleeps until it has exec'd or died. No page
+  // tables are copied, which a plain fork of a large harness would pay for.
+  GrandchildStart start{&ctx, next_step, intermediate};
+  int pid = clone(GrandchildMain, ctx.grandchild_stack + ctx.grandchild_stack_size,
+                  CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
   if (pid < 0) return errno;
-  if (pid == 0) {
-    // The grandchild lives in the new time namespace and goes on to exec. If
-    // the intermediate died before PDEATHSIG was armed, nobody would kill us.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (syscall(SYS_getppid) != intermediate) _exit(126);
-    return 0;
-  }
-  // The intermediate only relays the grandchild's exit status; it must not
-  // keep the error or result pipes open, or the parent never sees EOF.
+  // The intermediate must not keep the error or result pipes open, or the
+  // parent never sees EOF.
   close(ctx.error_fd);
   close(ctx.result_fd);
   int status = 0;
-  while (waitpid(static_cast<pid_t>(pid), &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
@@ -174,7 +193,7 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
     case ChildStep::kUnshareTime:
       return syscall(SYS_unshare, CLONE_NEWTIME) == 0 ? 0 : errno;
     case ChildStep::kTimeOffsetsAndFork:
-      return TimeOffsetsAndFork(ctx);
+      return EINVAL;  // needs the step's position: RunStepsFrom calls it
     case ChildStep::kSetPropagation:
       return mount(nullptr, "/", nullptr, MS_REC | ctx.propagation_flags, nullptr) == 0 ? 0 : errno;
     case ChildStep::kPivotRoot:
@@ -201,14 +220,20 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
   return EINVAL;
 }
 
+void RunStepsFrom(const ChildContext& ctx, size_t first) {
+  for (size_t i = first; i < ctx.step_count; ++i) {
+    ChildStep step = ctx.steps[i];
+    int err = step == ChildStep::kTimeOffsetsAndFork ? TimeOffsetsAndFork(ctx, i + 1)
+                                                     : RunStep(ctx, step);
+    if (err != 0) Die(ctx, step, err);
+  }
+  _exit(126);  // the plan always ends in exec
+}
+
 }  // namespace
 
 void RunChildSteps(const ChildContext& ctx) {
-  for (size_t i = 0; i < ctx.step_count; ++i) {
-    int err = RunStep(ctx, ctx.steps[i]);
-    if (err != 0) Die(ctx, ctx.steps[i], err);
-  }
-  _exit(126);  // the plan always ends in exec
+  RunStepsFrom(ctx, 0);
 }
 
 }  // namespace nsm

@@ -62,6 +62,9 @@ struct ChildContext {
   unsigned long propagation_flags = 0;  // MS_PRIVATE, MS_SLAVE or MS_SHARED
   const char* rootfs = nullptr;         // absolute path
   const char* time_offsets = nullptr;   // text for /proc/self/timens_offsets
+  // For kTimeOffsetsAndFork: the grandchild's stack (it shares the child's memory).
+  char* grandchild_stack = nullptr;
+  size_t grandchild_stack_size = 0;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
 };

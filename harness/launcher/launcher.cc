@@ -6,11 +6,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
 
 namespace nsm {
+namespace {
+
+// The time-namespace grandchild runs only the remaining child steps (a few
+// system calls, no allocation) before exec.
+constexpr size_t kGrandchildStackSize = 64 * 1024;
+
+}  // namespace
+
 Result<Container> Launch(const LaunchSpec& spec) {
   const bool user = spec.namespaces.Has(Ns::user);
   UniqueFd error_r, error_w, go_r, go_w, result_r, result_w;
@@ -50,6 +59,15 @@ Result<Container> Launch(const LaunchSpec& spec) {
                                                                           : MS_PRIVATE;
   ctx.rootfs = spec.rootfs.c_str();
   ctx.time_offsets = offsets.c_str();
+  const bool time_later =
+      std::find(steps.begin(), steps.end(), ChildStep::kTimeOffsetsAndFork) != steps.end();
+  std::unique_ptr<char[]> grandchild_stack;
+  if (time_later) {
+    // new[] aligns to 16 bytes, as the stack top must be; the size keeps that.
+    grandchild_stack = std::make_unique_for_overwrite<char[]>(kGrandchildStackSize);
+    ctx.grandchild_stack = grandchild_stack.get();
+    ctx.grandchild_stack_size = kGrandchildStackSize;
+  }
   ctx.argv = argv.data();
   ctx.envp = envp;
 
@@ -67,8 +85,6 @@ Result<Container> Launch(const LaunchSpec& spec) {
     }
   }
   std::array<std::optional<NsId>, kNsCount> links;
-  const bool time_later =
-      std::find(steps.begin(), steps.end(), ChildStep::kTimeOffsetsAndFork) != steps.end();
   for (const NsInfo& info : kNamespaces) {
     // With the unshare fallback the probe's time namespace does not exist yet.
     if (info.ns == Ns::time && time_later) continue;

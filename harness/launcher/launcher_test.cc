@@ -54,6 +54,34 @@ TEST(Launcher, ExecFailureNamesTheStep) {
   EXPECT_NE(container.error().Message().find("container mnt+pid"), std::string::npos);
 }
 
+// In a time namespace the steps after the offsets run in a grandchild that
+// shares the child's memory (clone with CLONE_VM | CLONE_VFORK): its failures
+// and its exec must come back exactly as the child's own would.
+TEST(Launcher, StepsAfterTheTimeNamespaceForkReportAsTheChildsOwn) {
+  UniqueFd not_a_program = Open("/proc/self/status");
+  Result<Container> failed = Launch(Spec("mnt+pid+time", not_a_program.Get()));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().op, "execveat probe");
+  EXPECT_FALSE(IsCreationRefused(failed.error()));
+
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  LaunchSpec spec = Spec("mnt+pid+time", exe.Get());
+  spec.rootfs = "/proc/self/status";  // not a directory: pivot_root's bind mount fails
+  Result<Container> no_root = Launch(spec);
+  ASSERT_FALSE(no_root);
+  EXPECT_EQ(no_root.error().op, "pivot_root into the root filesystem");
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // intermediate and grandchild reaped
+
+  spec = Spec("user+time", exe.Get());
+  spec.argv = {"nsprobe", "ns.time", "time.boottime"};
+  spec.time_offset_seconds = 86400;
+  Result<Container> container = Launch(spec);
+  ASSERT_TRUE(container) << container.error().Message();
+  std::string out = Output(*container);
+  EXPECT_NE(out.find("probe ns.time dev="), std::string::npos) << out;
+  EXPECT_NE(out.find("end probes=2"), std::string::npos) << out;
+}
+
 TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {
   UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
   LaunchSpec spec = Spec("user", exe.Get());
