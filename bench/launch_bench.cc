@@ -55,7 +55,7 @@ Status LaunchAndCollect(NsSet set, const LaunchSetup& setup) {
   Result<Container> container = Launch(spec);
   if (!container) return std::unexpected(container.error());
   auto deadline = std::chrono::steady_clock::now() + kProbeTimeout;
-  Result<ReadToEndResult> output = ReadToEnd(container->results.Get(), deadline, kMaxProbeOutput);
+  Result<ReadToEndResult> output = CollectOutput(*container, deadline, kMaxProbeOutput);
   if (!output) return std::unexpected(output.error());
   if (output->timed_out) return Fail(ETIMEDOUT, "read the probe's report", set.ToString());
   ProbeOutput parsed = ParseProbeOutput(output->data, {});

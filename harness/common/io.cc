@@ -44,15 +44,22 @@ Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point 
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    bool late = left.count() <= 0;
+    pollfd pfd{fd, POLLIN, 0};
+    // Past the deadline, what is already there is still read (a hung writer's
+    // earlier output is kept), but nothing is waited for.
+    int ready = poll(&pfd, 1, late ? 0 : static_cast<int>(left.count()) + 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return FailErrno("poll");
+    if (ready == 0 && late) {
       out.timed_out = true;
       return out;
     }
-    pollfd pfd{fd, POLLIN, 0};
-    int ready = poll(&pfd, 1, static_cast<int>(left.count()) + 1);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return FailErrno("poll");
     if (ready == 0) continue;  // the loop head decides whether the deadline passed
+    if (late && out.data.size() >= limit) {
+      out.timed_out = true;  // a writer that never stops: the limit ends the drain
+      return out;
+    }
     char chunk[4096];
     ssize_t n = read(fd, chunk, sizeof(chunk));
     if (n < 0 && errno == EINTR) continue;

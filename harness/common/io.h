@@ -28,6 +28,7 @@ class LineBuffer {
 Result<std::optional<std::string>> ReadLine(int fd, LineBuffer& buffer);
 
 // Reads until EOF or the deadline. `timed_out` tells which; at most `limit` bytes are kept.
+// At the deadline, output already written is still read; nothing more is waited for.
 struct ReadToEndResult {
   std::string data;
   bool timed_out = false;

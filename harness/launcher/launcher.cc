@@ -116,6 +116,17 @@ Result<Container> Launch(const LaunchSpec& spec) {
   return Container{std::move(child), std::move(result_r), links};
 }
 
+Result<ReadToEndResult> CollectOutput(const Container& container,
+                                      std::chrono::steady_clock::time_point deadline,
+                                      size_t limit) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  // Woken by the exit, not by every write. A lingering process that still
+  // holds the pipe keeps ReadToEnd waiting, up to the deadline, as before.
+  container.process.WaitExit(std::max(left, std::chrono::milliseconds(0)));
+  return ReadToEnd(container.results.Get(), deadline, limit);
+}
+
 bool IsCreationRefused(const Error& error) {
   // clone3 itself, or the unshare(CLONE_NEWTIME) that makes a time namespace
   // with offsets (the step's own name, see Describe(ChildStep)).

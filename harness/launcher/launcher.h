@@ -4,11 +4,13 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/common/child_process.h"
+#include "harness/common/io.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
 #include "harness/launcher/child_steps.h"
@@ -33,6 +35,13 @@ struct Container {
   // /proc/PID/ns/* read by the parent before the child went on.
   std::array<std::optional<NsId>, kNsCount> ns_links;
 };
+
+// The container's output: waits for its exit first, then reads the result
+// pipe to EOF, all before the deadline. One wake-up per container however
+// many records it writes: they wait in the pipe (64 KiB; a probe writes a few).
+// A container that outlives the deadline gives what it wrote, timed_out set.
+Result<ReadToEndResult> CollectOutput(const Container& container,
+                                      std::chrono::steady_clock::time_point deadline, size_t limit);
 
 // Did the kernel refuse to create the namespaces (clone3 failed)? Only that
 // makes a combination `unsupported`; any later failure is an `error`.

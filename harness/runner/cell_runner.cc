@@ -50,7 +50,7 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   }
   sandbox.SetContainerNsLinks(container->ns_links);
   auto deadline = std::chrono::steady_clock::now() + env.timeout;
-  Result<ReadToEndResult> output = ReadToEnd(container->results.Get(), deadline, kMaxProbeOutput);
+  Result<ReadToEndResult> output = CollectOutput(*container, deadline, kMaxProbeOutput);
   std::string problem;
   if (!output) {
     problem = output.error().Message();
