@@ -245,7 +245,7 @@ CommandFn AddRunCommand(CLI::App& app) {
          "host (whose mounts are shared): private, slave, shared or unchanged")
       ->capture_default_str();
   sub->add_option("--time-ns-via", args->time_ns_via,
-                  "unshare: unshare(CLONE_NEWTIME) + offsets + fork (as unshare --boottime);\n"
+                  "unshare: unshare(CLONE_NEWTIME) + offsets, then clone3 (as unshare --boottime);\n"
                   "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
                   "where the kernel refuses it)")
       ->capture_default_str()

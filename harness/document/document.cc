@@ -41,7 +41,7 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
       {"cpus", host.cpus},
       {"mode", host.mode},
       {"sandbox", kSandboxNote},
-      {"time_namespace_via", result.time_via_unshare ? "unshare+fork" : "clone3"},
+      {"time_namespace_via", result.time_via_unshare ? "unshare" : "clone3"},
       {"cgroup", result.cgroup_unavailable.empty() ? "a cgroup v2 directory per container"
                                                    : "unavailable: " + result.cgroup_unavailable}};
   json probe_ids = json::array();

@@ -3,16 +3,12 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
-#include <sched.h>
-#include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "probes/protocol.h"
 
@@ -24,10 +20,6 @@ std::string_view Describe(ChildStep step) {
       return "wait for the parent's go";
     case ChildStep::kBecomeRoot:
       return "setresuid/setresgid to container root";
-    case ChildStep::kUnshareTime:
-      return "unshare(CLONE_NEWTIME)";
-    case ChildStep::kTimeOffsetsAndFork:
-      return "set time namespace offsets and fork into it";
     case ChildStep::kSetPropagation:
       return "set mount propagation on /";
     case ChildStep::kPivotRoot:
@@ -71,12 +63,6 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   // The parent reads /proc/PID/ns/* while the child waits: the host's own
   // record of the namespaces, before any container code runs.
   std::vector<ChildStep> steps = {ChildStep::kWaitForGo};
-  // Before anything is mounted: the grandchild that runs the probe must be the
-  // one that mounts /proc for the new PID namespace it lives in.
-  if (ns.Has(Ns::time) && options.time_via_unshare) {
-    steps.push_back(ChildStep::kUnshareTime);
-    steps.push_back(ChildStep::kTimeOffsetsAndFork);
-  }
   if (ns.Has(Ns::mnt) && options.propagation != Propagation::kUnchanged)
     steps.push_back(ChildStep::kSetPropagation);
   // pivot_root needs a bind mount of the new root first; under shared
@@ -106,67 +92,13 @@ uint64_t CloneFlagsFor(NsSet ns, const ChildPlanOptions& options) {
 
 namespace {
 
-// The child-side code runs in a raw clone child, and the time namespace's
-// grandchild on a stack the sanitizer does not know: it is left
-// uninstrumented, or AddressSanitizer warns at every _exit and exec there.
-#define NSM_CHILD_SIDE __attribute__((no_sanitize_address))
-
-NSM_CHILD_SIDE [[noreturn]] void Die(const ChildContext& ctx, ChildStep step, int err) {
+[[noreturn]] void Die(const ChildContext& ctx, ChildStep step, int err) {
   ChildFailure failure{static_cast<int32_t>(step), err};
   (void)!write(ctx.error_fd, &failure, sizeof(failure));
   _exit(127);
 }
 
-NSM_CHILD_SIDE [[noreturn]] void RunStepsFrom(const ChildContext& ctx, size_t first);
-
-struct GrandchildStart {
-  const ChildContext* ctx;
-  size_t next_step;
-  long intermediate;
-};
-
-NSM_CHILD_SIDE int GrandchildMain(void* arg) {
-  const GrandchildStart* start = static_cast<const GrandchildStart*>(arg);
-  // The grandchild lives in the new time namespace and goes on to exec. If
-  // the intermediate died before PDEATHSIG was armed, nobody would kill us.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (syscall(SYS_getppid) != start->intermediate) _exit(126);
-  RunStepsFrom(*start->ctx, start->next_step);
-}
-
-// Writes the offsets, then starts the grandchild that enters the namespace
-// and runs the steps from `next_step` on. Returns an errno if that cannot
-// start; otherwise this process only relays the grandchild's exit status.
-NSM_CHILD_SIDE int TimeOffsetsAndFork(const ChildContext& ctx, size_t next_step) {
-  long intermediate = syscall(SYS_getpid);
-  // Offsets can be written only until the first process enters the namespace.
-  int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  size_t len = strlen(ctx.time_offsets);
-  if (write(fd, ctx.time_offsets, len) != static_cast<ssize_t>(len)) {
-    int err = errno;
-    close(fd);
-    return err ? err : EIO;
-  }
-  close(fd);
-  // As posix_spawn does: the grandchild borrows this process's memory on its
-  // own stack, and this process sleeps until it has exec'd or died. No page
-  // tables are copied, which a plain fork of a large harness would pay for.
-  GrandchildStart start{&ctx, next_step, intermediate};
-  int pid = clone(GrandchildMain, ctx.grandchild_stack + ctx.grandchild_stack_size,
-                  CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
-  if (pid < 0) return errno;
-  // The intermediate must not keep the error or result pipes open, or the
-  // parent never sees EOF.
-  close(ctx.error_fd);
-  close(ctx.result_fd);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-}
-
-NSM_CHILD_SIDE int PivotRoot(const ChildContext& ctx) {
+int PivotRoot(const ChildContext& ctx) {
   // pivot_root needs the new root to be a mount point: bind it onto itself.
   if (mount(ctx.rootfs, ctx.rootfs, nullptr, MS_BIND | MS_REC, nullptr) != 0) return errno;
   if (chdir(ctx.rootfs) != 0) return errno;
@@ -177,7 +109,7 @@ NSM_CHILD_SIDE int PivotRoot(const ChildContext& ctx) {
 }
 
 // Returns 0 or an errno. Plain system calls only (see header).
-NSM_CHILD_SIDE int RunStep(const ChildContext& ctx, ChildStep step) {
+int RunStep(const ChildContext& ctx, ChildStep step) {
   switch (step) {
     case ChildStep::kWaitForGo: {
       char go = 0;
@@ -195,10 +127,6 @@ NSM_CHILD_SIDE int RunStep(const ChildContext& ctx, ChildStep step) {
       // and locks container root out of it (timens_offsets among others).
       if (prctl(PR_SET_DUMPABLE, 1) != 0) return errno;
       return 0;
-    case ChildStep::kUnshareTime:
-      return syscall(SYS_unshare, CLONE_NEWTIME) == 0 ? 0 : errno;
-    case ChildStep::kTimeOffsetsAndFork:
-      return EINVAL;  // needs the step's position: RunStepsFrom calls it
     case ChildStep::kSetPropagation:
       return mount(nullptr, "/", nullptr, MS_REC | ctx.propagation_flags, nullptr) == 0 ? 0 : errno;
     case ChildStep::kPivotRoot:
@@ -225,20 +153,14 @@ NSM_CHILD_SIDE int RunStep(const ChildContext& ctx, ChildStep step) {
   return EINVAL;
 }
 
-NSM_CHILD_SIDE void RunStepsFrom(const ChildContext& ctx, size_t first) {
-  for (size_t i = first; i < ctx.step_count; ++i) {
-    ChildStep step = ctx.steps[i];
-    int err = step == ChildStep::kTimeOffsetsAndFork ? TimeOffsetsAndFork(ctx, i + 1)
-                                                     : RunStep(ctx, step);
-    if (err != 0) Die(ctx, step, err);
-  }
-  _exit(126);  // the plan always ends in exec
-}
-
 }  // namespace
 
-NSM_CHILD_SIDE void RunChildSteps(const ChildContext& ctx) {
-  RunStepsFrom(ctx, 0);
+void RunChildSteps(const ChildContext& ctx) {
+  for (size_t i = 0; i < ctx.step_count; ++i) {
+    int err = RunStep(ctx, ctx.steps[i]);
+    if (err != 0) Die(ctx, ctx.steps[i], err);
+  }
+  _exit(126);  // the plan always ends in exec
 }
 
 }  // namespace nsm

@@ -18,16 +18,14 @@
 namespace nsm {
 
 enum class ChildStep : int32_t {
-  kWaitForGo,    // block until the parent has looked at the new namespaces (and written id maps)
-  kUnshareTime,  // time: unshare(CLONE_NEWTIME) (the kernel may refuse: unsupported)
-  kTimeOffsetsAndFork,  // time: write its offsets, fork into it
-  kSetPropagation,      // mnt: private/slave/shared on / (recursive), so mounts stay in (or leak)
-  kPivotRoot,           // mnt + root filesystem: bind it, pivot_root into it, detach the old root
-  kChroot,              // root filesystem without mnt: chroot, as the story does
-  kMountProc,           // mnt+pid: a procfs of the container's own PID namespace on /proc
-  kBecomeRoot,          // user: setresgid/setresuid to container root, drop groups
-  kInstallResultFd,     // the result pipe becomes fd 3, /dev/null fds 0-2, all else close-on-exec
-  kExecProbe,           // execveat(probe fd, AT_EMPTY_PATH)
+  kWaitForGo,       // block until the parent has looked at the new namespaces (and written id maps)
+  kSetPropagation,  // mnt: private/slave/shared on / (recursive), so mounts stay in (or leak)
+  kPivotRoot,       // mnt + root filesystem: bind it, pivot_root into it, detach the old root
+  kChroot,          // root filesystem without mnt: chroot, as the story does
+  kMountProc,       // mnt+pid: a procfs of the container's own PID namespace on /proc
+  kBecomeRoot,      // user: setresgid/setresuid to container root, drop groups
+  kInstallResultFd,  // the result pipe becomes fd 3, /dev/null fds 0-2, all else close-on-exec
+  kExecProbe,        // execveat(probe fd, AT_EMPTY_PATH)
 };
 
 std::string_view Describe(ChildStep step);
@@ -38,8 +36,9 @@ std::string_view Name(Propagation propagation);
 Result<Propagation> ParsePropagation(std::string_view text);
 
 struct ChildPlanOptions {
-  // Time namespaces via unshare + offsets + fork. clone3(CLONE_NEWTIME) cannot
-  // carry offsets: the kernel freezes them once a process has entered.
+  // Time namespaces with offsets, made by the launcher before clone3 (see
+  // time_ns.h), which then leaves CLONE_NEWTIME out. clone3(CLONE_NEWTIME)
+  // cannot carry offsets: the kernel freezes them once a process has entered.
   bool time_via_unshare = true;
   Propagation propagation = Propagation::kPrivate;
   bool has_rootfs = false;  // run in a root filesystem other than the host's
@@ -61,10 +60,6 @@ struct ChildContext {
   bool may_setgroups = true;
   unsigned long propagation_flags = 0;  // MS_PRIVATE, MS_SLAVE or MS_SHARED
   const char* rootfs = nullptr;         // absolute path
-  const char* time_offsets = nullptr;   // text for /proc/self/timens_offsets
-  // For kTimeOffsetsAndFork: the grandchild's stack (it shares the child's memory).
-  char* grandchild_stack = nullptr;
-  size_t grandchild_stack_size = 0;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
 };

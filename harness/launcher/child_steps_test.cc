@@ -57,25 +57,20 @@ TEST(ChildSteps, UserNamespaceWaitsForMapsFirst) {
   std::vector<ChildStep> steps = PlanChildSteps(NsSet::All(), {});
   ASSERT_GE(steps.size(), 2u);
   EXPECT_EQ(steps[0], ChildStep::kWaitForGo);
-  // Time comes next: the forked grandchild does every mount for its namespaces.
-  EXPECT_EQ(steps[1], ChildStep::kUnshareTime);
-  EXPECT_EQ(steps[2], ChildStep::kTimeOffsetsAndFork);
   // Container root only right before exec (see PlanChildSteps).
   EXPECT_EQ(steps[steps.size() - 3], ChildStep::kBecomeRoot);
   EXPECT_EQ(steps.back(), ChildStep::kExecProbe);
 }
 
-TEST(ChildSteps, TimeFallbackMovesCloneNewtimeToUnshare) {
+TEST(ChildSteps, TimeViaUnshareLeavesCloneNewtimeToTheLauncher) {
   NsSet time = *NsSet::Parse("time+pid");
   ChildPlanOptions via_clone3{.time_via_unshare = false};
   EXPECT_TRUE(CloneFlagsFor(time, via_clone3) & CLONE_NEWTIME);
-  EXPECT_FALSE(Contains(PlanChildSteps(time, via_clone3), ChildStep::kTimeOffsetsAndFork));
-  ChildPlanOptions fallback{.time_via_unshare = true};
-  EXPECT_FALSE(CloneFlagsFor(time, fallback) & CLONE_NEWTIME);
-  EXPECT_TRUE(CloneFlagsFor(time, fallback) & CLONE_NEWPID);
-  EXPECT_TRUE(Contains(PlanChildSteps(time, fallback), ChildStep::kTimeOffsetsAndFork));
-  EXPECT_FALSE(
-      Contains(PlanChildSteps(*NsSet::Parse("pid"), fallback), ChildStep::kTimeOffsetsAndFork));
+  ChildPlanOptions via_unshare{.time_via_unshare = true};
+  EXPECT_FALSE(CloneFlagsFor(time, via_unshare) & CLONE_NEWTIME);
+  EXPECT_TRUE(CloneFlagsFor(time, via_unshare) & CLONE_NEWPID);
+  // Either way the child has nothing to do for time (see time_ns.h).
+  EXPECT_EQ(PlanChildSteps(time, via_clone3), PlanChildSteps(time, via_unshare));
 }
 
 }  // namespace

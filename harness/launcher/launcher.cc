@@ -6,21 +6,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <memory>
+#include <optional>
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
+#include "harness/launcher/time_ns.h"
 
 namespace nsm {
-namespace {
-
-// The time-namespace grandchild runs only the remaining child steps (a few
-// system calls, no allocation) before exec.
-constexpr size_t kGrandchildStackSize = 64 * 1024;
-
-}  // namespace
-
 Result<Container> Launch(const LaunchSpec& spec) {
+  if (TimeNsPoisoned()) {
+    return Fail(EUSERS, "launch container",
+                "this process could not return to its own time namespace after an earlier "
+                "launch; a new container would be born in that one");
+  }
   const bool user = spec.namespaces.Has(Ns::user);
   UniqueFd error_r, error_w, go_r, go_w, result_r, result_w;
   if (Status s = HighPipe(&error_r, &error_w); !s) return std::unexpected(s.error());
@@ -58,22 +56,26 @@ Result<Container> Launch(const LaunchSpec& spec) {
                           : spec.child.propagation == Propagation::kSlave ? MS_SLAVE
                                                                           : MS_PRIVATE;
   ctx.rootfs = spec.rootfs.c_str();
-  ctx.time_offsets = offsets.c_str();
-  const bool time_later =
-      std::find(steps.begin(), steps.end(), ChildStep::kTimeOffsetsAndFork) != steps.end();
-  std::unique_ptr<char[]> grandchild_stack;
-  if (time_later) {
-    // new[] aligns to 16 bytes, as the stack top must be; the size keeps that.
-    grandchild_stack = std::make_unique_for_overwrite<char[]>(kGrandchildStackSize);
-    ctx.grandchild_stack = grandchild_stack.get();
-    ctx.grandchild_stack_size = kGrandchildStackSize;
-  }
   ctx.argv = argv.data();
   ctx.envp = envp;
 
+  std::optional<TimeNsForNextChild> time_ns;
+  if (spec.namespaces.Has(Ns::time) && plan.time_via_unshare) {
+    Result<TimeNsForNextChild> entered = TimeNsForNextChild::Enter(offsets);
+    if (!entered) return std::unexpected(entered.error());
+    time_ns.emplace(std::move(*entered));
+  }
   Result<Cloned> cloned = Clone3(CloneFlagsFor(spec.namespaces, plan), {}, spec.cgroup_fd);
+  if (cloned && cloned->pid == 0) RunChildSteps(ctx);
+  // Before anything else, and whether clone3 worked or not: later children
+  // must be born in the launcher's own time namespace.
+  if (time_ns) {
+    if (Status s = time_ns->Leave(); !s) {
+      if (cloned) ChildProcess(cloned->pid, std::move(cloned->pidfd)).KillAndReap();
+      return std::unexpected(s.error());
+    }
+  }
   if (!cloned) return std::unexpected(cloned.error());
-  if (cloned->pid == 0) RunChildSteps(ctx);
 
   ChildProcess child(cloned->pid, std::move(cloned->pidfd));
   error_w.Reset();
@@ -86,8 +88,6 @@ Result<Container> Launch(const LaunchSpec& spec) {
   }
   std::array<std::optional<NsId>, kNsCount> links;
   for (const NsInfo& info : kNamespaces) {
-    // With the unshare fallback the probe's time namespace does not exist yet.
-    if (info.ns == Ns::time && time_later) continue;
     std::string path = "/proc/" + std::to_string(child.Pid()) + "/ns/" + std::string(info.name);
     struct stat st {};
     // The child is alive and waiting: its links must be readable.
@@ -129,8 +129,8 @@ Result<ReadToEndResult> CollectOutput(const Container& container,
 
 bool IsCreationRefused(const Error& error) {
   // clone3 itself, or the unshare(CLONE_NEWTIME) that makes a time namespace
-  // with offsets (the step's own name, see Describe(ChildStep)).
-  return error.op.starts_with("clone3(") || error.op == Describe(ChildStep::kUnshareTime);
+  // with offsets (time_ns.h).
+  return error.op.starts_with("clone3(") || error.op == kUnshareTimeOp;
 }
 
 }  // namespace nsm

@@ -4,7 +4,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <future>
+#include <thread>
 
 #include "harness/common/io.h"
 
@@ -54,32 +58,60 @@ TEST(Launcher, ExecFailureNamesTheStep) {
   EXPECT_NE(container.error().Message().find("container mnt+pid"), std::string::npos);
 }
 
-// In a time namespace the steps after the offsets run in a grandchild that
-// shares the child's memory (clone with CLONE_VM | CLONE_VFORK): its failures
-// and its exec must come back exactly as the child's own would.
-TEST(Launcher, StepsAfterTheTimeNamespaceForkReportAsTheChildsOwn) {
-  UniqueFd not_a_program = Open("/proc/self/status");
-  Result<Container> failed = Launch(Spec("mnt+pid+time", not_a_program.Get()));
-  ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().op, "execveat probe");
-  EXPECT_FALSE(IsCreationRefused(failed.error()));
+NsId Link(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  return {st.st_dev, st.st_ino};
+}
 
+// The launcher makes a time namespace for its next child only (time_ns.h):
+// the container gets a new one with the offsets, and the launcher's own
+// namespace, and the one its later children get, are what they were, after
+// a launch that worked and after one that failed.
+TEST(Launcher, TimeNamespaceIsTheContainersAloneAndTheLauncherGetsItsOwnBack) {
+  const NsId own = Link("/proc/self/ns/time");
+  ASSERT_EQ(Link("/proc/self/ns/time_for_children"), own);
   UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
-  LaunchSpec spec = Spec("mnt+pid+time", exe.Get());
-  spec.rootfs = "/proc/self/status";  // not a directory: pivot_root's bind mount fails
-  Result<Container> no_root = Launch(spec);
-  ASSERT_FALSE(no_root);
-  EXPECT_EQ(no_root.error().op, "pivot_root into the root filesystem");
-  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // intermediate and grandchild reaped
-
-  spec = Spec("user+time", exe.Get());
+  LaunchSpec spec = Spec("user+time", exe.Get());
   spec.argv = {"nsprobe", "ns.time", "time.boottime"};
   spec.time_offset_seconds = 86400;
   Result<Container> container = Launch(spec);
   ASSERT_TRUE(container) << container.error().Message();
+  // Read by the parent before the child went on: the container's own namespace.
+  ASSERT_TRUE(container->ns_links[static_cast<int>(Ns::time)]);
+  EXPECT_NE(*container->ns_links[static_cast<int>(Ns::time)], own);
   std::string out = Output(*container);
   EXPECT_NE(out.find("probe ns.time dev="), std::string::npos) << out;
   EXPECT_NE(out.find("end probes=2"), std::string::npos) << out;
+  EXPECT_EQ(Link("/proc/self/ns/time"), own);
+  EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
+
+  UniqueFd not_a_program = Open("/proc/self/status");
+  Result<Container> failed = Launch(Spec("mnt+pid+time", not_a_program.Get()));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().op, "execveat probe");
+  EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
+
+  // The control: without time, the container shares the launcher's.
+  Result<Container> shared = Launch(Spec("user", exe.Get()));
+  ASSERT_TRUE(shared) << shared.error().Message();
+  EXPECT_EQ(*shared->ns_links[static_cast<int>(Ns::time)], own);
+  Output(*shared);
+}
+
+TEST(Launcher, TimeNamespaceNeedsASingleThreadedLauncher) {
+  const NsId own = Link("/proc/self/ns/time_for_children");
+  std::promise<void> stop;
+  std::thread other([done = stop.get_future()]() mutable { done.wait(); });
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  Result<Container> container = Launch(Spec("time", exe.Get()));
+  stop.set_value();
+  other.join();
+  ASSERT_FALSE(container);
+  EXPECT_EQ(container.error().err, EUSERS);
+  EXPECT_FALSE(IsCreationRefused(container.error()));
+  EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // nothing was started
 }
 
 TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {

@@ -24,7 +24,7 @@ struct RunPlan {
   std::chrono::milliseconds timeout{10000};
   std::string probe_path;  // nsprobe
   std::string self_exe;    // this program, re-run as __sandbox-worker
-  // Time namespaces via unshare + offsets + fork (true), or clone3(CLONE_NEWTIME)
+  // Time namespaces via unshare + offsets in the launcher (true), or clone3(CLONE_NEWTIME)
   // with zero offsets where the kernel takes it (false).
   bool time_via_unshare = true;
   std::string propagation = "private";         // private | slave | shared | unchanged
