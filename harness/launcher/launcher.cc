@@ -87,12 +87,16 @@ Result<Container> Launch(const LaunchSpec& spec) {
     }
   }
   std::array<std::optional<NsId>, kNsCount> links;
+  // The child is alive and waiting: its links must be readable. One lookup
+  // of its /proc directory, then each link relative to it.
+  std::string dir = "/proc/" + std::to_string(child.Pid()) + "/ns";
+  UniqueFd ns_dir(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!ns_dir.Valid()) return FailErrno("open " + dir, "read the container's namespaces");
   for (const NsInfo& info : kNamespaces) {
-    std::string path = "/proc/" + std::to_string(child.Pid()) + "/ns/" + std::string(info.name);
     struct stat st {};
-    // The child is alive and waiting: its links must be readable.
-    if (stat(path.c_str(), &st) != 0)
-      return FailErrno("stat " + path, "read the container's namespaces");
+    std::string name(info.name);
+    if (fstatat(ns_dir.Get(), name.c_str(), &st, 0) != 0)
+      return FailErrno("stat " + dir + "/" + name, "read the container's namespaces");
     links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
   }
   char go = 1;
