@@ -125,10 +125,17 @@ Result<ReadToEndResult> CollectOutput(const Container& container,
                                       size_t limit) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  // Woken by the exit, not by every write. A lingering process that still
-  // holds the pipe keeps ReadToEnd waiting, up to the deadline, as before.
-  container.process.WaitExit(std::max(left, std::chrono::milliseconds(0)));
-  return ReadToEnd(container.results.Get(), deadline, limit);
+  // Woken by the exit, not by every write.
+  if (!container.process.WaitExit(std::max(left, std::chrono::milliseconds(0)))) {
+    // Still running at the deadline: what it wrote so far, timed_out set.
+    return ReadToEnd(container.results.Get(), std::chrono::steady_clock::now(), limit);
+  }
+  // Exited: all it wrote is in the pipe. A descendant that still holds the
+  // pipe is a stray, killed after the cell: its EOF is not waited for.
+  Result<ReadToEndResult> out =
+      ReadToEnd(container.results.Get(), std::chrono::steady_clock::now(), limit);
+  if (out) out->timed_out = false;
+  return out;
 }
 
 bool IsCreationRefused(const Error& error) {

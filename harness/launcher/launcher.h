@@ -36,10 +36,12 @@ struct Container {
   std::array<std::optional<NsId>, kNsCount> ns_links;
 };
 
-// The container's output: waits for its exit first, then reads the result
-// pipe to EOF, all before the deadline. One wake-up per container however
-// many records it writes: they wait in the pipe (64 KiB; a probe writes a few).
-// A container that outlives the deadline gives what it wrote, timed_out set.
+// The container's output: waits for its exit (up to the deadline), then
+// reads what it wrote. One wake-up per container however many records it
+// writes: they wait in the pipe (64 KiB; a probe writes a few). A container
+// that outlives the deadline gives what it wrote so far, timed_out set; one
+// that exited gives all it wrote, even if a leftover descendant still holds
+// the pipe (that process is not the container's report).
 Result<ReadToEndResult> CollectOutput(const Container& container,
                                       std::chrono::steady_clock::time_point deadline, size_t limit);
 
