@@ -95,7 +95,7 @@ std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env,
                                         HostSandbox& sandbox) {
   sandbox.BeginCell(ns.Index());
   std::vector<Observation> observations;
-  if (Status healthy = sandbox.CheckFixtures(); !healthy) {
+  if (Status healthy = sandbox.CheckBeforeCell(); !healthy) {
     observations =
         AllWith(env, Outcome::error,
                 "host sandbox fixture unhealthy before launch: " + healthy.error().Message());
@@ -104,8 +104,7 @@ std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env,
   }
   // Whatever the container left running goes first, then the fixtures are put
   // back. A sandbox that cannot be restored would make later cells lie: say so.
-  Status cleaned = sandbox.KillStrays();
-  Status restored = cleaned ? sandbox.Restore() : cleaned;
+  Status restored = sandbox.ResetAfterCell();
   if (!restored) {
     for (Observation& o : observations) {
       o.outcome = Outcome::error;

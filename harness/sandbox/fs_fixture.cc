@@ -85,6 +85,10 @@ Status FsFixture::Restore() {
   // Stacked mounts come off one at a time.
   for (int i = 0; i < 64 && umount2(leak_dir.c_str(), MNT_DETACH) == 0; ++i) {
   }
+  return RemoveCreatedNodes();
+}
+
+Status FsFixture::RemoveCreatedNodes() {
   std::string mknod_dir = HostPath(fixtures::kMknodDir);
   UniqueFd dir(open(mknod_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir.Valid()) return FailErrno("open " + mknod_dir, "restore filesystem fixture");

@@ -27,6 +27,8 @@ class FsFixture {
   Status Check() const;
   // Unmounts leaked mounts, removes created nodes.
   Status Restore();
+  // Empties the mknod directory (names only, never following links).
+  Status RemoveCreatedNodes();
 
  private:
   std::string HostPath(const std::string& container_path) const;

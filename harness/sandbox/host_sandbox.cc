@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <random>
+#include <utility>
 
 #include "harness/common/io.h"
 #include "harness/common/loopback.h"
@@ -177,6 +178,24 @@ Status HostSandbox::Restore() {
   if (Status s = net_ ? net_->Restore() : Status(); !s) return s;
   if (Status s = ipc_ ? ipc_->Restore() : Status(); !s) return s;
   return fs_->Restore();
+}
+
+Status HostSandbox::ResetAfterCell() {
+  verified_ = false;
+  if (Status s = KillStrays(); !s) return s;
+  // No check looks at the mknod directory: it is emptied every time.
+  if (Status s = fs_->RemoveCreatedNodes(); !s) return s;
+  if (!CheckFixtures()) {
+    if (Status s = Restore(); !s) return s;
+    if (Status s = CheckFixtures(); !s) return s;
+  }
+  verified_ = true;
+  return {};
+}
+
+Status HostSandbox::CheckBeforeCell() {
+  if (std::exchange(verified_, false)) return {};
+  return CheckFixtures();
 }
 
 Status HostSandbox::KillStrays() {

@@ -87,6 +87,15 @@ class HostSandbox : public HostView {
   // cell to undo or fake what that cell's probes do.
   Status KillStrays();
 
+  // After each container: strays killed and created nodes removed, then the
+  // fixtures checked; restored (and checked again) only when that check
+  // fails. Success leaves the sandbox verified: nothing runs in it until the
+  // next container, so CheckBeforeCell need not check again.
+  Status ResetAfterCell();
+  // Before each container: CheckFixtures, unless the last ResetAfterCell
+  // proved them intact (the proof is used once).
+  Status CheckBeforeCell();
+
  private:
   SandboxConfig config_;
   std::string hostname_, domainname_;
@@ -98,6 +107,7 @@ class HostSandbox : public HostView {
   std::optional<FsFixture> fs_;
   CellNames names_;
   std::pair<long long, long long> boot_window_{0, 0};
+  bool verified_ = false;  // fixtures checked since the last container
 };
 
 }  // namespace nsm

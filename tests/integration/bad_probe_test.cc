@@ -86,5 +86,25 @@ TEST(BadProbe, ForgedRepliesDoNotReachTheRunner) {
   EXPECT_EQ(run.doc["cells"][0]["outcome"], "error") << run.doc["cells"][0].dump();
 }
 
+// A fixture broken in a way the sandbox cannot restore (a frozen listener is
+// alive, so it is not restarted) turns the cell into an error, and the cells
+// after it too: never a verdict judged against a broken host. The control is
+// the same run where every cell passes: CrashKeepsWhatWasReported's record is
+// judged, so a record alone is judged when the sandbox is sound.
+TEST(BadProbe, AnUnrestorableSandboxMakesErrorsNotVerdicts) {
+  CliRun run = RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_stop_listener",
+                            "--combos", "none,uts", "--probes", "uts.hostname", "--jobs", "1"});
+  EXPECT_EQ(run.exit_code, 1) << run.err << run.out;
+  ASSERT_EQ(run.doc["cells"].size(), 2u) << run.err;
+  nlohmann::json first = Cell(run.doc, "none", "uts.hostname");
+  EXPECT_EQ(first["outcome"], "error") << first.dump();
+  EXPECT_NE(first["detail"].get<std::string>().find("could not be restored"), std::string::npos)
+      << first.dump();
+  nlohmann::json second = Cell(run.doc, "uts", "uts.hostname");
+  EXPECT_EQ(second["outcome"], "error") << second.dump();
+  EXPECT_NE(second["detail"].get<std::string>().find("host sandbox"), std::string::npos)
+      << second.dump();
+}
+
 }  // namespace
 }  // namespace nsm::testing

@@ -63,6 +63,24 @@ int main() {
     }
     return 0;
   }
+  if (!strcmp(mode, "stop_listener")) {
+    // Freezes the sandbox's TCP listener (comm nsm-l...), a break no restore
+    // undoes (it is alive), then reports a proper record.
+    if (DIR* dir = opendir("/proc")) {
+      while (dirent* e = readdir(dir)) {
+        char path[300], comm[32] = {};
+        snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) continue;
+        (void)!read(fd, comm, sizeof(comm) - 1);
+        close(fd);
+        if (!strncmp(comm, "nsm-l", 5)) kill(atoi(e->d_name), SIGSTOP);
+      }
+      closedir(dir);
+    }
+    Say("nsmatrix-probe/1 pid=1\nprobe uts.hostname rc=-1 errno=1\nend probes=1\n");
+    return 0;
+  }
   if (!strcmp(mode, "noend")) {
     Say("nsmatrix-probe/1 pid=1\n");
     return 0;
