@@ -2,6 +2,7 @@
 #include "harness/common/io.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
 namespace nsm {
@@ -35,12 +36,16 @@ TEST(ReadToEnd, PastTheDeadlineKeepsWhatAHungWriterWrote) {
 TEST(ReadToEnd, ALateDrainStopsAtTheLimit) {
   UniqueFd r, w;
   ASSERT_TRUE(HighPipe(&r, &w));
-  ASSERT_TRUE(WriteAll(w.Get(), std::string(100, 'x')));
+  // More than one read's worth: the drain must stop once past the limit,
+  // not empty a pipe a writer could keep full forever.
+  ASSERT_TRUE(WriteAll(w.Get(), std::string(32 * 1024, 'x')));
   Result<ReadToEndResult> out = ReadToEnd(r.Get(), Clock::now() - std::chrono::seconds(1), 10);
   ASSERT_TRUE(out);
   EXPECT_EQ(out->data, std::string(10, 'x'));
   EXPECT_TRUE(out->truncated);
   EXPECT_TRUE(out->timed_out);
+  pollfd rest{r.Get(), POLLIN, 0};
+  EXPECT_EQ(poll(&rest, 1, 0), 1) << "the drain emptied the pipe past the limit";
 }
 
 }  // namespace

@@ -23,6 +23,10 @@ Result<Container> Launch(const LaunchSpec& spec) {
   UniqueFd error_r, error_w, go_r, go_w, result_r, result_w;
   if (Status s = HighPipe(&error_r, &error_w); !s) return std::unexpected(s.error());
   if (Status s = HighPipe(&result_r, &result_w); !s) return std::unexpected(s.error());
+  // The report waits in the pipe until the container exits (CollectOutput):
+  // room for the largest accepted, so a probe never blocks on a full pipe.
+  // Best effort: past /proc/sys/fs/pipe-max-size it stays at 64 KiB.
+  (void)fcntl(result_r.Get(), F_SETPIPE_SZ, kResultPipeBytes);
   if (Status s = HighPipe(&go_r, &go_w); !s) return std::unexpected(s.error());
   UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!null_fd.Valid()) return FailErrno("open /dev/null");

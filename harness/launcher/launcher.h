@@ -36,9 +36,12 @@ struct Container {
   std::array<std::optional<NsId>, kNsCount> ns_links;
 };
 
+// The result pipe's capacity: the most output a container may leave waiting.
+inline constexpr int kResultPipeBytes = 1 << 20;
+
 // The container's output: waits for its exit (up to the deadline), then
 // reads what it wrote. One wake-up per container however many records it
-// writes: they wait in the pipe (64 KiB; a probe writes a few). A container
+// writes: they wait in the pipe (kResultPipeBytes; a probe writes a few KiB). A container
 // that outlives the deadline gives what it wrote so far, timed_out set; one
 // that exited gives all it wrote, even if a leftover descendant still holds
 // the pipe (that process is not the container's report).

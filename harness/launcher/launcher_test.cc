@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <future>
 #include <thread>
@@ -83,6 +84,14 @@ TEST(Launcher, TimeNamespaceIsTheContainersAloneAndTheLauncherGetsItsOwnBack) {
   std::string out = Output(*container);
   EXPECT_NE(out.find("probe ns.time dev="), std::string::npos) << out;
   EXPECT_NE(out.find("end probes=2"), std::string::npos) << out;
+  // The offsets reached the container's clock: a day ahead of ours.
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  size_t at = out.find("boottime_ms=");
+  ASSERT_NE(at, std::string::npos) << out;
+  long long ahead_ms =
+      std::stoll(out.substr(at + 12)) - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+  EXPECT_NEAR(ahead_ms, 86400 * 1000LL, 5000) << out;
   EXPECT_EQ(Link("/proc/self/ns/time"), own);
   EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
 
@@ -90,6 +99,15 @@ TEST(Launcher, TimeNamespaceIsTheContainersAloneAndTheLauncherGetsItsOwnBack) {
   Result<Container> failed = Launch(Spec("mnt+pid+time", not_a_program.Get()));
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().op, "execveat probe");
+  EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
+
+  // clone3 itself failing (CLONE_INTO_CGROUP with a descriptor that is no cgroup).
+  UniqueFd not_a_cgroup(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  spec = Spec("time", exe.Get());
+  spec.cgroup_fd = not_a_cgroup.Get();
+  Result<Container> no_clone = Launch(spec);
+  ASSERT_FALSE(no_clone);
+  EXPECT_TRUE(no_clone.error().op.starts_with("clone3(")) << no_clone.error().Message();
   EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
 
   // The control: without time, the container shares the launcher's.

@@ -41,8 +41,10 @@ Result<TimeNsForNextChild> TimeNsForNextChild::Enter(const std::string& offsets)
   // Until the first process enters, the offsets can still be written.
   UniqueFd fd(open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC));
   if (!fd.Valid()) return FailErrno("open /proc/self/timens_offsets", "time namespace offsets");
-  if (write(fd.Get(), offsets.data(), offsets.size()) != static_cast<ssize_t>(offsets.size()))
-    return FailErrno("write /proc/self/timens_offsets", "time namespace offsets");
+  ssize_t n = write(fd.Get(), offsets.data(), offsets.size());
+  if (n < 0) return FailErrno("write /proc/self/timens_offsets", "time namespace offsets");
+  if (n != static_cast<ssize_t>(offsets.size()))
+    return Fail(EIO, "write /proc/self/timens_offsets", "time namespace offsets", "short write");
   return guard;
 }
 

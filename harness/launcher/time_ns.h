@@ -8,6 +8,11 @@
 // process, and setns(2) then takes the launcher back to its own namespace
 // for the children after it.
 //
+// One difference from `unshare --user --time`: the namespace belongs to the
+// launcher's user namespace, not to the container's new one (which does not
+// exist yet when it is made). Container root therefore holds no capability
+// over its own time namespace; its offsets are frozen for it either way.
+//
 // setns into a time namespace needs a single-threaded caller (EUSERS
 // otherwise), so Enter refuses a multi-threaded process up front. If Leave
 // ever fails, every later child would be born in the container's namespace:

@@ -6,7 +6,7 @@
 namespace nsm {
 namespace {
 
-constexpr size_t kMaxProbeOutput = 1 << 20;
+constexpr size_t kMaxProbeOutput = kResultPipeBytes;
 
 std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome,
                                  const std::string& detail) {

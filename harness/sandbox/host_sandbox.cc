@@ -194,7 +194,10 @@ Status HostSandbox::ResetAfterCell() {
 }
 
 Status HostSandbox::CheckBeforeCell() {
-  if (std::exchange(verified_, false)) return {};
+  // A SIGKILL sent just before the container exited may land after the
+  // reset's check: the sentinel is looked at again (a poll, no round trip).
+  if (std::exchange(verified_, false) && !sentinel_->DeadWithin(std::chrono::milliseconds(0)))
+    return {};
   return CheckFixtures();
 }
 

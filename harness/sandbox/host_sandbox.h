@@ -93,7 +93,8 @@ class HostSandbox : public HostView {
   // next container, so CheckBeforeCell need not check again.
   Status ResetAfterCell();
   // Before each container: CheckFixtures, unless the last ResetAfterCell
-  // proved them intact (the proof is used once).
+  // proved them intact (the proof is used once) and the sentinel, which a
+  // signal can still be on its way to kill, is alive.
   Status CheckBeforeCell();
 
  private:

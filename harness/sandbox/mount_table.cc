@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
-#include "harness/common/io.h"
+#include <cerrno>
+
 #include "harness/common/strings.h"
 
 namespace nsm {
@@ -24,7 +26,7 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
 Result<MountTable> MountTable::Open(const std::string& path) {
   UniqueFd events(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!events.Valid()) return FailErrno("open " + path, "watch the mount table");
-  MountTable table(path, std::move(events));
+  MountTable table(std::move(events));
   // The event count was taken at open: any change from here on shows as POLLPRI.
   if (!table.Reread()) return Fail(EIO, "read " + path, "the mount table is empty or unreadable");
   return table;
@@ -32,12 +34,25 @@ Result<MountTable> MountTable::Open(const std::string& path) {
 
 bool MountTable::Reread() {
   ++reads_;
-  Result<std::string> info = ReadFile(path_);
-  if (!info || info->empty()) {
+  // The descriptor that is watched is the one read, from the start.
+  std::string info;
+  char chunk[4096];
+  for (off_t offset = 0;;) {
+    ssize_t n = pread(events_.Get(), chunk, sizeof(chunk), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      mounts_.reset();
+      return false;
+    }
+    if (n == 0) break;
+    info.append(chunk, static_cast<size_t>(n));
+    offset += n;
+  }
+  if (info.empty()) {
     mounts_.reset();
     return false;
   }
-  mounts_ = ParseMountInfo(*info);
+  mounts_ = ParseMountInfo(info);
   return true;
 }
 

@@ -35,12 +35,10 @@ class MountTable {
   int Reads() const { return reads_; }
 
  private:
-  MountTable(std::string path, UniqueFd events)
-      : path_(std::move(path)), events_(std::move(events)) {}
+  explicit MountTable(UniqueFd events) : events_(std::move(events)) {}
   bool Reread();
 
-  std::string path_;
-  UniqueFd events_;
+  UniqueFd events_;                                // watched with poll() and read with pread()
   std::optional<std::vector<MountEntry>> mounts_;  // nullopt: unread or unreadable
   int reads_ = 0;
 };
