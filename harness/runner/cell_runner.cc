@@ -102,8 +102,9 @@ std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env,
   } else {
     observations = RunAndJudge(ns, env, sandbox);
   }
-  // Whatever the container left running goes first, then the fixtures are put
-  // back. A sandbox that cannot be restored would make later cells lie: say so.
+  // Whatever the container left running goes first, then the fixtures are
+  // checked and put back where needed. A sandbox that cannot be restored
+  // would make later cells lie: say so.
   Status restored = sandbox.ResetAfterCell();
   if (!restored) {
     for (Observation& o : observations) {
