@@ -12,6 +12,7 @@
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "harness/sandbox/mount_table.h"
 
 namespace nsm {
 namespace {
@@ -20,11 +21,8 @@ namespace {
 std::optional<std::string> Cgroup2Mount() {
   Result<std::string> info = ReadFile("/proc/self/mountinfo");
   if (!info) return std::nullopt;
-  for (std::string_view line : Split(*info, '\n')) {
-    std::vector<std::string_view> f = Split(line, ' ');
-    for (size_t i = 0; i + 1 < f.size(); ++i) {
-      if (f[i] == "-" && f[i + 1] == "cgroup2" && f.size() > 4) return std::string(f[4]);
-    }
+  for (const MountEntry& mount : ParseMountInfo(*info)) {
+    if (mount.fstype == "cgroup2") return mount.point;
   }
   return std::nullopt;
 }

@@ -18,7 +18,8 @@ std::vector<MountEntry> ParseMountInfo(std::string_view text) {
     size_t dash = 0;
     while (dash < fields.size() && fields[dash] != "-") ++dash;
     if (fields.size() < 5 || dash + 2 >= fields.size()) continue;
-    mounts.push_back({std::string(fields[4]), std::string(fields[dash + 2])});
+    mounts.push_back(
+        {std::string(fields[4]), std::string(fields[dash + 2]), std::string(fields[dash + 1])});
   }
   return mounts;
 }

@@ -20,6 +20,7 @@ namespace nsm {
 struct MountEntry {
   std::string point;   // mount point, as mountinfo shows it
   std::string source;  // mount source
+  std::string fstype;  // filesystem type, e.g. tmpfs, cgroup2
 };
 
 class MountTable {

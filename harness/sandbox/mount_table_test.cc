@@ -29,6 +29,8 @@ TEST(MountTableTest, ParsesPointAndSource) {
   EXPECT_EQ(mounts[0].source, "proc");
   EXPECT_EQ(mounts[1].point, "/tmp/a\\040b");
   EXPECT_EQ(mounts[1].source, "nsm-src");
+  EXPECT_EQ(mounts[0].fstype, "proc");
+  EXPECT_EQ(mounts[1].fstype, "tmpfs");
 }
 
 // Runs `body` in a forked child in a new private mount namespace; returns
