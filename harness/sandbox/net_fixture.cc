@@ -167,18 +167,25 @@ sockaddr_in TcpAddress() {
   }
 }
 
-// Connects like a probe would and reads the banner.
-Result<std::string> Knock(int domain, const sockaddr* addr, socklen_t len) {
+// Connects like a probe would. A listener that stopped accepting shows once
+// its backlog is full: connect (unix) or the read (both) times out.
+Result<UniqueFd> Connect(int domain, const sockaddr* addr, socklen_t len) {
   UniqueFd fd(socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.Valid()) return FailErrno("socket");
   timeval tv{2, 0};
   setsockopt(fd.Get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd.Get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   if (connect(fd.Get(), addr, len) != 0) return FailErrno("connect");
+  return fd;
+}
+
+// Reads what the listener sent until it closed the connection.
+Result<std::string> ReadBanner(int fd) {
   std::string banner;
   char buf[128];
   ssize_t n;
-  while ((n = read(fd.Get(), buf, sizeof(buf))) > 0) banner.append(buf, static_cast<size_t>(n));
+  while ((n = read(fd, buf, sizeof(buf))) > 0) banner.append(buf, static_cast<size_t>(n));
+  if (n < 0) return FailErrno("read");
   return banner;
 }
 
@@ -223,18 +230,36 @@ Result<int> NetFixture::HostIfaceMtu() const {
   return req.ifr_mtu;
 }
 
-Status NetFixture::Check() const {
+NetFixture::Knocks NetFixture::Knock() const {
+  Knocks knocks;
+  sockaddr_in in = TcpAddress();
+  Result<UniqueFd> tcp = Connect(AF_INET, reinterpret_cast<sockaddr*>(&in), sizeof(in));
+  if (!tcp) {
+    knocks.connected = Fail(tcp.error().err, "check loopback TCP listener", "connect");
+    return knocks;
+  }
+  knocks.tcp = std::move(*tcp);
+  socklen_t ulen;
+  sockaddr_un un = AbstractAddress(&ulen);
+  Result<UniqueFd> unix_socket = Connect(AF_UNIX, reinterpret_cast<sockaddr*>(&un), ulen);
+  if (!unix_socket) {
+    knocks.connected = Fail(unix_socket.error().err, "check abstract unix listener", "connect");
+    return knocks;
+  }
+  knocks.unix_socket = std::move(*unix_socket);
+  return knocks;
+}
+
+Status NetFixture::Check(Knocks knocks) const {
   Result<int> mtu = HostIfaceMtu();
   if (!mtu) return std::unexpected(mtu.error());
   if (*mtu != fixtures::kHostIfaceMtu)
     return Fail(0, "check " + std::string(fixtures::kHostIface), "mtu is " + std::to_string(*mtu));
-  sockaddr_in in = TcpAddress();
-  Result<std::string> tcp = Knock(AF_INET, reinterpret_cast<sockaddr*>(&in), sizeof(in));
+  if (!knocks.connected) return knocks.connected;
+  Result<std::string> tcp = ReadBanner(knocks.tcp.Get());
   if (!tcp || *tcp != banner_)
     return Fail(tcp ? 0 : tcp.error().err, "check loopback TCP listener", "no banner");
-  socklen_t ulen;
-  sockaddr_un un = AbstractAddress(&ulen);
-  Result<std::string> unix_banner = Knock(AF_UNIX, reinterpret_cast<sockaddr*>(&un), ulen);
+  Result<std::string> unix_banner = ReadBanner(knocks.unix_socket.Get());
   if (!unix_banner || *unix_banner != banner_) {
     return Fail(unix_banner ? 0 : unix_banner.error().err, "check abstract unix listener",
                 "no banner");

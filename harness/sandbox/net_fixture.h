@@ -5,13 +5,14 @@
 //
 // The listener accepts and closes every connection at once, so its backlog can
 // never fill: the 256th cell meets the same listener as the first. It is
-// checked with a real connection before every cell.
+// checked with real connections after every cell.
 #pragma once
 
 #include <string>
 
 #include "harness/common/child_process.h"
 #include "harness/common/result.h"
+#include "harness/common/unique_fd.h"
 
 namespace nsm {
 
@@ -21,7 +22,18 @@ class NetFixture {
 
   const std::string& Banner() const { return banner_; }
   Result<int> HostIfaceMtu() const;
-  Status Check() const;
+
+  // The check in two halves, so that the listener answers while the caller
+  // looks at other fixtures: Knock connects to both listeners (both knocks in
+  // flight at once, one wake-up of the listener), Check(knocks) reads both
+  // banners until the listener closes, compares them, and checks the MTU.
+  struct Knocks {
+    Status connected;  // the first failure to connect, if any
+    UniqueFd tcp;
+    UniqueFd unix_socket;
+  };
+  Knocks Knock() const;
+  Status Check(Knocks knocks) const;
   // Puts the MTU back and restarts a dead listener.
   Status Restore();
   pid_t ListenerPid() const { return listener_.Pid(); }
