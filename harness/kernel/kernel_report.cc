@@ -2,6 +2,8 @@
 
 #include <sys/utsname.h>
 
+#include <vector>
+
 #include "harness/document/host_info.h"
 
 namespace nsm {
@@ -89,12 +91,19 @@ KernelReport CollectKernelReport(const KernelReportOptions& options) {
   if (report.config) config_lsm = report.config->Value("CONFIG_LSM");
   report.env = ReadKernelEnvironment("/proc", "/sys", config_lsm);
   const KernelConfig* cfg = report.config ? &*report.config : nullptr;
+  // All live checks side by side (each in its own child).
+  std::vector<CheckRequest> requests;
+  for (const NsInfo& info : kNamespaces) requests.push_back({info.ns, Privilege::root});
+  if (options.unprivileged) {
+    for (const NsInfo& info : kNamespaces) requests.push_back({info.ns, Privilege::unprivileged});
+  }
+  std::vector<LiveCheck> checks = CheckNamespaces(requests);
   for (const NsInfo& info : kNamespaces) {
     int i = static_cast<int>(info.ns);
-    report.root[i].check = CheckNamespace(info.ns, Privilege::root);
+    report.root[i].check = std::move(checks[static_cast<size_t>(i)]);
     report.root[i].diagnosis = Diagnose(report.root[i].check, cfg, report.env);
     if (options.unprivileged) {
-      report.unprivileged[i].check = CheckNamespace(info.ns, Privilege::unprivileged);
+      report.unprivileged[i].check = std::move(checks[static_cast<size_t>(kNsCount + i)]);
     } else {
       report.unprivileged[i].check.ns = info.ns;
       report.unprivileged[i].check.as = Privilege::unprivileged;

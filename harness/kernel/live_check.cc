@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -277,37 +279,62 @@ int Rank(NsStatus status) {
   return 0;
 }
 
-LiveCheck CheckNamespace(Ns ns, Privilege as) {
+namespace {
+
+// A check whose child is running (pid > 0), or one already decided (pid -1).
+struct StartedCheck {
   LiveCheck check;
+  pid_t pid = -1;
+  UniqueFd read_end;
+};
+
+StartedCheck StartCheck(Ns ns, Privilege as) {
+  StartedCheck started;
+  LiveCheck& check = started.check;
   check.ns = ns;
   check.as = as;
   if (as == Privilege::root && geteuid() != 0) {
     check.detail = "not run: nsmatrix runs as uid " + std::to_string(geteuid()) + ", not root";
     check.skipped = true;
-    return check;
+    return started;
   }
-  UniqueFd read_end, write_end;
-  if (Status s = HighPipe(&read_end, &write_end); !s) {
+  UniqueFd write_end;
+  if (Status s = HighPipe(&started.read_end, &write_end); !s) {
     check.detail = "could not start the check: " + s.error().Message();
-    return check;
+    return started;
   }
   pid_t pid = fork();
   if (pid < 0) {
     check.detail = "could not start the check: fork: " + ErrnoName(errno);
-    return check;
+    return started;
   }
   if (pid == 0) {
-    read_end.Reset();
+    started.read_end.Reset();
     ChildContext ctx{write_end.Get(), {}};
     RunCheck(ctx, ns, as);
     (void)!write(ctx.report_fd, &ctx.report, sizeof(ctx.report));
     _exit(0);
   }
-  write_end.Reset();
+  started.pid = pid;
+  return started;
+}
+
+// Waits for the child's report until `deadline` (then kills it), reaps it
+// and turns the report into a verdict.
+LiveCheck FinishCheck(StartedCheck started, std::chrono::steady_clock::time_point deadline) {
+  LiveCheck check = std::move(started.check);
+  if (started.pid < 0) return check;
+  pid_t pid = started.pid;
   Report report{};
-  pollfd pfd{read_end.Get(), POLLIN, 0};
+  pollfd pfd{started.read_end.Get(), POLLIN, 0};
   ssize_t got = -1;
-  if (poll(&pfd, 1, kCheckTimeoutMs) == 1) got = read(read_end.Get(), &report, sizeof(report));
+  int ready;
+  do {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    ready = poll(&pfd, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+  } while (ready < 0 && errno == EINTR);
+  if (ready == 1) got = read(started.read_end.Get(), &report, sizeof(report));
   if (got != static_cast<ssize_t>(sizeof(report))) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -335,6 +362,35 @@ LiveCheck CheckNamespace(Ns ns, Privilege as) {
     check.detail = check.step + " failed with " + ErrnoName(check.err);
   }
   return check;
+}
+
+std::chrono::steady_clock::time_point CheckDeadline() {
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(kCheckTimeoutMs);
+}
+
+}  // namespace
+
+LiveCheck CheckNamespace(Ns ns, Privilege as) {
+  return FinishCheck(StartCheck(ns, as), CheckDeadline());
+}
+
+std::vector<LiveCheck> CheckNamespaces(std::span<const CheckRequest> requests) {
+  std::vector<StartedCheck> started;
+  started.reserve(requests.size());
+  for (const CheckRequest& request : requests)
+    started.push_back(StartCheck(request.ns, request.as));
+  const auto deadline = CheckDeadline();
+  std::vector<LiveCheck> checks;
+  checks.reserve(requests.size());
+  for (StartedCheck& one : started) checks.push_back(FinishCheck(std::move(one), deadline));
+  // Side by side the checks hold more namespaces at once than one at a time
+  // (a low user.max_*_namespaces could refuse some): whatever did not come
+  // out usable is asked again alone, and that answer stands.
+  for (size_t i = 0; i < checks.size(); ++i) {
+    if (checks[i].status != NsStatus::usable && !checks[i].skipped)
+      checks[i] = CheckNamespace(requests[i].ns, requests[i].as);
+  }
+  return checks;
 }
 
 }  // namespace nsm

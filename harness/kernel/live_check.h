@@ -3,8 +3,10 @@
 // process, so nothing it creates outlives it and this process is unchanged.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/common/namespaces.h"
 
@@ -52,5 +54,16 @@ inline constexpr unsigned kUnprivilegedId = 65534;
 // namespaces, a grandchild: that is where they take effect). Never throws,
 // never leaves a process behind; a child that hangs is killed after 5 s.
 LiveCheck CheckNamespace(Ns ns, Privilege as);
+
+struct CheckRequest {
+  Ns ns;
+  Privilege as;
+};
+
+// The same checks side by side: every child is started, then each is waited
+// for (one 5 s deadline for all). A check that does not come out usable is
+// run again alone, and that result stands, so running them together never
+// turns a namespace limit into a loss. Results in the order asked.
+std::vector<LiveCheck> CheckNamespaces(std::span<const CheckRequest> requests);
 
 }  // namespace nsm

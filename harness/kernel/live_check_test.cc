@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace nsm {
 namespace {
@@ -72,6 +73,58 @@ TEST(LiveCheckTest, ZeroLimitMakesATypeUnavailable) {
   // A PID namespace needs a mount namespace to mount /proc in: created, not usable.
   EXPECT_EQ(CheckUnderZeroLimit(Ns::pid, Ns::mnt),
             "restricted unshare(CLONE_NEWNS) to mount /proc ENOSPC creating mnt");
+}
+
+std::string Describe(const LiveCheck& check) {
+  return std::string(InfoOf(check.ns).name) + " as " + std::string(Name(check.as)) + ": " +
+         std::string(Name(check.status)) + " " + check.step + " " +
+         (check.err ? ErrnoName(check.err) : "-") + (check.skipped ? " skipped" : "");
+}
+
+// The batch gives what the checks give one at a time, in the order asked.
+std::string CompareBatchWithSingle() {
+  std::vector<CheckRequest> requests;
+  for (Privilege as : {Privilege::root, Privilege::unprivileged}) {
+    for (const NsInfo& info : kNamespaces) requests.push_back({info.ns, as});
+  }
+  std::vector<LiveCheck> batch = CheckNamespaces(requests);
+  if (batch.size() != requests.size()) return "batch gave " + std::to_string(batch.size());
+  std::string out;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::string single = Describe(CheckNamespace(requests[i].ns, requests[i].as));
+    if (Describe(batch[i]) != single) out += Describe(batch[i]) + " vs alone " + single + "; ";
+  }
+  return out.empty() ? "same" : out;
+}
+
+TEST(LiveCheckTest, ChecksSideBySideMatchChecksAlone) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  EXPECT_EQ(CompareBatchWithSingle(), "same");
+  // Under a limit (net refused, 65534 unmapped): the refusals and skips match too.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = "setup failed";
+    if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
+        WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
+        WriteFile("/proc/sys/user/max_net_namespaces", "0")) {
+      std::vector<CheckRequest> net = {{Ns::net, Privilege::root}, {Ns::uts, Privilege::root}};
+      std::vector<LiveCheck> checks = CheckNamespaces(net);
+      out = CompareBatchWithSingle() + " | " + Describe(checks[0]) + " | " + Describe(checks[1]);
+    }
+    (void)!write(fds[1], out.data(), out.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[2048] = {};
+  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(
+      std::string(buf, n > 0 ? static_cast<size_t>(n) : 0),
+      "same | net as root: unavailable unshare(CLONE_NEWNET) ENOSPC | uts as root: usable  -");
 }
 
 TEST(LiveCheckTest, UnprivilegedChecks) {
