@@ -4,7 +4,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -24,6 +26,9 @@ using Clock = std::chrono::steady_clock;
 // judging) before it declares the whole sandbox hung.
 constexpr std::chrono::seconds kWorkerSlack{10};
 constexpr int kMaxSandboxRestarts = 4;
+// Requests a worker holds at once: the one it runs and the next, already in
+// its pipe when it finishes, so it never sleeps waiting for the runner.
+constexpr size_t kRequestsInFlight = 2;
 
 struct Observed {
   Outcome outcome;
@@ -34,8 +39,9 @@ struct Worker {
   SandboxProcess sandbox;
   LineBuffer buffer;
   bool ready = false;
-  std::optional<unsigned> in_flight;  // combination index
-  Clock::time_point deadline;
+  // Combination indexes sent, in order; the worker runs the front one.
+  std::deque<unsigned> in_flight;
+  Clock::time_point deadline;  // for the front one
   std::map<std::string, Observed> replies;
   bool retired = false;  // removed at the end of the poll round
 };
@@ -71,6 +77,11 @@ class Runner {
       if (Status s = StartWorker(); !s) return std::unexpected(s.error());
     }
     while (results_.size() < plan_.combinations.size()) {
+      // Never wait on nothing: combinations left, none queued, none running.
+      bool busy = std::any_of(workers_.begin(), workers_.end(),
+                              [](const auto& w) { return !w->ready || !w->in_flight.empty(); });
+      if (queue_.empty() && !busy)
+        return Fail(EPROTO, "run matrix", "combinations were lost between runner and sandboxes");
       if (Status s = Step(); !s) return std::unexpected(s.error());
     }
     MatrixResult result;
@@ -192,18 +203,19 @@ class Runner {
     return {};
   }
 
-  Status Dispatch(Worker& worker) {
-    if (!worker.ready || worker.in_flight || queue_.empty()) return {};
-    unsigned index = queue_.front();
-    queue_.pop_front();
-    worker.in_flight = index;
-    worker.replies.clear();
-    worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
-    protocol::Record request{"run", "", {}};
-    request.Add("combination", static_cast<long long>(index));
-    // A failed write means the worker is gone: its EOF retires it next round.
-    (void)WriteAll(worker.sandbox.channel.Get(), protocol::Format(request) + "\n");
-    return {};
+  void Dispatch(Worker& worker) {
+    if (!worker.ready) return;
+    while (worker.in_flight.size() < kRequestsInFlight && !queue_.empty()) {
+      unsigned index = queue_.front();
+      queue_.pop_front();
+      // The worker starts it now: the clock for it starts too.
+      if (worker.in_flight.empty()) worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
+      worker.in_flight.push_back(index);
+      protocol::Record request{"run", "", {}};
+      request.Add("combination", static_cast<long long>(index));
+      // A failed write means the worker is gone: its EOF retires it next round.
+      (void)WriteAll(worker.sandbox.channel.Get(), protocol::Format(request) + "\n");
+    }
   }
 
   // A worker died, hung or broke protocol: its combination's cells become
@@ -220,13 +232,18 @@ class Runner {
           EPROTO, "start host sandbox", reason,
           "the sandbox needs root and working mount, UTS, IPC, network, PID and cgroup namespaces");
     }
-    if (worker->in_flight) {
+    if (!worker->in_flight.empty()) {
       std::map<std::string, Observed> cells;
       for (const std::string& id : run_probes_) {
         cells[id] = {Outcome::error, "host sandbox failed during this combination: " + reason};
       }
-      results_[*worker->in_flight] = std::move(cells);
+      results_[worker->in_flight.front()] = std::move(cells);
       Progress();
+      // The worker takes its requests in order: the rest never started. A
+      // fresh sandbox runs them.
+      for (auto it = worker->in_flight.rbegin(); it != std::prev(worker->in_flight.rend()); ++it)
+        queue_.push_front(*it);
+      worker->in_flight.clear();
     }
     if (results_.size() == plan_.combinations.size()) return {};  // all done: no replacement needed
     if (++restarts_ > kMaxSandboxRestarts)
@@ -244,9 +261,10 @@ class Runner {
     if (!worker.ready) {
       if (record->kind != protocol::kHello) return Retire(slot, "no ready record");
       worker.ready = true;
-      return Dispatch(worker);
+      Dispatch(worker);
+      return {};
     }
-    if (!worker.in_flight) return Retire(slot, "reply without a request");
+    if (worker.in_flight.empty()) return Retire(slot, "reply without a request");
     if (record->kind == "probe") {
       std::optional<Outcome> outcome = OutcomeFromName(record->Get("outcome").value_or(""));
       if (!outcome) return Retire(slot, "reply without a valid outcome");
@@ -254,11 +272,14 @@ class Runner {
       return {};
     }
     if (record->kind == "end") {
-      results_[*worker.in_flight] = std::move(worker.replies);
+      results_[worker.in_flight.front()] = std::move(worker.replies);
       worker.replies = {};
-      worker.in_flight.reset();
+      worker.in_flight.pop_front();
+      // The next one is already running.
+      if (!worker.in_flight.empty()) worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
       Progress();
-      return Dispatch(worker);
+      Dispatch(worker);
+      return {};
     }
     return Retire(slot, "unknown reply '" + record->kind + "'");
   }
@@ -297,7 +318,7 @@ class Runner {
           if (!line) break;
           if (Status s = HandleLine(slot, *line); !s) return s;
         }
-      } else if (Clock::now() > worker.deadline && (worker.in_flight || !worker.ready)) {
+      } else if (Clock::now() > worker.deadline && (!worker.in_flight.empty() || !worker.ready)) {
         if (Status s = Retire(slot, "sandbox worker did not answer in time"); !s) return s;
       }
     }

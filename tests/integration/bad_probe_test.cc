@@ -1,8 +1,14 @@
 // A probe that hangs, crashes, prints garbage or says nothing gives `error`
 // with the reason, the run still finishes, and the verdict is fail (exit 1).
+#include <dirent.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "tests/integration/cli_process.h"
 
@@ -104,6 +110,66 @@ TEST(BadProbe, AnUnrestorableSandboxMakesErrorsNotVerdicts) {
   EXPECT_EQ(second["outcome"], "error") << second.dump();
   EXPECT_NE(second["detail"].get<std::string>().find("host sandbox"), std::string::npos)
       << second.dump();
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The first process (host pid) whose parent is `parent` and whose /proc file
+// `file` contains `text`; 0 when there is none.
+pid_t ChildWith(pid_t parent, const std::string& file, const std::string& text) {
+  pid_t found = 0;
+  DIR* dir = opendir("/proc");
+  if (!dir) return 0;
+  while (dirent* e = readdir(dir)) {
+    if (!isdigit(e->d_name[0])) continue;
+    std::string base = std::string("/proc/") + e->d_name;
+    std::string status = Slurp(base + "/status");
+    if (status.find("\nPPid:\t" + std::to_string(parent) + "\n") == std::string::npos) continue;
+    if (Slurp(base + "/" + file).find(text) != std::string::npos) {
+      found = atoi(e->d_name);
+      break;
+    }
+  }
+  closedir(dir);
+  return found;
+}
+
+// A sandbox worker that dies takes only the combination it was running: the
+// one the runner had already queued behind it runs in the fresh sandbox.
+TEST(BadProbe, AWorkerKilledMidCombinationCostsOnlyThatCombination) {
+  ScopedTempDir tmp;
+  std::string json = tmp.path() + "/matrix.json";
+  pid_t pid = StartNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_hang", "--combos",
+                             "none,uts,ipc", "--probes", "uts.hostname", "--jobs", "1",
+                             "--timeout-ms", "1500", "--no-progress", "--json", json},
+                            tmp.path());
+  pid_t worker = 0, probe = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (probe == 0 && std::chrono::steady_clock::now() < deadline) {
+    if (worker == 0) worker = ChildWith(pid, "cmdline", "__sandbox-worker");
+    if (worker != 0) probe = ChildWith(worker, "comm", "bad_probe_hang");
+    if (probe == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_NE(probe, 0) << "the first container never ran";
+  kill(worker, SIGKILL);
+  EXPECT_EQ(WaitExit(pid), 1) << Slurp(tmp.path() + "/stderr");
+  nlohmann::json doc = ReadJson(json);
+  ASSERT_EQ(doc["cells"].size(), 3u) << Slurp(tmp.path() + "/stderr");
+  nlohmann::json killed = Cell(doc, "none", "uts.hostname");
+  EXPECT_NE(killed["detail"].get<std::string>().find("host sandbox failed during this combination"),
+            std::string::npos)
+      << killed.dump();
+  for (const char* combination : {"uts", "ipc"}) {
+    nlohmann::json cell = Cell(doc, combination, "uts.hostname");
+    EXPECT_EQ(cell["outcome"], "error") << cell.dump();
+    EXPECT_NE(cell["detail"].get<std::string>().find("timed out"), std::string::npos)
+        << combination << " did not run in the new sandbox: " << cell.dump();
+  }
 }
 
 }  // namespace
