@@ -385,10 +385,18 @@ std::vector<LiveCheck> CheckNamespaces(std::span<const CheckRequest> requests) {
   for (StartedCheck& one : started) checks.push_back(FinishCheck(std::move(one), deadline));
   // Side by side the checks hold more namespaces at once than one at a time
   // (a low user.max_*_namespaces could refuse some): whatever did not come
-  // out usable is asked again alone, and that answer stands.
+  // out usable is asked again alone, and that answer stands. The kernel gives
+  // some counts back in deferred work after a namespace dies, so a refusal
+  // for the limit (ENOSPC) is asked again a few times, a little later each.
   for (size_t i = 0; i < checks.size(); ++i) {
-    if (checks[i].status != NsStatus::usable && !checks[i].skipped)
+    if (checks[i].status == NsStatus::usable || checks[i].skipped) continue;
+    checks[i] = CheckNamespace(requests[i].ns, requests[i].as);
+    for (int wait_ms = 10;
+         wait_ms <= 80 && checks[i].err == ENOSPC && checks[i].status != NsStatus::usable;
+         wait_ms *= 2) {
+      poll(nullptr, 0, wait_ms);
       checks[i] = CheckNamespace(requests[i].ns, requests[i].as);
+    }
   }
   return checks;
 }

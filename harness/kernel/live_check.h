@@ -62,8 +62,10 @@ struct CheckRequest {
 
 // The same checks side by side: every child is started, then each is waited
 // for (one 5 s deadline for all). A check that does not come out usable is
-// run again alone, and that result stands, so running them together never
-// turns a namespace limit into a loss. Results in the order asked.
+// run again alone (a refusal for the limit, ENOSPC, up to four more times
+// over 150 ms, while the kernel gives back counts of namespaces that just
+// died), and that result stands: running them together must not turn a
+// namespace limit into a loss. Results in the order asked.
 std::vector<LiveCheck> CheckNamespaces(std::span<const CheckRequest> requests);
 
 }  // namespace nsm

@@ -127,6 +127,41 @@ TEST(LiveCheckTest, ChecksSideBySideMatchChecksAlone) {
       "same | net as root: unavailable unshare(CLONE_NEWNET) ENOSPC | uts as root: usable  -");
 }
 
+// A limit of one UTS namespace: side by side, eight uts checks and the user
+// check (which makes a UTS namespace inside its user namespace) compete for
+// it. Asked again alone, each gets it: all usable, as they are one at a time.
+TEST(LiveCheckTest, ChecksSideBySideUnderALimitOfOneAreNotLosses) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = "setup failed";
+    if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
+        WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
+        WriteFile("/proc/sys/user/max_uts_namespaces", "1")) {
+      out.clear();
+      for (int round = 0; round < 10; ++round) {
+        std::vector<CheckRequest> many(8, {Ns::uts, Privilege::root});
+        many.push_back({Ns::user, Privilege::root});
+        for (const LiveCheck& check : CheckNamespaces(many)) {
+          if (check.status != NsStatus::usable) out += Describe(check) + "; ";
+        }
+      }
+      if (out.empty()) out = "all usable";
+    }
+    (void)!write(fds[1], out.data(), out.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[2048] = {};
+  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "all usable");
+}
+
 TEST(LiveCheckTest, UnprivilegedChecks) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
   // Here, uid 65534 may make user namespaces and everything they own.
