@@ -244,6 +244,10 @@ class Runner {
       for (auto it = worker->in_flight.rbegin(); it != std::prev(worker->in_flight.rend()); ++it)
         queue_.push_front(*it);
       worker->in_flight.clear();
+      // An idle worker takes them now, not only the replacement.
+      for (const auto& other : workers_) {
+        if (!other->retired) Dispatch(*other);
+      }
     }
     if (results_.size() == plan_.combinations.size()) return {};  // all done: no replacement needed
     if (++restarts_ > kMaxSandboxRestarts)
@@ -290,7 +294,10 @@ class Runner {
     if (cancel_fd_ >= 0) fds.push_back({cancel_fd_, POLLIN, 0});
     auto now = Clock::now();
     auto next = now + std::chrono::seconds(1);
-    for (const auto& worker : workers_) next = std::min(next, worker->deadline);
+    // Only a worker that owes an answer has a deadline.
+    for (const auto& worker : workers_) {
+      if (!worker->ready || !worker->in_flight.empty()) next = std::min(next, worker->deadline);
+    }
     int wait_ms = static_cast<int>(
         std::max<long>(0,
                        std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count()) +
