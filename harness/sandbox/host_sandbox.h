@@ -76,8 +76,9 @@ class HostSandbox : public HostView {
   }
   void EndCell();
 
-  // Before each container: are the fixtures what the probes will be judged
-  // against? A fixture gone bad must turn cells into errors, never verdicts.
+  // Are the fixtures what the probes will be judged against (after each
+  // container, and before one the last reset did not vouch for)? A fixture
+  // gone bad must turn cells into errors, never verdicts.
   Status CheckFixtures() const;
   // After each container: undo what a leaking probe changed, so the next cell
   // starts from the same host.

@@ -25,8 +25,9 @@ class NetFixture {
 
   // The check in two halves, so that the listener answers while the caller
   // looks at other fixtures: Knock connects to both listeners (both knocks in
-  // flight at once, one wake-up of the listener), Check(knocks) reads both
-  // banners until the listener closes, compares them, and checks the MTU.
+  // flight at once, usually answered in one wake-up of the listener);
+  // Check(knocks) checks the MTU, then reads both banners until the listener
+  // closes and compares them.
   struct Knocks {
     Status connected;  // the first failure to connect, if any
     UniqueFd tcp;

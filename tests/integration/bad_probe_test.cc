@@ -119,8 +119,14 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
+std::string Link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 // The first process (host pid) whose parent is `parent` and whose /proc file
-// `file` contains `text`; 0 when there is none.
+// `file` contains `text` (a link: its target); 0 when there is none.
 pid_t ChildWith(pid_t parent, const std::string& file, const std::string& text) {
   pid_t found = 0;
   DIR* dir = opendir("/proc");
@@ -130,7 +136,8 @@ pid_t ChildWith(pid_t parent, const std::string& file, const std::string& text) 
     std::string base = std::string("/proc/") + e->d_name;
     std::string status = Slurp(base + "/status");
     if (status.find("\nPPid:\t" + std::to_string(parent) + "\n") == std::string::npos) continue;
-    if (Slurp(base + "/" + file).find(text) != std::string::npos) {
+    std::string content = file == "exe" ? Link(base + "/exe") : Slurp(base + "/" + file);
+    if (content.find(text) != std::string::npos) {
       found = atoi(e->d_name);
       break;
     }
@@ -148,16 +155,29 @@ TEST(BadProbe, AWorkerKilledMidCombinationCostsOnlyThatCombination) {
                              "none,uts,ipc", "--probes", "uts.hostname", "--jobs", "1",
                              "--timeout-ms", "1500", "--no-progress", "--json", json},
                             tmp.path());
+  // Whatever fails below, the run does not outlive the test.
+  struct KillOnExit {
+    pid_t pid;
+    ~KillOnExit() {
+      if (pid > 0 && kill(pid, SIGKILL) == 0) WaitExit(pid);
+    }
+  } guard{pid};
   pid_t worker = 0, probe = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (probe == 0 && std::chrono::steady_clock::now() < deadline) {
     if (worker == 0) worker = ChildWith(pid, "cmdline", "__sandbox-worker");
-    if (worker != 0) probe = ChildWith(worker, "comm", "bad_probe_hang");
+    if (worker != 0) probe = ChildWith(worker, "exe", "/bad_probe_hang");
     if (probe == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_NE(probe, 0) << "the first container never ran";
+  // The first combination, none, shares the sandbox's UTS namespace.
+  std::string probe_uts = Link("/proc/" + std::to_string(probe) + "/ns/uts");
+  ASSERT_FALSE(probe_uts.empty());
+  ASSERT_EQ(probe_uts, Link("/proc/" + std::to_string(worker) + "/ns/uts"))
+      << "missed combination none's container";
   kill(worker, SIGKILL);
   EXPECT_EQ(WaitExit(pid), 1) << Slurp(tmp.path() + "/stderr");
+  guard.pid = 0;  // reaped
   nlohmann::json doc = ReadJson(json);
   ASSERT_EQ(doc["cells"].size(), 3u) << Slurp(tmp.path() + "/stderr");
   nlohmann::json killed = Cell(doc, "none", "uts.hostname");
