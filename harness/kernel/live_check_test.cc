@@ -33,9 +33,11 @@ bool WriteFile(const std::string& path, const std::string& text) {
   return ok;
 }
 
-// In a child: a user namespace mapping root to root, max_<type>=0 there, then
-// the check. Returns "status step" for the test to compare.
-std::string CheckUnderZeroLimit(Ns ns, Ns limited, Privilege as = Privilege::root) {
+// In a child: a user namespace mapping root to root, with
+// user.max_<limited>_namespaces set to `limit` there. Returns what `body`
+// returned there, for the test to compare.
+template <typename Body>
+std::string UnderLimit(Ns limited, int limit, Body body) {
   int fds[2];
   if (pipe(fds) != 0) return "pipe failed";
   pid_t pid = fork();
@@ -44,22 +46,33 @@ std::string CheckUnderZeroLimit(Ns ns, Ns limited, Privilege as = Privilege::roo
     std::string out = "setup failed";
     if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
         WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
-        WriteFile("/proc/sys/user/max_" + std::string(InfoOf(limited).name) + "_namespaces", "0")) {
-      LiveCheck check = CheckNamespace(ns, as);
-      out = std::string(Name(check.status)) + " " + check.step + " " +
-            (check.err ? ErrnoName(check.err) : "-");
-      if (check.creation_failed) out += " creating " + std::string(InfoOf(check.creating).name);
-      if (check.skipped) out += " skipped";
+        WriteFile("/proc/sys/user/max_" + std::string(InfoOf(limited).name) + "_namespaces",
+                  std::to_string(limit))) {
+      out = body();
     }
     (void)!write(fds[1], out.data(), out.size());
     _exit(0);
   }
   close(fds[1]);
-  char buf[512] = {};
-  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+  std::string got;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0) got.append(buf, static_cast<size_t>(n));
   close(fds[0]);
   waitpid(pid, nullptr, 0);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "no answer";
+  return got.empty() ? "no answer" : got;
+}
+
+// "status step errno" of the check under a zero limit.
+std::string CheckUnderZeroLimit(Ns ns, Ns limited, Privilege as = Privilege::root) {
+  return UnderLimit(limited, 0, [&] {
+    LiveCheck check = CheckNamespace(ns, as);
+    std::string out = std::string(Name(check.status)) + " " + check.step + " " +
+                      (check.err ? ErrnoName(check.err) : "-");
+    if (check.creation_failed) out += " creating " + std::string(InfoOf(check.creating).name);
+    if (check.skipped) out += " skipped";
+    return out;
+  });
 }
 
 TEST(LiveCheckTest, ZeroLimitMakesATypeUnavailable) {
@@ -101,29 +114,15 @@ TEST(LiveCheckTest, ChecksSideBySideMatchChecksAlone) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
   EXPECT_EQ(CompareBatchWithSingle(), "same");
   // Under a limit (net refused, 65534 unmapped): the refusals and skips match too.
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out = "setup failed";
-    if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
-        WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
-        WriteFile("/proc/sys/user/max_net_namespaces", "0")) {
-      std::vector<CheckRequest> net = {{Ns::net, Privilege::root}, {Ns::uts, Privilege::root}};
-      std::vector<LiveCheck> checks = CheckNamespaces(net);
-      out = CompareBatchWithSingle() + " | " + Describe(checks[0]) + " | " + Describe(checks[1]);
-    }
-    (void)!write(fds[1], out.data(), out.size());
-    _exit(0);
-  }
-  close(fds[1]);
-  char buf[2048] = {};
-  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
   EXPECT_EQ(
-      std::string(buf, n > 0 ? static_cast<size_t>(n) : 0),
+      UnderLimit(Ns::net, 0,
+                 [] {
+                   std::vector<CheckRequest> net = {{Ns::net, Privilege::root},
+                                                    {Ns::uts, Privilege::root}};
+                   std::vector<LiveCheck> checks = CheckNamespaces(net);
+                   return CompareBatchWithSingle() + " | " + Describe(checks[0]) + " | " +
+                          Describe(checks[1]);
+                 }),
       "same | net as root: unavailable unshare(CLONE_NEWNET) ENOSPC | uts as root: usable  -");
 }
 
@@ -132,34 +131,19 @@ TEST(LiveCheckTest, ChecksSideBySideMatchChecksAlone) {
 // it. Asked again alone, each gets it: all usable, as they are one at a time.
 TEST(LiveCheckTest, ChecksSideBySideUnderALimitOfOneAreNotLosses) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out = "setup failed";
-    if (unshare(CLONE_NEWUSER) == 0 && WriteFile("/proc/self/setgroups", "deny") &&
-        WriteFile("/proc/self/gid_map", "0 0 1") && WriteFile("/proc/self/uid_map", "0 0 1") &&
-        WriteFile("/proc/sys/user/max_uts_namespaces", "1")) {
-      out.clear();
-      for (int round = 0; round < 10; ++round) {
-        std::vector<CheckRequest> many(8, {Ns::uts, Privilege::root});
-        many.push_back({Ns::user, Privilege::root});
-        for (const LiveCheck& check : CheckNamespaces(many)) {
-          if (check.status != NsStatus::usable) out += Describe(check) + "; ";
-        }
-      }
-      if (out.empty()) out = "all usable";
-    }
-    (void)!write(fds[1], out.data(), out.size());
-    _exit(0);
-  }
-  close(fds[1]);
-  char buf[2048] = {};
-  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
-  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "all usable");
+  EXPECT_EQ(UnderLimit(Ns::uts, 1,
+                       [] {
+                         std::string out;
+                         for (int round = 0; round < 10; ++round) {
+                           std::vector<CheckRequest> many(8, {Ns::uts, Privilege::root});
+                           many.push_back({Ns::user, Privilege::root});
+                           for (const LiveCheck& check : CheckNamespaces(many)) {
+                             if (check.status != NsStatus::usable) out += Describe(check) + "; ";
+                           }
+                         }
+                         return out.empty() ? std::string("all usable") : out;
+                       }),
+            "all usable");
 }
 
 TEST(LiveCheckTest, UnprivilegedChecks) {
