@@ -6,8 +6,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "tests/integration/cli_process.h"
@@ -110,13 +108,6 @@ TEST(BadProbe, AnUnrestorableSandboxMakesErrorsNotVerdicts) {
   EXPECT_EQ(second["outcome"], "error") << second.dump();
   EXPECT_NE(second["detail"].get<std::string>().find("host sandbox"), std::string::npos)
       << second.dump();
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string Link(const std::string& path) {

@@ -10,16 +10,12 @@
 #include <sstream>
 
 namespace nsm::testing {
-namespace {
-
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-
-}  // namespace
 
 std::string BinDir() {
   return NSM_BIN_DIR;

@@ -47,6 +47,9 @@ pid_t StartProgram(std::vector<std::string> argv, const std::string& dir);
 // temporary directory. Limits lowered there stay there.
 CliRun RunAsUsernsRoot(const std::string& script);
 
+// A file's whole content; empty when unreadable.
+std::string Slurp(const std::string& path);
+
 // A JSON file parsed; discarded json when unreadable or invalid.
 nlohmann::json ReadJson(const std::string& path);
 int WaitExit(pid_t pid);

@@ -3,19 +3,11 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "tests/integration/cli_process.h"
 
 namespace nsm::testing {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void Spit(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
