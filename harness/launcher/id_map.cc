@@ -16,9 +16,12 @@ namespace {
 constexpr unsigned kSubordinateBase = 100000;
 constexpr unsigned kSubordinateCount = 65536;
 
-Status WriteProcFile(pid_t pid, const char* name, const std::string& text) {
-  std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+// `dir`: /proc/PID, opened once for all the files (each full path would look
+// the process up again).
+Status WriteProcFile(int dir, const std::string& dir_path, const char* name,
+                     const std::string& text) {
+  std::string path = dir_path + "/" + name;
+  UniqueFd fd(openat(dir, name, O_WRONLY | O_CLOEXEC));
   if (!fd.Valid()) return FailErrno("open " + path);
   ssize_t n = write(fd.Get(), text.data(), text.size());
   if (n != static_cast<ssize_t>(text.size())) {
@@ -61,11 +64,14 @@ IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool pri
 }
 
 Status WriteIdMaps(pid_t pid, const IdMapPlan& plan) {
+  std::string dir_path = "/proc/" + std::to_string(pid);
+  UniqueFd dir(open(dir_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.Valid()) return FailErrno("open " + dir_path);
   if (plan.deny_setgroups) {
-    if (Status s = WriteProcFile(pid, "setgroups", "deny\n"); !s) return s;
+    if (Status s = WriteProcFile(dir.Get(), dir_path, "setgroups", "deny\n"); !s) return s;
   }
-  if (Status s = WriteProcFile(pid, "gid_map", plan.gid_map); !s) return s;
-  return WriteProcFile(pid, "uid_map", plan.uid_map);
+  if (Status s = WriteProcFile(dir.Get(), dir_path, "gid_map", plan.gid_map); !s) return s;
+  return WriteProcFile(dir.Get(), dir_path, "uid_map", plan.uid_map);
 }
 
 bool SetgroupsDenied() {

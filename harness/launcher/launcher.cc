@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
+#include "harness/launcher/ns_links.h"
 #include "harness/launcher/time_ns.h"
 
 namespace nsm {
@@ -90,19 +90,11 @@ Result<Container> Launch(const LaunchSpec& spec) {
       return std::unexpected(std::move(s.error()).Wrap("user namespace id maps"));
     }
   }
+  // The child is alive and waiting: its links must be readable.
+  Result<NsLinks> seen = ReadNsLinks(child);
+  if (!seen) return std::unexpected(seen.error());
   std::array<std::optional<NsId>, kNsCount> links;
-  // The child is alive and waiting: its links must be readable. One lookup
-  // of its /proc directory, then each link relative to it.
-  std::string dir = "/proc/" + std::to_string(child.Pid()) + "/ns";
-  UniqueFd ns_dir(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!ns_dir.Valid()) return FailErrno("open " + dir, "read the container's namespaces");
-  for (const NsInfo& info : kNamespaces) {
-    struct stat st {};
-    std::string name(info.name);
-    if (fstatat(ns_dir.Get(), name.c_str(), &st, 0) != 0)
-      return FailErrno("stat " + dir + "/" + name, "read the container's namespaces");
-    links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
-  }
+  for (size_t i = 0; i < links.size(); ++i) links[i] = (*seen)[i];
   char go = 1;
   if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");
   go_w.Reset();
