@@ -1,16 +1,18 @@
 // The harness's whole container launch against the kernel's floor, per namespace set.
 //
-//   BM_Launch/<set>       nsm::Launch as the matrix runs it (clone3, id maps written by the
-//                         parent, the container's namespace links read, mount propagation
-//                         and a fresh /proc for mnt+pid, time namespace via unshare + fork,
-//                         exec of nsprobe), the probe's report read to EOF and checked,
-//                         the container reaped. nsprobe runs no probe: it reports its
-//                         hello and end records only.
-//   BM_LaunchFloor/<set>  clone3 with the same flags + execveat of the static nsm-noop +
-//                         waitid (floor.h).
+//   BM_Launch/<set>  nsm::Launch as the matrix runs it (clone3, id maps written by the
+//                    parent, the container's namespace links read, mount propagation
+//                    and a fresh /proc for mnt+pid, time namespace via unshare + fork,
+//                    exec of nsprobe), the probe's report read to EOF and checked, the
+//                    container reaped. nsprobe runs no probe: it reports its hello and
+//                    end records only. The time is the launch's alone (manual time).
 //
-// Each floor runs just before its launch so drift on a busy machine hits both; the
-// ratio launch / floor is printed at the end and in `nsmatrix bench`.
+// Paired floor: every iteration first runs the kernel's floor for the same flags
+// (clone3 + execveat of the static nsm-noop + waitid, floor.h), timed apart, then the
+// launch. Counter floor_seconds is the floor's mean per iteration in that repetition,
+// so each repetition's ratio sets the two against the same state of the machine: on a
+// busy VM the cost of a wake-up drifts by tens of percent within seconds, and a floor
+// measured a minute earlier than its launch turned the ratio into a coin toss.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include "bench/bench_registry.h"
 #include "bench/bench_support.h"
 #include "bench/floor.h"
+#include "bench/paired_timer.h"
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
 #include "harness/launcher/launcher.h"
@@ -72,37 +75,32 @@ void BM_Launch(benchmark::State& state, NsSet set) {
   state.SetLabel(set.ToString());
   Result<LaunchSetup> setup = PrepareLaunch();
   if (!setup) return SkipWith(state, setup.error());
-  for (auto _ : state) {
-    if (Status s = LaunchAndCollect(set, *setup); !s) {
-      SkipWith(state, s.error());
-      break;
-    }
-  }
-}
-
-void BM_LaunchFloor(benchmark::State& state, NsSet set) {
-  state.SetLabel(set.ToString());
   Result<std::string> noop = SiblingProgram("nsm-noop");
   if (!noop) return SkipWith(state, noop.error());
   Result<Floor> floor = Floor::Open(*noop);
   if (!floor) return SkipWith(state, floor.error());
+  PairedTimer timer;
   for (auto _ : state) {
-    if (Status s = floor->RunOne(set); !s) {
+    if (Status s = timer.Floor([&] { return floor->RunOne(set); }); !s) {
       SkipWith(state, s.error());
       break;
     }
+    Result<double> seconds = timer.Harness([&] { return LaunchAndCollect(set, *setup); });
+    if (!seconds) {
+      SkipWith(state, seconds.error());
+      break;
+    }
+    state.SetIterationTime(*seconds);
   }
+  timer.Report(state);
 }
 
 }  // namespace
 
 void RegisterLaunchBenchmarks(const BenchOptions&) {
   for (const NamedSet& s : BenchSets()) {
-    benchmark::RegisterBenchmark(("BM_LaunchFloor/" + s.name).c_str(), BM_LaunchFloor, s.set)
-        ->UseRealTime()
-        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Launch/" + s.name).c_str(), BM_Launch, s.set)
-        ->UseRealTime()
+        ->UseManualTime()
         ->Unit(benchmark::kMicrosecond);
   }
 }

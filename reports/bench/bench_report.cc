@@ -96,6 +96,49 @@ OverheadRow Overhead(std::string what, const BenchEntry* harness, const BenchEnt
   return row;
 }
 
+// The harness against the floor it timed beside it (bench/paired_timer.h): the median
+// of the repetitions' own ratios, each repetition's floor and harness measured in the
+// same seconds. From aggregates only (no repetitions), the ratio of the medians.
+std::optional<OverheadRow> PairedOverhead(std::string what, const BenchEntry& harness,
+                                          double target) {
+  std::string counter(kPairedFloorCounter);
+  std::optional<double> floor_median = CounterMedian(harness, counter);
+  if (!floor_median) return std::nullopt;
+  OverheadRow row;
+  row.what = std::move(what);
+  row.target = target;
+  row.harness_name = harness.name;
+  row.floor_name = harness.name + " (" + counter + ")";
+  row.paired = true;
+  row.harness_seconds = MedianOf(&harness);
+  row.floor_seconds = floor_median;
+  auto it = harness.counters.find(counter);
+  std::vector<double> ratios;
+  if (it != harness.counters.end() && it->second.size() == harness.seconds.size()) {
+    for (size_t i = 0; i < harness.seconds.size(); ++i) {
+      if (it->second[i] > 0) ratios.push_back(harness.seconds[i] / it->second[i]);
+    }
+  }
+  if (!ratios.empty()) {
+    row.ratio = Percentile(ratios, 50);
+  } else if (row.harness_seconds && *floor_median > 0) {
+    row.ratio = *row.harness_seconds / *floor_median;
+  } else {
+    row.problem = Reason(harness);
+  }
+  return row;
+}
+
+// Paired when the harness benchmark carries its floor; else (files written before
+// the pairing) against the separate floor benchmark.
+OverheadRow OverheadOf(std::string what, const BenchEntry* harness, const BenchEntry* floor,
+                       double target) {
+  if (harness) {
+    if (std::optional<OverheadRow> paired = PairedOverhead(what, *harness, target)) return *paired;
+  }
+  return Overhead(std::move(what), harness, floor, target);
+}
+
 std::string WithK(std::string_view text, const BenchContext& context) {
   std::string out(text);
   auto it = context.extra.find("nsm_sustained");
@@ -149,7 +192,7 @@ BenchReport BuildBenchReport(const BenchResults& results) {
   for (const BenchEntry& entry : results.entries) {
     if (entry.family != "BM_Launch") continue;
     const BenchEntry* floor = results.Find("BM_LaunchFloor", entry.subject, entry.threads);
-    OverheadRow row = Overhead(entry.subject, &entry, floor, kLaunchOverheadTarget);
+    OverheadRow row = OverheadOf(entry.subject, &entry, floor, kLaunchOverheadTarget);
     if (row.what.empty()) row.what = "?";
     report.launch.push_back(std::move(row));
   }
@@ -162,7 +205,7 @@ BenchReport BuildBenchReport(const BenchResults& results) {
     const BenchEntry* floor = results.Find("BM_Floor256", jobs, 1);
     std::string what = unpaired ? std::string("256 combinations, floor ") + jobs
                                 : std::string("256 combinations, ") + jobs + " (both)";
-    report.matrix.push_back(Overhead(what, matrix, floor, kMatrixOverheadTarget));
+    report.matrix.push_back(OverheadOf(what, matrix, floor, kMatrixOverheadTarget));
     std::optional<double> rss;
     auto it = matrix->counters.find("peak_rss_MiB");
     if (it != matrix->counters.end() && !it->second.empty()) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/bench/bench_results.h"
@@ -18,6 +19,9 @@ inline constexpr double kLaunchOverheadTarget = 1.3;  // harness launch / raw fl
 inline constexpr double kMatrixOverheadTarget = 2.5;  // nsmatrix run of 256 / floor of 256
 inline constexpr double kMatrixOverheadAim = 1.5;
 inline constexpr double kPeakRssTargetMiB = 32;  // nsmatrix run
+// The counter in which BM_Launch and BM_Matrix256 carry the floor they timed beside
+// themselves (bench/paired_timer.h): seconds per iteration.
+inline constexpr std::string_view kPairedFloorCounter = "floor_seconds";
 
 struct BenchRow {
   std::string name;     // the benchmark's run name
@@ -48,6 +52,9 @@ struct OverheadRow {
   std::optional<double> harness_seconds, floor_seconds, ratio;
   double target = 0;
   std::string problem;  // why there is no ratio
+  // The floor was timed beside the harness, each iteration (counter
+  // kPairedFloorCounter); the ratio is the median of the repetitions' own ratios.
+  bool paired = false;
 
   bool Met() const { return ratio && *ratio <= target; }
 };

@@ -152,6 +152,46 @@ TEST(BuildBenchReport, AMissingFloorIsAProblemNotARatio) {
   EXPECT_TRUE(report.matrix.empty());
 }
 
+TEST(BuildBenchReport, APairedFloorGivesTheMedianOfEachRepetitionsRatio) {
+  BenchResultsBuilder builder;
+  std::string counter(kPairedFloorCounter);
+  // Harness and floor per repetition: ratios 1.0, 1.67, 1.5. Their median is 1.5;
+  // the ratio of the two medians (2.0 / 1.2) would be 1.67.
+  for (auto [harness, floor] : {std::pair{1.0e-3, 1.0e-3}, {2.0e-3, 1.2e-3}, {3.0e-3, 2.0e-3}}) {
+    builder.Add({"BM_Launch/none/manual_time",
+                 false,
+                 "",
+                 1,
+                 harness,
+                 "none",
+                 std::nullopt,
+                 {{counter, floor}}});
+  }
+  // A separate floor in the same file is not used once the pair is there.
+  builder.Add({"BM_LaunchFloor/none/real_time", false, "", 1, 0.1e-3, "none", std::nullopt, {}});
+  builder.Add({"BM_Matrix256/jobs:1/manual_time",
+               false,
+               "",
+               1,
+               0.5,
+               "",
+               std::nullopt,
+               {{counter, 0.25}, {"peak_rss_MiB", 20}}});
+  BenchReport report = BuildBenchReport(builder.Take({}));
+  ASSERT_EQ(report.launch.size(), 1u);
+  const OverheadRow& launch = report.launch[0];
+  EXPECT_TRUE(launch.paired);
+  ASSERT_TRUE(launch.ratio);
+  EXPECT_NEAR(*launch.ratio, 1.5, 1e-9);
+  EXPECT_NEAR(*launch.harness_seconds, 2.0e-3, 1e-12);
+  EXPECT_NEAR(*launch.floor_seconds, 1.2e-3, 1e-12);
+  ASSERT_EQ(report.matrix.size(), 1u);
+  EXPECT_TRUE(report.matrix[0].paired);
+  ASSERT_TRUE(report.matrix[0].ratio);
+  EXPECT_NEAR(*report.matrix[0].ratio, 2.0, 1e-9);
+  EXPECT_TRUE(report.matrix[0].Met());  // 2.0x, within 2.5x
+}
+
 TEST(BuildBenchReport, EmptyResultsGiveAnEmptyReport) {
   BenchReport report = BuildBenchReport(BenchResults{});
   EXPECT_TRUE(report.sections.empty());
