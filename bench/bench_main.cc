@@ -11,8 +11,8 @@
 // Families (in run order; see each file's header):
 //   BM_Create/<set>, BM_Sustained/<set>   create_bench.cc
 //   BM_Unshare/<type>, BM_Setns/<type>    unshare_setns_bench.cc
-//   BM_LaunchFloor/<set>, BM_Launch/<set> launch_bench.cc
-//   BM_Floor256/jobs:N, BM_Matrix256      matrix_bench.cc
+//   BM_Launch/<set>                       launch_bench.cc   (each with its floor beside it:
+//   BM_Matrix256/jobs:N                   matrix_bench.cc    counter floor_seconds)
 // where <set> is none, each of mnt uts ipc net pid user cgroup time, all, story
 // (mnt+uts+ipc+net+pid+user) or docker (mnt+uts+ipc+net+pid+cgroup).
 //

@@ -17,7 +17,7 @@
 //
 // The benchmark's time is the harness's alone; counter kPairedFloorCounter
 // (reports/bench/bench_report.h) holds the floor's mean per iteration over the same
-// repetition. The report takes the ratio of each repetition, then their median.
+// repetition. The report divides the harness's median by this counter's median.
 #pragma once
 
 #include <benchmark/benchmark.h>

@@ -96,9 +96,10 @@ OverheadRow Overhead(std::string what, const BenchEntry* harness, const BenchEnt
   return row;
 }
 
-// The harness against the floor it timed beside it (bench/paired_timer.h): the median
-// of the repetitions' own ratios, each repetition's floor and harness measured in the
-// same seconds. From aggregates only (no repetitions), the ratio of the medians.
+// The harness against the floor it timed beside it (bench/paired_timer.h): the
+// median harness time over the median floor time of the same repetitions. (Not the
+// median of each repetition's ratio: the console sees only the aggregates, and the
+// console and the report must give one number.)
 std::optional<OverheadRow> PairedOverhead(std::string what, const BenchEntry& harness,
                                           double target) {
   std::string counter(kPairedFloorCounter);
@@ -112,16 +113,7 @@ std::optional<OverheadRow> PairedOverhead(std::string what, const BenchEntry& ha
   row.paired = true;
   row.harness_seconds = MedianOf(&harness);
   row.floor_seconds = floor_median;
-  auto it = harness.counters.find(counter);
-  std::vector<double> ratios;
-  if (it != harness.counters.end() && it->second.size() == harness.seconds.size()) {
-    for (size_t i = 0; i < harness.seconds.size(); ++i) {
-      if (it->second[i] > 0) ratios.push_back(harness.seconds[i] / it->second[i]);
-    }
-  }
-  if (!ratios.empty()) {
-    row.ratio = Percentile(ratios, 50);
-  } else if (row.harness_seconds && *floor_median > 0) {
+  if (row.harness_seconds && *floor_median > 0) {
     row.ratio = *row.harness_seconds / *floor_median;
   } else {
     row.problem = Reason(harness);

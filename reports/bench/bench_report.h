@@ -53,7 +53,7 @@ struct OverheadRow {
   double target = 0;
   std::string problem;  // why there is no ratio
   // The floor was timed beside the harness, each iteration (counter
-  // kPairedFloorCounter); the ratio is the median of the repetitions' own ratios.
+  // kPairedFloorCounter): floor_seconds is that counter's median.
   bool paired = false;
 
   bool Met() const { return ratio && *ratio <= target; }
