@@ -10,9 +10,9 @@
 // Paired floor: every iteration first runs the kernel's floor for the same flags
 // (clone3 + execveat of the static nsm-noop + waitid, floor.h), timed apart, then the
 // launch. Counter floor_seconds is the floor's mean per iteration in that repetition,
-// so each repetition's ratio sets the two against the same state of the machine: on a
-// busy VM the cost of a wake-up drifts by tens of percent within seconds, and a floor
-// measured a minute earlier than its launch turned the ratio into a coin toss.
+// so the two are measured under the same state of the machine: on a busy VM the cost
+// of a wake-up drifts by tens of percent within seconds, and a floor measured a minute
+// earlier than its launch turned the ratio into a coin toss.
 #include <fcntl.h>
 #include <unistd.h>
 

@@ -47,18 +47,17 @@ void BM_Matrix256(benchmark::State& state) {
       break;
     }
     // Interrupts go on to nsmatrix run, which tears its sandboxes down and exits.
+    // The untimed warm-up run must succeed as well as the timed one.
     Result<Finished> finished;
     Result<double> seconds = timer.Harness([&]() -> Status {
       finished = SpawnAndWait(argv, {.forward_interrupts = true});
       if (!finished) return std::unexpected(finished.error());
+      if (!finished->status.exited || finished->status.code != 0)
+        return Fail(0, "nsmatrix run: " + finished->status.Describe());
       return {};
     });
     if (!seconds) {
       SkipWith(state, seconds.error());
-      break;
-    }
-    if (!finished->status.exited || finished->status.code != 0) {
-      SkipWithFailure(state, "nsmatrix run: " + finished->status.Describe());
       break;
     }
     state.SetIterationTime(*seconds);
