@@ -144,43 +144,71 @@ void HostSandbox::EndCell() {
   boot_window_.second = BootTimeMs();
 }
 
-Status HostSandbox::CheckFixtures() const {
-  auto bad = [](std::string what) { return Fail(0, "check host sandbox", std::move(what)); };
-  // Knock first: the listener answers on the other CPU while the rest is checked.
-  std::optional<NetFixture::Knocks> knocks;
-  if (net_) knocks = net_->Knock();
-  bool own_uts = !config_.without.Has(Ns::uts);
-  if (own_uts && CurrentHostname() != hostname_)
-    return bad("hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
-  if (own_uts && CurrentDomainname() != domainname_)
-    return bad("domain name is '" + CurrentDomainname() + "'");
-  if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) return bad("sentinel is dead");
+Status HostSandbox::CheckNames() const {
+  // Without a UTS namespace of its own the sandbox never renames anything.
+  if (config_.without.Has(Ns::uts)) return {};
+  if (CurrentHostname() != hostname_) {
+    return Fail(0, "check host sandbox",
+                "hostname is '" + CurrentHostname() + "', expected '" + hostname_ + "'");
+  }
+  if (CurrentDomainname() != domainname_)
+    return Fail(0, "check host sandbox", "domain name is '" + CurrentDomainname() + "'");
+  return {};
+}
+
+Status HostSandbox::CheckSentinel() const {
+  if (sentinel_->DeadWithin(std::chrono::milliseconds(0)))
+    return Fail(0, "check host sandbox", "sentinel is dead");
   std::string path = "/proc/" + std::to_string(sentinel_->Pid()) + "/comm";
   Result<std::string> comm = ReadFile(path);
   if (!comm) return std::unexpected(std::move(comm.error()).Wrap("check host sandbox"));
-  if (*comm != sentinel_->Comm() + "\n") return bad("sentinel's comm is '" + *comm + "'");
-  if (Status s = ipc_ ? ipc_->Check() : Status(); !s) return s;
-  if (Status s = fs_->Check(); !s) return s;
-  return knocks ? net_->Check(std::move(*knocks)) : Status();
+  if (*comm != sentinel_->Comm() + "\n")
+    return Fail(0, "check host sandbox", "sentinel's comm is '" + *comm + "'");
+  return {};
 }
 
-Status HostSandbox::Restore() {
-  // Without a UTS namespace of its own the sandbox never renames anything.
+HostSandbox::Inspection HostSandbox::Inspect(unsigned fixtures) const {
+  // Knock first: the listener answers on the other CPU while the rest is checked.
+  std::optional<NetFixture::Knocks> knocks;
+  if (net_ && (fixtures & kNet)) knocks = net_->Knock();
+  Inspection found;
+  auto look = [&](Fixture fixture, auto check) {
+    if (!(fixtures & fixture)) return;
+    if (Status s = check(); !s) {
+      found.damaged |= fixture;
+      if (!found.first) found.first = std::move(s.error());
+    }
+  };
+  look(kNames, [&] { return CheckNames(); });
+  look(kSentinel, [&] { return CheckSentinel(); });
+  look(kIpc, [&] { return ipc_ ? ipc_->Check() : Status(); });
+  look(kFs, [&] { return fs_->Check(); });
+  look(kNet, [&] { return knocks ? net_->Check(std::move(*knocks)) : Status(); });
+  return found;
+}
+
+Status HostSandbox::CheckFixtures() const {
+  Inspection found = Inspect(kAllFixtures);
+  if (found.first) return std::unexpected(std::move(*found.first));
+  return {};
+}
+
+Status HostSandbox::Restore(unsigned fixtures) {
   bool own_uts = !config_.without.Has(Ns::uts);
-  if (own_uts && CurrentHostname() != hostname_ &&
-      sethostname(hostname_.data(), hostname_.size()) != 0) {
-    return FailErrno("sethostname", "restore host sandbox");
+  if ((fixtures & kNames) && own_uts) {
+    if (CurrentHostname() != hostname_ && sethostname(hostname_.data(), hostname_.size()) != 0)
+      return FailErrno("sethostname", "restore host sandbox");
+    if (CurrentDomainname() != domainname_ &&
+        setdomainname(domainname_.data(), domainname_.size()) != 0) {
+      return FailErrno("setdomainname", "restore host sandbox");
+    }
   }
-  if (own_uts && CurrentDomainname() != domainname_ &&
-      setdomainname(domainname_.data(), domainname_.size()) != 0) {
-    return FailErrno("setdomainname", "restore host sandbox");
-  }
-  if (sentinel_->DeadWithin(std::chrono::milliseconds(0))) {
+  if ((fixtures & kSentinel) && sentinel_->DeadWithin(std::chrono::milliseconds(0))) {
     if (Status s = sentinel_->Respawn(); !s) return s;
   }
-  if (Status s = net_ ? net_->Restore() : Status(); !s) return s;
-  if (Status s = ipc_ ? ipc_->Restore() : Status(); !s) return s;
-  return fs_->Restore();
+  if (Status s = net_ && (fixtures & kNet) ? net_->Restore() : Status(); !s) return s;
+  if (Status s = ipc_ && (fixtures & kIpc) ? ipc_->Restore() : Status(); !s) return s;
+  return fixtures & kFs ? fs_->Restore() : Status();
 }
 
 Status HostSandbox::ResetAfterCell() {
@@ -188,9 +216,10 @@ Status HostSandbox::ResetAfterCell() {
   if (Status s = KillStrays(); !s) return s;
   // No check looks at the mknod directory: it is emptied every time.
   if (Status s = fs_->RemoveCreatedNodes(); !s) return s;
-  if (!CheckFixtures()) {
-    if (Status s = Restore(); !s) return s;
-    if (Status s = CheckFixtures(); !s) return s;
+  if (Inspection found = Inspect(kAllFixtures); found.damaged) {
+    if (Status s = Restore(found.damaged); !s) return s;
+    Inspection again = Inspect(found.damaged);
+    if (again.first) return std::unexpected(std::move(*again.first));
   }
   verified_ = true;
   return {};

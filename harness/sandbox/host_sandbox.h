@@ -76,21 +76,33 @@ class HostSandbox : public HostView {
   }
   void EndCell();
 
-  // Are the fixtures what the probes will be judged against (after each
-  // container, and before one the last reset did not vouch for)? A fixture
-  // gone bad must turn cells into errors, never verdicts.
+  // The fixtures one at a time, for checks and restores: the names (host and
+  // domain name), the sentinel, IPC objects, the filesystem fixture (secret
+  // file, mount table), the network (interface MTU, listener).
+  enum Fixture : unsigned { kNames = 1, kSentinel = 2, kIpc = 4, kFs = 8, kNet = 16 };
+  static constexpr unsigned kAllFixtures = kNames | kSentinel | kIpc | kFs | kNet;
+  struct Inspection {
+    unsigned damaged = 0;        // the fixtures that failed their check
+    std::optional<Error> first;  // the first failure, in the order above
+  };
+  // Are these fixtures what the probes will be judged against? Every one
+  // asked for is checked, so that a restore can mend exactly those that
+  // failed. A fixture gone bad must turn cells into errors, never verdicts.
+  Inspection Inspect(unsigned fixtures) const;
+  // All of them: Inspect's first failure.
   Status CheckFixtures() const;
-  // After each container: undo what a leaking probe changed, so the next cell
-  // starts from the same host.
-  Status Restore();
+  // After a container: undo what a leaking probe changed in these fixtures,
+  // so the next cell starts from the same host.
+  Status Restore(unsigned fixtures);
   // Kills every process a container left in the sandbox (anything but the
   // worker and its fixtures) and reaps them: nothing lingers into the next
   // cell to undo or fake what that cell's probes do.
   Status KillStrays();
 
   // After each container: strays killed and created nodes removed, then the
-  // fixtures checked; restored (and checked again) only when that check
-  // fails. Success leaves the sandbox verified: nothing runs in it until the
+  // fixtures checked; those that fail are restored and checked again (the
+  // others are left alone: nothing but the fixtures runs in the sandbox any
+  // more). Success leaves the sandbox verified: nothing runs in it until the
   // next container, so CheckBeforeCell need not check again.
   Status ResetAfterCell();
   // Before each container: CheckFixtures, unless the last ResetAfterCell
@@ -99,6 +111,9 @@ class HostSandbox : public HostView {
   Status CheckBeforeCell();
 
  private:
+  Status CheckNames() const;
+  Status CheckSentinel() const;
+
   SandboxConfig config_;
   std::string hostname_, domainname_;
   std::array<NsId, kNsCount> links_{};
