@@ -17,7 +17,6 @@ inline constexpr int kExitInterrupted = 130;
 using CommandFn = std::function<int()>;
 
 CommandFn AddRunCommand(CLI::App& app);
-CommandFn AddWorkerCommand(CLI::App& app);
 CommandFn AddReportCommand(CLI::App& app);
 CommandFn AddGateCommand(CLI::App& app);
 CommandFn AddBenchCommand(CLI::App& app);

@@ -29,7 +29,6 @@ int main(int argc, char** argv) {
   add(nsm::AddGateCommand);
   add(nsm::AddBenchCommand);
   add(nsm::AddKernelCommand);
-  add(nsm::AddWorkerCommand);
   if (argc > 1 && argv[1][0] != '-' &&
       commands.end() == std::find_if(commands.begin(), commands.end(), [&](const auto& c) {
         return c.first->get_name() == argv[1];

@@ -60,10 +60,11 @@ Result<std::string> CheckRootfs(const std::string& path) {
   return root.string();
 }
 
-std::string DefaultProbeBinary() {
+// nsprobe and nsm-sandbox are installed beside nsmatrix.
+std::string BesideThisProgram(const char* name) {
   boost::system::error_code ec;
   boost::filesystem::path self = boost::filesystem::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / "nsprobe").string();
+  return (self.parent_path() / name).string();
 }
 
 // SIGINT/SIGTERM/SIGHUP become a readable descriptor the runner polls, so an
@@ -131,12 +132,16 @@ int Run(RunArgs args, CLI::App* sub) {
   }
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
-  plan.probe_path = args.probe_binary.empty() ? DefaultProbeBinary() : args.probe_binary;
+  plan.probe_path = args.probe_binary.empty() ? BesideThisProgram("nsprobe") : args.probe_binary;
   if (access(plan.probe_path.c_str(), X_OK) != 0) {
     return UsageError("probe program " + plan.probe_path +
                       " is missing or not executable (build it, or pass --probe-binary)");
   }
-  plan.self_exe = "/proc/self/exe";
+  plan.worker_exe = BesideThisProgram("nsm-sandbox");
+  if (access(plan.worker_exe.c_str(), X_OK) != 0) {
+    return UsageError("the sandbox worker " + plan.worker_exe +
+                      " is missing or not executable (it is built and installed with nsmatrix)");
+  }
   std::string mode = DetectMode();
   if (mode == "rootless") {
     return UsageError(
@@ -244,10 +249,11 @@ CommandFn AddRunCommand(CLI::App& app) {
          "What a container's mount namespace does to the propagation it inherits from the\n"
          "host (whose mounts are shared): private, slave, shared or unchanged")
       ->capture_default_str();
-  sub->add_option("--time-ns-via", args->time_ns_via,
-                  "unshare: unshare(CLONE_NEWTIME) + offsets, then clone3 (as unshare --boottime);\n"
-                  "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
-                  "where the kernel refuses it)")
+  sub->add_option(
+         "--time-ns-via", args->time_ns_via,
+         "unshare: unshare(CLONE_NEWTIME) + offsets, then clone3 (as unshare --boottime);\n"
+         "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
+         "where the kernel refuses it)")
       ->capture_default_str()
       ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");

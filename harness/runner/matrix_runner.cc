@@ -63,9 +63,8 @@ class Runner {
     } else {
       cgroup_unavailable_ = cgroups.error().Message();
     }
-    // O_PATH on the /proc/self/exe magic link does not give an executable descriptor.
-    self_exe_.Reset(open(plan_.self_exe.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!self_exe_.Valid()) return FailErrno("open " + plan_.self_exe, "run matrix");
+    worker_exe_.Reset(open(plan_.worker_exe.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!worker_exe_.Valid()) return FailErrno("open " + plan_.worker_exe, "run matrix");
     if (run_probes_.empty()) {
       for (NsSet ns : plan_.combinations) results_[ns.Index()] = {};
     } else {
@@ -163,7 +162,6 @@ class Runner {
 
   std::vector<std::string> WorkerArgs(int index, const std::string& cgroup_cell) const {
     std::vector<std::string> args = {
-        "__sandbox-worker",
         "--index=" + std::to_string(index),
         "--probe-exe=" + plan_.probe_path,
         "--probes=" + Join(run_probes_, ","),
@@ -193,7 +191,7 @@ class Runner {
     }
     // The sandbox's own time namespace needs no offsets: clone3 where it can.
     Result<SandboxProcess> sandbox =
-        StartSandbox(self_exe_.Get(), WorkerArgs(index, cell), Clone3SupportsNewTime(),
+        StartSandbox(worker_exe_.Get(), WorkerArgs(index, cell), Clone3SupportsNewTime(),
                      sandbox_cgroup.Get(), sandbox_without_);
     if (!sandbox) return std::unexpected(sandbox.error());
     auto worker = std::make_unique<Worker>();
@@ -341,7 +339,7 @@ class Runner {
   const ProgressFn& progress_;
   int cancel_fd_;
   bool time_via_unshare_ = true;
-  UniqueFd self_exe_;
+  UniqueFd worker_exe_;
   // Declared before the workers: destroyed after them, once their cgroups are empty.
   std::optional<CgroupTree> cgroups_;
   std::string cgroup_unavailable_;

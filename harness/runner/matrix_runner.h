@@ -23,7 +23,7 @@ struct RunPlan {
   int jobs = 1;
   std::chrono::milliseconds timeout{10000};
   std::string probe_path;  // nsprobe
-  std::string self_exe;    // this program, re-run as __sandbox-worker
+  std::string worker_exe;  // nsm-sandbox, the host sandbox's worker
   // Time namespaces via unshare + offsets in the launcher (true), or clone3(CLONE_NEWTIME)
   // with zero offsets where the kernel takes it (false).
   bool time_via_unshare = true;

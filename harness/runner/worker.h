@@ -1,4 +1,4 @@
-// The sandbox worker: `nsmatrix __sandbox-worker`, exec'd by the runner as
+// The sandbox worker (the program nsm-sandbox, worker_main.cc), exec'd by the runner as
 // PID 1 of a fresh host sandbox. It sets the sandbox up, then answers
 //   run combination=N
 // with one `probe ID outcome=... detail=...` record per probe and `end`.

@@ -17,7 +17,7 @@ extern char** environ;
 
 namespace nsm {
 
-Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
+Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::string>& args,
                                     bool with_time_ns, int cgroup_fd, NsSet without) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return FailErrno("socketpair");
@@ -26,10 +26,10 @@ Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::stri
   Result<UniqueFd> worker_end = HighDup(worker_end_low.Get());
   if (!worker_end) return std::unexpected(worker_end.error());
   worker_end_low.Reset();
-  Result<UniqueFd> exe = HighDup(self_exe_fd);
+  Result<UniqueFd> exe = HighDup(worker_exe_fd);
   if (!exe) return std::unexpected(exe.error());
   std::vector<char*> argv;
-  argv.push_back(const_cast<char*>("nsmatrix"));
+  argv.push_back(const_cast<char*>("nsm-sandbox"));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
 

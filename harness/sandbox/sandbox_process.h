@@ -1,5 +1,5 @@
 // Starting a host sandbox from the runner's side: clone3 into the sandbox's
-// namespaces and exec this program as `__sandbox-worker` there.
+// namespaces and exec the worker program (nsm-sandbox) there.
 #pragma once
 
 #include <string>
@@ -22,7 +22,7 @@ struct SandboxProcess {
 // `args` follow argv[0]; the worker gets its end of the channel on fd 3.
 // `cgroup_fd` >= 0 starts the sandbox in that cgroup. `without`: namespaces
 // (of SandboxOptionalNamespaces) the sandbox shares with the caller.
-Result<SandboxProcess> StartSandbox(int self_exe_fd, const std::vector<std::string>& args,
+Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::string>& args,
                                     bool with_time_ns, int cgroup_fd, NsSet without = {});
 
 }  // namespace nsm

@@ -156,7 +156,7 @@ TEST(BadProbe, AWorkerKilledMidCombinationCostsOnlyThatCombination) {
   pid_t worker = 0, probe = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (probe == 0 && std::chrono::steady_clock::now() < deadline) {
-    if (worker == 0) worker = ChildWith(pid, "cmdline", "__sandbox-worker");
+    if (worker == 0) worker = ChildWith(pid, "cmdline", "nsm-sandbox");
     if (worker != 0) probe = ChildWith(worker, "exe", "/bad_probe_hang");
     if (probe == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
