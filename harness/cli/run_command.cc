@@ -67,6 +67,15 @@ std::string BesideThisProgram(const char* name) {
   return (self.parent_path() / name).string();
 }
 
+// The document is some 100 000 small allocations (6656 cells), and the process
+// ends right after the run: the kernel takes the heap back in one go, where
+// freeing it node by node took about 10 ms of a 0.4 s run. It stays reachable
+// from here, so a leak checker does not count it.
+void LeaveToExit(nlohmann::json doc) {
+  static const nlohmann::json* const kept = new nlohmann::json(std::move(doc));
+  (void)kept;
+}
+
 // SIGINT/SIGTERM/SIGHUP become a readable descriptor the runner polls, so an
 // interrupt tears every sandbox down through the normal owners.
 UniqueFd InterruptFd() {
@@ -201,6 +210,7 @@ int Run(RunArgs args, CLI::App* sub) {
   if (Status s = args.files.Write(doc); !s) return UsageError(s.error().Message());
   fputs(RenderSummary(plan, *result).c_str(), stdout);
   args.files.PrintWritten();
+  LeaveToExit(std::move(doc));
   return AnyFailed(*result) ? kExitFailed : kExitOk;
 }
 
