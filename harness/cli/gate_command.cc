@@ -12,6 +12,7 @@
 #include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
 #include "reports/html/html_writer.h"
+#include "reports/json_text.h"
 #include "reports/step_summary.h"
 
 namespace nsm {
@@ -106,7 +107,7 @@ CommandFn AddGateCommand(CLI::App& app) {
     if (!result) return Usage(result.error().Message());
     nlohmann::json gate = GateToJson(*result, *old, *now);
     std::pair<const std::string*, std::function<std::string()>> outputs[] = {
-        {json_out.get(), [&] { return gate.dump(2) + "\n"; }},
+        {json_out.get(), [&] { return JsonText(gate); }},
         {markdown_out.get(), [&] { return RenderGateMarkdown(*result); }},
         {html_out.get(), [&] { return RenderHtml(*now, gate); }},
     };

@@ -9,6 +9,7 @@
 #include "harness/document/document.h"
 #include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
+#include "reports/json_text.h"
 #include "reports/kernel_section.h"
 
 namespace nsm {
@@ -43,7 +44,7 @@ int RunKernel(const KernelArgs& args) {
   }
   nlohmann::json doc = KernelDocument(report, UtcTimestamp());
   if (!args.json.empty()) {
-    if (Status s = WriteFileAtomically(args.json, doc.dump(2) + "\n"); !s) {
+    if (Status s = WriteFileAtomically(args.json, JsonText(doc)); !s) {
       fprintf(stderr, "nsmatrix kernel: --json: %s\n", s.error().Message().c_str());
       return kExitUsage;
     }

@@ -9,6 +9,7 @@
 #include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
 #include "reports/html/html_writer.h"
+#include "reports/json_text.h"
 #include "reports/junit_writer.h"
 #include "reports/markdown_writer.h"
 #include "reports/step_summary.h"
@@ -62,7 +63,7 @@ Status ReportFiles::Prepare() {
 
 Status ReportFiles::Write(const nlohmann::json& doc, const nlohmann::json& gate) const {
   std::pair<const std::string*, std::function<std::string()>> outputs[] = {
-      {&json, [&] { return doc.dump(2) + "\n"; }},
+      {&json, [&] { return JsonText(doc); }},
       {&markdown, [&] { return RenderMarkdown(doc); }},
       {&html, [&] { return RenderHtml(doc, gate); }},
       {&junit, [&] { return RenderJUnit(doc); }},

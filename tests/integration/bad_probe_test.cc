@@ -81,6 +81,20 @@ TEST(BadProbe, LeftoverProcessesDoNotOutliveTheirCell) {
   }
 }
 
+// Bytes that are not UTF-8 in what a probe reports reach the report as U+FFFD:
+// the run still writes valid JSON (it used to stop with a JSON exception).
+TEST(BadProbe, BytesThatAreNotUtf8StillGiveAReport) {
+  CliRun run = RunNsmatrix({"run", "--probe-binary", BinDir() + "/bad_probe_badutf", "--combos",
+                            "none", "--probes", "uts.hostname", "--jobs", "1"});
+  ASSERT_TRUE(run.doc.is_object()) << run.exit_code << " " << run.err;
+  ASSERT_EQ(run.doc["cells"].size(), 1u);
+  const nlohmann::json& cell = run.doc["cells"][0];
+  EXPECT_EQ(cell["outcome"], "error") << cell.dump();
+  EXPECT_NE(cell["detail"].get<std::string>().find("bad\uFFFD\uFFFDbytes"), std::string::npos)
+      << cell["detail"];
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+}
+
 // The worker's channel to the runner is a socket: a container root cannot
 // reopen it through /proc/<worker>/fd and forge a verdict.
 TEST(BadProbe, ForgedRepliesDoNotReachTheRunner) {

@@ -81,6 +81,11 @@ int main() {
     Say("nsmatrix-probe/1 pid=1\nprobe uts.hostname rc=-1 errno=1\nend probes=1\n");
     return 0;
   }
+  if (!strcmp(mode, "badutf")) {
+    // A proper record whose text is not UTF-8 (%FF%FE on the wire: raw bytes).
+    Say("nsmatrix-probe/1 pid=1\nprobe uts.hostname error=bad%FF%FEbytes errno=5\nend probes=1\n");
+    return 0;
+  }
   if (!strcmp(mode, "noend")) {
     Say("nsmatrix-probe/1 pid=1\n");
     return 0;
