@@ -93,25 +93,24 @@ Status CreateVethPair() {
   return {};
 }
 
-Status IfaceIoctl(unsigned long request, ifreq* req, const char* what) {
-  UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock.Valid()) return FailErrno("socket(AF_INET)", what);
+// `sock`: any socket of the sandbox's network namespace.
+Status IfaceIoctl(int sock, unsigned long request, ifreq* req, const char* what) {
   strncpy(req->ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
-  if (ioctl(sock.Get(), request, req) != 0) return FailErrno(what, fixtures::kHostIface);
+  if (ioctl(sock, request, req) != 0) return FailErrno(what, fixtures::kHostIface);
   return {};
 }
 
-Status SetMtu(int mtu) {
+Status SetMtu(int sock, int mtu) {
   ifreq req{};
   req.ifr_mtu = mtu;
-  return IfaceIoctl(SIOCSIFMTU, &req, "SIOCSIFMTU");
+  return IfaceIoctl(sock, SIOCSIFMTU, &req, "SIOCSIFMTU");
 }
 
-Status SetUp() {
+Status SetUp(int sock) {
   ifreq req{};
-  if (Status s = IfaceIoctl(SIOCGIFFLAGS, &req, "SIOCGIFFLAGS"); !s) return s;
+  if (Status s = IfaceIoctl(sock, SIOCGIFFLAGS, &req, "SIOCGIFFLAGS"); !s) return s;
   req.ifr_flags |= IFF_UP;
-  return IfaceIoctl(SIOCSIFFLAGS, &req, "SIOCSIFFLAGS");
+  return IfaceIoctl(sock, SIOCSIFFLAGS, &req, "SIOCSIFFLAGS");
 }
 
 sockaddr_un AbstractAddress(socklen_t* len) {
@@ -196,9 +195,15 @@ Result<NetFixture> NetFixture::Create(const std::string& nonce, int index) {
   fixture.banner_ = "nsm-banner " + nonce + "\n";
   fixture.comm_ =
       "nsm-l" + std::to_string(index % 100) + "-" + nonce.substr(0, 7);  // <= 15 characters
+  // Opened once: the interface is read after every cell (a socket per read
+  // cost more than the ioctl), and a socket stays in the namespace it was
+  // made in.
+  fixture.ioctl_socket_.Reset(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fixture.ioctl_socket_.Valid()) return FailErrno("socket(AF_INET)", "network fixture");
+  int sock = fixture.ioctl_socket_.Get();
   if (Status s = CreateVethPair(); !s) return std::unexpected(s.error());
-  if (Status s = SetMtu(fixtures::kHostIfaceMtu); !s) return std::unexpected(s.error());
-  if (Status s = SetUp(); !s) return std::unexpected(s.error());
+  if (Status s = SetMtu(sock, fixtures::kHostIfaceMtu); !s) return std::unexpected(s.error());
+  if (Status s = SetUp(sock); !s) return std::unexpected(s.error());
   if (Status s = fixture.StartListener(); !s) return std::unexpected(s.error());
   return fixture;
 }
@@ -226,7 +231,8 @@ Status NetFixture::StartListener() {
 
 Result<int> NetFixture::HostIfaceMtu() const {
   ifreq req{};
-  if (Status s = IfaceIoctl(SIOCGIFMTU, &req, "SIOCGIFMTU"); !s) return std::unexpected(s.error());
+  if (Status s = IfaceIoctl(ioctl_socket_.Get(), SIOCGIFMTU, &req, "SIOCGIFMTU"); !s)
+    return std::unexpected(s.error());
   return req.ifr_mtu;
 }
 
@@ -270,7 +276,7 @@ Status NetFixture::Check(Knocks knocks) const {
 Status NetFixture::Restore() {
   Result<int> mtu = HostIfaceMtu();
   if (!mtu || *mtu != fixtures::kHostIfaceMtu) {
-    if (Status s = SetMtu(fixtures::kHostIfaceMtu); !s) return s;
+    if (Status s = SetMtu(ioctl_socket_.Get(), fixtures::kHostIfaceMtu); !s) return s;
   }
   if (listener_.HasExited()) return StartListener();
   return {};

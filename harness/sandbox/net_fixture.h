@@ -44,6 +44,7 @@ class NetFixture {
 
   std::string banner_;
   std::string comm_;
+  UniqueFd ioctl_socket_;  // for the interface's MTU and flags
   ChildProcess listener_;
 };
 
