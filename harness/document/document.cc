@@ -75,19 +75,26 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
   std::map<std::string, int> verdicts = {{"pass", 0}, {"fail", 0}, {"skip", 0}};
   cells.get_ref<json::array_t&>().reserve(result.cells.size());
   for (const CellResult& cell : result.cells) {
-    json names = json::array();
-    for (std::string_view name : cell.namespaces.Names()) names.push_back(name);
-    json& out = cells.emplace_back(json::object());
-    out["combination"] = cell.namespaces.ToString();
-    out["namespaces"] = std::move(names);
-    out["probe"] = cell.probe;
-    out["outcome"] = Name(cell.outcome);
-    out["expected"] = Name(cell.expected);
-    out["verdict"] = Name(cell.verdict);
-    out["detail"] = cell.detail;
+    std::vector<std::string_view> names = cell.namespaces.Names();
+    json names_json = json::array();
+    names_json.get_ref<json::array_t&>().reserve(names.size());
+    for (std::string_view name : names) names_json.push_back(name);
+    // Members in key order, each placed at the end: no search per member.
+    json::object_t out;
+    auto add = [&out](const char* key, json value) {
+      out.emplace_hint(out.end(), key, std::move(value));
+    };
+    add("combination", cell.namespaces.ToString());
+    add("detail", cell.detail);
+    add("expected", Name(cell.expected));
     if (cell.override_used) {
-      out["expectation_override"] = cell.override_used->source + ": " + cell.override_used->reason;
+      add("expectation_override", cell.override_used->source + ": " + cell.override_used->reason);
     }
+    add("namespaces", std::move(names_json));
+    add("outcome", Name(cell.outcome));
+    add("probe", cell.probe);
+    add("verdict", Name(cell.verdict));
+    cells.emplace_back(std::move(out));
     ++outcomes[std::string(Name(cell.outcome))];
     ++verdicts[std::string(Name(cell.verdict))];
   }
