@@ -5,10 +5,9 @@
 // A program of its own, statically linked (but under sanitizers): every
 // container is a fork of this process, and a fork copies, and exec tears
 // down, one mapping per segment of every shared library. nsmatrix maps about
-// 60; this maps about 15.
+// 60; this maps 12.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <memory>
 #include <string>
 
 #include "harness/common/strings.h"
