@@ -98,9 +98,7 @@ json AnalyzeProbes(const json& doc) {
     if (!id || !id->is_string()) continue;
     // By reference, never copied: this runs once per cell (6656 in a full run).
     const std::string& probe = id->get_ref<const std::string&>();
-    auto found = by_probe.find(probe);
-    if (found == by_probe.end()) found = by_probe.emplace(probe, ProbeCells{}).first;
-    ProbeCells& cells = found->second;
+    ProbeCells& cells = by_probe.try_emplace(probe).first->second;
     const json* outcome_value = json_access::Find(cell, "outcome");
     std::string_view outcome = outcome_value && outcome_value->is_string()
                                    ? std::string_view(outcome_value->get_ref<const std::string&>())
