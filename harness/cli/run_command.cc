@@ -194,7 +194,12 @@ int Run(RunArgs args, CLI::App* sub) {
 
   ProgressLine progress(!args.no_progress && isatty(STDERR_FILENO));
   ProgressFn on_progress = [&progress](size_t done, size_t total) { progress.Update(done, total); };
-  Result<MatrixResult> result = RunMatrix(plan, on_progress, interrupt.Get());
+  // The document's cells are built while the sandboxes run.
+  DocumentBuilder document(plan.combinations);
+  CombinationFn on_combination = [&document](NsSet ns, std::span<const CellResult> cells) {
+    document.AddCombination(ns, cells);
+  };
+  Result<MatrixResult> result = RunMatrix(plan, on_progress, on_combination, interrupt.Get());
   progress.Finish();
   pollfd pending{interrupt.Get(), POLLIN, 0};
   if ((result && poll(&pending, 1, 0) == 1) || (!result && result.error().err == EINTR)) {
@@ -206,7 +211,7 @@ int Run(RunArgs args, CLI::App* sub) {
     return kExitUsage;
   }
 
-  nlohmann::json doc = BuildDocument(plan, *result, CollectHostInfo(), UtcTimestamp());
+  nlohmann::json doc = document.Finish(plan, *result, CollectHostInfo(), UtcTimestamp());
   doc["kernel"] = KernelReportToJson(kernel);
   if (Status s = args.files.Write(doc); !s) return UsageError(s.error().Message());
   fputs(RenderSummary(plan, *result).c_str(), stdout);

@@ -25,9 +25,54 @@ bool AnyFailed(const MatrixResult& result) {
   return false;
 }
 
-nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
+namespace {
+
+using nlohmann::json;
+
+json CellJson(const CellResult& cell) {
+  std::vector<std::string_view> names = cell.namespaces.Names();
+  json names_json = json::array();
+  names_json.get_ref<json::array_t&>().reserve(names.size());
+  for (std::string_view name : names) names_json.push_back(name);
+  // Built member by member and moved in (nlohmann's initializer lists copy
+  // every value), in key order, each placed at the end: no search per member.
+  json::object_t out;
+  auto add = [&out](const char* key, json value) {
+    out.emplace_hint(out.end(), key, std::move(value));
+  };
+  add("combination", cell.namespaces.ToString());
+  add("detail", cell.detail);
+  add("expected", Name(cell.expected));
+  if (cell.override_used) {
+    add("expectation_override", cell.override_used->source + ": " + cell.override_used->reason);
+  }
+  add("namespaces", std::move(names_json));
+  add("outcome", Name(cell.outcome));
+  add("probe", cell.probe);
+  add("verdict", Name(cell.verdict));
+  return out;
+}
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder(const std::vector<NsSet>& combinations)
+    : combinations_(combinations), cells_(combinations.size()) {
+  position_.fill(-1);
+  for (size_t i = 0; i < combinations.size(); ++i)
+    position_[combinations[i].Index()] = static_cast<int>(i);
+}
+
+void DocumentBuilder::AddCombination(NsSet combination, std::span<const CellResult> cells) {
+  int position = position_[combination.Index()];
+  if (position < 0) return;  // not in the plan: the document has no place for it
+  json::array_t& out = cells_[static_cast<size_t>(position)];
+  out.clear();
+  out.reserve(cells.size());
+  for (const CellResult& cell : cells) out.push_back(CellJson(cell));
+}
+
+json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
                              const std::string& generated_at) {
-  using nlohmann::json;
   json doc;
   doc["schema"] = kSchemaId;
   doc["tool"] = {{"name", "nsmatrix"}, {"version", NSM_VERSION}};
@@ -67,34 +112,25 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
                                   {"path", plan.scenario.path}};
   }
   doc["probes"] = std::move(probes);
-  // Built member by member and moved in: nlohmann's initializer lists copy
-  // every value, and with 6656 cells that was most of a run's report time.
+  // result.cells holds the plan's combinations in order, each with one cell per probe.
+  const size_t per_combination = plan.probes.size();
   json cells = json::array();
+  json::array_t& all = cells.get_ref<json::array_t&>();
+  all.reserve(result.cells.size());
+  for (size_t position = 0; position < cells_.size(); ++position) {
+    json::array_t& built = cells_[position];
+    if (built.empty()) {  // not added while the run went on
+      size_t first = std::min(position * per_combination, result.cells.size());
+      size_t count = std::min(per_combination, result.cells.size() - first);
+      AddCombination(combinations_[position], std::span(result.cells).subspan(first, count));
+    }
+    std::move(built.begin(), built.end(), std::back_inserter(all));
+    built = {};
+  }
   std::map<std::string, int> outcomes = {
       {"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};
   std::map<std::string, int> verdicts = {{"pass", 0}, {"fail", 0}, {"skip", 0}};
-  cells.get_ref<json::array_t&>().reserve(result.cells.size());
   for (const CellResult& cell : result.cells) {
-    std::vector<std::string_view> names = cell.namespaces.Names();
-    json names_json = json::array();
-    names_json.get_ref<json::array_t&>().reserve(names.size());
-    for (std::string_view name : names) names_json.push_back(name);
-    // Members in key order, each placed at the end: no search per member.
-    json::object_t out;
-    auto add = [&out](const char* key, json value) {
-      out.emplace_hint(out.end(), key, std::move(value));
-    };
-    add("combination", cell.namespaces.ToString());
-    add("detail", cell.detail);
-    add("expected", Name(cell.expected));
-    if (cell.override_used) {
-      add("expectation_override", cell.override_used->source + ": " + cell.override_used->reason);
-    }
-    add("namespaces", std::move(names_json));
-    add("outcome", Name(cell.outcome));
-    add("probe", cell.probe);
-    add("verdict", Name(cell.verdict));
-    cells.emplace_back(std::move(out));
     ++outcomes[std::string(Name(cell.outcome))];
     ++verdicts[std::string(Name(cell.verdict))];
   }
@@ -105,6 +141,11 @@ nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, co
   doc["summary"] = std::move(summary);
   AddAnalysis(doc);
   return doc;
+}
+
+json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
+                   const std::string& generated_at) {
+  return DocumentBuilder(plan.combinations).Finish(plan, result, host, generated_at);
 }
 
 }  // namespace nsm

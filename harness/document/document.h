@@ -2,7 +2,10 @@
 // that every writer (Markdown, HTML, JUnit) and the gate read.
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
 
 #include "harness/document/host_info.h"
 #include "harness/runner/matrix_runner.h"
@@ -17,6 +20,24 @@ inline constexpr const char* kSandboxNote =
     "and a sentinel process. Probes rename, kill and mount things there; the machine itself is "
     "never touched.";
 
+// Builds the document's cells while the run goes on: each combination as it
+// finishes (RunMatrix's CombinationFn), in any order, so that little is left
+// to do once the last one is in. A combination never added is built from the
+// result at the end, so the document always holds every cell of `result`.
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(const std::vector<NsSet>& combinations);
+  void AddCombination(NsSet combination, std::span<const CellResult> cells);
+  nlohmann::json Finish(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
+                        const std::string& generated_at);
+
+ private:
+  std::vector<NsSet> combinations_;              // the plan's, in order
+  std::array<int, kCombinationCount> position_;  // in combinations_; -1: not in it
+  std::vector<nlohmann::json::array_t> cells_;   // per position; empty until added
+};
+
+// The same document from a finished run, all at once.
 nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
                              const std::string& generated_at);
 

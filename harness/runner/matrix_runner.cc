@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
@@ -48,8 +49,9 @@ struct Worker {
 
 class Runner {
  public:
-  Runner(const RunPlan& plan, const ProgressFn& progress, int cancel_fd)
-      : plan_(plan), progress_(progress), cancel_fd_(cancel_fd) {}
+  Runner(const RunPlan& plan, const ProgressFn& progress, const CombinationFn& on_combination,
+         int cancel_fd)
+      : plan_(plan), progress_(progress), on_combination_(on_combination), cancel_fd_(cancel_fd) {}
 
   Result<MatrixResult> Run() {
     auto start = Clock::now();
@@ -66,7 +68,7 @@ class Runner {
     worker_exe_.Reset(open(plan_.worker_exe.c_str(), O_RDONLY | O_CLOEXEC));
     if (!worker_exe_.Valid()) return FailErrno("open " + plan_.worker_exe, "run matrix");
     if (run_probes_.empty()) {
-      for (NsSet ns : plan_.combinations) results_[ns.Index()] = {};
+      for (NsSet ns : plan_.combinations) Record(ns.Index(), {});
     } else {
       for (NsSet ns : plan_.combinations) queue_.push_back(ns.Index());
     }
@@ -86,36 +88,10 @@ class Runner {
     MatrixResult result;
     result.time_via_unshare = time_via_unshare_;
     result.cgroup_unavailable = cgroup_unavailable_;
+    result.cells.reserve(plan_.combinations.size() * plan_.probes.size());
     for (NsSet ns : plan_.combinations) {
-      const std::map<std::string, Observed>& observed = results_.at(ns.Index());
-      RuleContext ctx;
-      ctx.namespaces = ns;
-      ctx.map_root = plan_.userns_map == UsernsMap::root;
-      ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
-      ctx.time_offsets = time_via_unshare_;
-      ctx.initial_userns = plan_.initial_userns;
-      for (const ProbeSpec* spec : plan_.probes) {
-        CellResult cell;
-        cell.namespaces = ns;
-        cell.probe = spec->id;
-        auto it = observed.find(spec->id);
-        cell.outcome = it != observed.end() ? it->second.outcome : Outcome::error;
-        cell.detail =
-            it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
-        if (auto skipped = not_run_.find(spec->id); skipped != not_run_.end()) {
-          cell.outcome = Outcome::unsupported;
-          cell.detail = skipped->second;
-        } else if (cell.outcome == Outcome::unsupported) {
-          cell.detail += Causes(ns);
-        }
-        cell.expected = spec->Expected(ctx);
-        if (const ExpectationOverride* o = FindOverride(plan_.overrides, spec->id, ns)) {
-          cell.expected = o->outcome;
-          cell.override_used = o;
-        }
-        cell.verdict = Decide(cell.outcome, cell.expected);
-        result.cells.push_back(std::move(cell));
-      }
+      std::vector<CellResult>& cells = results_.at(ns.Index());
+      std::move(cells.begin(), cells.end(), std::back_inserter(result.cells));
     }
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return result;
@@ -148,6 +124,48 @@ class Runner {
       if (!not_run_.contains(spec->id)) run_probes_.push_back(spec->id);
     }
     return {};
+  }
+
+  // One cell per probe of the plan, each with its expected outcome and verdict.
+  std::vector<CellResult> Judge(NsSet ns, const std::map<std::string, Observed>& observed) const {
+    RuleContext ctx;
+    ctx.namespaces = ns;
+    ctx.map_root = plan_.userns_map == UsernsMap::root;
+    ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
+    ctx.time_offsets = time_via_unshare_;
+    ctx.initial_userns = plan_.initial_userns;
+    std::vector<CellResult> cells;
+    cells.reserve(plan_.probes.size());
+    for (const ProbeSpec* spec : plan_.probes) {
+      CellResult cell;
+      cell.namespaces = ns;
+      cell.probe = spec->id;
+      auto it = observed.find(spec->id);
+      cell.outcome = it != observed.end() ? it->second.outcome : Outcome::error;
+      cell.detail = it != observed.end() ? it->second.detail : "the sandbox worker sent no result";
+      if (auto skipped = not_run_.find(spec->id); skipped != not_run_.end()) {
+        cell.outcome = Outcome::unsupported;
+        cell.detail = skipped->second;
+      } else if (cell.outcome == Outcome::unsupported) {
+        cell.detail += Causes(ns);
+      }
+      cell.expected = spec->Expected(ctx);
+      if (const ExpectationOverride* o = FindOverride(plan_.overrides, spec->id, ns)) {
+        cell.expected = o->outcome;
+        cell.override_used = o;
+      }
+      cell.verdict = Decide(cell.outcome, cell.expected);
+      cells.push_back(std::move(cell));
+    }
+    return cells;
+  }
+
+  // A combination is judged when its last reply arrives and handed on at
+  // once: the runner does it while the sandboxes run the next ones.
+  void Record(unsigned index, const std::map<std::string, Observed>& observed) {
+    std::vector<CellResult>& cells = results_[index] = Judge(NsSet::FromIndex(index), observed);
+    if (on_combination_) on_combination_(NsSet::FromIndex(index), cells);
+    Progress();
   }
 
   // For a combination the kernel refused: why, per type it could not make.
@@ -235,8 +253,7 @@ class Runner {
       for (const std::string& id : run_probes_) {
         cells[id] = {Outcome::error, "host sandbox failed during this combination: " + reason};
       }
-      results_[worker->in_flight.front()] = std::move(cells);
-      Progress();
+      Record(worker->in_flight.front(), cells);
       // The worker takes its requests in order: the rest never started. A
       // fresh sandbox runs them.
       for (auto it = worker->in_flight.rbegin(); it != std::prev(worker->in_flight.rend()); ++it)
@@ -274,13 +291,12 @@ class Runner {
       return {};
     }
     if (record->kind == "end") {
-      results_[worker.in_flight.front()] = std::move(worker.replies);
-      worker.replies = {};
+      unsigned index = worker.in_flight.front();
       worker.in_flight.pop_front();
       // The next one is already running.
       if (!worker.in_flight.empty()) worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
-      Progress();
       Dispatch(worker);
+      Record(index, std::exchange(worker.replies, {}));
       return {};
     }
     return Retire(slot, "unknown reply '" + record->kind + "'");
@@ -337,6 +353,7 @@ class Runner {
 
   const RunPlan& plan_;
   const ProgressFn& progress_;
+  const CombinationFn& on_combination_;
   int cancel_fd_;
   bool time_via_unshare_ = true;
   UniqueFd worker_exe_;
@@ -348,17 +365,18 @@ class Runner {
   std::vector<std::string> run_probes_;         // the rest, in run order
   std::deque<unsigned> queue_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::map<unsigned, std::map<std::string, Observed>> results_;
+  std::map<unsigned, std::vector<CellResult>> results_;  // by combination index, judged
   int next_index_ = 0;
   int restarts_ = 0;
 };
 
 }  // namespace
 
-Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress, int cancel_fd) {
+Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress,
+                               const CombinationFn& on_combination, int cancel_fd) {
   if (plan.combinations.empty() || plan.probes.empty())
     return Fail(EINVAL, "run matrix", "nothing to run");
-  return Runner(plan, progress, cancel_fd).Run();
+  return Runner(plan, progress, on_combination, cancel_fd).Run();
 }
 
 }  // namespace nsm

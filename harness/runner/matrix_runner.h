@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,14 @@ struct MatrixResult {
 };
 
 using ProgressFn = std::function<void(size_t done, size_t total)>;
+// A combination's judged cells (in probe order), as soon as it is done: in the
+// order combinations finish, not the plan's.
+using CombinationFn = std::function<void(NsSet combination, std::span<const CellResult> cells)>;
 
 // `cancel_fd`: a descriptor that becomes readable to stop the run (a signalfd
 // for SIGINT/SIGTERM), or -1. A cancelled run returns an Error with EINTR and
-// leaves nothing running.
-Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress, int cancel_fd);
+// leaves nothing running. Either callback may be empty.
+Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress,
+                               const CombinationFn& on_combination, int cancel_fd);
 
 }  // namespace nsm
