@@ -53,10 +53,17 @@ json CellJson(const CellResult& cell) {
   return out;
 }
 
+json::array_t CellsJson(std::span<const CellResult> cells) {
+  json::array_t out;
+  out.reserve(cells.size());
+  for (const CellResult& cell : cells) out.push_back(CellJson(cell));
+  return out;
+}
+
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(const std::vector<NsSet>& combinations)
-    : combinations_(combinations), cells_(combinations.size()) {
+    : cells_(combinations.size()) {
   position_.fill(-1);
   for (size_t i = 0; i < combinations.size(); ++i)
     position_[combinations[i].Index()] = static_cast<int>(i);
@@ -65,10 +72,7 @@ DocumentBuilder::DocumentBuilder(const std::vector<NsSet>& combinations)
 void DocumentBuilder::AddCombination(NsSet combination, std::span<const CellResult> cells) {
   int position = position_[combination.Index()];
   if (position < 0) return;  // not in the plan: the document has no place for it
-  json::array_t& out = cells_[static_cast<size_t>(position)];
-  out.clear();
-  out.reserve(cells.size());
-  for (const CellResult& cell : cells) out.push_back(CellJson(cell));
+  cells_[static_cast<size_t>(position)] = CellsJson(cells);
 }
 
 json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
@@ -112,21 +116,26 @@ json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, co
                                   {"path", plan.scenario.path}};
   }
   doc["probes"] = std::move(probes);
-  // result.cells holds the plan's combinations in order, each with one cell per probe.
+  // result.cells holds the plan's combinations in order, one cell per probe
+  // each: what was added while the run went on stands for a combination's
+  // slice. A result of any other shape is written as it is.
   const size_t per_combination = plan.probes.size();
   json cells = json::array();
   json::array_t& all = cells.get_ref<json::array_t&>();
-  all.reserve(result.cells.size());
-  for (size_t position = 0; position < cells_.size(); ++position) {
-    json::array_t& built = cells_[position];
-    if (built.empty()) {  // not added while the run went on
-      size_t first = std::min(position * per_combination, result.cells.size());
-      size_t count = std::min(per_combination, result.cells.size() - first);
-      AddCombination(combinations_[position], std::span(result.cells).subspan(first, count));
+  if (result.cells.size() != cells_.size() * per_combination) {
+    all = CellsJson(result.cells);
+  } else {
+    all.reserve(result.cells.size());
+    for (size_t position = 0; position < cells_.size(); ++position) {
+      json::array_t built = std::move(cells_[position]);
+      if (built.size() != per_combination) {  // not added while the run went on
+        built =
+            CellsJson(std::span(result.cells).subspan(position * per_combination, per_combination));
+      }
+      std::move(built.begin(), built.end(), std::back_inserter(all));
     }
-    std::move(built.begin(), built.end(), std::back_inserter(all));
-    built = {};
   }
+  cells_.assign(cells_.size(), {});
   std::map<std::string, int> outcomes = {
       {"isolated", 0}, {"leaked", 0}, {"unsupported", 0}, {"error", 0}};
   std::map<std::string, int> verdicts = {{"pass", 0}, {"fail", 0}, {"skip", 0}};

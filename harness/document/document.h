@@ -23,7 +23,7 @@ inline constexpr const char* kSandboxNote =
 // Builds the document's cells while the run goes on: each combination as it
 // finishes (RunMatrix's CombinationFn), in any order, so that little is left
 // to do once the last one is in. A combination never added is built from the
-// result at the end, so the document always holds every cell of `result`.
+// result at the end: the document always holds exactly the cells of `result`.
 class DocumentBuilder {
  public:
   explicit DocumentBuilder(const std::vector<NsSet>& combinations);
@@ -32,8 +32,7 @@ class DocumentBuilder {
                         const std::string& generated_at);
 
  private:
-  std::vector<NsSet> combinations_;              // the plan's, in order
-  std::array<int, kCombinationCount> position_;  // in combinations_; -1: not in it
+  std::array<int, kCombinationCount> position_;  // in the plan; -1: not in it
   std::vector<nlohmann::json::array_t> cells_;   // per position; empty until added
 };
 
