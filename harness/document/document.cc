@@ -152,9 +152,4 @@ json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, co
   return doc;
 }
 
-json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
-                   const std::string& generated_at) {
-  return DocumentBuilder(plan.combinations).Finish(plan, result, host, generated_at);
-}
-
 }  // namespace nsm

@@ -36,10 +36,6 @@ class DocumentBuilder {
   std::vector<nlohmann::json::array_t> cells_;   // per position; empty until added
 };
 
-// The same document from a finished run, all at once.
-nlohmann::json BuildDocument(const RunPlan& plan, const MatrixResult& result, const HostInfo& host,
-                             const std::string& generated_at);
-
 // Counts of pass/fail/skip: exit 1 when any cell failed.
 bool AnyFailed(const MatrixResult& result);
 

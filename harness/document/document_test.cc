@@ -38,6 +38,11 @@ struct Fixture {
   }
 };
 
+// The document from the finished result alone, nothing added during the run.
+nlohmann::json AllAtOnce(const Fixture& f) {
+  return DocumentBuilder(f.plan.combinations).Finish(f.plan, f.result, f.host, kAt);
+}
+
 // Each cell of the document, as "probe in combination" (its detail here),
 // must be the result's, in the result's order.
 void ExpectCellsOf(const MatrixResult& result, const nlohmann::json& doc) {
@@ -56,7 +61,7 @@ TEST(DocumentBuilder, CombinationsAddedInAnyOrderComeOutInThePlansOrder) {
     builder.AddCombination(f.plan.combinations[position], f.Cells(position));
   nlohmann::json doc = builder.Finish(f.plan, f.result, f.host, kAt);
   ExpectCellsOf(f.result, doc);
-  EXPECT_EQ(doc, BuildDocument(f.plan, f.result, f.host, kAt));
+  EXPECT_EQ(doc, AllAtOnce(f));
   // The override's cell says which override made its expectation.
   for (size_t i = 0; i < f.result.cells.size(); ++i) {
     if (f.result.cells[i].override_used) {
@@ -73,7 +78,7 @@ TEST(DocumentBuilder, ACombinationNeverAddedIsTakenFromTheResult) {
   builder.AddCombination(f.plan.combinations[2], f.Cells(2));
   nlohmann::json doc = builder.Finish(f.plan, f.result, f.host, kAt);
   ExpectCellsOf(f.result, doc);
-  EXPECT_EQ(doc, BuildDocument(f.plan, f.result, f.host, kAt));
+  EXPECT_EQ(doc, AllAtOnce(f));
 }
 
 TEST(DocumentBuilder, TheLastCellsAddedForACombinationAreTheOnesKept) {
