@@ -91,6 +91,7 @@ json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, co
       {"mode", host.mode},
       {"sandbox", kSandboxNote},
       {"time_namespace_via", result.time_via_unshare ? "unshare" : "clone3"},
+      {"ns_links_via", host.ns_links_via},
       {"cgroup", result.cgroup_unavailable.empty() ? "a cgroup v2 directory per container"
                                                    : "unavailable: " + result.cgroup_unavailable}};
   json probe_ids = json::array();

@@ -13,7 +13,7 @@ constexpr const char* kAt = "2026-12-01T00:00:00Z";
 struct Fixture {
   RunPlan plan;
   MatrixResult result;
-  HostInfo host{"6.1.0", "#1 SMP", "x86_64", "test-host", 2, "root"};
+  HostInfo host{"6.1.0", "#1 SMP", "x86_64", "test-host", 2, "root", "proc"};
   ExpectationOverride override_{"pid.", NsSet::FromIndex(5), Outcome::leaked, "known", "s.toml:3"};
 
   Fixture() {

@@ -6,6 +6,7 @@
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "harness/launcher/ns_links.h"
 
 namespace nsm {
 
@@ -41,6 +42,7 @@ HostInfo CollectHostInfo() {
   info.hostname = name.nodename;
   info.cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   info.mode = DetectMode();
+  info.ns_links_via = NsLinksMethod();
   return info;
 }
 

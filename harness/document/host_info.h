@@ -12,6 +12,9 @@ struct HostInfo {
   std::string hostname;
   int cpus = 0;
   std::string mode;  // root | userns-root | rootless
+  // How the launcher reads a container's namespace links here: "pidfd"
+  // (PIDFD_GET_*_NAMESPACE, Linux 6.11+) or "proc" (/proc/PID/ns, before).
+  std::string ns_links_via;
 };
 
 HostInfo CollectHostInfo();

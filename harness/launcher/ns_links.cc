@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <string>
@@ -81,6 +83,12 @@ Result<NsLinks> ReadNsLinksFromProc(pid_t pid) {
     links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
   }
   return links;
+}
+
+std::string NsLinksMethod() {
+  UniqueFd self(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  NsLinks links{};
+  return self.Valid() && ReadByPidfd(self.Get(), &links) == 0 ? "pidfd" : "proc";
 }
 
 Result<NsLinks> ReadNsLinks(const ChildProcess& child) {

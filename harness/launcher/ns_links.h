@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 
 #include "harness/common/child_process.h"
 #include "harness/common/namespaces.h"
@@ -20,5 +21,9 @@ Result<NsLinks> ReadNsLinks(const ChildProcess& child);
 
 // stat(2) of /proc/PID/ns/<type>, one lookup of the directory.
 Result<NsLinks> ReadNsLinksFromProc(pid_t pid);
+
+// How ReadNsLinks reads links on this kernel, asked of a pidfd of this process:
+// "pidfd" (the ioctls answer) or "proc" (they do not: Linux before 6.11).
+std::string NsLinksMethod();
 
 }  // namespace nsm
