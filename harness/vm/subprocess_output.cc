@@ -1,0 +1,63 @@
+#include "harness/vm/subprocess_output.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "harness/common/io.h"
+
+namespace nsm {
+
+Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
+  std::vector<char*> cargv;
+  for (const std::string& arg : argv) cargv.push_back(const_cast<char*>(arg.c_str()));
+  cargv.push_back(nullptr);
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return FailErrno("pipe2");
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  UniqueFd null(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!null.Valid()) return FailErrno("open", "/dev/null");
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return FailErrno("fork", argv[0]);
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to exec.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    dup2(null.Get(), STDIN_FILENO);
+    dup2(write_end.Get(), STDOUT_FILENO);
+    dup2(write_end.Get(), STDERR_FILENO);
+    execvp(cargv[0], cargv.data());
+    _exit(127);
+  }
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd.Valid()) {
+    kill(pid, SIGKILL);
+    return FailErrno("pidfd_open", argv[0]);
+  }
+  return PipedChild{ChildProcess(pid, std::move(pidfd)), std::move(read_end)};
+}
+
+Result<CapturedOutput> RunAndCapture(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds timeout) {
+  Result<PipedChild> child = SpawnPiped(argv);
+  if (!child) return std::unexpected(child.error());
+  Result<ReadToEndResult> read =
+      ReadToEnd(child->output.Get(), std::chrono::steady_clock::now() + timeout, 16 << 20);
+  if (!read) return std::unexpected(read.error());
+  if (read->timed_out) return Fail(ETIMEDOUT, argv[0], "did not finish in time");
+  Result<ExitStatus> status = child->process.Reap();
+  if (!status) return std::unexpected(status.error());
+  if (status->exited && status->code == 127 && read->data.empty()) {
+    return Fail(ENOENT, "exec " + argv[0], "not found in PATH");
+  }
+  return CapturedOutput{*status, std::move(read->data)};
+}
+
+}  // namespace nsm
