@@ -65,6 +65,16 @@ void RenderHost(const json& doc, std::string& out) {
          ModeMeaning(mode) + ").";
   if (std::string sandbox = ja::String(h, "sandbox"); !sandbox.empty()) out += " " + sandbox;
   out += "\n\n";
+  if (const json* vm = ja::Find(doc, "vm"); vm && vm->is_object()) {
+    // nsmatrix vm: the host above is a guest kernel; say which file and which QEMU.
+    const json& k = ja::Object(*vm, "kernel");
+    const json& q = ja::Object(*vm, "qemu");
+    out += "Booted by `nsmatrix vm`: kernel " + Code(ja::Text(k, "path")) + " (sha256 " +
+           Code(ja::Text(k, "sha256")) + ") under " + ja::Text(q, "version") + " (" +
+           Code(ja::Text(q, "accelerator")) + ", " + ja::Text(q, "cpus") + " CPUs, " +
+           ja::Text(q, "memory_mib") + " MiB); booted in " + ja::Text(*vm, "boot_seconds") +
+           " s.\n\n";
+  }
   const json& tool = ja::Object(doc, "tool");
   out += "Generated " + ja::Text(doc, "generated_at") + " by " +
          ja::Text(tool, "name", "nsmatrix") + " " + ja::Text(tool, "version") + " in " +

@@ -50,6 +50,17 @@ TEST(RenderMarkdownTest, HeaderHostOptionsAndTotals) {
   EXPECT_THAT(md, Not(HasSubstr("PASSED")));
 }
 
+// A matrix from nsmatrix vm says which kernel file and which QEMU ran it.
+TEST(RenderMarkdownTest, VmSectionNamesTheKernelFileAndQemu) {
+  std::string md = RenderMarkdown(LoadDoc("vm_matrix.json"));
+  EXPECT_THAT(md, HasSubstr("Booted by `nsmatrix vm`: kernel "
+                            "`/srv/kernels/boot/vmlinuz-6.1.0-57-cloud-amd64` (sha256 "
+                            "`fe69a84e207e2ff5e842d5d27aba1481b4c026fe35b9f9452b11adada17d0002`) "
+                            "under QEMU emulator version 7.2.22"));
+  EXPECT_THAT(md, HasSubstr("(`tcg`, 2 CPUs, 1024 MiB); booted in 4.8 s."));
+  EXPECT_THAT(RenderMarkdown(LoadDoc("small_matrix.json")), Not(HasSubstr("nsmatrix vm")));
+}
+
 TEST(RenderMarkdownTest, ProbeSummaryComputedWhenAbsent) {
   std::string md = RenderMarkdown(LoadDoc("small_matrix.json"));
   EXPECT_THAT(md, HasSubstr("| `pid.see_host` | A host process (the sentinel) is not visible in "

@@ -21,5 +21,6 @@ CommandFn AddReportCommand(CLI::App& app);
 CommandFn AddGateCommand(CLI::App& app);
 CommandFn AddBenchCommand(CLI::App& app);
 CommandFn AddKernelCommand(CLI::App& app);
+CommandFn AddVmCommand(CLI::App& app);
 
 }  // namespace nsm

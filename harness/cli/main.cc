@@ -29,12 +29,13 @@ int main(int argc, char** argv) {
   add(nsm::AddGateCommand);
   add(nsm::AddBenchCommand);
   add(nsm::AddKernelCommand);
+  add(nsm::AddVmCommand);
   if (argc > 1 && argv[1][0] != '-' &&
       commands.end() == std::find_if(commands.begin(), commands.end(), [&](const auto& c) {
         return c.first->get_name() == argv[1];
       })) {
     fprintf(stderr,
-            "nsmatrix: unknown command '%s' (commands: run, report, gate, kernel, bench). Run "
+            "nsmatrix: unknown command '%s' (commands: run, report, gate, kernel, bench, vm). Run "
             "'nsmatrix "
             "--help' "
             "for usage.\n",

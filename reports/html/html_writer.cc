@@ -278,6 +278,18 @@ void RenderHostAndOptions(const json& doc, std::string& out) {
       h,
       {"kernel_release", "kernel_version", "architecture", "cpus", "hostname", "mode", "sandbox"},
       out);
+  if (const json* vm = ja::Find(doc, "vm"); vm && vm->is_object()) {
+    // nsmatrix vm: the host above is a guest kernel; say which file and which QEMU.
+    const json& k = ja::Object(*vm, "kernel");
+    const json& q = ja::Object(*vm, "qemu");
+    KeyValue("kernel file", "<code>" + E(ja::Text(k, "path")) + "</code>", out);
+    KeyValue("sha256", "<code>" + E(ja::Text(k, "sha256")) + "</code>", out);
+    KeyValue("booted under",
+             E(ja::Text(q, "version")) + " (<code>" + E(ja::Text(q, "accelerator")) + "</code>, " +
+                 E(ja::Text(q, "cpus")) + " CPUs, " + E(ja::Text(q, "memory_mib")) + " MiB) in " +
+                 E(ja::Text(*vm, "boot_seconds")) + " s",
+             out);
+  }
   out += "</dl>\n";
   if (std::string sandbox = ja::String(h, "sandbox"); !sandbox.empty()) {
     out += "<p class=\"note\" id=\"sandbox\">" + E(sandbox) + "</p>\n";

@@ -154,6 +154,15 @@ TEST(RenderHtmlTest, HeaderHostOptionsAndTotals) {
                                 "<td class=\"n\">1</td><td class=\"n\">1</td></tr>"));
 }
 
+// A matrix from nsmatrix vm says which kernel file and which QEMU ran it.
+TEST(RenderHtmlTest, VmSectionNamesTheKernelFileAndQemu) {
+  std::string html = RenderHtml(LoadDoc("vm_matrix.json"));
+  EXPECT_THAT(html, HasSubstr("<code>/srv/kernels/boot/vmlinuz-6.1.0-57-cloud-amd64</code>"));
+  EXPECT_THAT(html, HasSubstr("fe69a84e207e2ff5e842d5d27aba1481b4c026fe35b9f9452b11adada17d0002"));
+  EXPECT_THAT(html, HasSubstr("QEMU emulator version 7.2.22"));
+  EXPECT_THAT(RenderHtml(LoadDoc("small_matrix.json")), Not(HasSubstr("kernel file")));
+}
+
 TEST(RenderHtmlTest, ProbeSummaryComputedWhenAbsent) {
   std::string html = RenderHtml(LoadDoc("small_matrix.json"));
   std::string table = Between(html, "<table class=\"t\" id=\"probe-table\">", "</table>");

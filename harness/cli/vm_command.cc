@@ -1,0 +1,471 @@
+// `nsmatrix vm --kernel VMLINUZ ...`: the matrix inside another kernel. Builds
+// an initramfs with nsmatrix in it, boots the kernel under QEMU, runs
+// `nsmatrix kernel` and `nsmatrix run` there, and writes the reports from the
+// JSON the guest sends back, with a "vm" section saying what ran it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/report_files.h"
+#include "harness/cli/terminal.h"
+#include "harness/common/io.h"
+#include "harness/common/namespaces.h"
+#include "harness/common/strings.h"
+#include "harness/common/unique_fd.h"
+#include "harness/launcher/child_steps.h"
+#include "harness/launcher/id_map.h"
+#include "harness/rules/catalogue.h"
+#include "harness/vm/bzimage.h"
+#include "harness/vm/guest_channel.h"
+#include "harness/vm/initramfs.h"
+#include "harness/vm/qemu.h"
+#include "harness/vm/sha256.h"
+#include "harness/vm/temp_dir.h"
+#include "reports/atomic_file.h"
+#include "reports/json_text.h"
+#include "scenarios/scenario.h"
+
+namespace nsm {
+namespace {
+
+namespace fs = boost::filesystem;
+
+struct VmArgs {
+  std::string kernel, config, modules_dir;
+  std::vector<std::string> modules = {"veth"};
+  bool no_modules = false;
+  int memory_mib = 1024;
+  int cpus = 2;
+  std::string accel = "auto";
+  std::string qemu = "qemu-system-x86_64";
+  std::string busybox;
+  std::string append;
+  int boot_timeout_s = 120;
+  int timeout_s = 3600;
+  bool no_progress = false;
+  // `nsmatrix run` options, passed on.
+  std::string combos, probes, userns_map, propagation, time_ns_via, scenario;
+  int jobs = 0;
+  long timeout_ms = 0;
+  ReportFiles files;
+};
+
+int Usage(const std::string& message) {
+  fprintf(stderr, "nsmatrix vm: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+std::string BesideThisProgram(const char* name) {
+  boost::system::error_code ec;
+  return (fs::read_symlink("/proc/self/exe", ec).parent_path() / name).string();
+}
+
+// A program name is looked up in PATH; a path is taken as it is.
+std::optional<std::string> FindProgram(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
+  }
+  const char* path = getenv("PATH");
+  for (std::string_view dir : Split(path ? path : "/usr/bin:/bin", ':')) {
+    std::string candidate = std::string(dir) + "/" + name;
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+bool IsStatic(const std::string& program) {
+  Result<std::vector<std::string>> libs = SharedLibraries(program);
+  return libs && libs->empty();
+}
+
+// Debian's layout: /boot/vmlinuz-R beside /boot/config-R, and /lib/modules/R
+// beside /boot (also inside a package unpacked with dpkg -x).
+std::string Beside(const std::string& kernel, const std::string& relative) {
+  fs::path candidate = fs::absolute(kernel).parent_path() / relative;
+  boost::system::error_code ec;
+  return fs::exists(candidate, ec) ? candidate.lexically_normal().string() : std::string();
+}
+
+std::string ConfigValue(const std::string& config_path, const std::string& option) {
+  Result<std::string> text = ReadFile(config_path);
+  if (!text) return "";
+  for (std::string_view line : Split(*text, '\n')) {
+    if (line.starts_with(option + "=")) return std::string(line.substr(option.size() + 1));
+  }
+  return "";
+}
+
+// SIGINT/SIGTERM/SIGHUP as a descriptor: an interrupt kills QEMU through its
+// owner and removes the temporary directory on the way out.
+UniqueFd InterruptFd() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
+}
+
+std::string TailText(const std::deque<std::string>& tail) {
+  std::string out;
+  for (const std::string& line : tail) out += "  | " + line + "\n";
+  return out.empty() ? "  (the console printed nothing)\n" : out;
+}
+
+// What the guest is told to run, checked here first so that a typo costs no boot.
+Result<std::vector<std::string>> RunArguments(const VmArgs& args, std::string* scenario_file) {
+  std::vector<std::string> out;
+  if (!args.scenario.empty()) {
+    Result<Scenario> scenario = LoadScenario(args.scenario, NSM_SCENARIO_DIR, Catalogue::Builtin());
+    if (!scenario) return Fail(EINVAL, "--scenario", scenario.error().Message());
+    if (scenario->rootfs && *scenario->rootfs != "host") {
+      return Fail(EINVAL, "--scenario",
+                  "sets a root filesystem, which nsmatrix vm cannot take along");
+    }
+    *scenario_file =
+        scenario->path.find('/') == std::string::npos && !scenario->path.ends_with(".toml")
+            ? std::string(NSM_SCENARIO_DIR) + "/" + args.scenario + ".toml"
+            : scenario->path;
+    if (access(scenario_file->c_str(), R_OK) != 0) {
+      *scenario_file = std::string(NSM_SCENARIO_DIR) + "/" + args.scenario + ".toml";
+    }
+    out.insert(out.end(), {"--scenario", "/nsm/scenario.toml"});
+  }
+  if (!args.combos.empty()) {
+    if (Result<std::vector<NsSet>> c = ParseCombinationList(args.combos); !c) {
+      return Fail(EINVAL, "--combos", c.error().context);
+    }
+    out.insert(out.end(), {"--combos", args.combos});
+  }
+  if (!args.probes.empty()) {
+    if (auto p = Catalogue::Builtin().Select(args.probes); !p) {
+      return Fail(EINVAL, "--probes", p.error().context);
+    }
+    out.insert(out.end(), {"--probes", args.probes});
+  }
+  if (!args.userns_map.empty()) {
+    if (Result<UsernsMap> m = ParseUsernsMap(args.userns_map); !m) {
+      return Fail(EINVAL, "--userns-map", m.error().context);
+    }
+    out.insert(out.end(), {"--userns-map", args.userns_map});
+  }
+  if (!args.propagation.empty()) {
+    if (Result<Propagation> p = ParsePropagation(args.propagation); !p) {
+      return Fail(EINVAL, "--propagation", p.error().context);
+    }
+    out.insert(out.end(), {"--propagation", args.propagation});
+  }
+  if (!args.time_ns_via.empty()) out.insert(out.end(), {"--time-ns-via", args.time_ns_via});
+  if (args.jobs > 0) out.insert(out.end(), {"--jobs", std::to_string(args.jobs)});
+  if (args.timeout_ms > 0) out.insert(out.end(), {"--timeout-ms", std::to_string(args.timeout_ms)});
+  return out;
+}
+
+// Progress for a person: one line per stage, the guest's lines as they come,
+// and on a terminal the matrix's progress redrawn in place.
+class VmProgress {
+ public:
+  explicit VmProgress(bool enabled) : enabled_(enabled), tty_(isatty(STDERR_FILENO)) {}
+  void Say(const std::string& text) {
+    if (!enabled_) return;
+    Clear();
+    fprintf(stderr, "nsmatrix vm: %s\n", text.c_str());
+  }
+  void Event(const ConsoleEvent& event) {
+    if (!enabled_) return;
+    switch (event.kind) {
+      case ConsoleEvent::started:
+        Say("kernel " + event.text + " booted; checking what it allows (nsmatrix kernel)");
+        break;
+      case ConsoleEvent::running:
+        Say("running the matrix inside the VM");
+        break;
+      case ConsoleEvent::sending:
+        Say("receiving the results");
+        break;
+      case ConsoleEvent::progress:
+        if (tty_) {
+          fprintf(stderr, "\r\033[Knsmatrix vm: %zu/%zu combinations", event.done, event.total);
+          shown_ = true;
+        } else if (event.total > 0 && event.done * 10 / event.total != last_decile_) {
+          last_decile_ = event.done * 10 / event.total;
+          Say(std::to_string(event.done) + "/" + std::to_string(event.total) + " combinations");
+        }
+        break;
+      case ConsoleEvent::line:
+        // The guest's own report paths mean nothing here: ours follow.
+        if (event.text.find("report: /tmp/out/") != std::string::npos) break;
+        Clear();
+        fprintf(stderr, "  | %s\n", event.text.c_str());
+        break;
+    }
+  }
+  void Clear() {
+    if (shown_) fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_, tty_;
+  bool shown_ = false;
+  size_t last_decile_ = 0;
+};
+
+int Vm(VmArgs args) {
+  // Everything that can be wrong with the command line or this machine is
+  // found before anything boots.
+  Result<BzImageInfo> image = ReadBzImage(args.kernel);
+  if (!image) return Usage("--kernel: " + image.error().Message());
+  std::string scenario_file;
+  Result<std::vector<std::string>> run_args = RunArguments(args, &scenario_file);
+  if (!run_args) return Usage(run_args.error().op + ": " + run_args.error().context);
+  std::optional<std::string> qemu = FindProgram(args.qemu);
+  if (!qemu) {
+    return Usage(args.qemu +
+                 " not found: install Debian's qemu-system-x86 package (apt-get install "
+                 "qemu-system-x86), or name the program with --qemu");
+  }
+  if (args.busybox.empty()) {
+    for (const char* candidate : {"/bin/busybox", "/usr/bin/busybox"}) {
+      if (access(candidate, X_OK) == 0) {
+        args.busybox = candidate;
+        break;
+      }
+    }
+  }
+  if (args.busybox.empty() || access(args.busybox.c_str(), X_OK) != 0) {
+    return Usage("no busybox found: install Debian's busybox-static package, or give --busybox");
+  }
+  if (!IsStatic(args.busybox)) {
+    return Usage(args.busybox +
+                 " is dynamically linked: install Debian's busybox-static package (its "
+                 "/bin/busybox is static), or give a static one with --busybox");
+  }
+  std::vector<std::string> programs = {BesideThisProgram("nsmatrix"), BesideThisProgram("nsprobe"),
+                                       BesideThisProgram("nsm-sandbox")};
+  for (const std::string& program : programs) {
+    if (access(program.c_str(), X_OK) != 0) {
+      return Usage(program +
+                   " is missing: nsmatrix, nsprobe and nsm-sandbox are installed together");
+    }
+  }
+  if (args.config.empty()) args.config = Beside(args.kernel, "config-" + image->release);
+  if (!args.config.empty() && access(args.config.c_str(), R_OK) != 0) {
+    return Usage("--config " + args.config + ": " + strerror(errno));
+  }
+  if (args.modules_dir.empty())
+    args.modules_dir = Beside(args.kernel, "../lib/modules/" + image->release);
+  std::vector<std::string> modules;
+  if (!args.no_modules) {
+    if (args.modules_dir.empty()) {
+      // Without its modules directory, a module this kernel needs is missing
+      // unless it is built in: the config says which.
+      for (const std::string& name : args.modules) {
+        std::string option = name == "veth" ? "CONFIG_VETH" : "";
+        if (!args.config.empty() && !option.empty() && ConfigValue(args.config, option) == "m") {
+          return Usage("this kernel has " + name + " as a module (" + option +
+                       "=m in its config) and no modules directory was found beside it: give "
+                       "--modules DIR (lib/modules/" +
+                       image->release + " of the same package)");
+        }
+      }
+    } else {
+      Result<std::vector<std::string>> found = ResolveModules(args.modules_dir, args.modules);
+      if (!found) return Usage("--modules: " + found.error().Message());
+      modules = std::move(*found);
+    }
+  }
+  bool kvm = args.accel == "kvm" || (args.accel == "auto" && access("/dev/kvm", R_OK | W_OK) == 0);
+  if (args.accel == "kvm" && access("/dev/kvm", R_OK | W_OK) != 0) {
+    return Usage("--accel kvm: /dev/kvm is not usable here (" + std::string(strerror(errno)) +
+                 "); use --accel tcg (software emulation)");
+  }
+  if (Status s = args.files.Prepare(); !s) return Usage(s.error().Message());
+  Result<std::string> kernel_sha = Sha256OfFile(args.kernel);
+  if (!kernel_sha) return Usage("--kernel: " + kernel_sha.error().Message());
+  Result<std::string> qemu_version = QemuVersion(*qemu);
+  if (!qemu_version) return Usage(*qemu + ": " + qemu_version.error().Message());
+
+  UniqueFd interrupt = InterruptFd();
+  Result<TempDir> temp = TempDir::Create("nsmatrix-vm");
+  if (!temp) return Usage(temp.error().Message());
+  VmProgress progress(!args.no_progress);
+  InitramfsSpec spec{args.busybox,   programs,  modules,      args.config,
+                     image->release, *run_args, scenario_file};
+  progress.Say(
+      "building the initramfs (busybox, nsmatrix and its libraries" +
+      std::string(modules.empty() ? "" : ", " + std::to_string(modules.size()) + " module(s)") +
+      ")");
+  Result<std::string> initramfs = BuildInitramfs(spec);
+  if (!initramfs) return Usage("initramfs: " + initramfs.error().Message());
+  QemuConfig qemu_config{*qemu,
+                         fs::absolute(args.kernel).string(),
+                         temp->Path() + "/initramfs.cpio.gz",
+                         temp->Path() + "/channel",
+                         args.memory_mib,
+                         args.cpus,
+                         kvm,
+                         args.append};
+  if (Status s = WriteFileAtomically(qemu_config.initrd, *initramfs); !s) {
+    return Usage("initramfs: " + s.error().Message());
+  }
+  progress.Say("booting " + image->release + " under " + *qemu_version + " (" +
+               (kvm ? "KVM" : "software emulation, TCG") + ", " + std::to_string(args.cpus) +
+               " CPUs, " + std::to_string(args.memory_mib) + " MiB)");
+  Result<VmRun> vm =
+      RunVm(qemu_config,
+            {std::chrono::seconds(args.boot_timeout_s), std::chrono::seconds(args.timeout_s)},
+            interrupt.Get(), [&](const ConsoleEvent& e) { progress.Event(e); });
+  progress.Clear();
+  if (!vm) return Usage("qemu: " + vm.error().Message());
+  switch (vm->end) {
+    case VmRun::interrupted:
+      fprintf(stderr, "nsmatrix vm: interrupted; QEMU stopped, no report written\n");
+      return kExitInterrupted;
+    case VmRun::boot_timeout:
+      return Usage("the kernel did not start nsmatrix within --boot-timeout " +
+                   std::to_string(args.boot_timeout_s) + " s; QEMU stopped. Last console lines:\n" +
+                   TailText(vm->tail));
+    case VmRun::run_timeout:
+      return Usage("the run inside the VM did not end within --timeout " +
+                   std::to_string(args.timeout_s) + " s; QEMU stopped. Last console lines:\n" +
+                   TailText(vm->tail));
+    case VmRun::panicked:
+      return Usage("the kernel panicked" +
+                   std::string(vm->release.empty() ? " before nsmatrix started" : "") +
+                   ". Last console lines:\n" + TailText(vm->tail));
+    case VmRun::exited_early:
+      return Usage("QEMU ended (" + vm->qemu_status.Describe() +
+                   ") before the run finished. Last "
+                   "console lines:\n" +
+                   TailText(vm->tail));
+    case VmRun::powered_off:
+      break;
+  }
+  Result<std::string> channel = ReadFile(qemu_config.channel_file);
+  if (!channel) return Usage("results: " + channel.error().Message());
+  Result<GuestResults> results = ParseGuestChannel(*channel, 256 << 20);
+  if (!results) return Usage(results.error().Message());
+  if (!results->run_exit)
+    return Usage("the guest sent no exit codes. Last console lines:\n" + TailText(vm->tail));
+  auto matrix_text = results->files.find("matrix.json");
+  if (*results->run_exit == kExitUsage || matrix_text == results->files.end()) {
+    return Usage("nsmatrix run inside the VM failed (exit " + std::to_string(*results->run_exit) +
+                 "). Last console lines:\n" + TailText(vm->tail));
+  }
+  nlohmann::json doc = nlohmann::json::parse(matrix_text->second, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return Usage("the guest's matrix.json is not JSON");
+  doc["vm"] = {
+      {"kernel",
+       {{"path", fs::absolute(args.kernel).lexically_normal().string()},
+        {"sha256", *kernel_sha},
+        {"release", vm->release},
+        {"image_version", image->version},
+        {"config", args.config.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.config)},
+        {"modules",
+         [&] {
+           nlohmann::json names = nlohmann::json::array();
+           for (const std::string& ko : modules) names.push_back(fs::path(ko).filename().string());
+           return names;
+         }()}}},
+      {"qemu",
+       {{"path", *qemu},
+        {"version", *qemu_version},
+        {"accelerator", kvm ? "kvm" : "tcg"},
+        {"cpus", args.cpus},
+        {"memory_mib", args.memory_mib},
+        {"append", args.append}}},
+      {"boot_seconds", vm->boot_seconds},
+      {"total_seconds", vm->total_seconds},
+      {"guest_exit", {{"kernel", *results->kernel_exit}, {"run", *results->run_exit}}}};
+  if (Status s = args.files.Write(doc); !s) return Usage(s.error().Message());
+  auto kernel_json = results->files.find("kernel.json");
+  if (!args.files.out_dir.empty() && kernel_json != results->files.end()) {
+    if (Status s = WriteFileAtomically((fs::path(args.files.out_dir) / "kernel.json").string(),
+                                       kernel_json->second);
+        !s) {
+      return Usage(s.error().Message());
+    }
+  }
+  const nlohmann::json& summary = doc["summary"];
+  printf(
+      "%s under QEMU (%s): %s cells: %s pass, %s fail, %s skip -> %s (boot %.1f s, total %.1f s)\n",
+      vm->release.c_str(), kvm ? "kvm" : "tcg",
+      summary.value("cells", nlohmann::json(0)).dump().c_str(),
+      summary.value("pass", nlohmann::json(0)).dump().c_str(),
+      summary.value("fail", nlohmann::json(0)).dump().c_str(),
+      summary.value("skip", nlohmann::json(0)).dump().c_str(),
+      *results->run_exit == 0 ? "PASSED" : "FAILED", vm->boot_seconds, vm->total_seconds);
+  args.files.PrintWritten();
+  return *results->run_exit == 0 ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+CommandFn AddVmCommand(CLI::App& app) {
+  CLI::App* sub = app.add_subcommand(
+      "vm", "Run the matrix inside another kernel, booted under QEMU, and report it here");
+  sub->footer(
+      "Examples:\n"
+      "  nsmatrix vm --kernel boot/vmlinuz-6.1.0-57-cloud-amd64 --out vm-report\n"
+      "  nsmatrix vm --kernel bzImage --config .config --combos none,all --out vm-report\n\n"
+      "The kernel boots with an initramfs nsmatrix builds (busybox, nsmatrix, nsprobe,\n"
+      "nsm-sandbox and their libraries). For a Debian kernel unpacked with dpkg -x, its config\n"
+      "(boot/config-R) and modules (lib/modules/R: veth) are found beside it. KVM is used when\n"
+      "/dev/kvm is usable, software emulation otherwise. Run options are passed on.\n"
+      "Exit: 0 all pass/skip, 1 a verdict failed, 2 bad input, a kernel that panics or\n"
+      "does not boot, a time-out or results that did not arrive intact (no report written),\n"
+      "130 interrupted. Nothing is left behind: QEMU is stopped and the temporary directory\n"
+      "removed on every path.");
+  auto args = std::make_shared<VmArgs>();
+  sub->add_option("--kernel", args->kernel, "The kernel image (bzImage) to boot")->required();
+  sub->add_option("--config", args->config,
+                  "Its config (default: config-RELEASE beside the kernel), for the kernel section");
+  sub->add_option("--modules", args->modules_dir,
+                  "Its modules directory (default: ../lib/modules/RELEASE from the kernel)");
+  sub->add_option("--module", args->modules, "Modules to load before the run")
+      ->capture_default_str();
+  sub->add_flag("--no-modules", args->no_modules, "Load no module (everything is built in)");
+  sub->add_option("--memory", args->memory_mib, "Guest memory, MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(128, 65536));
+  sub->add_option("--cpus", args->cpus, "Guest CPUs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  sub->add_option("--accel", args->accel, "auto (KVM when /dev/kvm is usable), kvm or tcg")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  sub->add_option("--qemu", args->qemu, "The QEMU program")->capture_default_str();
+  sub->add_option("--busybox", args->busybox, "A static busybox (default: /bin/busybox)");
+  sub->add_option("--append", args->append, "Added to the kernel command line");
+  sub->add_option("--boot-timeout", args->boot_timeout_s,
+                  "Seconds from QEMU's start to nsmatrix running in the guest")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  sub->add_option("--timeout", args->timeout_s, "Seconds for the run inside the guest")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  sub->add_flag("--no-progress", args->no_progress, "Print nothing while it boots and runs");
+  sub->add_option("--combos", args->combos, "As nsmatrix run (default all)");
+  sub->add_option("--probes", args->probes, "As nsmatrix run (default all)");
+  sub->add_option("--userns-map", args->userns_map, "As nsmatrix run");
+  sub->add_option("--propagation", args->propagation, "As nsmatrix run");
+  sub->add_option("--time-ns-via", args->time_ns_via, "As nsmatrix run")
+      ->check(CLI::IsMember({"clone3", "unshare"}));
+  sub->add_option("--jobs,-j", args->jobs, "As nsmatrix run (default: the guest's CPUs)")
+      ->check(CLI::Range(1, 64));
+  sub->add_option("--timeout-ms", args->timeout_ms, "As nsmatrix run")
+      ->check(CLI::Range(100L, 600000L));
+  sub->add_option("--scenario", args->scenario, "As nsmatrix run (a file or a shipped name)");
+  args->files.AddOptions(sub, /*with_json=*/true);
+  return [args]() { return Vm(*args); };
+}
+
+}  // namespace nsm
