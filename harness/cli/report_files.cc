@@ -29,27 +29,29 @@ std::optional<std::string> ProblemWith(const std::string& path) {
 
 }  // namespace
 
-void ReportFiles::AddOptions(CLI::App* sub, bool with_json) {
+void ReportFiles::AddOptions(CLI::App* sub, bool with_json, const char* out_help) {
   if (with_json) sub->add_option("--json", json, "Write the JSON document here");
   sub->add_option("--markdown", markdown, "Write the Markdown report here");
   sub->add_option("--html", html, "Write the self-contained HTML report here");
   sub->add_option("--junit", junit, "Write JUnit XML (one testcase per cell) here");
   sub->add_option(
       "--out", out_dir,
-      "Write matrix.json, matrix.md, matrix.html and junit.xml into this directory (created)");
+      out_help ? out_help
+               : "Write matrix.json, matrix.md, matrix.html and junit.xml into this directory "
+                 "(created)");
 }
 
-Status ReportFiles::Prepare() {
+Status ReportFiles::Prepare(const ReportNames& names) {
   if (!out_dir.empty()) {
     boost::system::error_code ec;
     boost::filesystem::create_directories(out_dir, ec);
     if (ec) return Fail(ec.value(), "--out " + out_dir, ec.message());
     boost::filesystem::path dir(out_dir);
-    for (auto [path, name] : {std::pair{&json, "matrix.json"},
-                              {&markdown, "matrix.md"},
-                              {&html, "matrix.html"},
-                              {&junit, "junit.xml"}}) {
-      if (path->empty()) *path = (dir / name).string();
+    for (auto [path, name] : {std::pair{&json, names.json},
+                              {&markdown, names.markdown},
+                              {&html, names.html},
+                              {&junit, names.junit}}) {
+      if (path->empty() && name != nullptr) *path = (dir / name).string();
     }
   }
   for (const std::string* path : {&json, &markdown, &html, &junit}) {

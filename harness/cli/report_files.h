@@ -11,14 +11,23 @@
 
 namespace nsm {
 
+// The file names --out DIR fills in; nullptr: that report is not written by default.
+struct ReportNames {
+  const char* json = "matrix.json";
+  const char* markdown = "matrix.md";
+  const char* html = "matrix.html";
+  const char* junit = "junit.xml";
+};
+
 struct ReportFiles {
   std::string json, markdown, html, junit;
   std::string out_dir;  // fills in whichever of the four was not given
 
-  // --json/--markdown/--html/--junit/--out on a subcommand.
-  void AddOptions(CLI::App* sub, bool with_json);
-  // Creates out_dir, fills the defaults, checks every directory is writable.
-  Status Prepare();
+  // --json/--markdown/--html/--junit/--out on a subcommand. `out_help`: --out's help
+  // text when the default does not say what that command writes.
+  void AddOptions(CLI::App* sub, bool with_json, const char* out_help = nullptr);
+  // Creates out_dir, fills the defaults from `names`, checks every directory is writable.
+  Status Prepare(const ReportNames& names = {});
   // `gate`: a gate comparison to show in the HTML (null when none).
   Status Write(const nlohmann::json& doc, const nlohmann::json& gate = nullptr) const;
   void PrintWritten() const;

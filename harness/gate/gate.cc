@@ -133,18 +133,31 @@ std::string Describe(const std::string& kind, const Cell& before, const Cell& af
   return after.detail;
 }
 
+// Every scalar (or array) under `prefix` in either object, by dotted path ("vm.kernel.release").
+void AddLeafDifferences(const std::string& prefix, const json* before, const json* after,
+                        std::vector<std::string>& out) {
+  bool before_object = before && before->is_object(), after_object = after && after->is_object();
+  if (!before_object && !after_object) {
+    AddContextDifference(prefix, before, after, out);
+    return;
+  }
+  std::set<std::string> keys;
+  for (const json* side : {before, after}) {
+    if (side && side->is_object()) {
+      for (const auto& [key, value] : side->items()) keys.insert(key);
+    }
+  }
+  for (const std::string& key : keys) {
+    AddLeafDifferences(prefix + "." + key, before_object ? ja::Find(*before, key.c_str()) : nullptr,
+                       after_object ? ja::Find(*after, key.c_str()) : nullptr, out);
+  }
+}
+
 // Text of a document value in a context line.
 std::string ValueText(const json* value) {
   if (value == nullptr) return "(absent)";
   if (value->is_string()) return value->get<std::string>();
   return value->dump();
-}
-
-void CompareValue(const std::string& label, const json* before, const json* after,
-                  std::vector<std::string>& out) {
-  bool same = (before == nullptr && after == nullptr) ||
-              (before != nullptr && after != nullptr && *before == *after);
-  if (!same) out.push_back(label + ": " + ValueText(before) + " -> " + ValueText(after));
 }
 
 std::string ListNames(const std::vector<std::string>& names) {
@@ -191,19 +204,19 @@ std::vector<std::string> Combinations(const Matrix& matrix) {
 std::vector<std::string> ContextDifferences(const json& baseline, const Matrix& base,
                                             const json& current, const Matrix& cur) {
   std::vector<std::string> out;
-  CompareValue("tool.version", ja::Find(ja::Object(baseline, "tool"), "version"),
-               ja::Find(ja::Object(current, "tool"), "version"), out);
+  AddContextDifference("tool.version", ja::Find(ja::Object(baseline, "tool"), "version"),
+                       ja::Find(ja::Object(current, "tool"), "version"), out);
   const json& base_host = ja::Object(baseline, "host");
   const json& cur_host = ja::Object(current, "host");
   for (const char* key : {"kernel_release", "kernel_version", "architecture", "mode"}) {
-    CompareValue(key, ja::Find(base_host, key), ja::Find(cur_host, key), out);
+    AddContextDifference(key, ja::Find(base_host, key), ja::Find(cur_host, key), out);
   }
   const json& base_options = ja::Object(baseline, "options");
   const json& cur_options = ja::Object(current, "options");
   std::set<std::string> keys = {"userns_map", "rootfs", "combinations"};
   for (const char* key : {"userns_map", "rootfs", "combinations"}) {
-    CompareValue(std::string("options.") + key, ja::Find(base_options, key),
-                 ja::Find(cur_options, key), out);
+    AddContextDifference(std::string("options.") + key, ja::Find(base_options, key),
+                         ja::Find(cur_options, key), out);
   }
   // Every other option too (probes: see the probe lists below). Both key sets, sorted.
   std::set<std::string> others;
@@ -211,9 +224,11 @@ std::vector<std::string> ContextDifferences(const json& baseline, const Matrix& 
   for (const auto& [key, value] : cur_options.items()) others.insert(key);
   for (const std::string& key : others) {
     if (keys.contains(key) || key == "probes") continue;
-    CompareValue("options." + key, ja::Find(base_options, key.c_str()),
-                 ja::Find(cur_options, key.c_str()), out);
+    AddContextDifference("options." + key, ja::Find(base_options, key.c_str()),
+                         ja::Find(cur_options, key.c_str()), out);
   }
+  // The VM a run was made in (`nsmatrix vm`): its kernel image, release and QEMU.
+  AddLeafDifferences("vm", ja::Find(baseline, "vm"), ja::Find(current, "vm"), out);
   std::vector<std::string> base_probes = ProbeIds(baseline, base);
   std::vector<std::string> cur_probes = ProbeIds(current, cur);
   if (auto only = OnlyIn(base_probes, cur_probes); !only.empty()) {
@@ -329,6 +344,13 @@ struct MarkdownSection {
 
 }  // namespace
 
+void AddContextDifference(const std::string& label, const json* before, const json* after,
+                          std::vector<std::string>& out) {
+  bool same = (before == nullptr && after == nullptr) ||
+              (before != nullptr && after != nullptr && *before == *after);
+  if (!same) out.push_back(label + ": " + ValueText(before) + " -> " + ValueText(after));
+}
+
 Result<GateResult> CompareMatrices(const json& baseline, const json& current,
                                    const AllowList& allow) {
   Result<Matrix> base = ReadMatrix(baseline, "baseline");
@@ -337,6 +359,7 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
   if (!cur) return std::unexpected(std::move(cur.error()));
 
   GateResult result;
+  std::vector<std::string> verdicts_changed;  // neither a regression nor an improvement
   auto regression = [&](GateDifference d) {
     if (const AllowEntry* entry = FindAllowEntry(allow, d.combination, d.probe, d.after)) {
       d.reason = entry->reason;
@@ -359,6 +382,9 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
     } else if (std::string kind = ImprovementKind(before, after); !kind.empty()) {
       result.improvements.push_back({before.combination, before.probe, kind, before.outcome,
                                      after.outcome, Describe(kind, before, after), ""});
+    } else if (before.verdict != after.verdict) {
+      verdicts_changed.push_back(before.combination + " " + before.probe + " " + before.verdict +
+                                 " -> " + after.verdict);
     }
   }
   for (const Cell& after : cur->cells) {
@@ -367,6 +393,10 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
         {after.combination, after.probe, "cell-new", kAbsent, after.outcome, after.detail, ""});
   }
   result.context_differences = ContextDifferences(baseline, *base, current, *cur);
+  if (!verdicts_changed.empty()) {
+    result.context_differences.push_back("verdicts changed with the same outcome: " +
+                                         ListNames(verdicts_changed));
+  }
   return result;
 }
 

@@ -19,8 +19,10 @@
 // verdict kinds `detail` starts with the verdict change.
 //
 // What differs between the runs beyond cells (kernel, architecture, mode, options,
-// probe lists) is reported in context_differences: shown, never hidden, and never by
-// itself a failure.
+// probe lists, the `vm` a run was made in) is reported in context_differences: shown,
+// never hidden, and never by itself a failure. So are cells whose verdict changed
+// between pass and skip (or fail -> skip) with the same outcome: no regression, no
+// improvement, but not the same.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +53,11 @@ struct GateResult {
 // (combination, probe) pair occurs twice in one document.
 Result<GateResult> CompareMatrices(const nlohmann::json& baseline, const nlohmann::json& current,
                                    const AllowList& allow);
+
+// Adds "label: before -> after" to `out` when the two values differ; an absent value
+// (nullptr) reads "(absent)", strings as themselves, anything else as compact JSON.
+void AddContextDifference(const std::string& label, const nlohmann::json* before,
+                          const nlohmann::json* after, std::vector<std::string>& out);
 
 // {"failed": bool,
 //  "baseline": {"generated_at", "kernel_release", "options"}, "current": {...},

@@ -276,6 +276,40 @@ TEST(CompareMatricesTest, ContextDifferences) {
                   "probes only in baseline: pid.see_host", "probes only in current: ns.net"));
 }
 
+// A matrix made in a VM (`nsmatrix vm`) names the VM's kernel image and QEMU.
+TEST(CompareMatricesTest, TheVmSectionIsContext) {
+  json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  json current = baseline;
+  current["vm"] = {
+      {"kernel", {{"path", "/boot/vmlinuz-6.1.0-28-amd64"}, {"release", "6.1.0-28-amd64"}}},
+      {"qemu", {{"version", "8.2.2"}}}};
+  GateResult result = Compare(baseline, current);
+  EXPECT_THAT(result.context_differences,
+              ElementsAre("vm.kernel.path: (absent) -> /boot/vmlinuz-6.1.0-28-amd64",
+                          "vm.kernel.release: (absent) -> 6.1.0-28-amd64",
+                          "vm.qemu.version: (absent) -> 8.2.2"));
+  baseline = current;
+  current["vm"]["kernel"]["release"] = "6.1.0-30-amd64";
+  result = Compare(baseline, current);
+  EXPECT_THAT(result.context_differences,
+              ElementsAre("vm.kernel.release: 6.1.0-28-amd64 -> 6.1.0-30-amd64"));
+}
+
+// pass <-> skip (or fail -> skip) with the same outcome is neither a regression nor an
+// improvement, but it is a difference.
+TEST(CompareMatricesTest, AVerdictChangedWithTheSameOutcomeIsContext) {
+  json baseline = Doc({Cell("uts", "uts.hostname", "leaked", "pass"),
+                       Cell("none", "pid.see_host", "leaked", "fail")});
+  json current = Doc({Cell("uts", "uts.hostname", "leaked", "skip"),
+                      Cell("none", "pid.see_host", "leaked", "skip")});
+  GateResult result = Compare(baseline, current);
+  EXPECT_FALSE(result.Failed());
+  EXPECT_THAT(result.improvements, IsEmpty());
+  EXPECT_THAT(result.context_differences,
+              ElementsAre("verdicts changed with the same outcome: uts uts.hostname pass -> skip, "
+                          "none pid.see_host fail -> skip"));
+}
+
 TEST(CompareMatricesTest, LongNameListsAreCut) {
   std::vector<json> cells;
   for (int i = 0; i < 20; ++i)

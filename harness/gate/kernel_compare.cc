@@ -1,6 +1,9 @@
 #include "harness/gate/kernel_compare.h"
 
 #include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "reports/json_access.h"
 
@@ -60,6 +63,66 @@ void Add(GateResult& result, const AllowList& allow, GateDifference d, bool regr
     return;
   }
   result.regressions.push_back(std::move(d));
+}
+
+// Config options keyed by name, from config.options (options that are some type's
+// config_option are compared per type, as regressions).
+std::map<std::string, const json*> ConfigOptions(const json& kernel,
+                                                 const std::set<std::string>& per_type) {
+  std::map<std::string, const json*> out;
+  for (const json& entry : ja::Array(ja::Object(kernel, "config"), "options")) {
+    std::string option = ja::String(entry, "option");
+    if (option.empty() || per_type.contains(option)) continue;
+    const json* value = ja::Find(entry, "value");
+    static const json kNull;
+    out.emplace(option, value ? value : &kNull);
+  }
+  return out;
+}
+
+// What else differs in the kernel sections: release, mode, the config options that
+// are no type's, sysctls, security modules, seccomp and AppArmor. Context only: the
+// per-type checks above say what that did to the namespaces.
+void KernelContext(const json& baseline, const json& current, std::vector<std::string>& out) {
+  for (const char* key : {"kernel_release", "mode", "seccomp_mode", "apparmor_enabled"}) {
+    AddContextDifference(std::string("kernel.") + key, ja::Find(baseline, key),
+                         ja::Find(current, key), out);
+  }
+  AddContextDifference("kernel.security_modules",
+                       ja::Find(ja::Object(baseline, "security_modules"), "active"),
+                       ja::Find(ja::Object(current, "security_modules"), "active"), out);
+  const json* old_source = ja::Find(ja::Object(baseline, "config"), "source");
+  const json* new_source = ja::Find(ja::Object(current, "config"), "source");
+  bool old_known = old_source && old_source->is_string();
+  bool new_known = new_source && new_source->is_string();
+  if (old_known && new_known) {
+    std::set<std::string> per_type;
+    for (const json* kernel : {&baseline, &current}) {
+      for (const json& ns : ja::Array(*kernel, "namespaces")) {
+        per_type.insert(ja::String(ns, "config_option"));
+      }
+    }
+    std::map<std::string, const json*> before = ConfigOptions(baseline, per_type);
+    std::map<std::string, const json*> after = ConfigOptions(current, per_type);
+    std::set<std::string> options;
+    for (const auto& [option, value] : before) options.insert(option);
+    for (const auto& [option, value] : after) options.insert(option);
+    for (const std::string& option : options) {
+      auto b = before.find(option), a = after.find(option);
+      AddContextDifference("kernel.config." + option, b == before.end() ? nullptr : b->second,
+                           a == after.end() ? nullptr : a->second, out);
+    }
+  }
+  const json& old_sysctls = ja::Object(baseline, "sysctls");
+  const json& new_sysctls = ja::Object(current, "sysctls");
+  std::set<std::string> names;
+  for (const json* sysctls : {&old_sysctls, &new_sysctls}) {
+    for (const auto& [name, value] : sysctls->items()) names.insert(name);
+  }
+  for (const std::string& name : names) {
+    AddContextDifference("kernel.sysctl." + name, ja::Find(old_sysctls, name.c_str()),
+                         ja::Find(new_sysctls, name.c_str()), out);
+  }
 }
 
 }  // namespace
@@ -135,6 +198,7 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
       result.context_differences.push_back("kernel: namespace type " + type +
                                            " only in the current report");
   }
+  KernelContext(baseline, current, result.context_differences);
   return {};
 }
 

@@ -18,7 +18,10 @@
 // A check skipped on one side on purpose or because of who ran it ("skipped":
 // true: not root, uid 65534 not mapped) is a context difference: a run as a
 // different user says nothing about the kernel. So is a config found on one
-// side only. Duplicate types are an error.
+// side only, and so is every other difference between the sections: kernel
+// release, mode, config options that are no type's ("kernel.config.CONFIG_VETH:
+// y -> n"), sysctls ("kernel.sysctl.user.max_net_namespaces: 0 -> 1024"),
+// security modules, seccomp mode and AppArmor. Duplicate types are an error.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -159,3 +159,46 @@ TEST(KernelCompareHolesTest, AConfigFoundOnOneSideOnlyIsContext) {
 
 }  // namespace
 }  // namespace nsm
+
+namespace nsm {
+namespace {
+
+// Two kernels differ in more than the per-type checks: every difference is named.
+TEST(KernelCompareContextTest, EveryOtherKernelDifferenceIsContext) {
+  auto with_rest = [](const char* release, const char* veth, int max_net, const char* lsm) {
+    nlohmann::json kernel = Kernel("usable", "usable");
+    kernel["kernel_release"] = release;
+    kernel["mode"] = "root";
+    kernel["config"] = {{"source", "/proc/config.gz"},
+                        {"options",
+                         {{{"option", "CONFIG_NET_NS"}, {"value", "y"}, {"why", "net"}},
+                          {{"option", "CONFIG_VETH"}, {"value", veth}, {"why", "veth"}}}}};
+    kernel["sysctls"] = {{"user.max_net_namespaces", max_net}};
+    kernel["security_modules"] = {{"active", {"lockdown", lsm}}, {"source", "/sys"}};
+    kernel["seccomp_mode"] = 0;
+    kernel["apparmor_enabled"] = nullptr;
+    return kernel;
+  };
+  nlohmann::json before = with_rest("6.18.44", "y", 1000, "landlock");
+  nlohmann::json after = with_rest("6.1.0-28-amd64", "m", 0, "apparmor");
+  after["config"]["options"].push_back({{"option", "CONFIG_BRIDGE"}, {"value", "y"}, {"why", ""}});
+  after["apparmor_enabled"] = true;
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(before, after, {}, result));
+  EXPECT_TRUE(result.regressions.empty());
+  EXPECT_THAT(result.context_differences,
+              ::testing::ElementsAre("kernel.kernel_release: 6.18.44 -> 6.1.0-28-amd64",
+                                     "kernel.apparmor_enabled: null -> true",
+                                     "kernel.security_modules: [\"lockdown\",\"landlock\"] -> "
+                                     "[\"lockdown\",\"apparmor\"]",
+                                     "kernel.config.CONFIG_BRIDGE: (absent) -> y",
+                                     "kernel.config.CONFIG_VETH: y -> m",
+                                     "kernel.sysctl.user.max_net_namespaces: 1000 -> 0"));
+  // The same section twice: nothing.
+  result = {};
+  ASSERT_TRUE(CompareKernelSections(before, before, {}, result));
+  EXPECT_TRUE(result.context_differences.empty());
+}
+
+}  // namespace
+}  // namespace nsm

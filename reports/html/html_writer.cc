@@ -65,15 +65,6 @@ const OutcomeStyle& StyleOf(std::string_view outcome) {
   return kUnknownOutcome;
 }
 
-// A coloured chip with symbol and word, e.g. <span class="c l">✗ leaked</span>.
-std::string Chip(const json& value) {
-  if (!value.is_string()) return "<span class=\"c x\">?</span>";
-  std::string name = value.get<std::string>();
-  const OutcomeStyle& style = StyleOf(name);
-  return "<span class=\"c " + std::string(style.cls) + "\">" + std::string(style.symbol) + " " +
-         E(name) + "</span>";
-}
-
 std::string Scalar(const json& value) {
   if (value.is_null() || value.is_structured()) return "?";
   return value.is_string() ? value.get<std::string>() : value.dump();
@@ -341,9 +332,9 @@ void RenderGateEntries(const json& entries, bool with_reason, bool bad, std::str
   for (const json& entry : entries) {
     out += bad ? "<tr class=\"bad\">" : "<tr>";
     out += "<td class=\"mono\">" + E(ja::Text(entry, "combination")) + "</td><td><code>" +
-           E(ja::Text(entry, "probe")) + "</code></td><td>" + Chip(Member(entry, "before")) +
-           "</td><td>" + Chip(Member(entry, "after")) + "</td><td>" + E(ja::Text(entry, "kind")) +
-           "</td>";
+           E(ja::Text(entry, "probe")) + "</code></td><td>" + OutcomeChip(Member(entry, "before")) +
+           "</td><td>" + OutcomeChip(Member(entry, "after")) + "</td><td>" +
+           E(ja::Text(entry, "kind")) + "</td>";
     if (with_reason) out += "<td>" + E(ja::Text(entry, "reason")) + "</td>";
     out += "<td class=\"d\">" + E(ja::String(entry, "detail")) + "</td></tr>\n";
   }
@@ -460,8 +451,9 @@ void RenderFailures(const json& doc, std::string& out) {
     if (!IsFailingCell(cell)) continue;
     ++count;
     rows += "<tr><td class=\"mono\">" + E(ja::Text(cell, "combination")) + "</td><td><code>" +
-            E(ja::Text(cell, "probe")) + "</code></td><td>" + Chip(Member(cell, "expected")) +
-            "</td><td>" + Chip(Member(cell, "outcome")) + "</td><td class=\"d\">" +
+            E(ja::Text(cell, "probe")) + "</code></td><td>" +
+            OutcomeChip(Member(cell, "expected")) + "</td><td>" +
+            OutcomeChip(Member(cell, "outcome")) + "</td><td class=\"d\">" +
             E(ja::String(cell, "detail")) + "</td></tr>\n";
   }
   if (count == 0) {
@@ -584,6 +576,14 @@ void RenderMatrix(const json& doc, const std::vector<ProbeInfo>& probes, std::st
 }
 
 }  // namespace
+
+std::string OutcomeChip(const json& value) {
+  if (!value.is_string()) return "<span class=\"c x\">?</span>";
+  std::string name = value.get<std::string>();
+  const OutcomeStyle& style = StyleOf(name);
+  return "<span class=\"c " + std::string(style.cls) + "\">" + std::string(style.symbol) + " " +
+         E(name) + "</span>";
+}
 
 std::string EscapeHtml(std::string_view text, bool attribute) {
   std::string out;

@@ -29,6 +29,10 @@ namespace nsm {
 // Output depends on the inputs alone; missing or mistyped fields render as "?".
 std::string RenderHtml(const nlohmann::json& doc, const nlohmann::json& gate = nullptr);
 
+// A coloured chip with symbol and word for an outcome, e.g. <span class="c l">✗ leaked</span>
+// ("?" for anything but a string); its classes are in the report's style sheet.
+std::string OutcomeChip(const nlohmann::json& outcome);
+
 // `text` escaped for HTML text and quoted attribute values: & < > " ' as entities, line
 // breaks as "&#10;" when `attribute`, other C0 controls and DEL as their visible Unicode
 // control pictures (U+2400..), bidirectional embedding/override/isolate controls as U+FFFD.
