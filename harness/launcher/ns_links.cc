@@ -78,8 +78,10 @@ Result<NsLinks> ReadNsLinksFromProc(pid_t pid) {
   for (const NsInfo& info : kNamespaces) {
     struct stat st {};
     std::string name(info.name);
-    if (fstatat(ns_dir.Get(), name.c_str(), &st, 0) != 0)
+    if (fstatat(ns_dir.Get(), name.c_str(), &st, 0) != 0) {
+      if (errno == ENOENT) continue;  // the kernel has no such type: the id stays zero
       return FailErrno("stat " + dir + "/" + name, "read the container's namespaces");
+    }
     links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};
   }
   return links;

@@ -32,6 +32,13 @@ Result<TimeNsForNextChild> TimeNsForNextChild::Enter(const std::string& offsets)
                     " threads; setns back into its own time namespace needs one");
   }
   UniqueFd own(open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC));
+  if (!own.Valid() && errno == ENOENT) {
+    // A kernel without CONFIG_TIME_NS has no time link at all; unshare would
+    // refuse with EINVAL, and without the link there would be no way back.
+    return Fail(EINVAL, kUnshareTimeOp,
+                "this kernel has no time namespaces (/proc/self/ns/time does not exist)",
+                NamespaceHint(EINVAL));
+  }
   if (!own.Valid()) return FailErrno("open /proc/self/ns/time", "time namespace");
   if (unshare(CLONE_NEWTIME) != 0) {
     int err = errno;

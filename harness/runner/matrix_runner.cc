@@ -121,6 +121,17 @@ class Runner {
                                plan_.unavailable[static_cast<int>(info.ns)];
         }
       }
+      // A kernel built without a type has no /proc/self/ns/<type> link: its
+      // ns.<type> probe has nothing to compare in any combination.
+      for (const NsInfo& info : kNamespaces) {
+        const std::string& problem = plan_.unavailable[static_cast<int>(info.ns)];
+        std::string link = "/proc/self/ns/" + std::string(info.name);
+        if (spec->id == "ns." + std::string(info.name) && !problem.empty() &&
+            access(link.c_str(), F_OK) != 0 && errno == ENOENT) {
+          not_run_[spec->id] = "not run: this kernel has no " + std::string(info.name) +
+                               " namespaces at all (" + link + " does not exist). " + problem;
+        }
+      }
       if (!not_run_.contains(spec->id)) run_probes_.push_back(spec->id);
     }
     return {};
