@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
+# A Debian 12 kernel for nsmatrix vm's tests (apt-get download + dpkg -x into
+# build/kernels: nothing is installed).
+NSM_TEST_KERNEL=$(bash ci/fetch-kernel.sh linux-image-cloud-amd64)
+export NSM_TEST_KERNEL
 
 echo "== build and test (RelWithDebInfo)"
 bash ci/build.sh build
@@ -21,6 +25,10 @@ echo "== the gate: this machine's full matrix against the committed baseline"
 build/bin/nsmatrix run --out build/nsmatrix-report --no-progress
 build/bin/nsmatrix gate --baseline ci/baseline/matrix.json build/nsmatrix-report/matrix.json \
   --html build/nsmatrix-report/gate.html
+
+echo "== other kernels under QEMU: Debian 12's generic and cloud 6.1 kernels, gated against"
+echo "   ci/baseline/matrix-debian-6.1.json and compared with this machine's matrix"
+bash ci/kernels.sh build/kernels-report build/nsmatrix-report/matrix.json
 
 echo "== build and test (ASan + UBSan)"
 bash ci/build.sh build-asan -DNSM_SANITIZE=ON -DNSM_BUILD_BENCH=OFF
