@@ -13,7 +13,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/report_files.h"
-#include "harness/cli/terminal.h"
+#include "harness/cli/vm_progress.h"
 #include "harness/common/io.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/strings.h"
@@ -168,56 +168,6 @@ Result<std::vector<std::string>> RunArguments(const VmArgs& args, std::string* s
   return out;
 }
 
-// Progress for a person: one line per stage, the guest's lines as they come,
-// and on a terminal the matrix's progress redrawn in place.
-class VmProgress {
- public:
-  explicit VmProgress(bool enabled) : enabled_(enabled), tty_(isatty(STDERR_FILENO)) {}
-  void Say(const std::string& text) {
-    if (!enabled_) return;
-    Clear();
-    fprintf(stderr, "nsmatrix vm: %s\n", text.c_str());
-  }
-  void Event(const ConsoleEvent& event) {
-    if (!enabled_) return;
-    switch (event.kind) {
-      case ConsoleEvent::started:
-        Say("kernel " + event.text + " booted; checking what it allows (nsmatrix kernel)");
-        break;
-      case ConsoleEvent::running:
-        Say("running the matrix inside the VM");
-        break;
-      case ConsoleEvent::sending:
-        Say("receiving the results");
-        break;
-      case ConsoleEvent::progress:
-        if (tty_) {
-          fprintf(stderr, "\r\033[Knsmatrix vm: %zu/%zu combinations", event.done, event.total);
-          shown_ = true;
-        } else if (event.total > 0 && event.done * 10 / event.total != last_decile_) {
-          last_decile_ = event.done * 10 / event.total;
-          Say(std::to_string(event.done) + "/" + std::to_string(event.total) + " combinations");
-        }
-        break;
-      case ConsoleEvent::line:
-        // The guest's own report paths mean nothing here: ours follow.
-        if (event.text.find("report: /tmp/out/") != std::string::npos) break;
-        Clear();
-        fprintf(stderr, "  | %s\n", event.text.c_str());
-        break;
-    }
-  }
-  void Clear() {
-    if (shown_) fprintf(stderr, "\r\033[K");
-    shown_ = false;
-  }
-
- private:
-  bool enabled_, tty_;
-  bool shown_ = false;
-  size_t last_decile_ = 0;
-};
-
 int Vm(VmArgs args) {
   // Everything that can be wrong with the command line or this machine is
   // found before anything boots.
@@ -366,7 +316,7 @@ int Vm(VmArgs args) {
       {"kernel",
        {{"path", fs::absolute(args.kernel).lexically_normal().string()},
         {"sha256", *kernel_sha},
-        {"release", vm->release},
+        {"release", vm->release.empty() ? image->release : vm->release},
         {"image_version", image->version},
         {"config", args.config.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.config)},
         {"modules",
@@ -385,7 +335,6 @@ int Vm(VmArgs args) {
       {"boot_seconds", vm->boot_seconds},
       {"total_seconds", vm->total_seconds},
       {"guest_exit", {{"kernel", *results->kernel_exit}, {"run", *results->run_exit}}}};
-  if (Status s = args.files.Write(doc); !s) return Usage(s.error().Message());
   auto kernel_json = results->files.find("kernel.json");
   if (!args.files.out_dir.empty() && kernel_json != results->files.end()) {
     if (Status s = WriteFileAtomically((fs::path(args.files.out_dir) / "kernel.json").string(),
@@ -394,6 +343,7 @@ int Vm(VmArgs args) {
       return Usage(s.error().Message());
     }
   }
+  if (Status s = args.files.Write(doc); !s) return Usage(s.error().Message());
   const nlohmann::json& summary = doc["summary"];
   printf(
       "%s under QEMU (%s): %s cells: %s pass, %s fail, %s skip -> %s (boot %.1f s, total %.1f s)\n",
