@@ -247,8 +247,17 @@ int Vm(VmArgs args) {
   Result<TempDir> temp = TempDir::Create("nsmatrix-vm");
   if (!temp) return Usage(temp.error().Message());
   VmProgress progress(!args.no_progress);
-  InitramfsSpec spec{args.busybox,   programs,  modules,      args.config,
-                     image->release, *run_args, scenario_file};
+  InitramfsSpec spec;
+  spec.busybox = args.busybox;
+  spec.programs = programs;
+  spec.modules = modules;
+  spec.kernel_config = args.config;
+  spec.release = image->release;
+  spec.run_args = *run_args;
+  spec.scenario_file = scenario_file;
+  // Debug information is most of a RelWithDebInfo build: strip it where we can.
+  spec.objcopy = FindProgram("objcopy").value_or("");
+  spec.scratch_dir = temp->Path();
   progress.Say(
       "building the initramfs (busybox, nsmatrix and its libraries" +
       std::string(modules.empty() ? "" : ", " + std::to_string(modules.size()) + " module(s)") +

@@ -1,5 +1,7 @@
 #include "harness/vm/initramfs.h"
 
+#include <unistd.h>
+
 #include <boost/filesystem.hpp>
 #include <map>
 #include <set>
@@ -177,11 +179,21 @@ Result<std::string> BuildInitramfs(const InitramfsSpec& spec) {
   }
   std::set<std::string> libs;
   for (const std::string& program : spec.programs) {
-    if (Status s =
-            AddHostFile(cpio, dirs, program, "nsm/" + fs::path(program).filename().string(), 0755);
-        !s) {
-      return std::unexpected(s.error());
+    std::string name = fs::path(program).filename().string();
+    std::string copy = program;
+    if (!spec.objcopy.empty()) {
+      copy = spec.scratch_dir + "/" + name;
+      Result<CapturedOutput> strip =
+          RunAndCapture({spec.objcopy, "--strip-debug", program, copy}, std::chrono::seconds(60));
+      if (!strip) return std::unexpected(std::move(strip.error()).Wrap("strip " + program));
+      if (!strip->status.exited || strip->status.code != 0) {
+        return Fail(0, "objcopy --strip-debug " + program,
+                    strip->status.Describe() + ": " + strip->output);
+      }
     }
+    Status added = AddHostFile(cpio, dirs, copy, "nsm/" + name, 0755);
+    if (!spec.objcopy.empty()) unlink(copy.c_str());
+    if (!added) return std::unexpected(added.error());
     Result<std::vector<std::string>> needed = SharedLibraries(program);
     if (!needed) return std::unexpected(needed.error());
     libs.insert(needed->begin(), needed->end());

@@ -19,6 +19,10 @@ struct InitramfsSpec {
   std::string release;                // the kernel's `uname -r`
   std::vector<std::string> run_args;  // `nsmatrix run` arguments (no newlines)
   std::string scenario_file;          // copied to /nsm/scenario.toml; may be empty
+  // objcopy, to copy the programs without their debug information (a
+  // RelWithDebInfo nsmatrix is 66 MB, 12 without); empty: copied as they are.
+  std::string objcopy;
+  std::string scratch_dir;  // where stripped copies are made
 };
 
 // The shared libraries (and the dynamic loader) a program needs, as the
