@@ -36,9 +36,10 @@ if [ ! -d "$unpacked/boot" ]; then
     exit 2
   }
   dpkg -x "$work"/*.deb "$work/root"
+  rm -rf "$unpacked"  # a copy cut off by an earlier interrupted run
   mv "$work/root" "$unpacked"
 fi
-kernel=$(ls "$unpacked"/boot/vmlinuz-* 2>/dev/null | head -1)
+kernel=$(ls "$unpacked"/boot/vmlinuz-* 2>/dev/null | head -1 || true)
 if [ -z "$kernel" ]; then
   echo "ci/fetch-kernel.sh: $image has no boot/vmlinuz-*" >&2
   exit 2

@@ -30,8 +30,16 @@ fi
 
 for k in full notimens; do
   echo "== nsmatrix vm: vmlinuz-nsm-$k"
+  code=0
   "$nsmatrix" vm --kernel "$kernels/vmlinuz-nsm-$k" --config "$kernels/config-nsm-$k" \
-    --no-modules --no-progress --out "$out/$k"
+    --no-modules --no-progress --out "$out/$k" || code=$?
+  case $code in
+    0) ;;
+    1) echo "ci/kernel-regression.sh: FAILED: a verdict failed on nsm-$k (see $out/$k/matrix.md)" >&2
+       exit 1 ;;
+    *) echo "ci/kernel-regression.sh: nsmatrix vm could not run nsm-$k (exit $code)" >&2
+       exit 2 ;;
+  esac
 done
 
 echo "== the gate: nsm-full -> nsm-notimens must fail on the lost time namespaces"

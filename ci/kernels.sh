@@ -27,7 +27,10 @@ if [ -n "$host_matrix" ] && [ ! -r "$host_matrix" ]; then
 fi
 if [ -z "$host_matrix" ]; then
   host_matrix=$out/host/matrix.json
-  "$nsmatrix" run --no-progress --out "$out/host" >/dev/null || [ $? -eq 1 ]
+  "$nsmatrix" run --no-progress --out "$out/host" >/dev/null || {
+    code=$?
+    [ $code -eq 1 ] || exit $code  # 1: a verdict failed; the comparison shows it
+  }
 fi
 
 status=0
@@ -42,7 +45,10 @@ for package in linux-image-amd64 linux-image-cloud-amd64; do
   }
   matrices+=("$out/$name/matrix.json")
   "$nsmatrix" gate --baseline "$baseline" "$out/$name/matrix.json" \
-    --html "$out/$name/gate.html" || status=$?
+    --html "$out/$name/gate.html" || {
+    code=$?
+    if [ $code -gt $status ]; then status=$code; fi  # 2 (could not run) wins over 1
+  }
 done
 "$nsmatrix" report --compare "${matrices[@]}" --out "$out"
 exit $status

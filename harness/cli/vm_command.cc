@@ -3,6 +3,7 @@
 // `nsmatrix kernel` and `nsmatrix run` there, and writes the reports from the
 // JSON the guest sends back, with a "vm" section saying what ran it.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include <boost/filesystem.hpp>
 #include <cstdio>
+#include <utility>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/report_files.h"
@@ -103,14 +105,21 @@ std::string ConfigValue(const std::string& config_path, const std::string& optio
 
 // SIGINT/SIGTERM/SIGHUP as a descriptor: an interrupt kills QEMU through its
 // owner and removes the temporary directory on the way out.
-UniqueFd InterruptFd() {
+Result<UniqueFd> InterruptFd() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGQUIT);
   sigprocmask(SIG_BLOCK, &set, nullptr);
-  return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
+  UniqueFd fd(signalfd(-1, &set, SFD_CLOEXEC));
+  if (!fd.Valid()) {
+    Status failed = FailErrno("signalfd", "watch for Ctrl-C");
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    return std::unexpected(failed.error());
+  }
+  return fd;
 }
 
 std::string TailText(const std::deque<std::string>& tail) {
@@ -238,14 +247,25 @@ int Vm(VmArgs args) {
                  "); use --accel tcg (software emulation)");
   }
   if (Status s = args.files.Prepare(); !s) return Usage(s.error().Message());
-  Result<std::string> kernel_sha = Sha256OfFile(args.kernel);
-  if (!kernel_sha) return Usage("--kernel: " + kernel_sha.error().Message());
   Result<std::string> qemu_version = QemuVersion(*qemu);
   if (!qemu_version) return Usage(*qemu + ": " + qemu_version.error().Message());
 
-  UniqueFd interrupt = InterruptFd();
+  Result<UniqueFd> interrupt = InterruptFd();
+  if (!interrupt) return Usage(interrupt.error().Message());
   Result<TempDir> temp = TempDir::Create("nsmatrix-vm");
   if (!temp) return Usage(temp.error().Message());
+  // QEMU boots a private copy: the file hashed and read is the file booted,
+  // even if the original is rebuilt meanwhile.
+  std::string kernel_copy = temp->Path() + "/vmlinuz";
+  Result<std::string> kernel_bytes = ReadFile(args.kernel);
+  if (!kernel_bytes) return Usage("--kernel: " + kernel_bytes.error().Message());
+  if (Status s = WriteFileAtomically(kernel_copy, *kernel_bytes); !s) {
+    return Usage("--kernel: " + s.error().Message());
+  }
+  std::string kernel_sha = Sha256Hex(*kernel_bytes);
+  image = ParseBzImage(*kernel_bytes);
+  kernel_bytes->clear();
+  if (!image) return Usage("--kernel: " + image.error().Message());
   VmProgress progress(!args.no_progress);
   InitramfsSpec spec;
   spec.busybox = args.busybox;
@@ -263,9 +283,13 @@ int Vm(VmArgs args) {
       std::string(modules.empty() ? "" : ", " + std::to_string(modules.size()) + " module(s)") +
       ")");
   Result<std::string> initramfs = BuildInitramfs(spec);
+  if (pollfd pending{interrupt->Get(), POLLIN, 0}; poll(&pending, 1, 0) == 1) {
+    fprintf(stderr, "nsmatrix vm: interrupted; no report written\n");
+    return kExitInterrupted;
+  }
   if (!initramfs) return Usage("initramfs: " + initramfs.error().Message());
   QemuConfig qemu_config{*qemu,
-                         fs::absolute(args.kernel).string(),
+                         kernel_copy,
                          temp->Path() + "/initramfs.cpio.gz",
                          temp->Path() + "/channel",
                          args.memory_mib,
@@ -281,7 +305,7 @@ int Vm(VmArgs args) {
   Result<VmRun> vm =
       RunVm(qemu_config,
             {std::chrono::seconds(args.boot_timeout_s), std::chrono::seconds(args.timeout_s)},
-            interrupt.Get(), [&](const ConsoleEvent& e) { progress.Event(e); });
+            interrupt->Get(), [&](const ConsoleEvent& e) { progress.Event(e); });
   progress.Clear();
   if (!vm) return Usage("qemu: " + vm.error().Message());
   switch (vm->end) {
@@ -320,11 +344,23 @@ int Vm(VmArgs args) {
                  "). Last console lines:\n" + TailText(vm->tail));
   }
   nlohmann::json doc = nlohmann::json::parse(matrix_text->second, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Usage("the guest's matrix.json is not JSON");
+  if (doc.is_discarded() || !doc.is_object() || doc.value("schema", "") != "nsmatrix/1" ||
+      !doc.contains("cells") || !doc["cells"].is_array() || !doc.contains("summary") ||
+      !doc["summary"].is_object()) {
+    return Usage("the guest's matrix.json is not an nsmatrix/1 document");
+  }
+  auto kernel_json = results->files.find("kernel.json");
+  if (kernel_json == results->files.end()) {
+    // Its kernel section is in the matrix too, but an old kernel.json in --out
+    // must not stand beside a new matrix: no half report.
+    return Usage("the guest's nsmatrix kernel sent no report (exit " +
+                 std::to_string(results->kernel_exit.value_or(-1)) + "). Last console lines:\n" +
+                 TailText(vm->tail));
+  }
   doc["vm"] = {
       {"kernel",
        {{"path", fs::absolute(args.kernel).lexically_normal().string()},
-        {"sha256", *kernel_sha},
+        {"sha256", kernel_sha},
         {"release", vm->release.empty() ? image->release : vm->release},
         {"image_version", image->version},
         {"config", args.config.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.config)},
@@ -344,8 +380,7 @@ int Vm(VmArgs args) {
       {"boot_seconds", vm->boot_seconds},
       {"total_seconds", vm->total_seconds},
       {"guest_exit", {{"kernel", *results->kernel_exit}, {"run", *results->run_exit}}}};
-  auto kernel_json = results->files.find("kernel.json");
-  if (!args.files.out_dir.empty() && kernel_json != results->files.end()) {
+  if (!args.files.out_dir.empty()) {
     if (Status s = WriteFileAtomically((fs::path(args.files.out_dir) / "kernel.json").string(),
                                        kernel_json->second);
         !s) {
@@ -353,7 +388,7 @@ int Vm(VmArgs args) {
     }
   }
   if (Status s = args.files.Write(doc); !s) return Usage(s.error().Message());
-  const nlohmann::json& summary = doc["summary"];
+  const nlohmann::json& summary = std::as_const(doc).at("summary");
   printf(
       "%s under QEMU (%s): %s cells: %s pass, %s fail, %s skip -> %s (boot %.1f s, total %.1f s)\n",
       vm->release.c_str(), kvm ? "kvm" : "tcg",

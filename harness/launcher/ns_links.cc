@@ -79,7 +79,12 @@ Result<NsLinks> ReadNsLinksFromProc(pid_t pid) {
     struct stat st {};
     std::string name(info.name);
     if (fstatat(ns_dir.Get(), name.c_str(), &st, 0) != 0) {
-      if (errno == ENOENT) continue;  // the kernel has no such type: the id stays zero
+      // The kernel has no such type at all (the runner's own link is missing
+      // too): the id stays zero. A container that died early is an error.
+      int err = errno;
+      std::string own = "/proc/self/ns/" + name;
+      if (err == ENOENT && access(own.c_str(), F_OK) != 0) continue;
+      errno = err;
       return FailErrno("stat " + dir + "/" + name, "read the container's namespaces");
     }
     links[static_cast<int>(info.ns)] = NsId{st.st_dev, st.st_ino};

@@ -97,6 +97,9 @@ Result<GuestResults> ParseGuestChannel(std::string_view stream, size_t file_limi
       }
       continue;
     }
+    if (results.run_exit) {
+      return std::unexpected(ChannelError(line_no, "a line after NSM-EXIT, which must be last"));
+    }
     if (words[0] == "NSM-FILE") {
       std::optional<long> bytes = words.size() == 4 ? ParseNumber(words[2]) : std::nullopt;
       if (!bytes || words[3].size() != 64 || words[1].empty()) {

@@ -93,6 +93,9 @@ TEST(GuestChannelTest, AnythingDamagedIsAnError) {
   // The same file twice, and a file over the limit once unzipped.
   EXPECT_FALSE(ParseGuestChannel(good + good + exit, 1 << 20));
   EXPECT_FALSE(ParseGuestChannel(good + exit, 100));
+  // NSM-EXIT is last and comes once.
+  EXPECT_FALSE(ParseGuestChannel(exit + good, 1 << 20));
+  EXPECT_FALSE(ParseGuestChannel(good + exit + exit, 1 << 20));
 }
 
 // The guest's emit function, run by busybox sh here, writes what the parser reads.

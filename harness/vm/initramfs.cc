@@ -142,8 +142,8 @@ std::string GuestInit(const InitramfsSpec& spec) {
       "hostname nsmatrix-vm\n";
   for (const std::string& ko : spec.modules) {
     std::string name = fs::path(ko).filename().string();
-    script +=
-        "insmod /nsm/modules/" + name + " || echo 'nsmatrix-vm: insmod " + name + " failed'\n";
+    script += "insmod " + ShellQuote("/nsm/modules/" + name) + " || echo " +
+              ShellQuote("nsmatrix-vm: insmod " + name + " failed") + "\n";
   }
   script += GuestEmitFunction("/dev/ttyS1");
   script +=

@@ -84,7 +84,7 @@ TEST(GuestInitTest, ArgumentsAreQuotedForTheShell) {
   spec.modules = {"/x/lib/modules/6.1/kernel/drivers/net/veth.ko"};
   std::string init = GuestInit(spec);
   EXPECT_EQ(init.rfind("#!/bin/busybox sh\n", 0), 0u);
-  EXPECT_NE(init.find("insmod /nsm/modules/veth.ko"), std::string::npos);
+  EXPECT_NE(init.find("insmod '/nsm/modules/veth.ko'"), std::string::npos);
   EXPECT_NE(init.find("'--combos' 'none,mnt+pid' '--probes' 'it'\\''s; rm -rf /'"),
             std::string::npos);
   if (access("/bin/busybox", X_OK) != 0) return;

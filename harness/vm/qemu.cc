@@ -41,9 +41,11 @@ bool ParseProgress(std::string_view line, size_t& done, size_t& total) {
   if (at == std::string_view::npos || !line.ends_with(" combinations")) return false;
   std::string_view rest = line.substr(at + kPrefix.size());
   auto [slash, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), done);
-  if (ec != std::errc() || *slash != '/') return false;
+  if (ec != std::errc() || slash == rest.data() + rest.size() || *slash != '/') return false;
   auto [end, ec2] = std::from_chars(slash + 1, rest.data() + rest.size(), total);
-  return ec2 == std::errc() && std::string_view(end).starts_with(" combinations");
+  return ec2 == std::errc() &&
+         std::string_view(end, static_cast<size_t>(rest.data() + rest.size() - end)) ==
+             " combinations";
 }
 
 }  // namespace
@@ -75,6 +77,10 @@ void ConsoleParser::Feed(std::string_view data,
       partial_ += c;
     }
   }
+}
+
+void ConsoleParser::Flush(const std::function<void(const ConsoleEvent&)>& on_event) {
+  if (!partial_.empty()) Line(std::exchange(partial_, {}), on_event);
 }
 
 void ConsoleParser::Line(std::string raw,
@@ -118,6 +124,14 @@ Result<VmRun> RunVm(const QemuConfig& config, const VmLimits& limits, int interr
     if (end == VmRun::boot_timeout || end == VmRun::run_timeout || end == VmRun::interrupted) {
       qemu->process.KillAndReap();
     }
+    // What QEMU wrote before it stopped explains the failure: read it all.
+    for (char buffer[8192]; output_open;) {
+      pollfd out{qemu->output.Get(), POLLIN, 0};
+      ssize_t got = poll(&out, 1, 0) == 1 ? read(qemu->output.Get(), buffer, sizeof(buffer)) : 0;
+      if (got <= 0) break;
+      console.Feed(std::string_view(buffer, static_cast<size_t>(got)), on_event);
+    }
+    console.Flush(on_event);
     Result<ExitStatus> status = qemu->process.Reap();
     if (!status) return std::unexpected(status.error());
     run.qemu_status = *status;

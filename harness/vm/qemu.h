@@ -45,6 +45,8 @@ class ConsoleParser {
  public:
   // Calls `on_event` for every complete line in `data`.
   void Feed(std::string_view data, const std::function<void(const ConsoleEvent&)>& on_event);
+  // A last line that never got its newline (the guest stopped mid-line).
+  void Flush(const std::function<void(const ConsoleEvent&)>& on_event);
   bool Started() const { return started_; }
   bool Finished() const { return finished_; }
   bool Panicked() const { return panicked_; }

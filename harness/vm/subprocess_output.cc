@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness/common/io.h"
@@ -14,9 +15,10 @@ Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
   std::vector<char*> cargv;
   for (const std::string& arg : argv) cargv.push_back(const_cast<char*>(arg.c_str()));
   cargv.push_back(nullptr);
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return FailErrno("pipe2");
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  // Above 2, so that dup2 onto stdout and stderr never finds the pipe there
+  // already (a caller started with them closed).
+  UniqueFd read_end, write_end;
+  if (Status s = HighPipe(&read_end, &write_end); !s) return std::unexpected(s.error());
   UniqueFd null(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!null.Valid()) return FailErrno("open", "/dev/null");
   pid_t parent = getpid();
@@ -26,10 +28,13 @@ Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
     // Only async-signal-safe calls from here to exec.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
+    // A process group of its own: the terminal's Ctrl-C reaches nsmatrix
+    // alone, which stops the child through its owner and reports 130.
+    setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGPIPE, SIG_DFL);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, SIG_DFL);
     dup2(null.Get(), STDIN_FILENO);
     dup2(write_end.Get(), STDOUT_FILENO);
     dup2(write_end.Get(), STDERR_FILENO);
@@ -38,8 +43,10 @@ Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
   }
   UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
   if (!pidfd.Valid()) {
+    Status failed = FailErrno("pidfd_open", argv[0]);
     kill(pid, SIGKILL);
-    return FailErrno("pidfd_open", argv[0]);
+    waitpid(pid, nullptr, 0);
+    return std::unexpected(failed.error());
   }
   return PipedChild{ChildProcess(pid, std::move(pidfd)), std::move(read_end)};
 }
