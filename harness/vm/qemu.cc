@@ -95,15 +95,18 @@ void ConsoleParser::Line(std::string raw,
   tail_.push_back(line);
   if (tail_.size() > kTailLines) tail_.pop_front();
   if (line.find("Kernel panic") != std::string::npos) panicked_ = true;
-  if (line.starts_with("NSM-VM-START")) {
+  // Markers are looked for anywhere in a line: a kernel message can land in
+  // front of one on the console. A later stage's marker proves the start too.
+  if (size_t at = line.find("NSM-VM-START"); at != std::string::npos && !started_) {
     started_ = true;
-    release_ = line.size() > 13 ? line.substr(13) : "";
+    release_ = line.size() > at + 13 ? line.substr(at + 13) : "";
     on_event({ConsoleEvent::started, release_});
-  } else if (line == "NSM-VM-RUN") {
+  } else if (line.find("NSM-VM-RUN") != std::string::npos) {
+    if (!started_) started_ = true;
     on_event({ConsoleEvent::running, line});
-  } else if (line == "NSM-VM-SEND") {
+  } else if (line.find("NSM-VM-SEND") != std::string::npos) {
     on_event({ConsoleEvent::sending, line});
-  } else if (line == "NSM-VM-DONE") {
+  } else if (line.find("NSM-VM-DONE") != std::string::npos) {
     finished_ = true;
   } else if (started_) {
     on_event({ConsoleEvent::line, line});
