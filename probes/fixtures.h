@@ -19,6 +19,10 @@ inline constexpr const char* kAbstractSocket = "nsm-host-listener";  // abstract
 inline constexpr const char* kSecretFile = "/tmp/nsm-host-secret";  // host root's, mode 0600
 inline constexpr const char* kLeakDir = "/tmp/nsm-leak";            // mnt.mount_leak mounts here
 inline constexpr const char* kMknodDir = "/tmp/nsm-mknod";          // user.mknod creates here
+// Owned by a host uid/gid that no container id map covers (neither 100000+
+// nor root alone): user.overflow_id looks at who it seems to belong to.
+inline constexpr const char* kForeignFile = "/tmp/nsm-foreign";
+inline constexpr unsigned kForeignId = 4242;
 // Time namespaces get these offsets (as `unshare --boottime/--monotonic`).
 inline constexpr long kTimeOffsetSeconds = 10L * 365 * 86400;
 

@@ -47,7 +47,7 @@ const ProbeEntry* Find(const std::vector<ProbeEntry>& all, std::string_view id) 
 int Main(int argc, char** argv) {
   std::vector<ProbeEntry> all;
   for (auto family : {NsLinkProbes, PidProbes, UtsProbes, IpcProbes, NetProbes, MntProbes,
-                      UserProbes, CgroupProbes, TimeProbes}) {
+                      UserProbes, CgroupProbes, TimeProbes, EscapeProbes}) {
     for (const ProbeEntry& entry : family()) all.push_back(entry);
   }
   ProbeContext ctx;

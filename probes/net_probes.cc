@@ -57,11 +57,7 @@ protocol::Record ConnectAndRead(std::string_view id, int domain, const sockaddr*
 }
 
 protocol::Record LoopbackTcp(const ProbeContext&, std::string_view id) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(fixtures::kTcpPort);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return ConnectAndRead(id, AF_INET, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  return ConnectToHostListener(id);
 }
 
 protocol::Record AbstractUnix(const ProbeContext&, std::string_view id) {
@@ -94,6 +90,14 @@ protocol::Record ConfigureHostIface(const ProbeContext&, std::string_view id) {
 }
 
 }  // namespace
+
+protocol::Record ConnectToHostListener(std::string_view id) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(fixtures::kTcpPort);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return ConnectAndRead(id, AF_INET, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+}
 
 std::vector<ProbeEntry> NetProbes() {
   return {{"net.iface", Iface},

@@ -15,7 +15,8 @@
 namespace nsm::probes {
 
 // What the harness tells a probe on its command line: --key=value options,
-// e.g. sentinel-pid, sentinel-comm, hostname, domainname, leak-source, mknod-name.
+// e.g. sentinel-pid, sentinel-comm, hostname, domainname, leak-source, mknod-name,
+// host-secret.
 struct ProbeContext {
   std::map<std::string, std::string, std::less<>> options;
 
@@ -46,6 +47,12 @@ std::vector<ProbeEntry> MntProbes();
 std::vector<ProbeEntry> UserProbes();
 std::vector<ProbeEntry> CgroupProbes();
 std::vector<ProbeEntry> TimeProbes();
+std::vector<ProbeEntry> EscapeProbes();
+
+// net.loopback_tcp's attempt, shared with escape.setns_net: connect to the
+// host's listener on 127.0.0.1 and read its banner (connected, errno,
+// banner or timeout fields).
+protocol::Record ConnectToHostListener(std::string_view id);
 
 // A record that starts "probe <id>".
 inline protocol::Record NewRecord(std::string_view id) {

@@ -1,6 +1,6 @@
 // user.*: what container root can do to the host: read host root's 0600 file,
 // create a device node, and which capabilities it holds (libcap) in which user
-// namespace.
+// namespace; and who a host file owned by an unmapped id seems to belong to.
 #include <fcntl.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
@@ -62,10 +62,22 @@ protocol::Record Caps(const ProbeContext&, std::string_view id) {
       .Add("userns_ino", static_cast<long long>(st.st_ino));
 }
 
+protocol::Record OverflowId(const ProbeContext&, std::string_view id) {
+  struct stat st {};
+  if (stat(fixtures::kForeignFile, &st) != 0)
+    return ErrorRecord(id, std::string("stat ") + fixtures::kForeignFile, errno);
+  return NewRecord(id)
+      .Add("uid", static_cast<long long>(st.st_uid))
+      .Add("gid", static_cast<long long>(st.st_gid));
+}
+
 }  // namespace
 
 std::vector<ProbeEntry> UserProbes() {
-  return {{"user.host_root_file", HostRootFile}, {"user.mknod", Mknod}, {"user.caps", Caps}};
+  return {{"user.host_root_file", HostRootFile},
+          {"user.mknod", Mknod},
+          {"user.caps", Caps},
+          {"user.overflow_id", OverflowId}};
 }
 
 }  // namespace nsm::probes

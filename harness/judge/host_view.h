@@ -22,6 +22,13 @@ struct CellNames {
   std::string mknod_path;   // user.mknod creates this (container path)
 };
 
+// A host file owned by an id that no container id map covers.
+struct UnmappedOwner {
+  long long host_uid = -1;      // its owner as the host sees it
+  long long overflow_uid = -1;  // what the kernel shows for an unmapped id (overflowuid)
+  std::string unavailable;      // why there is no such file; empty when there is
+};
+
 class HostView {
  public:
   virtual ~HostView() = default;
@@ -48,6 +55,9 @@ class HostView {
   virtual std::optional<std::string> CgroupUnavailable() const = 0;
   // The host's CLOCK_BOOTTIME (ms) just before launch and just after the container exited.
   virtual std::pair<long long, long long> BootTimeWindowMs() const = 0;
+  // The same for CLOCK_MONOTONIC.
+  virtual std::pair<long long, long long> MonotonicWindowMs() const = 0;
+  virtual const UnmappedOwner& ForeignOwner() const = 0;
   virtual const CellNames& Names() const = 0;
 };
 

@@ -31,8 +31,13 @@ constexpr JudgeEntry kJudges[] = {
     {"user.host_root_file", JudgeHostRootFile},
     {"user.mknod", JudgeMknod},
     {"user.caps", JudgeUserCaps},
+    {"user.overflow_id", JudgeUserOverflowId},
     {"cgroup.path", JudgeCgroupPath},
     {"time.boottime", JudgeTimeBoottime},
+    {"time.monotonic", JudgeTimeMonotonic},
+    {"time.uptime", JudgeTimeUptime},
+    {"escape.setns_net", JudgeEscapeSetnsNet},
+    {"escape.proc_root", JudgeEscapeProcRoot},
 };
 
 }  // namespace

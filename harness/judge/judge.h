@@ -33,6 +33,11 @@ Observation JudgeMknod(const protocol::Record& record, HostView& host);
 Observation JudgeHostRootFile(const protocol::Record& record, HostView& host);
 Observation JudgeUserCaps(const protocol::Record& record, HostView& host);
 Observation JudgeCgroupPath(const protocol::Record& record, HostView& host);
+Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host);
 Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host);
+Observation JudgeTimeMonotonic(const protocol::Record& record, HostView& host);
+Observation JudgeTimeUptime(const protocol::Record& record, HostView& host);
+Observation JudgeEscapeSetnsNet(const protocol::Record& record, HostView& host);
+Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host);
 
 }  // namespace nsm

@@ -21,6 +21,8 @@ class FakeHost : public HostView {
   bool DeviceNodeAt(const std::string& path) const override { return path == device_at; }
   std::optional<std::string> CgroupUnavailable() const override { return cgroup_unavailable; }
   std::pair<long long, long long> BootTimeWindowMs() const override { return {100000, 100500}; }
+  std::pair<long long, long long> MonotonicWindowMs() const override { return {90000, 90500}; }
+  const UnmappedOwner& ForeignOwner() const override { return foreign; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
@@ -39,6 +41,7 @@ class FakeHost : public HostView {
   bool mounts_readable = true;
   std::string mounted_source, device_at;
   std::optional<std::string> cgroup_unavailable;
+  UnmappedOwner foreign{4242, 65534, ""};
   CellNames names{"nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1",
                   "/tmp/nsm-mknod/null-0-1"};
 };
@@ -211,6 +214,86 @@ TEST(JudgeMisc, CapsCgroupTimeDomain) {
   EXPECT_EQ(Judge(Rec("probe uts.domainname rc=0 errno=0"), host).outcome, Outcome::isolated);
   host.current_domainname = "nsm-probe-domain-0-1";
   EXPECT_EQ(Judge(Rec("probe uts.domainname rc=0 errno=0"), host).outcome, Outcome::leaked);
+}
+
+TEST(JudgeTime, MonotonicAndUptimeAgainstTheHostsWindow) {
+  FakeHost host;
+  long long offset = 10LL * 365 * 86400 * 1000;
+  auto judge = [&](const std::string& line) { return Judge(Rec(line.c_str()), host); };
+  EXPECT_EQ(judge("probe time.monotonic monotonic_ms=90200").outcome, Outcome::leaked);
+  EXPECT_EQ(judge("probe time.monotonic monotonic_ms=" + std::to_string(90200 + offset)).outcome,
+            Outcome::isolated);
+  // The boottime window is not the monotonic one.
+  EXPECT_EQ(judge("probe time.monotonic monotonic_ms=100200").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe time.uptime sysinfo_s=101 proc_uptime_ms=100250").outcome,
+            Outcome::leaked);
+  std::string shifted = std::to_string((100200 + offset) / 1000 + 1);
+  EXPECT_EQ(judge("probe time.uptime sysinfo_s=" + shifted +
+                  " proc_uptime_ms=" + std::to_string(100250 + offset))
+                .outcome,
+            Outcome::isolated);
+  // Without /proc/uptime, sysinfo decides alone and the detail says so.
+  Observation alone = judge("probe time.uptime sysinfo_s=" + shifted + " proc_errno=2");
+  EXPECT_EQ(alone.outcome, Outcome::isolated);
+  EXPECT_NE(alone.detail.find("ENOENT"), std::string::npos) << alone.detail;
+  // The two disagreeing proves nothing.
+  EXPECT_EQ(
+      judge("probe time.uptime sysinfo_s=101 proc_uptime_ms=" + std::to_string(100250 + offset))
+          .outcome,
+      Outcome::error);
+}
+
+TEST(JudgeUser, OverflowIdIsIsolationTheRealIdALeak) {
+  FakeHost host;
+  EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=4242 gid=4242"), host).outcome, Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=65534 gid=65534"), host).outcome,
+            Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=0 gid=0"), host).outcome, Outcome::error);
+  host.foreign = {-1, 65534, "uid 4242 is not mapped"};
+  EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=0 gid=0"), host).outcome, Outcome::unsupported);
+}
+
+TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
+  FakeHost host;
+  auto judge = [&](const char* line) { return Judge(Rec(line), host); };
+  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=connect connected=1 errno=0 "
+                  "banner=nsm-banner%20abc%0A")
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(judge("probe escape.setns_net found=0").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=setns errno=1").outcome,
+            Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=open errno=13").outcome,
+            Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=open errno=2").outcome,
+            Outcome::error);
+  // In the host's namespace the listener must answer: anything else proves nothing.
+  EXPECT_EQ(
+      judge("probe escape.setns_net found=1 pid=7 stage=connect connected=0 errno=111").outcome,
+      Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=connect connected=1 errno=0 "
+                  "banner=other")
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net found=1").outcome, Outcome::error);
+  // Not finding a sentinel that is dead is no proof of isolation.
+  host.sentinel_dead = true;
+  EXPECT_EQ(judge("probe escape.setns_net found=0").outcome, Outcome::error);
+}
+
+TEST(JudgeEscape, ProcRootProvenByTheSecret) {
+  FakeHost host;
+  auto judge = [&](const char* line) { return Judge(Rec(line), host); };
+  Observation read =
+      judge("probe escape.proc_root found=1 pid=7 read=1 errno=0 content=nsm-secret%20abc%0A");
+  EXPECT_EQ(read.outcome, Outcome::leaked);
+  EXPECT_NE(read.detail.find("/proc/7/root"), std::string::npos) << read.detail;
+  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=1 errno=0 content=other").outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=0 errno=13").outcome,
+            Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=0 errno=2").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe escape.proc_root found=0").outcome, Outcome::isolated);
 }
 
 }  // namespace

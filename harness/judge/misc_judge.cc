@@ -1,4 +1,4 @@
-// uts.domainname, user.caps, cgroup.path, time.boottime.
+// uts.domainname, user.caps, user.overflow_id, cgroup.path.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
 #include "probes/fixtures.h"
@@ -38,6 +38,20 @@ Observation JudgeUserCaps(const protocol::Record& record, HostView& host) {
   return {record.id, Outcome::isolated, detail};
 }
 
+Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) {
+  const UnmappedOwner& owner = host.ForeignOwner();
+  if (!owner.unavailable.empty())
+    return {record.id, Outcome::unsupported, "no file of an unmapped owner: " + owner.unavailable};
+  std::optional<long long> uid = record.GetInt("uid");
+  if (!uid) return {record.id, Outcome::error, "record lacks uid"};
+  std::string seen = std::string(fixtures::kForeignFile) + " (host uid " +
+                     std::to_string(owner.host_uid) + ") shows owner " + std::to_string(*uid);
+  if (*uid == owner.host_uid) return {record.id, Outcome::leaked, seen + ": the host's own id"};
+  if (*uid == owner.overflow_uid)
+    return {record.id, Outcome::isolated, seen + ": the overflow id, as for any unmapped id"};
+  return {record.id, Outcome::error, seen + ": neither the host's id nor the overflow id"};
+}
+
 Observation JudgeCgroupPath(const protocol::Record& record, HostView& host) {
   if (std::optional<std::string> why = host.CgroupUnavailable()) {
     return {record.id, Outcome::unsupported, "no cgroup of its own for the container: " + *why};
@@ -49,23 +63,6 @@ Observation JudgeCgroupPath(const protocol::Record& record, HostView& host) {
             "/proc/self/cgroup shows 0::/ (its cgroup namespace root)"};
   return {record.id, Outcome::leaked,
           "/proc/self/cgroup reveals the host's path 0::" + std::string(*path)};
-}
-
-Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host) {
-  std::optional<long long> boot = record.GetInt("boottime_ms");
-  if (!boot) return {record.id, Outcome::error, "record lacks boottime_ms"};
-  auto [before, after] = host.BootTimeWindowMs();
-  constexpr long long kSlackMs = 1000;
-  long long offset_ms = fixtures::kTimeOffsetSeconds * 1000;
-  std::string seen = "container CLOCK_BOOTTIME " + std::to_string(*boot / 1000) + " s, host " +
-                     std::to_string(before / 1000) + " s";
-  if (*boot >= before - kSlackMs && *boot <= after + kSlackMs)
-    return {record.id, Outcome::leaked, seen + ": the host's uptime"};
-  if (*boot >= before + offset_ms - kSlackMs && *boot <= after + offset_ms + kSlackMs) {
-    return {record.id, Outcome::isolated,
-            seen + ": offset by " + std::to_string(fixtures::kTimeOffsetSeconds) + " s"};
-  }
-  return {record.id, Outcome::error, seen + ": neither the host's clock nor the expected offset"};
 }
 
 }  // namespace nsm

@@ -22,6 +22,8 @@ TEST(Catalogue, BuiltinHasTheStoryProbesInRunOrder) {
   // The look must run before the kill that would remove what it looks for.
   auto pos = [&](const char* id) { return std::find(ids.begin(), ids.end(), id) - ids.begin(); };
   EXPECT_LT(pos("pid.see_host"), pos("pid.kill_host"));
+  EXPECT_LT(pos("escape.setns_net"), pos("pid.kill_host"));
+  EXPECT_LT(pos("escape.proc_root"), pos("pid.kill_host"));
 }
 
 TEST(Catalogue, TheSubtleRules) {
@@ -37,6 +39,9 @@ TEST(Catalogue, TheSubtleRules) {
   EXPECT_EQ(Expect("pid.kill_host", "user"), Outcome::isolated);
   EXPECT_EQ(Expect("pid.kill_host", "user", true), Outcome::leaked);
   EXPECT_EQ(Expect("pid.kill_host", "pid", true), Outcome::isolated);
+  // Acting through a host process takes more than a matching uid.
+  EXPECT_EQ(Expect("escape.proc_root", "user", true), Outcome::isolated);
+  EXPECT_EQ(Expect("escape.setns_net", "net"), Outcome::leaked);
   for (const NsInfo& info : kNamespaces) {
     std::string id = "ns." + std::string(info.name);
     EXPECT_EQ(Expect(id.c_str(), std::string(info.name).c_str()), Outcome::isolated);

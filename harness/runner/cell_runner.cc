@@ -24,7 +24,8 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--hostname=" + names.hostname,
                                    "--domainname=" + names.domainname,
                                    "--leak-source=" + names.leak_source,
-                                   "--mknod-name=" + mknod_name};
+                                   "--mknod-name=" + mknod_name,
+                                   "--host-secret=" + sandbox.SecretPathFromSandboxRoot()};
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());
   return argv;
 }

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "harness/common/io.h"
 #include "harness/common/unique_fd.h"
 #include "probes/fixtures.h"
@@ -32,11 +34,37 @@ Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& 
   std::string mknod_dir = fixture.HostPath(fixtures::kMknodDir);
   if (mkdir(mknod_dir.c_str(), 0777) != 0 || chmod(mknod_dir.c_str(), 0777) != 0)
     return FailErrno("mkdir mknod dir");
+  if (Status s = fixture.CreateForeignFile(); !s)
+    return std::unexpected(std::move(s.error()).Wrap("host filesystem fixture"));
   Result<MountTable> mounts = MountTable::Open();
   if (!mounts) return std::unexpected(std::move(mounts.error()).Wrap("host filesystem fixture"));
   fixture.mount_count_ = mounts->Current()->size();
   fixture.mounts_ = std::move(*mounts);
   return fixture;
+}
+
+Status FsFixture::CreateForeignFile() {
+  std::string path = HostPath(fixtures::kForeignFile);
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd.Valid()) return FailErrno("create " + path);
+  // A kernel without sysctl files does not say what it shows: no verdict then.
+  Result<std::string> overflow = ReadFile("/proc/sys/kernel/overflowuid");
+  if (!overflow) {
+    foreign_.unavailable =
+        "/proc/sys/kernel/overflowuid is unreadable: " + overflow.error().Message();
+    return {};
+  }
+  foreign_.overflow_uid = atoll(overflow->c_str());
+  if (fchown(fd.Get(), fixtures::kForeignId, fixtures::kForeignId) == 0) {
+    foreign_.host_uid = fixtures::kForeignId;
+    return {};
+  }
+  // EINVAL: nsmatrix runs in a user namespace that does not map this id
+  // either; the file stays root's and user.overflow_id has nothing to show.
+  if (errno != EINVAL) return FailErrno("chown " + path);
+  foreign_.unavailable = "uid " + std::to_string(fixtures::kForeignId) +
+                         " is not mapped in the user namespace nsmatrix runs in";
+  return {};
 }
 
 std::optional<bool> FsFixture::MountWithSource(const std::string& source) const {
@@ -65,6 +93,14 @@ Status FsFixture::Check() const {
   Result<std::string> content = ReadFile(secret);
   if (!content || *content != secret_)
     return Fail(0, "check filesystem fixture", secret + " changed");
+  if (foreign_.unavailable.empty()) {
+    std::string foreign = HostPath(fixtures::kForeignFile);
+    if (lstat(foreign.c_str(), &st) != 0)
+      return FailErrno("stat " + foreign, "check filesystem fixture");
+    if (!S_ISREG(st.st_mode) || st.st_uid != fixtures::kForeignId)
+      return Fail(0, "check filesystem fixture",
+                  foreign + " no longer belongs to uid " + std::to_string(fixtures::kForeignId));
+  }
   std::string leak_dir = HostPath(fixtures::kLeakDir);
   const std::vector<MountEntry>* mounts = mounts_->Current();
   if (!mounts) return Fail(0, "check filesystem fixture", "cannot read the sandbox's mount table");

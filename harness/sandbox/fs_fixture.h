@@ -1,14 +1,16 @@
 // The host sandbox's filesystem fixtures, on a tmpfs the sandbox mounts over
 // <root>/tmp in its own mount namespace (never the machine's, and never a
 // change to a root filesystem's contents): a file owned by host root with mode
-// 0600 holding a nonce, an empty directory for mnt.mount_leak to mount on, and
-// a world-writable directory for user.mknod.
+// 0600 holding a nonce, an empty directory for mnt.mount_leak to mount on, a
+// world-writable directory for user.mknod, and a file owned by an id no
+// container map covers, for user.overflow_id.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "harness/common/result.h"
+#include "harness/judge/host_view.h"
 #include "harness/sandbox/mount_table.h"
 
 namespace nsm {
@@ -19,6 +21,8 @@ class FsFixture {
   static Result<FsFixture> Create(const std::string& root, const std::string& nonce);
 
   const std::string& SecretContent() const { return secret_; }
+  // The foreign file's owner as the host sees it, or why there is none.
+  const UnmappedOwner& ForeignOwner() const { return foreign_; }
   // Is a mount with this source in the sandbox's mount table? nullopt when
   // the table cannot be read: never "no".
   std::optional<bool> MountWithSource(const std::string& source) const;
@@ -29,12 +33,15 @@ class FsFixture {
   Status Restore();
   // Empties the mknod directory (names only, never following links).
   Status RemoveCreatedNodes();
+  // Where a container path of the root filesystem is in the sandbox.
+  std::string HostPath(const std::string& container_path) const;
 
  private:
-  std::string HostPath(const std::string& container_path) const;
+  Status CreateForeignFile();
 
   std::string root_;
   std::string secret_;
+  UnmappedOwner foreign_;
   size_t mount_count_ = 0;  // the sandbox's mount table after set-up: it must not drift
   // Read again only after the kernel reports a change; a cache, hence mutable.
   mutable std::optional<MountTable> mounts_;

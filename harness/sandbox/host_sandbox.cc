@@ -30,9 +30,9 @@ std::string RandomHex(int digits) {
   return out;
 }
 
-long long BootTimeMs() {
+long long ClockMs(clockid_t clock) {
   timespec ts{};
-  clock_gettime(CLOCK_BOOTTIME, &ts);
+  clock_gettime(clock, &ts);
   return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -141,11 +141,13 @@ void HostSandbox::BeginCell(unsigned combination_index) {
   std::string tag = std::to_string(config_.index) + "-" + std::to_string(combination_index);
   names_ = {"nsm-probe-" + tag, "nsm-probe-domain-" + tag, "nsm-leak-" + tag,
             std::string(fixtures::kMknodDir) + "/null-" + tag};
-  boot_window_ = {BootTimeMs(), 0};
+  boot_window_ = {ClockMs(CLOCK_BOOTTIME), 0};
+  mono_window_ = {ClockMs(CLOCK_MONOTONIC), 0};
 }
 
 void HostSandbox::EndCell() {
-  boot_window_.second = BootTimeMs();
+  boot_window_.second = ClockMs(CLOCK_BOOTTIME);
+  mono_window_.second = ClockMs(CLOCK_MONOTONIC);
 }
 
 Status HostSandbox::CheckNames() const {

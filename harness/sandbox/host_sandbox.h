@@ -17,6 +17,7 @@
 #include "harness/sandbox/ipc_fixture.h"
 #include "harness/sandbox/net_fixture.h"
 #include "harness/sandbox/sentinel.h"
+#include "probes/fixtures.h"
 
 namespace nsm {
 
@@ -67,6 +68,11 @@ class HostSandbox : public HostView {
     return config_.cgroup_unavailable;
   }
   std::pair<long long, long long> BootTimeWindowMs() const override { return boot_window_; }
+  std::pair<long long, long long> MonotonicWindowMs() const override { return mono_window_; }
+  const UnmappedOwner& ForeignOwner() const override { return fs_->ForeignOwner(); }
+  // Where host root's secret is, as a process in the sandbox's root (the
+  // sentinel) names it: escape.proc_root reads it through /proc/PID/root.
+  std::string SecretPathFromSandboxRoot() const { return fs_->HostPath(fixtures::kSecretFile); }
   const CellNames& Names() const override { return names_; }
 
   // Per cell: the names the probes are given, and the host clock around the run.
@@ -124,6 +130,7 @@ class HostSandbox : public HostView {
   std::optional<FsFixture> fs_;
   CellNames names_;
   std::pair<long long, long long> boot_window_{0, 0};
+  std::pair<long long, long long> mono_window_{0, 0};
   bool verified_ = false;  // fixtures checked since the last container
 };
 

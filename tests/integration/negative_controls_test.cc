@@ -169,6 +169,50 @@ TEST(NegativeControls, BootTime) {
                  "unprivileged", {"--time-ns-via", "clone3"});
 }
 
+TEST(NegativeControls, MonotonicAndUptime) {
+  std::vector<Control> controls;
+  for (const char* probe : {"time.monotonic", "time.uptime"}) {
+    controls.push_back({probe, "time", "isolated"});
+    controls.push_back({probe, "none", "leaked"});
+    controls.push_back({probe, "mnt+uts+ipc+net+pid+user+cgroup", "leaked"});
+    controls.push_back({probe, "mnt+pid+user+time", "isolated"});
+  }
+  ExpectOutcomes(controls, "unprivileged");
+  ExpectOutcomes({{"time.monotonic", "time", "leaked"}, {"time.uptime", "time", "leaked"}},
+                 "unprivileged", {"--time-ns-via", "clone3"});
+}
+
+TEST(NegativeControls, UnmappedOwnerShowsAsOverflow) {
+  for (const char* map : {"unprivileged", "root"}) {
+    ExpectOutcomes({{"user.overflow_id", "user", "isolated"},
+                    {"user.overflow_id", "none", "leaked"},
+                    {"user.overflow_id", "mnt+uts+ipc+net+pid+cgroup+time", "leaked"}},
+                   map);
+  }
+}
+
+// A visible host PID is an escape: through /proc/PID/ns/net into the host's
+// network, through /proc/PID/root to the host's files. A network namespace of
+// the container's own does not stop the first, nor a mount namespace the second.
+TEST(NegativeControls, EscapesThroughAVisibleHostProcess) {
+  std::vector<Control> controls;
+  for (const char* probe : {"escape.setns_net", "escape.proc_root"}) {
+    controls.push_back({probe, "none", "leaked"});
+    controls.push_back({probe, "mnt+uts+ipc+net+cgroup+time", "leaked"});
+    controls.push_back({probe, "uts+ipc+net+pid+cgroup+time", "leaked"});
+    controls.push_back({probe, "mnt+pid", "isolated"});
+    controls.push_back({probe, "user", "isolated"});
+  }
+  ExpectOutcomes(controls, "unprivileged");
+  // Mapped to host root, container root still may not act through a host
+  // process from its own user namespace (pid.kill_host leaks here).
+  ExpectOutcomes({{"escape.setns_net", "user", "isolated"},
+                  {"escape.proc_root", "user", "isolated"},
+                  {"escape.proc_root", "mnt+uts+ipc+net+cgroup+time", "leaked"},
+                  {"pid.kill_host", "user", "leaked"}},
+                 "root");
+}
+
 // The story's demo 2 (without the chroot, which the rootfs issue adds):
 // unshare --mount --uts --ipc --net --pid --user --fork --map-root-user.
 TEST(Story, UnshareClassicIsolatesAllButCgroupAndTime) {

@@ -45,6 +45,8 @@ TEST(Rootfs, ChrootAloneLeaksEverything) {
   EXPECT_EQ(Cell(run.doc, "none", "pid.see_host")["outcome"], "leaked");
   EXPECT_EQ(Cell(run.doc, "none", "pid.kill_host")["outcome"], "leaked");
   EXPECT_EQ(Cell(run.doc, "none", "uts.hostname")["outcome"], "leaked");
+  // ...the host's files are reached past the chroot through a host process...
+  EXPECT_EQ(Cell(run.doc, "none", "escape.proc_root")["outcome"], "leaked");
   // ...and every ns link equals the host's.
   for (const char* ns : {"mnt", "uts", "ipc", "net", "pid", "user", "cgroup", "time"}) {
     EXPECT_EQ(Cell(run.doc, "none", std::string("ns.") + ns)["outcome"], "leaked") << ns;
@@ -66,6 +68,7 @@ TEST(Rootfs, UnshareClassicInARootfs) {
   EXPECT_NE(see["detail"].get<std::string>().find("among 1 /proc entries"), std::string::npos)
       << see["detail"];
   EXPECT_EQ(Cell(run.doc, combo, "uts.hostname")["outcome"], "isolated");
+  EXPECT_EQ(Cell(run.doc, combo, "escape.proc_root")["outcome"], "isolated");
   for (const char* ns : {"mnt", "uts", "ipc", "net", "pid", "user"}) {
     EXPECT_EQ(Cell(run.doc, combo, std::string("ns.") + ns)["outcome"], "isolated") << ns;
   }

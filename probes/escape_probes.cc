@@ -1,0 +1,118 @@
+// escape.*: what an attacker who can see a host process tries next, turning
+// "sees a host PID" into "acts through it". The host process is the sentinel,
+// found by its name in /proc as pid.see_host finds it.
+//   escape.setns_net   nsenter --net --target PID: setns into the host's
+//                      network namespace through /proc/PID/ns/net, then reach
+//                      the host's loopback listener (its banner proves where).
+//   escape.proc_root   read host root's 0600 secret through /proc/PID/root,
+//                      the host process's view of the filesystem.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "probes/probe.h"
+#include "probes/proc_scan.h"
+
+namespace nsm::probes {
+namespace {
+
+constexpr size_t kMaxChildReport = 4096;
+
+// In the child: the attempt itself. Its record's fields are merged into the
+// parent's; "stage" names the step that failed (or "connect" when setns worked).
+protocol::Record EnterHostNet(long pid, std::string_view id) {
+  protocol::Record record = NewRecord(id);
+  std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return record.Add("stage", "open").Add("errno", errno);
+  int rc = setns(fd, CLONE_NEWNET);
+  int err = errno;
+  close(fd);
+  if (rc != 0) return record.Add("stage", "setns").Add("errno", err);
+  record.Add("stage", "connect");
+  for (auto& field : ConnectToHostListener(id).fields) record.fields.push_back(std::move(field));
+  return record;
+}
+
+protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
+  ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
+  if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
+  protocol::Record record = NewRecord(id);
+  record.Add("found", scan.pid >= 0 ? 1 : 0);
+  if (scan.pid < 0) return record;
+  record.Add("pid", scan.pid);
+  // setns changes the caller's namespace for good: a child tries it, so the
+  // probes after this one still run in the container's own.
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrorRecord(id, "pipe2", errno);
+  pid_t child = fork();
+  if (child < 0) {
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return ErrorRecord(id, "fork", err);
+  }
+  if (child == 0) {
+    close(fds[0]);
+    std::string line = protocol::Format(EnterHostNet(scan.pid, id));
+    size_t done = 0;
+    while (done < line.size()) {
+      ssize_t n = write(fds[1], line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) _exit(1);
+      done += static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string report;
+  char buf[512];
+  while (report.size() < kMaxChildReport) {
+    ssize_t n = read(fds[0], buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    report.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  Result<protocol::Record> attempt = protocol::Parse(report);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !attempt)
+    return ErrorRecord(id, "the setns child did not report", EIO);
+  for (auto& field : attempt->fields) record.fields.push_back(std::move(field));
+  return record;
+}
+
+protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
+  std::string secret = ctx.Get("host-secret");
+  if (secret.empty() || secret[0] != '/') return ErrorRecord(id, "no host-secret given", EINVAL);
+  ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
+  if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
+  protocol::Record record = NewRecord(id);
+  record.Add("found", scan.pid >= 0 ? 1 : 0);
+  if (scan.pid < 0) return record;
+  std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
+  record.Add("pid", scan.pid).Add("path", path);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  int err = errno;
+  close(fd);
+  if (n < 0) return record.Add("read", 0).Add("errno", err);
+  return record.Add("read", 1)
+      .Add("errno", 0)
+      .Add("content", std::string(buf, static_cast<size_t>(n)));
+}
+
+}  // namespace
+
+std::vector<ProbeEntry> EscapeProbes() {
+  return {{"escape.setns_net", SetnsNet}, {"escape.proc_root", ProcRoot}};
+}
+
+}  // namespace nsm::probes
