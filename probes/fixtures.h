@@ -3,6 +3,8 @@
 // names in every sandbox never collide and never touch the machine.
 #pragma once
 
+#include <csignal>
+
 namespace nsm::fixtures {
 
 inline constexpr int kShmKey = 0x4e534d01;  // "NSM" 1
@@ -23,6 +25,8 @@ inline constexpr const char* kMknodDir = "/tmp/nsm-mknod";          // user.mkno
 // nor root alone): user.overflow_id looks at who it seems to belong to.
 inline constexpr const char* kForeignFile = "/tmp/nsm-foreign";
 inline constexpr unsigned kForeignId = 4242;
+// pid.signal_sender: the launcher leaves this signal pending in the container.
+inline constexpr int kPendingSignal = SIGUSR2;
 // Time namespaces get these offsets (as `unshare --boottime/--monotonic`).
 inline constexpr long kTimeOffsetSeconds = 10L * 365 * 86400;
 

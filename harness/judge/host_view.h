@@ -58,6 +58,9 @@ class HostView {
   // The same for CLOCK_MONOTONIC.
   virtual std::pair<long long, long long> MonotonicWindowMs() const = 0;
   virtual const UnmappedOwner& ForeignOwner() const = 0;
+  // The process that launched the container (and sent it the pending signal),
+  // as the host's PID namespace numbers it.
+  virtual pid_t LauncherPid() const = 0;
   virtual const CellNames& Names() const = 0;
 };
 

@@ -20,6 +20,7 @@ constexpr JudgeEntry kJudges[] = {
     {"ns.", JudgeNsLink},
     {"pid.see_host", JudgePidSeeHost},
     {"pid.kill_host", JudgePidKillHost},
+    {"pid.signal_sender", JudgePidSignalSender},
     {"uts.hostname", JudgeUtsHostname},
     {"uts.domainname", JudgeUtsDomainname},
     {"ipc.", JudgeIpcLookup},

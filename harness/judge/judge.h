@@ -22,6 +22,7 @@ Observation Judge(const protocol::Record& record, HostView& host);
 Observation JudgeNsLink(const protocol::Record& record, HostView& host);
 Observation JudgePidSeeHost(const protocol::Record& record, HostView& host);
 Observation JudgePidKillHost(const protocol::Record& record, HostView& host);
+Observation JudgePidSignalSender(const protocol::Record& record, HostView& host);
 Observation JudgeUtsHostname(const protocol::Record& record, HostView& host);
 Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host);
 Observation JudgeIpcLookup(const protocol::Record& record, HostView& host);

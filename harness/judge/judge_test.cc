@@ -23,6 +23,7 @@ class FakeHost : public HostView {
   std::pair<long long, long long> BootTimeWindowMs() const override { return {100000, 100500}; }
   std::pair<long long, long long> MonotonicWindowMs() const override { return {90000, 90500}; }
   const UnmappedOwner& ForeignOwner() const override { return foreign; }
+  pid_t LauncherPid() const override { return 1; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
@@ -91,6 +92,20 @@ TEST(JudgePidKillHost, JudgedByTheSentinelNotByKillsReturnValue) {
   host.sentinel_dead = true;
   EXPECT_EQ(Judge(Rec("probe pid.kill_host target=31337 rc=-1 errno=3"), host).outcome,
             Outcome::leaked);
+}
+
+TEST(JudgePidSignalSender, TheSendersPidLeaksZeroIsolates) {
+  FakeHost host;  // the launcher is pid 1 here
+  EXPECT_EQ(
+      Judge(Rec("probe pid.signal_sender pending=1 si_pid=1 si_uid=0 si_code=0"), host).outcome,
+      Outcome::leaked);
+  EXPECT_EQ(
+      Judge(Rec("probe pid.signal_sender pending=1 si_pid=0 si_uid=65534 si_code=0"), host).outcome,
+      Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe pid.signal_sender pending=1 si_pid=77 si_uid=0"), host).outcome,
+            Outcome::error);
+  // No signal at all proves nothing.
+  EXPECT_EQ(Judge(Rec("probe pid.signal_sender pending=0"), host).outcome, Outcome::error);
 }
 
 TEST(JudgeUtsHostname, JudgedByTheHostsName) {

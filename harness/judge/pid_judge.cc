@@ -1,5 +1,6 @@
 // pid.see_host: judged from the probe's scan (a read leaves no trace on the host).
 // pid.kill_host: judged from the host side, by whether the sentinel survived.
+// pid.signal_sender: by whether the pending signal names its host sender.
 #include <string>
 
 #include "harness/common/result.h"
@@ -56,6 +57,26 @@ Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
   if (*err != ESRCH && *err != EPERM)
     return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   return {record.id, Outcome::isolated, attempt + "; " + SentinelName(host) + " survived"};
+}
+
+Observation JudgePidSignalSender(const protocol::Record& record, HostView& host) {
+  std::optional<long long> pending = record.GetInt("pending");
+  if (!pending) return {record.id, Outcome::error, "record lacks pending"};
+  if (!*pending) return {record.id, Outcome::error, "the signal the launcher sent never arrived"};
+  std::optional<long long> si_pid = record.GetInt("si_pid");
+  if (!si_pid) return {record.id, Outcome::error, "record lacks si_pid"};
+  std::string uid = " (si_uid " + std::string(record.Get("si_uid").value_or("?")) + ")";
+  std::string launcher = std::to_string(host.LauncherPid());
+  if (*si_pid == 0) {
+    return {record.id, Outcome::isolated,
+            "a signal from the host's pid " + launcher + " arrived with si_pid 0" + uid};
+  }
+  if (*si_pid == host.LauncherPid()) {
+    return {record.id, Outcome::leaked,
+            "a signal from the host arrived naming its sender, pid " + launcher + uid};
+  }
+  return {record.id, Outcome::error,
+          "si_pid " + std::to_string(*si_pid) + " is neither 0 nor the sender's " + launcher};
 }
 
 }  // namespace nsm

@@ -1,7 +1,9 @@
 #include "harness/launcher/launcher.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -69,8 +71,16 @@ Result<Container> Launch(const LaunchSpec& spec) {
     if (!entered) return std::unexpected(entered.error());
     time_ns.emplace(std::move(*entered));
   }
+  sigset_t saved_mask;
+  if (spec.pending_signal != 0) {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, spec.pending_signal);
+    pthread_sigmask(SIG_BLOCK, &block, &saved_mask);
+  }
   Result<Cloned> cloned = Clone3(CloneFlagsFor(spec.namespaces, plan), {}, spec.cgroup_fd);
   if (cloned && cloned->pid == 0) RunChildSteps(ctx);
+  if (spec.pending_signal != 0) pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
   // Before anything else, and whether clone3 worked or not: later children
   // must be born in the launcher's own time namespace.
   if (time_ns) {
@@ -95,6 +105,12 @@ Result<Container> Launch(const LaunchSpec& spec) {
   if (!seen) return std::unexpected(seen.error());
   std::array<std::optional<NsId>, kNsCount> links;
   for (size_t i = 0; i < links.size(); ++i) links[i] = (*seen)[i];
+  // After the id maps: the kernel translates the sender's uid and pid into
+  // the child's namespaces when it queues the signal.
+  if (spec.pending_signal != 0 &&
+      syscall(SYS_pidfd_send_signal, child.PidFd(), spec.pending_signal, nullptr, 0) != 0) {
+    return FailErrno("pidfd_send_signal " + std::to_string(spec.pending_signal) + " to the child");
+  }
   char go = 1;
   if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");
   go_w.Reset();

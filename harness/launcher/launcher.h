@@ -27,6 +27,10 @@ struct LaunchSpec {
   std::string rootfs;             // absolute path; empty: the host's root
   int cgroup_fd = -1;             // start the container in this cgroup (v2), or -1
   long time_offset_seconds = 0;   // monotonic and boottime offsets of a new time namespace
+  // Non-zero: this signal is blocked in the child (clone3 inherits the mask,
+  // execve keeps it) and sent by the launcher before the child goes on, so
+  // the probe finds it pending with the sender as its namespaces show it.
+  int pending_signal = 0;
 };
 
 struct Container {

@@ -1,7 +1,10 @@
 #include "harness/runner/cell_runner.h"
 
+#include <algorithm>
+
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
+#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
@@ -41,6 +44,8 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   spec.rootfs = env.rootfs;
   spec.cgroup_fd = env.cgroup_fd;
   spec.time_offset_seconds = env.time_offset_seconds;
+  if (std::find(env.probes.begin(), env.probes.end(), "pid.signal_sender") != env.probes.end())
+    spec.pending_signal = fixtures::kPendingSignal;
 
   Result<Container> container = Launch(spec);
   if (!container) {

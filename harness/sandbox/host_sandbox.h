@@ -7,6 +7,8 @@
 // worker dies the kernel tears the whole sandbox down, on any path.
 #pragma once
 
+#include <unistd.h>
+
 #include <array>
 #include <optional>
 #include <string>
@@ -70,6 +72,7 @@ class HostSandbox : public HostView {
   std::pair<long long, long long> BootTimeWindowMs() const override { return boot_window_; }
   std::pair<long long, long long> MonotonicWindowMs() const override { return mono_window_; }
   const UnmappedOwner& ForeignOwner() const override { return fs_->ForeignOwner(); }
+  pid_t LauncherPid() const override { return getpid(); }
   // Where host root's secret is, as a process in the sandbox's root (the
   // sentinel) names it: escape.proc_root reads it through /proc/PID/root.
   std::string SecretPathFromSandboxRoot() const { return fs_->HostPath(fixtures::kSecretFile); }

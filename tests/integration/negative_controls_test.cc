@@ -71,6 +71,15 @@ TEST(NegativeControls, KillHostDependsOnPidAndTheIdMap) {
                  "root");
 }
 
+TEST(NegativeControls, SignalSenderHiddenByPid) {
+  for (const char* map : {"unprivileged", "root"}) {
+    ExpectOutcomes({{"pid.signal_sender", "none", "leaked"},
+                    {"pid.signal_sender", "pid", "isolated"},
+                    {"pid.signal_sender", "mnt+uts+ipc+net+user+cgroup+time", "leaked"}},
+                   map);
+  }
+}
+
 TEST(NegativeControls, HostnameNeedsUtsOrUser) {
   ExpectOutcomes({{"uts.hostname", "none", "leaked"},
                   {"uts.hostname", "uts", "isolated"},
