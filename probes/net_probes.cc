@@ -1,7 +1,10 @@
 // net.*: find the host's interface, reach its loopback TCP and abstract unix
 // listeners (which answer with a banner carrying the sandbox's nonce, so a
-// connection is proven, not assumed), and try to reconfigure its interface.
+// connection is proven, not assumed), and try to reconfigure its interface;
+// net.sysfs_iface: list /sys/class/net, which shows the network namespace of
+// whoever mounted sysfs, not the reader's.
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -76,6 +79,21 @@ protocol::Record Iface(const ProbeContext&, std::string_view id) {
   return NewRecord(id).Add("found", index ? 1 : 0).Add("index", static_cast<long long>(index));
 }
 
+protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
+  protocol::Record record = NewRecord(id);
+  DIR* dir = opendir("/sys/class/net");
+  if (!dir) return record.Add("listed", 0).Add("errno", errno);
+  long entries = 0;
+  bool found = false;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    ++entries;
+    if (strcmp(entry->d_name, fixtures::kHostIface) == 0) found = true;
+  }
+  closedir(dir);
+  return record.Add("listed", 1).Add("entries", entries).Add("found", found ? 1 : 0);
+}
+
 protocol::Record ConfigureHostIface(const ProbeContext&, std::string_view id) {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return ErrorRecord(id, "socket", errno);
@@ -103,7 +121,8 @@ std::vector<ProbeEntry> NetProbes() {
   return {{"net.iface", Iface},
           {"net.loopback_tcp", LoopbackTcp},
           {"net.abstract_unix", AbstractUnix},
-          {"net.configure_host_iface", ConfigureHostIface}};
+          {"net.configure_host_iface", ConfigureHostIface},
+          {"net.sysfs_iface", SysfsIface}};
 }
 
 }  // namespace nsm::probes

@@ -29,6 +29,12 @@ struct UnmappedOwner {
   std::string unavailable;      // why there is no such file; empty when there is
 };
 
+// The containers' cgroup directory as the host sees it.
+struct CellCgroupDir {
+  std::string path;  // absolute, in the host's mount namespace
+  uint64_t dev = 0, ino = 0;
+};
+
 class HostView {
  public:
   virtual ~HostView() = default;
@@ -61,6 +67,11 @@ class HostView {
   // The process that launched the container (and sent it the pending signal),
   // as the host's PID namespace numbers it.
   virtual pid_t LauncherPid() const = 0;
+  // The containers' cgroup; nullopt exactly when CgroupUnavailable() says why.
+  virtual std::optional<CellCgroupDir> CellCgroup() const = 0;
+  // Does the host's /sys/class/net list its fixture interface (a sysfs of the
+  // host's own network namespace)?
+  virtual bool SysfsListsHostIface() const = 0;
   virtual const CellNames& Names() const = 0;
 };
 

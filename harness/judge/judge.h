@@ -29,6 +29,8 @@ Observation JudgeIpcLookup(const protocol::Record& record, HostView& host);
 Observation JudgeNetIface(const protocol::Record& record, HostView& host);
 Observation JudgeNetConnect(const protocol::Record& record, HostView& host);
 Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView& host);
+Observation JudgeNetSysfsIface(const protocol::Record& record, HostView& host);
+Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host);
 Observation JudgeMountLeak(const protocol::Record& record, HostView& host);
 Observation JudgeMknod(const protocol::Record& record, HostView& host);
 Observation JudgeHostRootFile(const protocol::Record& record, HostView& host);

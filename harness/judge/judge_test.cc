@@ -24,6 +24,11 @@ class FakeHost : public HostView {
   std::pair<long long, long long> MonotonicWindowMs() const override { return {90000, 90500}; }
   const UnmappedOwner& ForeignOwner() const override { return foreign; }
   pid_t LauncherPid() const override { return 1; }
+  std::optional<CellCgroupDir> CellCgroup() const override {
+    if (cgroup_unavailable) return std::nullopt;
+    return CellCgroupDir{"/sys/fs/cgroup/nsmatrix-1/w0/cell", 30, 4242};
+  }
+  bool SysfsListsHostIface() const override { return sysfs_lists_iface; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
@@ -43,6 +48,7 @@ class FakeHost : public HostView {
   std::string mounted_source, device_at;
   std::optional<std::string> cgroup_unavailable;
   UnmappedOwner foreign{4242, 65534, ""};
+  bool sysfs_lists_iface = true;
   CellNames names{"nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1",
                   "/tmp/nsm-mknod/null-0-1"};
 };
@@ -266,6 +272,35 @@ TEST(JudgeUser, OverflowIdIsIsolationTheRealIdALeak) {
   EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=0 gid=0"), host).outcome, Outcome::error);
   host.foreign = {-1, 65534, "uid 4242 is not mapped"};
   EXPECT_EQ(Judge(Rec("probe user.overflow_id uid=0 gid=0"), host).outcome, Outcome::unsupported);
+}
+
+TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
+  FakeHost host;
+  auto judge = [&](const char* line) { return Judge(Rec(line), host); };
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3 found=1").outcome, Outcome::leaked);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=2").outcome, Outcome::isolated);
+  // Where the host's own sysfs lacks the interface, its absence inside proves nothing.
+  host.sysfs_lists_iface = false;
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::error);
+
+  const char* same =
+      "probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell found=1 dev=30 "
+      "ino=4242";
+  EXPECT_EQ(judge(same).outcome, Outcome::leaked);
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=1 dev=30 ino=7")
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2")
+                .outcome,
+            Outcome::isolated);
+  // A probe that looked elsewhere proves nothing.
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/elsewhere found=0 errno=2").outcome,
+            Outcome::error);
+  host.cgroup_unavailable = "no cgroup2";
+  EXPECT_EQ(judge(same).outcome, Outcome::unsupported);
 }
 
 TEST(JudgeEscape, SetnsNetProvenByTheBanner) {

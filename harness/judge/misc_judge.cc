@@ -1,4 +1,4 @@
-// uts.domainname, user.caps, user.overflow_id, cgroup.path.
+// uts.domainname, user.caps, user.overflow_id, cgroup.path, cgroup.host_mount.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
 #include "probes/fixtures.h"
@@ -50,6 +50,30 @@ Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) 
   if (*uid == owner.overflow_uid)
     return {record.id, Outcome::isolated, seen + ": the overflow id, as for any unmapped id"};
   return {record.id, Outcome::error, seen + ": neither the host's id nor the overflow id"};
+}
+
+Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host) {
+  std::optional<CellCgroupDir> cell = host.CellCgroup();
+  if (!cell) {
+    return {record.id, Outcome::unsupported,
+            "no cgroup of its own for the container: " + host.CgroupUnavailable().value_or("?")};
+  }
+  if (record.GetInt("given") != 1 || record.Get("path") != cell->path)
+    return {record.id, Outcome::error, "the probe did not look for " + cell->path};
+  std::optional<long long> found = record.GetInt("found");
+  if (!found) return {record.id, Outcome::error, "record lacks found"};
+  if (!*found) {
+    int err = static_cast<int>(record.GetInt("errno").value_or(0));
+    return {record.id, Outcome::isolated,
+            "the host's path of its cgroup, " + cell->path + ", is not there: " + ErrnoName(err)};
+  }
+  if (record.GetInt("dev") == static_cast<long long>(cell->dev) &&
+      record.GetInt("ino") == static_cast<long long>(cell->ino)) {
+    return {record.id, Outcome::leaked,
+            "its own cgroup is at the host's path " + cell->path +
+                ": the host's cgroup2 mount shows the whole hierarchy"};
+  }
+  return {record.id, Outcome::error, cell->path + " is there, but not the container's cgroup"};
 }
 
 Observation JudgeCgroupPath(const protocol::Record& record, HostView& host) {

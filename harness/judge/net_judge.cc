@@ -15,6 +15,28 @@ Observation JudgeNetIface(const protocol::Record& record, HostView&) {
   return {record.id, Outcome::isolated, "no interface named " + name};
 }
 
+Observation JudgeNetSysfsIface(const protocol::Record& record, HostView& host) {
+  std::optional<long long> listed = record.GetInt("listed");
+  if (!listed) return {record.id, Outcome::error, "record lacks listed"};
+  std::string name = fixtures::kHostIface;
+  if (*listed && record.GetInt("found") == 1) {
+    return {record.id, Outcome::leaked,
+            "/sys/class/net lists the host's " + name +
+                ": a sysfs mounted in the host's network "
+                "namespace"};
+  }
+  // Not listed proves something only where the host's own sysfs lists it.
+  if (!host.SysfsListsHostIface())
+    return {record.id, Outcome::error, "the host's /sys/class/net does not list " + name};
+  if (!*listed) {
+    int err = static_cast<int>(record.GetInt("errno").value_or(0));
+    return {record.id, Outcome::isolated, "/sys/class/net cannot be listed: " + ErrnoName(err)};
+  }
+  return {record.id, Outcome::isolated,
+          "/sys/class/net lists " + std::string(record.Get("entries").value_or("?")) +
+              " interfaces, not the host's " + name};
+}
+
 Observation JudgeNetConnect(const protocol::Record& record, HostView& host) {
   if (record.GetInt("timeout") == 1) {
     // A connection that neither succeeds nor is refused proves nothing.

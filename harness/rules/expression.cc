@@ -13,6 +13,8 @@ struct RuleExpression::Node {
     kPropagationShared,
     kTimeOffsets,
     kInitialUserns,
+    kHostRoot,
+    kPropagationPrivate,
     kNot,
     kAnd,
     kOr
@@ -81,11 +83,13 @@ class Parser {
     if (name == "propagation_shared") return Leaf(Node::Kind::kPropagationShared);
     if (name == "time_offsets") return Leaf(Node::Kind::kTimeOffsets);
     if (name == "initial_userns") return Leaf(Node::Kind::kInitialUserns);
+    if (name == "host_root") return Leaf(Node::Kind::kHostRoot);
+    if (name == "propagation_private") return Leaf(Node::Kind::kPropagationPrivate);
     std::optional<Ns> ns = NsFromName(name);
     if (!ns) {
-      return Error(
-          "unknown name '" + std::string(name) +
-          "' (namespace names, map_root, propagation_shared, time_offsets or initial_userns)");
+      return Error("unknown name '" + std::string(name) +
+                   "' (namespace names, map_root, propagation_shared, propagation_private, "
+                   "time_offsets, initial_userns or host_root)");
     }
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
   }
@@ -126,6 +130,10 @@ bool Eval(const Node& node, const RuleContext& ctx) {
       return ctx.time_offsets;
     case Node::Kind::kInitialUserns:
       return ctx.initial_userns;
+    case Node::Kind::kHostRoot:
+      return ctx.host_root;
+    case Node::Kind::kPropagationPrivate:
+      return ctx.propagation_private;
     case Node::Kind::kNot:
       return !Eval(*node.left, ctx);
     case Node::Kind::kAnd:

@@ -6,9 +6,11 @@
 // Identifiers are namespace names (true when that namespace is new) and the
 // options `map_root` (container root mapped to the caller), `propagation_shared`
 // (container mount namespaces keep shared propagation: --propagation shared or
-// unchanged), `time_offsets` (new time namespaces get offsets) and
-// `initial_userns` (nsmatrix, and so the host sandbox, runs in the machine's
-// initial user namespace, not as root inside one). Operators,
+// unchanged), `propagation_private` (--propagation private: they receive no
+// mount from the host either), `time_offsets` (new time namespaces get
+// offsets), `initial_userns` (nsmatrix, and so the host sandbox, runs in the
+// machine's initial user namespace, not as root inside one) and `host_root`
+// (containers run in the host's root filesystem, --rootfs host). Operators,
 // lowest precedence first: |, &, !; parentheses group.
 #pragma once
 
@@ -27,6 +29,8 @@ struct RuleContext {
   bool propagation_shared = false;
   bool time_offsets = true;
   bool initial_userns = true;
+  bool host_root = true;
+  bool propagation_private = true;
 };
 
 class RuleExpression {

@@ -28,6 +28,21 @@ TEST(RuleExpression, NegationAndMapRoot) {
   EXPECT_TRUE(Eval("!!mnt", "mnt"));
 }
 
+TEST(RuleExpression, RootfsAndPropagationOptions) {
+  Result<RuleExpression> stale = RuleExpression::Parse("!host_root");
+  ASSERT_TRUE(stale);
+  RuleContext ctx;
+  ctx.namespaces = *NsSet::Parse("mnt+net");
+  EXPECT_FALSE(stale->Evaluate(ctx));  // the host's root by default
+  ctx.host_root = false;
+  EXPECT_TRUE(stale->Evaluate(ctx));
+  Result<RuleExpression> in = RuleExpression::Parse("mnt & propagation_private");
+  ASSERT_TRUE(in);
+  EXPECT_TRUE(in->Evaluate(ctx));
+  ctx.propagation_private = false;
+  EXPECT_FALSE(in->Evaluate(ctx));
+}
+
 TEST(RuleExpression, RejectsBadText) {
   for (const char* bad :
        {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {

@@ -29,6 +29,8 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--leak-source=" + names.leak_source,
                                    "--mknod-name=" + mknod_name,
                                    "--host-secret=" + sandbox.SecretPathFromSandboxRoot()};
+  if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup())
+    argv.push_back("--cgroup-cell=" + cell->path);
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());
   return argv;
 }

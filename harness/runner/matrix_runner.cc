@@ -145,6 +145,8 @@ class Runner {
     ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
     ctx.time_offsets = time_via_unshare_;
     ctx.initial_userns = plan_.initial_userns;
+    ctx.host_root = plan_.rootfs.empty();
+    ctx.propagation_private = plan_.propagation == "private";
     std::vector<CellResult> cells;
     cells.reserve(plan_.probes.size());
     for (const ProbeSpec* spec : plan_.probes) {

@@ -46,6 +46,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
   if (!config.cgroup_cell.empty()) {
     cgroup.Reset(open(config.cgroup_cell.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!cgroup.Valid()) return Fatal(FailErrno("open cgroup " + config.cgroup_cell).error());
+    sandbox_config.cgroup_cell = config.cgroup_cell;
   } else {
     sandbox_config.cgroup_unavailable =
         config.cgroup_unavailable.empty() ? "not set up" : config.cgroup_unavailable;

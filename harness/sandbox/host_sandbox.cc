@@ -1,6 +1,7 @@
 #include "harness/sandbox/host_sandbox.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -61,6 +62,24 @@ Status Mounts(const SandboxConfig& config) {
   return {};
 }
 
+// A sysfs mounted now, in the sandbox's network namespace, shows the
+// sandbox's interfaces; its class/net goes over /sys/class/net (in the
+// sandbox's mount namespace only), as a host's own /sys would show its own.
+// The new mount API needs no directory to stage the mount in.
+Status MountOwnSysfsNet() {
+  UniqueFd fs(fsopen("sysfs", FSOPEN_CLOEXEC));
+  if (!fs.Valid()) return FailErrno("fsopen sysfs");
+  if (fsconfig(fs.Get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+    return FailErrno("create sysfs");
+  UniqueFd mnt(fsmount(fs.Get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+  if (!mnt.Valid()) return FailErrno("fsmount sysfs");
+  UniqueFd net(open_tree(mnt.Get(), "class/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+  if (!net.Valid()) return FailErrno("open_tree sysfs class/net");
+  if (move_mount(net.Get(), "", AT_FDCWD, "/sys/class/net", MOVE_MOUNT_F_EMPTY_PATH) != 0)
+    return FailErrno("move_mount sysfs class/net onto /sys/class/net");
+  return {};
+}
+
 }  // namespace
 
 NsSet SandboxOptionalNamespaces() {
@@ -102,11 +121,18 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
     Result<NetFixture> net = NetFixture::Create(nonce, config.index);
     if (!net) return wrap(net.error());
     sandbox.net_ = std::move(*net);
+    if (Status s = MountOwnSysfsNet(); !s) return wrap(s.error());
   }
   if (!config.without.Has(Ns::ipc)) {
     Result<IpcFixture> ipc = IpcFixture::Create();
     if (!ipc) return wrap(ipc.error());
     sandbox.ipc_ = std::move(*ipc);
+  }
+  if (!config.cgroup_unavailable) {
+    struct stat st {};
+    if (stat(config.cgroup_cell.c_str(), &st) != 0)
+      return wrap(FailErrno("stat cell cgroup " + config.cgroup_cell).error());
+    sandbox.cell_cgroup_ = CellCgroupDir{config.cgroup_cell, st.st_dev, st.st_ino};
   }
   Result<FsFixture> fs = FsFixture::Create(config.root, nonce);
   if (!fs) return wrap(fs.error());
@@ -129,6 +155,11 @@ std::string HostSandbox::CurrentDomainname() const {
   utsname name{};
   uname(&name);
   return name.domainname;
+}
+
+bool HostSandbox::SysfsListsHostIface() const {
+  struct stat st {};
+  return net_ && lstat((std::string("/sys/class/net/") + fixtures::kHostIface).c_str(), &st) == 0;
 }
 
 int HostSandbox::HostIfaceMtu() const {

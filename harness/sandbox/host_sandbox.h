@@ -33,6 +33,7 @@ struct SandboxConfig {
   int index = 0;
   std::string root = "/";                         // the containers' root filesystem, absolute
   std::optional<std::string> cgroup_unavailable;  // why there is no cell cgroup
+  std::string cgroup_cell;                        // else its path
   // Namespaces the kernel would not give the sandbox (of uts, ipc, net, cgroup,
   // time): it shares the caller's and sets up none of their fixtures; the
   // runner does not run the probes that need them.
@@ -73,6 +74,8 @@ class HostSandbox : public HostView {
   std::pair<long long, long long> MonotonicWindowMs() const override { return mono_window_; }
   const UnmappedOwner& ForeignOwner() const override { return fs_->ForeignOwner(); }
   pid_t LauncherPid() const override { return getpid(); }
+  std::optional<CellCgroupDir> CellCgroup() const override { return cell_cgroup_; }
+  bool SysfsListsHostIface() const override;
   // Where host root's secret is, as a process in the sandbox's root (the
   // sentinel) names it: escape.proc_root reads it through /proc/PID/root.
   std::string SecretPathFromSandboxRoot() const { return fs_->HostPath(fixtures::kSecretFile); }
@@ -131,6 +134,7 @@ class HostSandbox : public HostView {
   std::optional<NetFixture> net_;
   std::optional<IpcFixture> ipc_;
   std::optional<FsFixture> fs_;
+  std::optional<CellCgroupDir> cell_cgroup_;
   CellNames names_;
   std::pair<long long, long long> boot_window_{0, 0};
   std::pair<long long, long long> mono_window_{0, 0};

@@ -178,6 +178,17 @@ TEST(NegativeControls, BootTime) {
                  "unprivileged", {"--time-ns-via", "clone3"});
 }
 
+// Leaked whatever the flags (rootfs_test.cc has the isolated side: a root
+// filesystem of the container's own).
+TEST(NegativeControls, StaleHostMountsLeakWhateverTheFlags) {
+  std::vector<Control> controls;
+  for (const char* probe : {"net.sysfs_iface", "cgroup.host_mount"}) {
+    controls.push_back({probe, "none", "leaked"});
+    controls.push_back({probe, "mnt+uts+ipc+net+pid+user+cgroup+time", "leaked"});
+  }
+  ExpectOutcomes(controls, "unprivileged");
+}
+
 TEST(NegativeControls, MonotonicAndUptime) {
   std::vector<Control> controls;
   for (const char* probe : {"time.monotonic", "time.uptime"}) {

@@ -87,6 +87,31 @@ TEST(Rootfs, FullMatrixInARootfs) {
   EXPECT_TRUE(root.Untouched());
 }
 
+// What the host mounted before the container (its sysfs, its cgroup2) shows
+// through in every combination of flags, but not in a root filesystem of the
+// container's own: the negative control of net.sysfs_iface and cgroup.host_mount.
+TEST(Rootfs, StaleHostMountsStayOutside) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  const std::string all = "mnt+uts+ipc+net+pid+user+cgroup+time";
+  const std::string combos = "none,mnt+pid," + all;
+  const std::string probes = "net.sysfs_iface,cgroup.host_mount";
+  CliRun host = RunNsmatrix({"run", "--combos", combos, "--probes", probes});
+  CliRun inside =
+      RunNsmatrix({"run", "--combos", combos, "--probes", probes, "--rootfs", root.path()});
+  ASSERT_EQ(host.exit_code, 0) << host.err << host.out;
+  ASSERT_EQ(inside.exit_code, 0) << inside.err << inside.out;
+  for (const std::string& combo : {std::string("none"), std::string("mnt+pid"), all}) {
+    for (const char* probe : {"net.sysfs_iface", "cgroup.host_mount"}) {
+      nlohmann::json leak = Cell(host.doc, combo, probe), kept = Cell(inside.doc, combo, probe);
+      if (kept["outcome"] == "unsupported") continue;  // no cgroup v2 here
+      EXPECT_EQ(leak["outcome"], "leaked") << probe << " " << combo << ": " << leak["detail"];
+      EXPECT_EQ(kept["outcome"], "isolated") << probe << " " << combo << ": " << kept["detail"];
+    }
+  }
+  EXPECT_TRUE(root.Untouched());
+}
+
 TEST(Rootfs, BadRootfsIsAUsageError) {
   ScopedTempDir tmp;
   CliRun missing = RunNsmatrix({"run", "--rootfs", tmp.path() + "/nope"});
