@@ -21,6 +21,7 @@ inline constexpr const char* kAbstractSocket = "nsm-host-listener";  // abstract
 inline constexpr const char* kSecretFile = "/tmp/nsm-host-secret";  // host root's, mode 0600
 inline constexpr const char* kLeakDir = "/tmp/nsm-leak";            // mnt.mount_leak mounts here
 inline constexpr const char* kMknodDir = "/tmp/nsm-mknod";          // user.mknod creates here
+inline constexpr const char* kPropInDir = "/tmp/nsm-prop-in";  // the host mounts here mid-launch
 // Owned by a host uid/gid that no container id map covers (neither 100000+
 // nor root alone): user.overflow_id looks at who it seems to belong to.
 inline constexpr const char* kForeignFile = "/tmp/nsm-foreign";

@@ -1,6 +1,10 @@
 // mnt.mount_leak: mount a tmpfs with a unique source name; the harness looks
 // for that name in the host sandbox's mount table.
+// mnt.propagation_in: look in this container's mount table for the tmpfs the
+// host mounted once the container's mounts were set up.
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -19,10 +23,29 @@ protocol::Record MountLeak(const ProbeContext& ctx, std::string_view id) {
   return AddResult(record, rc, errno).Add("target", fixtures::kLeakDir);
 }
 
+protocol::Record PropagationIn(const ProbeContext& ctx, std::string_view id) {
+  std::string source = ctx.Get("propagation-source");
+  if (source.empty()) return ErrorRecord(id, "no propagation-source given", EINVAL);
+  int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrorRecord(id, "open /proc/self/mountinfo", errno);
+  std::string text;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
+  int err = errno;
+  close(fd);
+  if (n < 0) return ErrorRecord(id, "read /proc/self/mountinfo", err);
+  // "... - tmpfs SOURCE OPTIONS": the source follows the filesystem type.
+  bool found = text.find(" - tmpfs " + source + " ") != std::string::npos;
+  long mounts = 0;
+  for (char c : text) mounts += c == '\n';
+  return NewRecord(id).Add("found", found ? 1 : 0).Add("mounts", mounts);
+}
+
 }  // namespace
 
 std::vector<ProbeEntry> MntProbes() {
-  return {{"mnt.mount_leak", MountLeak}};
+  return {{"mnt.mount_leak", MountLeak}, {"mnt.propagation_in", PropagationIn}};
 }
 
 }  // namespace nsm::probes

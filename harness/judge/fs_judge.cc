@@ -1,4 +1,5 @@
 // mnt.mount_leak and user.mknod: judged by what appeared on the host side.
+// mnt.propagation_in: by whether the host's own mount reached the container.
 // user.host_root_file: by whether the container read the host's secret.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
@@ -20,6 +21,19 @@ Observation JudgeMountLeak(const protocol::Record& record, HostView& host) {
   if (*rc != 0 && err != EPERM && err != EACCES)
     return {record.id, Outcome::error, attempt + ": cannot tell"};
   return {record.id, Outcome::isolated, attempt + "; the host's mount table does not have it"};
+}
+
+Observation JudgePropagationIn(const protocol::Record& record, HostView& host) {
+  std::optional<long long> found = record.GetInt("found");
+  if (!found) return {record.id, Outcome::error, "record lacks found"};
+  if (!host.PropagationMountMade())
+    return {record.id, Outcome::error, "the host made no mount to look for"};
+  std::string what = "the tmpfs '" + host.Names().propagation_source + "' the host mounted on " +
+                     fixtures::kPropInDir + " once the container was set up";
+  if (*found) return {record.id, Outcome::leaked, what + " is in the container's mount table"};
+  return {record.id, Outcome::isolated,
+          what + " is not among the container's " +
+              std::string(record.Get("mounts").value_or("?")) + " mounts"};
 }
 
 Observation JudgeMknod(const protocol::Record& record, HostView& host) {

@@ -20,6 +20,8 @@ struct CellNames {
   std::string domainname;   // uts.domainname tries this
   std::string leak_source;  // mnt.mount_leak mounts a tmpfs with this source
   std::string mknod_path;   // user.mknod creates this (container path)
+  std::string
+      propagation_source;  // the host mounts a tmpfs with this source for mnt.propagation_in
 };
 
 // A host file owned by an id that no container id map covers.
@@ -72,6 +74,8 @@ class HostView {
   // Does the host's /sys/class/net list its fixture interface (a sysfs of the
   // host's own network namespace)?
   virtual bool SysfsListsHostIface() const = 0;
+  // Did the host mount the propagation_source tmpfs while the container was set up?
+  virtual bool PropagationMountMade() const = 0;
   virtual const CellNames& Names() const = 0;
 };
 

@@ -30,6 +30,7 @@ constexpr JudgeEntry kJudges[] = {
     {"net.configure_host_iface", JudgeNetConfigureHostIface},
     {"net.sysfs_iface", JudgeNetSysfsIface},
     {"mnt.mount_leak", JudgeMountLeak},
+    {"mnt.propagation_in", JudgePropagationIn},
     {"user.host_root_file", JudgeHostRootFile},
     {"user.mknod", JudgeMknod},
     {"user.caps", JudgeUserCaps},

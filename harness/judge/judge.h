@@ -32,6 +32,7 @@ Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView&
 Observation JudgeNetSysfsIface(const protocol::Record& record, HostView& host);
 Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host);
 Observation JudgeMountLeak(const protocol::Record& record, HostView& host);
+Observation JudgePropagationIn(const protocol::Record& record, HostView& host);
 Observation JudgeMknod(const protocol::Record& record, HostView& host);
 Observation JudgeHostRootFile(const protocol::Record& record, HostView& host);
 Observation JudgeUserCaps(const protocol::Record& record, HostView& host);

@@ -29,6 +29,7 @@ class FakeHost : public HostView {
     return CellCgroupDir{"/sys/fs/cgroup/nsmatrix-1/w0/cell", 30, 4242};
   }
   bool SysfsListsHostIface() const override { return sysfs_lists_iface; }
+  bool PropagationMountMade() const override { return propagation_mounted; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
@@ -49,8 +50,9 @@ class FakeHost : public HostView {
   std::optional<std::string> cgroup_unavailable;
   UnmappedOwner foreign{4242, 65534, ""};
   bool sysfs_lists_iface = true;
+  bool propagation_mounted = true;
   CellNames names{"nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1",
-                  "/tmp/nsm-mknod/null-0-1"};
+                  "/tmp/nsm-mknod/null-0-1", "nsm-prop-0-1"};
 };
 
 protocol::Record Rec(const char* line) {

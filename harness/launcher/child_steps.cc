@@ -20,6 +20,8 @@ std::string_view Describe(ChildStep step) {
       return "wait for the parent's go";
     case ChildStep::kBecomeRoot:
       return "setresuid/setresgid to container root";
+    case ChildStep::kWaitForHost:
+      return "wait for the host to act before exec";
     case ChildStep::kSetPropagation:
       return "set mount propagation on /";
     case ChildStep::kPivotRoot:
@@ -79,6 +81,7 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   // search (/root, a 0700 temp dir), with all capabilities of its new user
   // namespace for the mounts. Container root (host uid 100000) could not.
   if (ns.Has(Ns::user)) steps.push_back(ChildStep::kBecomeRoot);
+  if (options.host_acts_before_exec) steps.push_back(ChildStep::kWaitForHost);
   steps.push_back(ChildStep::kInstallResultFd);
   steps.push_back(ChildStep::kExecProbe);
   return steps;
@@ -108,16 +111,27 @@ int PivotRoot(const ChildContext& ctx) {
   return chdir("/") == 0 ? 0 : errno;
 }
 
+int WaitForGo(const ChildContext& ctx) {
+  char go = 0;
+  ssize_t n;
+  do {
+    n = read(ctx.go_fd, &go, 1);
+  } while (n < 0 && errno == EINTR);
+  return n == 1 ? 0 : (n == 0 ? EPIPE : errno);
+}
+
 // Returns 0 or an errno. Plain system calls only (see header).
 int RunStep(const ChildContext& ctx, ChildStep step) {
   switch (step) {
-    case ChildStep::kWaitForGo: {
-      char go = 0;
+    case ChildStep::kWaitForGo:
+      return WaitForGo(ctx);
+    case ChildStep::kWaitForHost: {
       ssize_t n;
       do {
-        n = read(ctx.go_fd, &go, 1);
+        n = write(ctx.ready_fd, "s", 1);
       } while (n < 0 && errno == EINTR);
-      return n == 1 ? 0 : (n == 0 ? EPIPE : errno);
+      if (n != 1) return n < 0 ? errno : EPIPE;
+      return WaitForGo(ctx);
     }
     case ChildStep::kBecomeRoot:
       if (ctx.may_setgroups && syscall(SYS_setgroups, 0, nullptr) != 0) return errno;

@@ -24,6 +24,7 @@ enum class ChildStep : int32_t {
   kChroot,          // root filesystem without mnt: chroot, as the story does
   kMountProc,       // mnt+pid: a procfs of the container's own PID namespace on /proc
   kBecomeRoot,      // user: setresgid/setresuid to container root, drop groups
+  kWaitForHost,     // tell the parent the container is set up, block until it has acted
   kInstallResultFd,  // the result pipe becomes fd 3, /dev/null fds 0-2, all else close-on-exec
   kExecProbe,        // execveat(probe fd, AT_EMPTY_PATH)
 };
@@ -42,6 +43,9 @@ struct ChildPlanOptions {
   bool time_via_unshare = true;
   Propagation propagation = Propagation::kPrivate;
   bool has_rootfs = false;  // run in a root filesystem other than the host's
+  // The parent acts on the host once the container's mounts are set up, just
+  // before exec (a mount made "after the container started", for example).
+  bool host_acts_before_exec = false;
 };
 
 std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options);
@@ -53,7 +57,8 @@ struct ChildContext {
   const ChildStep* steps = nullptr;
   size_t step_count = 0;
   int error_fd = -1;   // write end of the error pipe (close-on-exec)
-  int go_fd = -1;      // read end of the "go" pipe
+  int go_fd = -1;      // read end of the "go" pipe (one byte per wait)
+  int ready_fd = -1;   // write end of the "set up" pipe (kWaitForHost)
   int null_fd = -1;    // /dev/null, for the probe's stdin, stdout and stderr
   int result_fd = -1;  // write end of the result pipe
   int exe_fd = -1;     // the probe program, opened O_PATH

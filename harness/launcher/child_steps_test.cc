@@ -62,6 +62,24 @@ TEST(ChildSteps, UserNamespaceWaitsForMapsFirst) {
   EXPECT_EQ(steps.back(), ChildStep::kExecProbe);
 }
 
+TEST(ChildSteps, TheHostActsAfterEveryMountStepAndBeforeExec) {
+  ChildPlanOptions options{.has_rootfs = true, .host_acts_before_exec = true};
+  std::vector<ChildStep> steps = PlanChildSteps(NsSet::All(), options);
+  auto wait = std::find(steps.begin(), steps.end(), ChildStep::kWaitForHost);
+  ASSERT_NE(wait, steps.end());
+  for (ChildStep mount_step :
+       {ChildStep::kSetPropagation, ChildStep::kPivotRoot, ChildStep::kMountProc}) {
+    auto at = std::find(steps.begin(), steps.end(), mount_step);
+    ASSERT_NE(at, steps.end());
+    EXPECT_LT(at, wait);
+  }
+  EXPECT_EQ(steps[steps.size() - 3], ChildStep::kWaitForHost);
+  // Not asked for, not planned.
+  options.host_acts_before_exec = false;
+  steps = PlanChildSteps(NsSet::All(), options);
+  EXPECT_EQ(std::find(steps.begin(), steps.end(), ChildStep::kWaitForHost), steps.end());
+}
+
 TEST(ChildSteps, TimeViaUnshareLeavesCloneNewtimeToTheLauncher) {
   NsSet time = *NsSet::Parse("time+pid");
   ChildPlanOptions via_clone3{.time_via_unshare = false};

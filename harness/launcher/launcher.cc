@@ -22,7 +22,7 @@ Result<Container> Launch(const LaunchSpec& spec) {
                 "launch; a new container would be born in that one");
   }
   const bool user = spec.namespaces.Has(Ns::user);
-  UniqueFd error_r, error_w, go_r, go_w, result_r, result_w;
+  UniqueFd error_r, error_w, go_r, go_w, result_r, result_w, ready_r, ready_w;
   if (Status s = HighPipe(&error_r, &error_w); !s) return std::unexpected(s.error());
   if (Status s = HighPipe(&result_r, &result_w); !s) return std::unexpected(s.error());
   // The report waits in the pipe until the container exits (CollectOutput):
@@ -30,6 +30,10 @@ Result<Container> Launch(const LaunchSpec& spec) {
   // Best effort: past /proc/sys/fs/pipe-max-size it stays at 64 KiB.
   (void)fcntl(result_r.Get(), F_SETPIPE_SZ, kResultPipeBytes);
   if (Status s = HighPipe(&go_r, &go_w); !s) return std::unexpected(s.error());
+  const bool host_acts = static_cast<bool>(spec.before_exec);
+  if (host_acts) {
+    if (Status s = HighPipe(&ready_r, &ready_w); !s) return std::unexpected(s.error());
+  }
   UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!null_fd.Valid()) return FailErrno("open /dev/null");
   Result<UniqueFd> high_null = HighDup(null_fd.Get());
@@ -42,6 +46,7 @@ Result<Container> Launch(const LaunchSpec& spec) {
   // Everything the child touches is built here: it may not allocate.
   ChildPlanOptions plan = spec.child;
   plan.has_rootfs = !spec.rootfs.empty();
+  plan.host_acts_before_exec = host_acts;
   std::vector<ChildStep> steps = PlanChildSteps(spec.namespaces, plan);
   std::vector<char*> argv;
   for (const std::string& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -54,6 +59,7 @@ Result<Container> Launch(const LaunchSpec& spec) {
   ctx.step_count = steps.size();
   ctx.error_fd = error_w.Get();
   ctx.go_fd = go_r.Get();
+  ctx.ready_fd = ready_w.Get();
   ctx.null_fd = high_null->Get();
   ctx.result_fd = result_w.Get();
   ctx.exe_fd = exe->Get();
@@ -95,6 +101,7 @@ Result<Container> Launch(const LaunchSpec& spec) {
   error_w.Reset();
   result_w.Reset();
   go_r.Reset();
+  ready_w.Reset();
   if (user) {
     if (Status s = WriteIdMaps(child.Pid(), spec.id_maps); !s) {
       return std::unexpected(std::move(s.error()).Wrap("user namespace id maps"));
@@ -113,6 +120,22 @@ Result<Container> Launch(const LaunchSpec& spec) {
   }
   char go = 1;
   if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write go byte to child");
+  if (host_acts) {
+    // EOF instead of the byte: a step failed, and the error pipe says which.
+    char ready = 0;
+    ssize_t got;
+    do {
+      got = read(ready_r.Get(), &ready, 1);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return FailErrno("read child's set-up byte");
+    if (got == 1) {
+      if (Status s = spec.before_exec(); !s) {
+        child.KillAndReap();
+        return std::unexpected(std::move(s.error()).Wrap("act on the host before exec"));
+      }
+      if (write(go_w.Get(), &go, 1) != 1) return FailErrno("write second go byte to child");
+    }
+  }
   go_w.Reset();
 
   // EOF: exec succeeded (the close-on-exec error pipe closed). A record: a step failed.

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct LaunchSpec {
   // execve keeps it) and sent by the launcher before the child goes on, so
   // the probe finds it pending with the sender as its namespaces show it.
   int pending_signal = 0;
+  // Called once the container's mounts are set up, just before it execs the
+  // probe (ChildStep::kWaitForHost); a failure stops the launch.
+  std::function<Status()> before_exec;
 };
 
 struct Container {

@@ -28,7 +28,8 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--domainname=" + names.domainname,
                                    "--leak-source=" + names.leak_source,
                                    "--mknod-name=" + mknod_name,
-                                   "--host-secret=" + sandbox.SecretPathFromSandboxRoot()};
+                                   "--host-secret=" + sandbox.SecretPathFromSandboxRoot(),
+                                   "--propagation-source=" + names.propagation_source};
   if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup())
     argv.push_back("--cgroup-cell=" + cell->path);
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());
@@ -46,8 +47,12 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   spec.rootfs = env.rootfs;
   spec.cgroup_fd = env.cgroup_fd;
   spec.time_offset_seconds = env.time_offset_seconds;
-  if (std::find(env.probes.begin(), env.probes.end(), "pid.signal_sender") != env.probes.end())
-    spec.pending_signal = fixtures::kPendingSignal;
+  auto wanted = [&](const char* probe) {
+    return std::find(env.probes.begin(), env.probes.end(), probe) != env.probes.end();
+  };
+  if (wanted("pid.signal_sender")) spec.pending_signal = fixtures::kPendingSignal;
+  if (wanted("mnt.propagation_in"))
+    spec.before_exec = [&sandbox] { return sandbox.MountForPropagationProbe(); };
 
   Result<Container> container = Launch(spec);
   if (!container) {

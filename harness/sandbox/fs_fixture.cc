@@ -31,6 +31,8 @@ Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& 
   if (Status s = WriteAll(fd.Get(), fixture.secret_); !s) return std::unexpected(s.error());
   if (mkdir(fixture.HostPath(fixtures::kLeakDir).c_str(), 0755) != 0)
     return FailErrno("mkdir leak dir");
+  if (mkdir(fixture.HostPath(fixtures::kPropInDir).c_str(), 0755) != 0)
+    return FailErrno("mkdir propagation dir");
   std::string mknod_dir = fixture.HostPath(fixtures::kMknodDir);
   if (mkdir(mknod_dir.c_str(), 0777) != 0 || chmod(mknod_dir.c_str(), 0777) != 0)
     return FailErrno("mkdir mknod dir");
@@ -109,17 +111,32 @@ Status FsFixture::Check() const {
                 "the sandbox's mount table changed from " + std::to_string(mount_count_) + " to " +
                     std::to_string(mounts->size()) + " mounts");
   }
+  std::string prop_dir = HostPath(fixtures::kPropInDir);
   for (const MountEntry& mount : *mounts) {
-    if (mount.point == leak_dir)
-      return Fail(0, "check filesystem fixture", "something is mounted on " + leak_dir);
+    if (mount.point == leak_dir || mount.point == prop_dir)
+      return Fail(0, "check filesystem fixture", "something is mounted on " + mount.point);
   }
   return {};
+}
+
+Status FsFixture::MountForPropagation(const std::string& source) {
+  std::string dir = HostPath(fixtures::kPropInDir);
+  if (mount(source.c_str(), dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k") !=
+      0)
+    return FailErrno("mount tmpfs on " + dir);
+  return {};
+}
+
+void FsFixture::UnmountForPropagation() {
+  (void)umount2(HostPath(fixtures::kPropInDir).c_str(), MNT_DETACH);
 }
 
 Status FsFixture::Restore() {
   std::string leak_dir = HostPath(fixtures::kLeakDir);
   // Stacked mounts come off one at a time.
-  for (int i = 0; i < 64 && umount2(leak_dir.c_str(), MNT_DETACH) == 0; ++i) {
+  for (const std::string& dir : {leak_dir, HostPath(fixtures::kPropInDir)}) {
+    for (int i = 0; i < 64 && umount2(dir.c_str(), MNT_DETACH) == 0; ++i) {
+    }
   }
   return RemoveCreatedNodes();
 }

@@ -2,8 +2,9 @@
 // <root>/tmp in its own mount namespace (never the machine's, and never a
 // change to a root filesystem's contents): a file owned by host root with mode
 // 0600 holding a nonce, an empty directory for mnt.mount_leak to mount on, a
-// world-writable directory for user.mknod, and a file owned by an id no
-// container map covers, for user.overflow_id.
+// world-writable directory for user.mknod, a file owned by an id no
+// container map covers, for user.overflow_id, and an empty directory the
+// host mounts on while a container is set up, for mnt.propagation_in.
 #pragma once
 
 #include <optional>
@@ -29,6 +30,9 @@ class FsFixture {
   // Is there a device node at this container path (host view)?
   bool DeviceNodeAt(const std::string& container_path) const;
   Status Check() const;
+  // Mounts a tmpfs with this source on the propagation directory / takes it off.
+  Status MountForPropagation(const std::string& source);
+  void UnmountForPropagation();
   // Unmounts leaked mounts, removes created nodes.
   Status Restore();
   // Empties the mknod directory (names only, never following links).

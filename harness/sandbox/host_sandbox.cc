@@ -171,12 +171,20 @@ int HostSandbox::HostIfaceMtu() const {
 void HostSandbox::BeginCell(unsigned combination_index) {
   std::string tag = std::to_string(config_.index) + "-" + std::to_string(combination_index);
   names_ = {"nsm-probe-" + tag, "nsm-probe-domain-" + tag, "nsm-leak-" + tag,
-            std::string(fixtures::kMknodDir) + "/null-" + tag};
+            std::string(fixtures::kMknodDir) + "/null-" + tag, "nsm-prop-" + tag};
+  propagation_mounted_ = false;
   boot_window_ = {ClockMs(CLOCK_BOOTTIME), 0};
   mono_window_ = {ClockMs(CLOCK_MONOTONIC), 0};
 }
 
+Status HostSandbox::MountForPropagationProbe() {
+  if (Status s = fs_->MountForPropagation(names_.propagation_source); !s) return s;
+  propagation_mounted_ = true;
+  return {};
+}
+
 void HostSandbox::EndCell() {
+  if (propagation_mounted_) fs_->UnmountForPropagation();
   boot_window_.second = ClockMs(CLOCK_BOOTTIME);
   mono_window_.second = ClockMs(CLOCK_MONOTONIC);
 }

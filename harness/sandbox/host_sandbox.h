@@ -76,6 +76,10 @@ class HostSandbox : public HostView {
   pid_t LauncherPid() const override { return getpid(); }
   std::optional<CellCgroupDir> CellCgroup() const override { return cell_cgroup_; }
   bool SysfsListsHostIface() const override;
+  bool PropagationMountMade() const override { return propagation_mounted_; }
+  // While a container is set up (LaunchSpec::before_exec): the mount that
+  // mnt.propagation_in looks for; EndCell takes it off again.
+  Status MountForPropagationProbe();
   // Where host root's secret is, as a process in the sandbox's root (the
   // sentinel) names it: escape.proc_root reads it through /proc/PID/root.
   std::string SecretPathFromSandboxRoot() const { return fs_->HostPath(fixtures::kSecretFile); }
@@ -139,6 +143,7 @@ class HostSandbox : public HostView {
   std::pair<long long, long long> boot_window_{0, 0};
   std::pair<long long, long long> mono_window_{0, 0};
   bool verified_ = false;  // fixtures checked since the last container
+  bool propagation_mounted_ = false;
 };
 
 }  // namespace nsm

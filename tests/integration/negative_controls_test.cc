@@ -189,6 +189,22 @@ TEST(NegativeControls, StaleHostMountsLeakWhateverTheFlags) {
   ExpectOutcomes(controls, "unprivileged");
 }
 
+// A mount the host makes once the container is set up reaches it unless its
+// mount namespace is private, user namespace or not.
+TEST(NegativeControls, HostMountsPropagateInUnlessPrivate) {
+  ExpectOutcomes({{"mnt.propagation_in", "none", "leaked"},
+                  {"mnt.propagation_in", "mnt", "isolated"},
+                  {"mnt.propagation_in", "mnt+user", "isolated"},
+                  {"mnt.propagation_in", "uts+ipc+net+pid+user+cgroup+time", "leaked"}},
+                 "unprivileged", {"--propagation", "private"});
+  for (const char* mode : {"slave", "shared", "unchanged"}) {
+    ExpectOutcomes({{"mnt.propagation_in", "mnt", "leaked"},
+                    {"mnt.propagation_in", "mnt+user", "leaked"},
+                    {"mnt.propagation_in", "none", "leaked"}},
+                   "unprivileged", {"--propagation", mode});
+  }
+}
+
 TEST(NegativeControls, MonotonicAndUptime) {
   std::vector<Control> controls;
   for (const char* probe : {"time.monotonic", "time.uptime"}) {
