@@ -7,7 +7,7 @@
 # run made here) to OUT_DIR/compare.{md,html,json}. Exit: 0 no regression,
 # 1 a gate failed, 2 something could not run.
 # Measured on a 2-vCPU VM without KVM (software emulation), 2026-12-05: each
-# full matrix (256 combinations x 26 probes) about 18 s from start to report,
+# full matrix (256 combinations x 35 probes) 10-25 s from start to report,
 # the kernel's boot about 5-7 s of it; the whole script about 1 minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."

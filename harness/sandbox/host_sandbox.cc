@@ -65,17 +65,20 @@ Status Mounts(const SandboxConfig& config) {
 // A sysfs mounted now, in the sandbox's network namespace, shows the
 // sandbox's interfaces; its class/net goes over /sys/class/net (in the
 // sandbox's mount namespace only), as a host's own /sys would show its own.
-// The new mount API needs no directory to stage the mount in.
+// /sys/class/net itself is the staging point: kernels before 6.x clone a
+// subtree only from an attached mount (open_tree of a detached one: EINVAL,
+// seen on Debian's 6.1), so the whole sysfs goes there first, its class/net
+// is cloned, and the staging mount comes off before the clone goes on.
 Status MountOwnSysfsNet() {
-  UniqueFd fs(fsopen("sysfs", FSOPEN_CLOEXEC));
-  if (!fs.Valid()) return FailErrno("fsopen sysfs");
-  if (fsconfig(fs.Get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
-    return FailErrno("create sysfs");
-  UniqueFd mnt(fsmount(fs.Get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
-  if (!mnt.Valid()) return FailErrno("fsmount sysfs");
-  UniqueFd net(open_tree(mnt.Get(), "class/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-  if (!net.Valid()) return FailErrno("open_tree sysfs class/net");
-  if (move_mount(net.Get(), "", AT_FDCWD, "/sys/class/net", MOVE_MOUNT_F_EMPTY_PATH) != 0)
+  constexpr const char* kTarget = "/sys/class/net";
+  if (mount("sysfs", kTarget, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+    return FailErrno("mount sysfs on /sys/class/net");
+  UniqueFd net(
+      open_tree(AT_FDCWD, "/sys/class/net/class/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+  int err = errno;
+  if (umount2(kTarget, MNT_DETACH) != 0) return FailErrno("unmount the staging sysfs");
+  if (!net.Valid()) return Fail(err, "open_tree sysfs class/net");
+  if (move_mount(net.Get(), "", AT_FDCWD, kTarget, MOVE_MOUNT_F_EMPTY_PATH) != 0)
     return FailErrno("move_mount sysfs class/net onto /sys/class/net");
   return {};
 }
