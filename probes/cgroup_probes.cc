@@ -15,13 +15,9 @@ namespace nsm::probes {
 namespace {
 
 protocol::Record CgroupPath(const ProbeContext&, std::string_view id) {
-  int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrorRecord(id, "open /proc/self/cgroup", errno);
   std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
-  close(fd);
+  if (int err = ReadWholeFile("/proc/self/cgroup", &text))
+    return ErrorRecord(id, "read /proc/self/cgroup", err);
   size_t pos = text.find("0::");
   if (pos != 0 && pos != std::string::npos && text[pos - 1] != '\n') pos = std::string::npos;
   if (pos == std::string::npos)

@@ -97,16 +97,7 @@ protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   if (scan.pid < 0) return record;
   std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
   record.Add("pid", scan.pid).Add("path", path);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
-  char buf[128];
-  ssize_t n = read(fd, buf, sizeof(buf));
-  int err = errno;
-  close(fd);
-  if (n < 0) return record.Add("read", 0).Add("errno", err);
-  return record.Add("read", 1)
-      .Add("errno", 0)
-      .Add("content", std::string(buf, static_cast<size_t>(n)));
+  return AddReadAttempt(record, path.c_str());
 }
 
 }  // namespace

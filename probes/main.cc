@@ -5,6 +5,7 @@
 // Runs the probes in the order given and reports each over descriptor 3 (see
 // protocol.h), then the mandatory end record. Exit 0 when it reported; 2 on
 // bad arguments. Statically linked so it runs in any root filesystem.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +22,30 @@ protocol::Record ErrorRecord(std::string_view id, std::string what, int err) {
   protocol::Record record{"probe", std::string(id), {}};
   record.Add("error", std::move(what)).Add("errno", err);
   return record;
+}
+
+int ReadWholeFile(const char* path, std::string* text) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) text->append(buf, static_cast<size_t>(n));
+  int err = n < 0 ? errno : 0;
+  close(fd);
+  return err;
+}
+
+protocol::Record& AddReadAttempt(protocol::Record& record, const char* path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  int err = errno;
+  close(fd);
+  if (n < 0) return record.Add("read", 0).Add("errno", err);
+  return record.Add("read", 1)
+      .Add("errno", 0)
+      .Add("content", std::string(buf, static_cast<size_t>(n)));
 }
 
 namespace {

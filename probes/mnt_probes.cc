@@ -26,15 +26,9 @@ protocol::Record MountLeak(const ProbeContext& ctx, std::string_view id) {
 protocol::Record PropagationIn(const ProbeContext& ctx, std::string_view id) {
   std::string source = ctx.Get("propagation-source");
   if (source.empty()) return ErrorRecord(id, "no propagation-source given", EINVAL);
-  int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrorRecord(id, "open /proc/self/mountinfo", errno);
   std::string text;
-  char buf[8192];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
-  int err = errno;
-  close(fd);
-  if (n < 0) return ErrorRecord(id, "read /proc/self/mountinfo", err);
+  if (int err = ReadWholeFile("/proc/self/mountinfo", &text))
+    return ErrorRecord(id, "read /proc/self/mountinfo", err);
   // "... - tmpfs SOURCE OPTIONS": the source follows the filesystem type.
   bool found = text.find(" - tmpfs " + source + " ") != std::string::npos;
   long mounts = 0;

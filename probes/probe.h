@@ -66,4 +66,10 @@ inline protocol::Record& AddResult(protocol::Record& record, int rc, int err) {
 // A record for a probe that could not run its attempt at all.
 protocol::Record ErrorRecord(std::string_view id, std::string what, int err);
 
+// Reads a file whole; 0 or the errno of the open or read that failed.
+int ReadWholeFile(const char* path, std::string* text);
+// Tries to read up to 128 bytes of a file, as user.host_root_file and
+// escape.proc_root do: adds read=1 errno=0 content=..., or read=0 errno=E.
+protocol::Record& AddReadAttempt(protocol::Record& record, const char* path);
+
 }  // namespace nsm::probes

@@ -17,16 +17,7 @@ namespace {
 
 protocol::Record HostRootFile(const ProbeContext&, std::string_view id) {
   protocol::Record record = NewRecord(id);
-  int fd = open(fixtures::kSecretFile, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
-  char buf[128];
-  ssize_t n = read(fd, buf, sizeof(buf));
-  int err = errno;
-  close(fd);
-  if (n < 0) return record.Add("read", 0).Add("errno", err);
-  return record.Add("read", 1)
-      .Add("errno", 0)
-      .Add("content", std::string(buf, static_cast<size_t>(n)));
+  return AddReadAttempt(record, fixtures::kSecretFile);
 }
 
 protocol::Record Mknod(const ProbeContext& ctx, std::string_view id) {

@@ -35,24 +35,26 @@ Observation Place(const std::string& probe, const Reading& reading,
 
 constexpr long long kSlackMs = 1000;
 
-}  // namespace
-
-Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host) {
-  std::optional<long long> boot = record.GetInt("boottime_ms");
-  if (!boot) return {record.id, Outcome::error, "record lacks boottime_ms"};
-  Observation seen =
-      Place(record.id, {"container CLOCK_BOOTTIME", *boot, kSlackMs}, host.BootTimeWindowMs());
-  if (seen.outcome == Outcome::leaked) seen.detail += " uptime";
+// One clock read in milliseconds, in record field `field`.
+Observation JudgeClock(const protocol::Record& record, const char* field, const char* clock,
+                       std::pair<long long, long long> window, const char* leak_what) {
+  std::optional<long long> value = record.GetInt(field);
+  if (!value) return {record.id, Outcome::error, std::string("record lacks ") + field};
+  Observation seen = Place(record.id, {clock, *value, kSlackMs}, window);
+  if (seen.outcome == Outcome::leaked) seen.detail += leak_what;
   return seen;
 }
 
+}  // namespace
+
+Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host) {
+  return JudgeClock(record, "boottime_ms", "container CLOCK_BOOTTIME", host.BootTimeWindowMs(),
+                    " uptime");
+}
+
 Observation JudgeTimeMonotonic(const protocol::Record& record, HostView& host) {
-  std::optional<long long> mono = record.GetInt("monotonic_ms");
-  if (!mono) return {record.id, Outcome::error, "record lacks monotonic_ms"};
-  Observation seen =
-      Place(record.id, {"container CLOCK_MONOTONIC", *mono, kSlackMs}, host.MonotonicWindowMs());
-  if (seen.outcome == Outcome::leaked) seen.detail += " monotonic clock";
-  return seen;
+  return JudgeClock(record, "monotonic_ms", "container CLOCK_MONOTONIC", host.MonotonicWindowMs(),
+                    " monotonic clock");
 }
 
 Observation JudgeTimeUptime(const protocol::Record& record, HostView& host) {
