@@ -57,15 +57,7 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   }
   if (child == 0) {
     close(fds[0]);
-    std::string line = protocol::Format(EnterHostNet(scan.pid, id));
-    size_t done = 0;
-    while (done < line.size()) {
-      ssize_t n = write(fds[1], line.data() + done, line.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) _exit(1);
-      done += static_cast<size_t>(n);
-    }
-    _exit(0);
+    _exit(WriteRecord(fds[1], EnterHostNet(scan.pid, id)) ? 0 : 1);
   }
   close(fds[1]);
   std::string report;
@@ -80,6 +72,7 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
+  if (!report.empty() && report.back() == '\n') report.pop_back();
   Result<protocol::Record> attempt = protocol::Parse(report);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !attempt)
     return ErrorRecord(id, "the setns child did not report", EIO);

@@ -48,18 +48,22 @@ protocol::Record& AddReadAttempt(protocol::Record& record, const char* path) {
       .Add("content", std::string(buf, static_cast<size_t>(n)));
 }
 
-namespace {
-
-bool WriteLine(const protocol::Record& record) {
+bool WriteRecord(int fd, const protocol::Record& record) {
   std::string line = protocol::Format(record) + '\n';
   size_t done = 0;
   while (done < line.size()) {
-    ssize_t n = write(protocol::kResultFd, line.data() + done, line.size() - done);
+    ssize_t n = write(fd, line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
   return true;
+}
+
+namespace {
+
+bool WriteLine(const protocol::Record& record) {
+  return WriteRecord(protocol::kResultFd, record);
 }
 
 const ProbeEntry* Find(const std::vector<ProbeEntry>& all, std::string_view id) {

@@ -66,6 +66,9 @@ inline protocol::Record& AddResult(protocol::Record& record, int rc, int err) {
 // A record for a probe that could not run its attempt at all.
 protocol::Record ErrorRecord(std::string_view id, std::string what, int err);
 
+// Writes one record and its newline to fd, whole; false when it could not.
+bool WriteRecord(int fd, const protocol::Record& record);
+
 // Reads a file whole; 0 or the errno of the open or read that failed.
 int ReadWholeFile(const char* path, std::string* text);
 // Tries to read up to 128 bytes of a file, as user.host_root_file and

@@ -47,11 +47,8 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   spec.rootfs = env.rootfs;
   spec.cgroup_fd = env.cgroup_fd;
   spec.time_offset_seconds = env.time_offset_seconds;
-  auto wanted = [&](const char* probe) {
-    return std::find(env.probes.begin(), env.probes.end(), probe) != env.probes.end();
-  };
-  if (wanted("pid.signal_sender")) spec.pending_signal = fixtures::kPendingSignal;
-  if (wanted("mnt.propagation_in"))
+  if (env.pending_signal) spec.pending_signal = fixtures::kPendingSignal;
+  if (env.host_mounts_before_exec)
     spec.before_exec = [&sandbox] { return sandbox.MountForPropagationProbe(); };
 
   Result<Container> container = Launch(spec);
@@ -103,6 +100,15 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
 }
 
 }  // namespace
+
+void CellEnvironment::SetProbes(std::vector<std::string> ids) {
+  probes = std::move(ids);
+  auto wanted = [&](const char* probe) {
+    return std::find(probes.begin(), probes.end(), probe) != probes.end();
+  };
+  pending_signal = wanted("pid.signal_sender");
+  host_mounts_before_exec = wanted("mnt.propagation_in");
+}
 
 std::vector<Observation> RunCombination(NsSet ns, const CellEnvironment& env,
                                         HostSandbox& sandbox) {

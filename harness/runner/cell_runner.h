@@ -22,6 +22,12 @@ struct CellEnvironment {
   std::string rootfs;  // empty: the host's root
   int cgroup_fd = -1;  // the cell cgroup, or -1
   long time_offset_seconds = 0;
+  // Launcher features some probes need, decided once from `probes`
+  // (SetProbes): pid.signal_sender's pending signal, mnt.propagation_in's
+  // host mount before exec.
+  bool pending_signal = false;
+  bool host_mounts_before_exec = false;
+  void SetProbes(std::vector<std::string> ids);
 };
 
 // One observation per requested probe, in the requested order.

@@ -58,7 +58,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
 
   CellEnvironment env;
   env.probe_exe_fd = exe.Get();
-  env.probes = config.probes;
+  env.SetProbes(config.probes);
   env.id_maps = PlanIdMapsForThisProcess(config.userns_map);
   env.child.time_via_unshare = config.time_via_unshare;
   env.child.propagation = *propagation;
