@@ -10,11 +10,15 @@ namespace nsm::fixtures {
 inline constexpr int kShmKey = 0x4e534d01;  // "NSM" 1
 inline constexpr int kMsgKey = 0x4e534d02;
 inline constexpr int kSemKey = 0x4e534d03;
+inline constexpr int kShmSize = 4096;  // the segment is all zeros until someone writes
 inline constexpr const char* kMqName = "/nsm-host-mq";
 inline constexpr const char* kHostIface = "nsm-host0";  // a veth end; its peer is kPeerIface
 inline constexpr const char* kPeerIface = "nsm-peer0";
 inline constexpr int kHostIfaceMtu = 1500;
 inline constexpr int kProbeMtu = 1280;  // what net.configure_host_iface tries to set
+// What net.host_addr tries to give the host interface (TEST-NET-2, RFC 5737);
+// the fixture interface has no IPv4 address of its own.
+inline constexpr const char* kProbeAddress = "198.51.100.77";
 inline constexpr int kTcpPort = 47471;  // 127.0.0.1 in the sandbox
 inline constexpr const char* kAbstractSocket = "nsm-host-listener";  // abstract: no file
 // The sandbox mounts a tmpfs on <root>/tmp; these live in it.

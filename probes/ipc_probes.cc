@@ -1,6 +1,8 @@
 // ipc.*: look up the host sandbox's IPC objects by key or name, as an attacker
 // who knows (or guesses) them would. "Found" includes EACCES: the object exists
-// and is reachable by name even when its mode refuses us.
+// and is reachable by name even when its mode refuses us. ipc.shm_write goes
+// further: it writes into whatever segment the host's key gives it (making one
+// if there is none), and the host looks in its own segment for the writing.
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sys/msg.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "probes/fixtures.h"
 #include "probes/probe.h"
@@ -46,13 +49,28 @@ protocol::Record PosixMq(const ProbeContext&, std::string_view id) {
   return Lookup(id, mq == static_cast<mqd_t>(-1) ? -1 : 0, err);
 }
 
+protocol::Record ShmWrite(const ProbeContext& ctx, std::string_view id) {
+  std::string marker = ctx.Get("shm-marker");
+  if (marker.empty() || marker.size() >= 64) return ErrorRecord(id, "no shm-marker given", EINVAL);
+  protocol::Record record = NewRecord(id);
+  int shmid = shmget(fixtures::kShmKey, fixtures::kShmSize, IPC_CREAT | 0600);
+  if (shmid < 0) return record.Add("stage", "shmget").Add("wrote", 0).Add("errno", errno);
+  void* at = shmat(shmid, nullptr, 0);
+  if (at == reinterpret_cast<void*>(-1))
+    return record.Add("stage", "shmat").Add("wrote", 0).Add("errno", errno);
+  memcpy(at, marker.c_str(), marker.size() + 1);
+  shmdt(at);
+  return record.Add("stage", "write").Add("wrote", 1).Add("errno", 0).Add("marker", marker);
+}
+
 }  // namespace
 
 std::vector<ProbeEntry> IpcProbes() {
   return {{"ipc.sysv_shm", Shm},
           {"ipc.sysv_msg", Msg},
           {"ipc.sysv_sem", Sem},
-          {"ipc.posix_mq", PosixMq}};
+          {"ipc.posix_mq", PosixMq},
+          {"ipc.shm_write", ShmWrite}};
 }
 
 }  // namespace nsm::probes

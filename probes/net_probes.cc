@@ -1,6 +1,7 @@
 // net.*: find the host's interface, reach its loopback TCP and abstract unix
 // listeners (which answer with a banner carrying the sandbox's nonce, so a
-// connection is proven, not assumed), and try to reconfigure its interface;
+// connection is proven, not assumed), and try to reconfigure its interface
+// (its MTU; net.host_addr: give it an address);
 // net.sysfs_iface: list /sys/class/net, which shows the network namespace of
 // whoever mounted sysfs, not the reader's.
 #include <arpa/inet.h>
@@ -107,6 +108,21 @@ protocol::Record ConfigureHostIface(const ProbeContext&, std::string_view id) {
   return AddResult(record, rc, err);
 }
 
+protocol::Record HostAddr(const ProbeContext&, std::string_view id) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ErrorRecord(id, "socket", errno);
+  ifreq req{};
+  strncpy(req.ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
+  auto* addr = reinterpret_cast<sockaddr_in*>(&req.ifr_addr);
+  addr->sin_family = AF_INET;
+  inet_pton(AF_INET, fixtures::kProbeAddress, &addr->sin_addr);
+  int rc = ioctl(fd, SIOCSIFADDR, &req);
+  int err = errno;
+  close(fd);
+  protocol::Record record = NewRecord(id);
+  return AddResult(record, rc, err).Add("address", fixtures::kProbeAddress);
+}
+
 }  // namespace
 
 protocol::Record ConnectToHostListener(std::string_view id) {
@@ -122,7 +138,8 @@ std::vector<ProbeEntry> NetProbes() {
           {"net.loopback_tcp", LoopbackTcp},
           {"net.abstract_unix", AbstractUnix},
           {"net.configure_host_iface", ConfigureHostIface},
-          {"net.sysfs_iface", SysfsIface}};
+          {"net.sysfs_iface", SysfsIface},
+          {"net.host_addr", HostAddr}};
 }
 
 }  // namespace nsm::probes

@@ -21,7 +21,9 @@ struct CellNames {
   std::string leak_source;  // mnt.mount_leak mounts a tmpfs with this source
   std::string mknod_path;   // user.mknod creates this (container path)
   std::string
-      propagation_source;  // the host mounts a tmpfs with this source for mnt.propagation_in
+      propagation_source;   // the host mounts a tmpfs with this source for mnt.propagation_in
+  std::string shm_marker;   // ipc.shm_write writes this into the segment of the host's key
+  std::string orphan_comm;  // pid.orphan names the process it leaves running so
 };
 
 // A host file owned by an id that no container id map covers.
@@ -76,6 +78,15 @@ class HostView {
   virtual bool SysfsListsHostIface() const = 0;
   // Did the host mount the propagation_source tmpfs while the container was set up?
   virtual bool PropagationMountMade() const = 0;
+  // The text at the start of the host's SysV segment (empty: all zeros, as the
+  // fixture keeps it); nullopt when it cannot be read.
+  virtual std::optional<std::string> HostShmText() const = 0;
+  // Is a process with this name alive in the host sandbox (the container's
+  // first process already reaped)?
+  virtual bool ProcessWithComm(const std::string& comm) const = 0;
+  // The host interface's IPv4 address (empty: none, as the fixture keeps it);
+  // nullopt when it cannot be read.
+  virtual std::optional<std::string> HostIfaceAddress() const = 0;
   virtual const CellNames& Names() const = 0;
 };
 

@@ -26,6 +26,9 @@ Observation JudgePidSignalSender(const protocol::Record& record, HostView& host)
 Observation JudgeUtsHostname(const protocol::Record& record, HostView& host);
 Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host);
 Observation JudgeIpcLookup(const protocol::Record& record, HostView& host);
+Observation JudgeIpcShmWrite(const protocol::Record& record, HostView& host);
+Observation JudgePidOrphan(const protocol::Record& record, HostView& host);
+Observation JudgeNetHostAddr(const protocol::Record& record, HostView& host);
 Observation JudgeNetIface(const protocol::Record& record, HostView& host);
 Observation JudgeNetConnect(const protocol::Record& record, HostView& host);
 Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView& host);

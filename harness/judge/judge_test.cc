@@ -30,6 +30,9 @@ class FakeHost : public HostView {
   }
   bool SysfsListsHostIface() const override { return sysfs_lists_iface; }
   bool PropagationMountMade() const override { return propagation_mounted; }
+  std::optional<std::string> HostShmText() const override { return shm_text; }
+  bool ProcessWithComm(const std::string& comm) const override { return comm == alive_comm; }
+  std::optional<std::string> HostIfaceAddress() const override { return iface_address; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
   std::string CurrentHostname() const override { return current_hostname; }
@@ -51,8 +54,12 @@ class FakeHost : public HostView {
   UnmappedOwner foreign{4242, 65534, ""};
   bool sysfs_lists_iface = true;
   bool propagation_mounted = true;
-  CellNames names{"nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1",
-                  "/tmp/nsm-mknod/null-0-1", "nsm-prop-0-1"};
+  std::optional<std::string> shm_text = "";
+  std::string alive_comm;
+  std::optional<std::string> iface_address = "";
+  CellNames names{
+      "nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1", "/tmp/nsm-mknod/null-0-1",
+      "nsm-prop-0-1",  "nsm-shm-0-1",          "nsmo-0-1"};
 };
 
 protocol::Record Rec(const char* line) {
@@ -346,6 +353,62 @@ TEST(JudgeEscape, ProcRootProvenByTheSecret) {
             Outcome::isolated);
   EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=0 errno=2").outcome, Outcome::error);
   EXPECT_EQ(judge("probe escape.proc_root found=0").outcome, Outcome::isolated);
+}
+
+TEST(JudgeIpcShmWrite, JudgedByTheHostsSegment) {
+  FakeHost host;
+  // The host's segment holds the cell's marker: the write reached it.
+  host.shm_text = "nsm-shm-0-1";
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=write wrote=1 errno=0 marker=nsm-shm-0-1"), host)
+                .outcome,
+            Outcome::leaked);
+  // The marker of another cell, or anything else, proves nothing.
+  host.shm_text = "nsm-shm-0-0";
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=write wrote=1 errno=0 marker=nsm-shm-0-1"), host)
+                .outcome,
+            Outcome::error);
+  host.shm_text = "";
+  Observation other =
+      Judge(Rec("probe ipc.shm_write stage=write wrote=1 errno=0 marker=nsm-shm-0-1"), host);
+  EXPECT_EQ(other.outcome, Outcome::isolated);
+  EXPECT_NE(other.detail.find("another object"), std::string::npos);
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=shmget wrote=0 errno=13"), host).outcome,
+            Outcome::isolated);
+  // A write it did not make, or a failure that is not a refusal, is no proof.
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=write wrote=1 errno=0 marker=x"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=shmget wrote=0 errno=28"), host).outcome,
+            Outcome::error);
+  host.shm_text = std::nullopt;
+  EXPECT_EQ(Judge(Rec("probe ipc.shm_write stage=shmget wrote=0 errno=13"), host).outcome,
+            Outcome::error);
+}
+
+TEST(JudgePidOrphan, AliveLeaksGoneIsolates) {
+  FakeHost host;
+  host.alive_comm = "nsmo-0-1";
+  EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-1"), host).outcome, Outcome::leaked);
+  host.alive_comm.clear();
+  EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-1"), host).outcome, Outcome::isolated);
+  // Not started, or under another name: nothing to look for.
+  EXPECT_EQ(Judge(Rec("probe pid.orphan comm=nsmo-0-1"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-0"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeNetHostAddr, JudgedByTheHostsAddress) {
+  FakeHost host;
+  host.iface_address = "198.51.100.77";
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=0 errno=0"), host).outcome, Outcome::leaked);
+  host.iface_address = "";
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=1"), host).outcome, Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=19"), host).outcome, Outcome::isolated);
+  // Success with the host unchanged, another failure, another address: no proof.
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=0 errno=0"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=22"), host).outcome, Outcome::error);
+  host.iface_address = "10.0.0.1";
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=1"), host).outcome, Outcome::error);
+  host.iface_address = std::nullopt;
+  EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=1"), host).outcome, Outcome::error);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // net.*: an interface lookup, connections proven by the host listeners'
 // banner (which carries the sandbox's nonce), and the host interface's MTU
-// read from the host side.
+// and address read from the host side.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
 #include "probes/fixtures.h"
@@ -84,6 +84,26 @@ Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView&
   }
   return {record.id, Outcome::isolated,
           attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
+}
+
+Observation JudgeNetHostAddr(const protocol::Record& record, HostView& host) {
+  std::optional<long long> rc = record.GetInt("rc");
+  if (!rc) return {record.id, Outcome::error, "record lacks rc"};
+  int err = static_cast<int>(record.GetInt("errno").value_or(0));
+  std::string attempt = "SIOCSIFADDR " + std::string(fixtures::kProbeAddress) + " on " +
+                        fixtures::kHostIface + " " +
+                        (*rc == 0 ? std::string("succeeded") : "failed with " + ErrnoName(err));
+  std::optional<std::string> address = host.HostIfaceAddress();
+  if (!address) return {record.id, Outcome::error, attempt + "; the host's address is unreadable"};
+  if (*address == fixtures::kProbeAddress)
+    return {record.id, Outcome::leaked, attempt + "; the host's interface now has it"};
+  if (!address->empty())
+    return {record.id, Outcome::error, attempt + "; the host's interface has " + *address};
+  // Success with the host unchanged: the address went to some other interface.
+  if (*rc == 0 || (err != EPERM && err != ENODEV))
+    return {record.id, Outcome::error,
+            attempt + "; the host's interface is unchanged: cannot tell"};
+  return {record.id, Outcome::isolated, attempt + "; the host's interface still has no address"};
 }
 
 }  // namespace nsm

@@ -1,6 +1,7 @@
 // pid.see_host: judged from the probe's scan (a read leaves no trace on the host).
 // pid.kill_host: judged from the host side, by whether the sentinel survived.
 // pid.signal_sender: by whether the pending signal names its host sender.
+// pid.orphan: by whether the process the container left running is still alive.
 #include <string>
 
 #include "harness/common/result.h"
@@ -77,6 +78,20 @@ Observation JudgePidSignalSender(const protocol::Record& record, HostView& host)
   }
   return {record.id, Outcome::error,
           "si_pid " + std::to_string(*si_pid) + " is neither 0 nor the sender's " + launcher};
+}
+
+Observation JudgePidOrphan(const protocol::Record& record, HostView& host) {
+  const std::string& comm = host.Names().orphan_comm;
+  if (!record.GetInt("pid") || record.Get("comm") != comm)
+    return {record.id, Outcome::error, "the probe did not start a process named " + comm};
+  if (host.ProcessWithComm(comm)) {
+    return {record.id, Outcome::leaked,
+            "the process it left running (" + comm +
+                ") outlived the container: nothing ended with its first process"};
+  }
+  return {record.id, Outcome::isolated,
+          "the process it left running (" + comm +
+              ") died with the container's init, as every process of a PID namespace does"};
 }
 
 }  // namespace nsm

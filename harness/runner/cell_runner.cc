@@ -29,7 +29,9 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--leak-source=" + names.leak_source,
                                    "--mknod-name=" + mknod_name,
                                    "--host-secret=" + sandbox.SecretPathFromSandboxRoot(),
-                                   "--propagation-source=" + names.propagation_source};
+                                   "--propagation-source=" + names.propagation_source,
+                                   "--shm-marker=" + names.shm_marker,
+                                   "--orphan-comm=" + names.orphan_comm};
   if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup())
     argv.push_back("--cgroup-cell=" + cell->path);
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <random>
 #include <utility>
 
@@ -171,10 +172,42 @@ int HostSandbox::HostIfaceMtu() const {
   return mtu ? *mtu : -1;
 }
 
+std::optional<std::string> HostSandbox::HostShmText() const {
+  if (!ipc_) return std::nullopt;
+  Result<std::string> text = ipc_->SegmentText();
+  return text ? std::optional<std::string>(*text) : std::nullopt;
+}
+
+std::optional<std::string> HostSandbox::HostIfaceAddress() const {
+  if (!net_) return std::nullopt;
+  Result<std::string> address = net_->HostIfaceAddress();
+  return address ? std::optional<std::string>(*address) : std::nullopt;
+}
+
+bool HostSandbox::ProcessWithComm(const std::string& comm) const {
+  // The sandbox's procfs lists every process of its PID namespace (those in
+  // containers' nested ones too); only the fixtures and strays are there.
+  DIR* dir = opendir("/proc");
+  if (!dir) return false;
+  bool found = false;
+  while (dirent* entry = readdir(dir)) {
+    if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
+    Result<std::string> text = ReadFile(std::string("/proc/") + entry->d_name + "/comm");
+    if (text && *text == comm + "\n") {
+      found = true;
+      break;
+    }
+  }
+  closedir(dir);
+  return found;
+}
+
 void HostSandbox::BeginCell(unsigned combination_index) {
   std::string tag = std::to_string(config_.index) + "-" + std::to_string(combination_index);
-  names_ = {"nsm-probe-" + tag, "nsm-probe-domain-" + tag, "nsm-leak-" + tag,
-            std::string(fixtures::kMknodDir) + "/null-" + tag, "nsm-prop-" + tag};
+  names_ = {"nsm-probe-" + tag, "nsm-probe-domain-" + tag,
+            "nsm-leak-" + tag,  std::string(fixtures::kMknodDir) + "/null-" + tag,
+            "nsm-prop-" + tag,  "nsm-shm-" + tag,
+            "nsmo-" + tag};
   propagation_mounted_ = false;
   boot_window_ = {ClockMs(CLOCK_BOOTTIME), 0};
   mono_window_ = {ClockMs(CLOCK_MONOTONIC), 0};

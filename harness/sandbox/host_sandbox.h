@@ -77,6 +77,9 @@ class HostSandbox : public HostView {
   std::optional<CellCgroupDir> CellCgroup() const override { return cell_cgroup_; }
   bool SysfsListsHostIface() const override;
   bool PropagationMountMade() const override { return propagation_mounted_; }
+  std::optional<std::string> HostShmText() const override;
+  bool ProcessWithComm(const std::string& comm) const override;
+  std::optional<std::string> HostIfaceAddress() const override;
   // While a container is set up (LaunchSpec::before_exec): the mount that
   // mnt.propagation_in looks for; EndCell takes it off again.
   Status MountForPropagationProbe();

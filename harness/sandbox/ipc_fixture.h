@@ -1,7 +1,10 @@
 // The host sandbox's IPC objects: a SysV shared memory segment, message queue
 // and semaphore set with known keys, and a POSIX message queue with a known
-// name, all owned by root with mode 0600, in the sandbox's IPC namespace.
+// name, all owned by root with mode 0600, in the sandbox's IPC namespace. The
+// segment stays all zeros: ipc.shm_write's writing is looked for there.
 #pragma once
+
+#include <string>
 
 #include "harness/common/result.h"
 
@@ -10,9 +13,12 @@ namespace nsm {
 class IpcFixture {
  public:
   static Result<IpcFixture> Create();
+  // Every object exists and the segment is all zeros.
   Status Check() const;
-  // Recreates whatever is missing.
+  // Recreates whatever is missing and zeroes the segment.
   Status Restore();
+  // The text at the start of the segment (up to its first zero byte).
+  Result<std::string> SegmentText() const;
 };
 
 }  // namespace nsm

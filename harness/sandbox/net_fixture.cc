@@ -236,6 +236,18 @@ Result<int> NetFixture::HostIfaceMtu() const {
   return req.ifr_mtu;
 }
 
+Result<std::string> NetFixture::HostIfaceAddress() const {
+  ifreq req{};
+  strncpy(req.ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
+  if (ioctl(ioctl_socket_.Get(), SIOCGIFADDR, &req) != 0) {
+    if (errno == EADDRNOTAVAIL) return std::string();
+    return FailErrno("SIOCGIFADDR", fixtures::kHostIface);
+  }
+  char text[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&req.ifr_addr)->sin_addr, text, sizeof(text));
+  return std::string(text);
+}
+
 NetFixture::Knocks NetFixture::Knock() const {
   Knocks knocks;
   sockaddr_in in = TcpAddress();
@@ -261,6 +273,10 @@ Status NetFixture::Check(Knocks knocks) const {
   if (!mtu) return std::unexpected(mtu.error());
   if (*mtu != fixtures::kHostIfaceMtu)
     return Fail(0, "check " + std::string(fixtures::kHostIface), "mtu is " + std::to_string(*mtu));
+  Result<std::string> address = HostIfaceAddress();
+  if (!address) return std::unexpected(address.error());
+  if (!address->empty())
+    return Fail(0, "check " + std::string(fixtures::kHostIface), "it has address " + *address);
   if (!knocks.connected) return knocks.connected;
   Result<std::string> tcp = ReadBanner(knocks.tcp.Get());
   if (!tcp || *tcp != banner_)
@@ -277,6 +293,14 @@ Status NetFixture::Restore() {
   Result<int> mtu = HostIfaceMtu();
   if (!mtu || *mtu != fixtures::kHostIfaceMtu) {
     if (Status s = SetMtu(ioctl_socket_.Get(), fixtures::kHostIfaceMtu); !s) return s;
+  }
+  Result<std::string> address = HostIfaceAddress();
+  if (!address || !address->empty()) {
+    // SIOCSIFADDR with 0.0.0.0 deletes the address (as `ifconfig IFACE 0.0.0.0`).
+    ifreq req{};
+    req.ifr_addr.sa_family = AF_INET;
+    if (Status s = IfaceIoctl(ioctl_socket_.Get(), SIOCSIFADDR, &req, "SIOCSIFADDR 0.0.0.0"); !s)
+      return s;
   }
   if (listener_.HasExited()) return StartListener();
   return {};

@@ -22,12 +22,14 @@ class NetFixture {
 
   const std::string& Banner() const { return banner_; }
   Result<int> HostIfaceMtu() const;
+  // Its IPv4 address: empty when it has none, as the fixture keeps it.
+  Result<std::string> HostIfaceAddress() const;
 
   // The check in two halves, so that the listener answers while the caller
   // looks at other fixtures: Knock connects to both listeners (both knocks in
   // flight at once, usually answered in one wake-up of the listener);
-  // Check(knocks) checks the MTU, then reads both banners until the listener
-  // closes and compares them.
+  // Check(knocks) checks the MTU and that the interface has no address, then
+  // reads both banners until the listener closes and compares them.
   struct Knocks {
     Status connected;  // the first failure to connect, if any
     UniqueFd tcp;
@@ -35,7 +37,7 @@ class NetFixture {
   };
   Knocks Knock() const;
   Status Check(Knocks knocks) const;
-  // Puts the MTU back and restarts a dead listener.
+  // Puts the MTU back, takes an address off and restarts a dead listener.
   Status Restore();
   pid_t ListenerPid() const { return listener_.Pid(); }
 

@@ -249,6 +249,36 @@ TEST(NegativeControls, EscapesThroughAVisibleHostProcess) {
                  "root");
 }
 
+// A process left running ends with the container only where the container's
+// init is the init of a PID namespace of its own.
+TEST(NegativeControls, OrphanDiesWithAPidNamespace) {
+  ExpectOutcomes({{"pid.orphan", "none", "leaked"},
+                  {"pid.orphan", "pid", "isolated"},
+                  {"pid.orphan", "mnt+uts+ipc+net+user+cgroup+time", "leaked"},
+                  {"pid.orphan", "mnt+uts+ipc+net+pid+user+cgroup+time", "isolated"}},
+                 "unprivileged");
+}
+
+// Writing to the host's objects: the host's segment and interface address,
+// read from the host side. Container root mapped to host root is the
+// segment's owner; mapped to 100000 it is refused.
+TEST(NegativeControls, WritesToHostObjects) {
+  ExpectOutcomes({{"ipc.shm_write", "none", "leaked"},
+                  {"ipc.shm_write", "ipc", "isolated"},
+                  {"ipc.shm_write", "user", "isolated"},
+                  {"ipc.shm_write", "mnt+uts+net+pid+cgroup+time", "leaked"},
+                  {"net.host_addr", "none", "leaked"},
+                  {"net.host_addr", "net", "isolated"},
+                  {"net.host_addr", "user", "isolated"},
+                  {"net.host_addr", "mnt+uts+ipc+pid+cgroup+time", "leaked"}},
+                 "unprivileged");
+  ExpectOutcomes({{"ipc.shm_write", "user", "leaked"},
+                  {"ipc.shm_write", "mnt+uts+net+pid+user+cgroup+time", "leaked"},
+                  {"ipc.shm_write", "ipc+user", "isolated"},
+                  {"net.host_addr", "user", "isolated"}},
+                 "root");
+}
+
 // The story's demo 2 (without the chroot, which the rootfs issue adds):
 // unshare --mount --uts --ipc --net --pid --user --fork --map-root-user.
 TEST(Story, UnshareClassicIsolatesAllButCgroupAndTime) {
