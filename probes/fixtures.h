@@ -30,6 +30,10 @@ inline constexpr const char* kPropInDir = "/tmp/nsm-prop-in";  // the host mount
 // nor root alone): user.overflow_id looks at who it seems to belong to.
 inline constexpr const char* kForeignFile = "/tmp/nsm-foreign";
 inline constexpr unsigned kForeignId = 4242;
+// A user namespace the host holds open (a child of the host's, like a
+// container's own would be): its nsfs file bind-mounted here, for
+// user.setns_sibling to try to enter.
+inline constexpr const char* kSiblingUserns = "/tmp/nsm-sibling-userns";
 // pid.signal_sender: the launcher leaves this signal pending in the container.
 inline constexpr int kPendingSignal = SIGUSR2;
 // Time namespaces get these offsets (as `unshare --boottime/--monotonic`).

@@ -33,6 +33,12 @@ struct UnmappedOwner {
   std::string unavailable;      // why there is no such file; empty when there is
 };
 
+// The user namespace the host holds open for user.setns_sibling.
+struct HeldUserns {
+  NsId id;                  // its nsfs device and inode
+  std::string unavailable;  // why there is none; empty when there is
+};
+
 // The containers' cgroup directory as the host sees it.
 struct CellCgroupDir {
   std::string path;  // absolute, in the host's mount namespace
@@ -68,6 +74,7 @@ class HostView {
   // The same for CLOCK_MONOTONIC.
   virtual std::pair<long long, long long> MonotonicWindowMs() const = 0;
   virtual const UnmappedOwner& ForeignOwner() const = 0;
+  virtual const HeldUserns& SiblingUserns() const = 0;
   // The process that launched the container (and sent it the pending signal),
   // as the host's PID namespace numbers it.
   virtual pid_t LauncherPid() const = 0;

@@ -38,6 +38,7 @@ constexpr JudgeEntry kJudges[] = {
     {"user.mknod", JudgeMknod},
     {"user.caps", JudgeUserCaps},
     {"user.overflow_id", JudgeUserOverflowId},
+    {"user.setns_sibling", JudgeUserSetnsSibling},
     {"cgroup.path", JudgeCgroupPath},
     {"cgroup.host_mount", JudgeCgroupHostMount},
     {"time.boottime", JudgeTimeBoottime},

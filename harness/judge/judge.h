@@ -41,6 +41,7 @@ Observation JudgeHostRootFile(const protocol::Record& record, HostView& host);
 Observation JudgeUserCaps(const protocol::Record& record, HostView& host);
 Observation JudgeCgroupPath(const protocol::Record& record, HostView& host);
 Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host);
+Observation JudgeUserSetnsSibling(const protocol::Record& record, HostView& host);
 Observation JudgeTimeBoottime(const protocol::Record& record, HostView& host);
 Observation JudgeTimeMonotonic(const protocol::Record& record, HostView& host);
 Observation JudgeTimeUptime(const protocol::Record& record, HostView& host);

@@ -23,6 +23,7 @@ class FakeHost : public HostView {
   std::pair<long long, long long> BootTimeWindowMs() const override { return {100000, 100500}; }
   std::pair<long long, long long> MonotonicWindowMs() const override { return {90000, 90500}; }
   const UnmappedOwner& ForeignOwner() const override { return foreign; }
+  const HeldUserns& SiblingUserns() const override { return sibling; }
   pid_t LauncherPid() const override { return 1; }
   std::optional<CellCgroupDir> CellCgroup() const override {
     if (cgroup_unavailable) return std::nullopt;
@@ -52,6 +53,7 @@ class FakeHost : public HostView {
   std::string mounted_source, device_at;
   std::optional<std::string> cgroup_unavailable;
   UnmappedOwner foreign{4242, 65534, ""};
+  HeldUserns sibling{{4, 4026532500u}, ""};
   bool sysfs_lists_iface = true;
   bool propagation_mounted = true;
   std::optional<std::string> shm_text = "";
@@ -409,6 +411,28 @@ TEST(JudgeNetHostAddr, JudgedByTheHostsAddress) {
   EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=1"), host).outcome, Outcome::error);
   host.iface_address = std::nullopt;
   EXPECT_EQ(Judge(Rec("probe net.host_addr rc=-1 errno=1"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeUserSetnsSibling, EnteringTheHostsLeaksEpermIsolates) {
+  FakeHost host;
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=1 dev=4 ino=4026532500 rc=0 errno=0"), host)
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=1 dev=4 ino=4026532500 rc=-1 errno=1"), host)
+                .outcome,
+            Outcome::isolated);
+  // Another file, no file, another failure: nothing proven.
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=1 dev=4 ino=4026532999 rc=0 errno=0"), host)
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host).outcome, Outcome::error);
+  EXPECT_EQ(
+      Judge(Rec("probe user.setns_sibling opened=1 dev=4 ino=4026532500 rc=-1 errno=22"), host)
+          .outcome,
+      Outcome::error);
+  host.sibling.unavailable = "unshare(CLONE_NEWUSER) failed with ENOSPC";
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host).outcome,
+            Outcome::unsupported);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// uts.domainname, user.caps, user.overflow_id, cgroup.path, cgroup.host_mount.
+// uts.domainname, user.caps, user.overflow_id, user.setns_sibling, cgroup.path,
+// cgroup.host_mount.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
 #include "probes/fixtures.h"
@@ -50,6 +51,32 @@ Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) 
   if (*uid == owner.overflow_uid)
     return {record.id, Outcome::isolated, seen + ": the overflow id, as for any unmapped id"};
   return {record.id, Outcome::error, seen + ": neither the host's id nor the overflow id"};
+}
+
+Observation JudgeUserSetnsSibling(const protocol::Record& record, HostView& host) {
+  const HeldUserns& held = host.SiblingUserns();
+  if (!held.unavailable.empty())
+    return {record.id, Outcome::unsupported,
+            "the host holds no user namespace: " + held.unavailable};
+  std::optional<long long> opened = record.GetInt("opened");
+  if (!opened) return {record.id, Outcome::error, "record lacks opened"};
+  int err = static_cast<int>(record.GetInt("errno").value_or(0));
+  std::string path = fixtures::kSiblingUserns;
+  if (!*opened) return {record.id, Outcome::error, "cannot open " + path + ": " + ErrnoName(err)};
+  if (record.GetInt("dev") != static_cast<long long>(held.id.dev) ||
+      record.GetInt("ino") != static_cast<long long>(held.id.ino))
+    return {record.id, Outcome::error, path + " is not the host's user namespace"};
+  std::optional<long long> rc = record.GetInt("rc");
+  if (!rc) return {record.id, Outcome::error, "record lacks rc"};
+  if (*rc == 0) {
+    return {record.id, Outcome::leaked,
+            "setns into the host's other user namespace (" + path +
+                ") succeeded: it holds CAP_SYS_ADMIN over a namespace not its own"};
+  }
+  if (err == EPERM)
+    return {record.id, Outcome::isolated,
+            "setns into the host's other user namespace refused (EPERM): a sibling of its own"};
+  return {record.id, Outcome::error, "setns failed with " + ErrnoName(err) + ": cannot tell"};
 }
 
 Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host) {

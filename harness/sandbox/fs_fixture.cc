@@ -2,12 +2,15 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
+#include "harness/common/child_process.h"
 #include "harness/common/io.h"
 #include "harness/common/unique_fd.h"
 #include "probes/fixtures.h"
@@ -38,6 +41,8 @@ Result<FsFixture> FsFixture::Create(const std::string& root, const std::string& 
     return FailErrno("mkdir mknod dir");
   if (Status s = fixture.CreateForeignFile(); !s)
     return std::unexpected(std::move(s.error()).Wrap("host filesystem fixture"));
+  if (Status s = fixture.HoldSiblingUserns(); !s)
+    return std::unexpected(std::move(s.error()).Wrap("host filesystem fixture"));
   Result<MountTable> mounts = MountTable::Open();
   if (!mounts) return std::unexpected(std::move(mounts.error()).Wrap("host filesystem fixture"));
   fixture.mount_count_ = mounts->Current()->size();
@@ -67,6 +72,40 @@ Status FsFixture::CreateForeignFile() {
   foreign_.unavailable = "uid " + std::to_string(fixtures::kForeignId) +
                          " is not mapped in the user namespace nsmatrix runs in";
   return {};
+}
+
+Status FsFixture::HoldSiblingUserns() {
+  // A child makes the namespace; its nsfs file, bind-mounted, keeps it alive
+  // after the child is gone. The worker is single-threaded: fork is safe.
+  UniqueFd ready_r, ready_w;
+  if (Status s = HighPipe(&ready_r, &ready_w); !s) return s;
+  pid_t pid = fork();
+  if (pid < 0) return FailErrno("fork", "hold a user namespace");
+  if (pid == 0) {
+    int err = unshare(CLONE_NEWUSER) == 0 ? 0 : errno;
+    (void)!write(ready_w.Get(), &err, sizeof(err));
+    for (;;) pause();
+  }
+  ready_w.Reset();
+  ChildProcess child(pid, UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))));
+  int err = -1;
+  if (read(ready_r.Get(), &err, sizeof(err)) != sizeof(err))
+    return Fail(EPIPE, "hold a user namespace", "the child died");
+  if (err != 0) {
+    // A kernel or sysctl without user namespaces: user.setns_sibling is unsupported.
+    sibling_.unavailable = "unshare(CLONE_NEWUSER) failed with " + ErrnoName(err);
+    return {};
+  }
+  std::string path = HostPath(fixtures::kSiblingUserns);
+  UniqueFd file(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+  if (!file.Valid()) return FailErrno("create " + path);
+  std::string link = "/proc/" + std::to_string(pid) + "/ns/user";
+  if (mount(link.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    return FailErrno("bind-mount " + link + " on " + path);
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return FailErrno("stat " + path);
+  sibling_.id = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  return {};  // the child is killed and reaped on the way out
 }
 
 std::optional<bool> FsFixture::MountWithSource(const std::string& source) const {
@@ -102,6 +141,12 @@ Status FsFixture::Check() const {
     if (!S_ISREG(st.st_mode) || st.st_uid != fixtures::kForeignId)
       return Fail(0, "check filesystem fixture",
                   foreign + " no longer belongs to uid " + std::to_string(fixtures::kForeignId));
+  }
+  if (sibling_.unavailable.empty()) {
+    std::string held = HostPath(fixtures::kSiblingUserns);
+    if (stat(held.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_ino) != sibling_.id.ino ||
+        static_cast<uint64_t>(st.st_dev) != sibling_.id.dev)
+      return Fail(0, "check filesystem fixture", held + " no longer holds the user namespace");
   }
   std::string leak_dir = HostPath(fixtures::kLeakDir);
   const std::vector<MountEntry>* mounts = mounts_->Current();

@@ -4,7 +4,8 @@
 // 0600 holding a nonce, an empty directory for mnt.mount_leak to mount on, a
 // world-writable directory for user.mknod, a file owned by an id no
 // container map covers, for user.overflow_id, and an empty directory the
-// host mounts on while a container is set up, for mnt.propagation_in.
+// host mounts on while a container is set up, for mnt.propagation_in; and
+// the nsfs file of a user namespace the sandbox made, for user.setns_sibling.
 #pragma once
 
 #include <optional>
@@ -24,6 +25,7 @@ class FsFixture {
   const std::string& SecretContent() const { return secret_; }
   // The foreign file's owner as the host sees it, or why there is none.
   const UnmappedOwner& ForeignOwner() const { return foreign_; }
+  const HeldUserns& SiblingUserns() const { return sibling_; }
   // Is a mount with this source in the sandbox's mount table? nullopt when
   // the table cannot be read: never "no".
   std::optional<bool> MountWithSource(const std::string& source) const;
@@ -42,10 +44,12 @@ class FsFixture {
 
  private:
   Status CreateForeignFile();
+  Status HoldSiblingUserns();
 
   std::string root_;
   std::string secret_;
   UnmappedOwner foreign_;
+  HeldUserns sibling_;
   size_t mount_count_ = 0;  // the sandbox's mount table after set-up: it must not drift
   // Read again only after the kernel reports a change; a cache, hence mutable.
   mutable std::optional<MountTable> mounts_;

@@ -73,6 +73,7 @@ class HostSandbox : public HostView {
   std::pair<long long, long long> BootTimeWindowMs() const override { return boot_window_; }
   std::pair<long long, long long> MonotonicWindowMs() const override { return mono_window_; }
   const UnmappedOwner& ForeignOwner() const override { return fs_->ForeignOwner(); }
+  const HeldUserns& SiblingUserns() const override { return fs_->SiblingUserns(); }
   pid_t LauncherPid() const override { return getpid(); }
   std::optional<CellCgroupDir> CellCgroup() const override { return cell_cgroup_; }
   bool SysfsListsHostIface() const override;

@@ -227,6 +227,18 @@ TEST(NegativeControls, UnmappedOwnerShowsAsOverflow) {
   }
 }
 
+// The host's other user namespace can be entered from the host's, never from
+// a sibling, whatever the map.
+TEST(NegativeControls, SetnsIntoASiblingUserNamespace) {
+  for (const char* map : {"unprivileged", "root"}) {
+    ExpectOutcomes({{"user.setns_sibling", "user", "isolated"},
+                    {"user.setns_sibling", "none", "leaked"},
+                    {"user.setns_sibling", "mnt+uts+ipc+net+pid+cgroup+time", "leaked"},
+                    {"user.setns_sibling", "mnt+uts+ipc+net+pid+user+cgroup+time", "isolated"}},
+                   map);
+  }
+}
+
 // A visible host PID is an escape: through /proc/PID/ns/net into the host's
 // network, through /proc/PID/root to the host's files. A network namespace of
 // the container's own does not stop the first, nor a mount namespace the second.
