@@ -123,6 +123,17 @@ std::string RenderKernelText(const json& kernel, bool color) {
            std::string(14 - std::min<size_t>(13, Colored(root, false).size()), ' ') +
            Colored(unpriv, color) + "\n";
   }
+  if (const json* nesting = ja::Find(kernel, "nesting"); nesting && nesting->is_array()) {
+    out += "\nNesting (judged against the kernel's limits: user level 33, PID level 32):\n";
+    for (const json& depth : *nesting) {
+      const json* at_limit = ja::Find(depth, "at_limit");
+      bool reached = at_limit && at_limit->is_boolean() && at_limit->get<bool>();
+      std::string mark = reached ? "at the limit" : "SHORT OF THE LIMIT";
+      if (color) mark = std::string("\033[") + (reached ? "32" : "33") + "m" + mark + "\033[0m";
+      out +=
+          "  " + Pad(ja::Text(depth, "type"), 6) + mark + ": " + ja::Text(depth, "detail") + "\n";
+    }
+  }
   std::vector<Finding> problems = Problems(kernel);
   if (!problems.empty()) out += "\nFindings:\n";
   for (const Finding& f : problems) {

@@ -33,6 +33,7 @@ int RunKernel(const KernelArgs& args) {
   KernelReportOptions options;
   if (!args.config.empty()) options.config_path = args.config;
   options.unprivileged = !args.no_unprivileged;
+  options.nesting = true;
   if (options.config_path && access(options.config_path->c_str(), R_OK) != 0) {
     fprintf(stderr, "nsmatrix kernel: --config %s: not readable\n", args.config.c_str());
     return kExitUsage;
@@ -69,7 +70,8 @@ CommandFn AddKernelCommand(CLI::App& app) {
       "creates one and uses it (id maps, a tmpfs mount, /proc in a PID namespace, a hostname,\n"
       "lo up, a SysV segment, the cgroup root, clock offsets) as root and as uid 65534, each in\n"
       "a throwaway child. Every failure names its gate (config, limit, userns-sysctl, apparmor,\n"
-      "seccomp, privilege) and a remedy.\n\n"
+      "seccomp, privilege) and a remedy. Last, how deep user and PID namespaces nest here\n"
+      "(created one inside the other until the kernel refuses), against its limits.\n\n"
       "Examples:\n"
       "  nsmatrix kernel\n"
       "  nsmatrix kernel --json kernel.json && nsmatrix gate --baseline old-kernel.json "

@@ -112,6 +112,9 @@ KernelReport CollectKernelReport(const KernelReportOptions& options) {
     }
     report.unprivileged[i].diagnosis = Diagnose(report.unprivileged[i].check, cfg, report.env);
   }
+  if (options.nesting) {
+    for (Ns ns : {Ns::user, Ns::pid}) report.nesting.push_back(MeasureNesting(ns));
+  }
   return report;
 }
 
@@ -154,15 +157,31 @@ nlohmann::json KernelReportToJson(const KernelReport& report) {
                           {"root", FindingJson(report.root[i])},
                           {"unprivileged", FindingJson(report.unprivileged[i])}});
   }
-  return {{"kernel_release", report.release},
-          {"mode", DetectMode()},
-          {"config", config},
-          {"sysctls", sysctls},
-          {"security_modules", {{"active", env.lsms}, {"source", env.lsm_source}}},
-          {"apparmor_enabled",
-           env.apparmor_enabled ? nlohmann::json(*env.apparmor_enabled) : nlohmann::json(nullptr)},
-          {"seccomp_mode", env.seccomp_mode},
-          {"namespaces", namespaces}};
+  nlohmann::json out = {
+      {"kernel_release", report.release},
+      {"mode", DetectMode()},
+      {"config", config},
+      {"sysctls", sysctls},
+      {"security_modules", {{"active", env.lsms}, {"source", env.lsm_source}}},
+      {"apparmor_enabled",
+       env.apparmor_enabled ? nlohmann::json(*env.apparmor_enabled) : nlohmann::json(nullptr)},
+      {"seccomp_mode", env.seccomp_mode},
+      {"namespaces", namespaces}};
+  if (!report.nesting.empty()) {
+    nlohmann::json nesting = nlohmann::json::array();
+    for (const NestingDepth& depth : report.nesting) {
+      nesting.push_back({{"type", std::string(InfoOf(depth.ns).name)},
+                         {"start_level", depth.start_level ? nlohmann::json(*depth.start_level)
+                                                           : nlohmann::json(nullptr)},
+                         {"created", depth.created},
+                         {"limit", NestingLimit(depth.ns)},
+                         {"errno", depth.err ? ErrnoName(depth.err) : ""},
+                         {"at_limit", depth.at_limit},
+                         {"detail", depth.detail}});
+    }
+    out["nesting"] = nesting;
+  }
+  return out;
 }
 
 nlohmann::json KernelDocument(const KernelReport& report, const std::string& generated_at) {

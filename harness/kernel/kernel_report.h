@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/kernel/diagnosis.h"
 #include "harness/kernel/environment.h"
 #include "harness/kernel/kernel_config.h"
 #include "harness/kernel/live_check.h"
+#include "harness/kernel/nesting.h"
 
 namespace nsm {
 
@@ -21,6 +23,8 @@ inline constexpr const char* kKernelSchemaId = "nsmatrix-kernel/1";
 struct KernelReportOptions {
   std::optional<std::string> config_path;  // --config; else the default places
   bool unprivileged = true;                // also check as uid 65534
+  bool nesting = false;  // also measure how deep user and PID namespaces nest (a chain of
+                         // 32 processes: `nsmatrix kernel` does, matrix runs do not)
 };
 
 struct NamespaceFinding {
@@ -35,6 +39,7 @@ struct KernelReport {
   KernelEnvironment env;
   std::array<NamespaceFinding, kNsCount> root{};
   std::array<NamespaceFinding, kNsCount> unprivileged{};  // not_checked when not asked for
+  std::vector<NestingDepth> nesting;                      // empty when not asked for
 
   // "net namespaces cannot be created here: unshare(CLONE_NEWNET) failed with
   // ENOSPC. Cause (limit): ... Remedy: ..."; empty when usable as root.

@@ -1,4 +1,5 @@
-// The live checks against this machine's kernel (root: integration label).
+// The live checks against this machine's kernel (root: integration label),
+// and how deep namespaces nest.
 // Negative controls make them fail for real: a user namespace whose limits
 // are lowered to 0 refuses exactly those types.
 #include "harness/kernel/live_check.h"
@@ -12,6 +13,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "harness/kernel/nesting.h"
 
 namespace nsm {
 namespace {
@@ -157,6 +160,30 @@ TEST(LiveCheckTest, UnprivilegedChecks) {
   // purpose (the gate must not call that a loss), not a failure.
   EXPECT_EQ(CheckUnderZeroLimit(Ns::net, Ns::time, Privilege::unprivileged),
             "not-checked setresgid(65534) EINVAL skipped");
+}
+
+std::string DescribeNesting(const NestingDepth& depth) {
+  return std::to_string(depth.created) + " " + (depth.err ? ErrnoName(depth.err) : "-") + " " +
+         (depth.at_limit ? "at-limit" : "short") + " start " +
+         (depth.start_level ? std::to_string(*depth.start_level) : "?");
+}
+
+TEST(NestingTest, RootReachesTheKernelsLimitsHere) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  EXPECT_EQ(DescribeNesting(MeasureNesting(Ns::user)), "33 ENOSPC at-limit start 0");
+  EXPECT_EQ(DescribeNesting(MeasureNesting(Ns::pid)), "32 ENOSPC at-limit start 0");
+}
+
+// A count limit stops nesting sooner, and the report says it is not the depth
+// limit; one level down, one level fewer is left.
+TEST(NestingTest, ACountLimitStopsItShortOneLevelDownLeavesOneFewer) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  EXPECT_EQ(UnderLimit(Ns::user, 5, [] { return DescribeNesting(MeasureNesting(Ns::user)); }),
+            "5 ENOSPC short start ?");
+  EXPECT_EQ(UnderLimit(Ns::pid, 3, [] { return DescribeNesting(MeasureNesting(Ns::pid)); }),
+            "3 ENOSPC short start 0");
+  EXPECT_EQ(UnderLimit(Ns::net, 0, [] { return DescribeNesting(MeasureNesting(Ns::user)); }),
+            "32 ENOSPC short start ?");
 }
 
 }  // namespace
