@@ -58,9 +58,10 @@ bool WriteSelf(const char* file, const char* text) {
   ReportAndExit(fd, reached);
 }
 
-// A PID namespace takes effect for children: each level forks its init,
-// which goes one level deeper; every process waits for the one below, so the
-// chain ends from the bottom up.
+// A PID namespace takes effect for children: the measuring child is cloned
+// as the init of level one, and each level forks an init one level deeper;
+// every process waits for the one below, so the chain ends from the bottom
+// up. Killing the first init kills every level below it with it.
 [[noreturn]] void NestPid(int fd, int created) {
   if (created >= kGiveUpAfter) ReportAndExit(fd, {created, 0});
   if (unshare(CLONE_NEWPID) != 0) ReportAndExit(fd, {created, errno});
@@ -92,6 +93,32 @@ std::optional<int> StartLevel(Ns ns) {
   return std::nullopt;  // some level below the initial one; which, the kernel does not say
 }
 
+// Fills in what `reached` means against the kernel's limit.
+void Judge(Reached reached, NestingDepth& depth) {
+  depth.created = reached.created;
+  depth.err = reached.err;
+  std::string what = std::string(InfoOf(depth.ns).name) +
+                     " namespaces: " + std::to_string(reached.created) + " nested levels created";
+  if (depth.start_level) {
+    what += " below level " + std::to_string(*depth.start_level) + " (level " +
+            std::to_string(*depth.start_level + reached.created) + " reached)";
+  }
+  if (reached.err == 0) {
+    depth.detail = what + "; no refusal before " + std::to_string(kGiveUpAfter);
+    return;
+  }
+  what += "; the next failed with " + ErrnoName(reached.err);
+  // Depth and count limits both refuse with ENOSPC: the level reached tells.
+  int limit = NestingLimit(depth.ns);
+  depth.at_limit =
+      reached.err == ENOSPC && depth.start_level && *depth.start_level + reached.created == limit;
+  std::string limit_text = "the kernel's limit, level " + std::to_string(limit);
+  if (!depth.start_level)
+    depth.detail = what + ": this level is unknown, so whether that is " + limit_text + " is too";
+  else
+    depth.detail = what + (depth.at_limit ? ": " + limit_text : ": short of " + limit_text);
+}
+
 }  // namespace
 
 NestingDepth MeasureNesting(Ns ns) {
@@ -103,14 +130,21 @@ NestingDepth MeasureNesting(Ns ns) {
     depth.detail = s.error().Message();
     return depth;
   }
-  pid_t pid = fork();
+  // For PID the child is the first level's init, so that the kill on a
+  // time-out below takes the whole chain.
+  unsigned long flags = SIGCHLD | (ns == Ns::pid ? CLONE_NEWPID : 0);
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  if (pid < 0 && ns == Ns::pid && errno == ENOSPC) {
+    Judge({0, ENOSPC}, depth);  // this process is at the limit itself
+    return depth;
+  }
   if (pid < 0) {
-    depth.detail = "fork: " + ErrnoName(errno);
+    depth.detail = "clone: " + ErrnoName(errno);
     return depth;
   }
   if (pid == 0) {
     report_r.Reset();
-    if (ns == Ns::pid) NestPid(report_w.Get(), 0);
+    if (ns == Ns::pid) NestPid(report_w.Get(), 1);
     NestUser(report_w.Get());
   }
   report_w.Reset();
@@ -120,31 +154,10 @@ NestingDepth MeasureNesting(Ns ns) {
   Reached reached;
   if (!out || out->timed_out || out->data.size() != sizeof(Reached)) {
     depth.detail = "the nesting child did not report";
-    return depth;  // the child (and the chain below it) is killed on the way out
+    return depth;  // killed on the way out (for PID: the first init, and so every level)
   }
   std::memcpy(&reached, out->data.data(), sizeof(reached));
-  depth.created = reached.created;
-  depth.err = reached.err;
-  std::string what = std::string(InfoOf(ns).name) +
-                     " namespaces: " + std::to_string(reached.created) + " nested levels created";
-  if (depth.start_level) {
-    what += " below level " + std::to_string(*depth.start_level) + " (level " +
-            std::to_string(*depth.start_level + reached.created) + " reached)";
-  }
-  if (reached.err == 0) {
-    depth.detail = what + "; no refusal before " + std::to_string(kGiveUpAfter);
-    return depth;
-  }
-  what += "; the next failed with " + ErrnoName(reached.err);
-  // Depth and count limits both refuse with ENOSPC: the level reached tells.
-  int limit = NestingLimit(ns);
-  depth.at_limit =
-      reached.err == ENOSPC && depth.start_level && *depth.start_level + reached.created == limit;
-  std::string limit_text = "the kernel's limit, level " + std::to_string(limit);
-  if (!depth.start_level)
-    depth.detail = what + ": this level is unknown, so whether that is " + limit_text + " is too";
-  else
-    depth.detail = what + (depth.at_limit ? ": " + limit_text : ": short of " + limit_text);
+  Judge(reached, depth);
   return depth;
 }
 
