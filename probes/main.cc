@@ -2,12 +2,14 @@
 //
 //   nsprobe --sentinel-pid=N --sentinel-comm=S --hostname=H ... PROBE_ID...
 //
-// Runs the probes in the order given and reports each over descriptor 3 (see
-// protocol.h), then the mandatory end record. Exit 0 when it reported; 2 on
+// Runs the probes in the order given (those that change the process for good
+// last) and reports each over descriptor 3 (see protocol.h), then the
+// mandatory end record. Exit 0 when it reported; 2 on
 // bad arguments. Statically linked so it runs in any root filesystem.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -97,8 +99,13 @@ int Main(int argc, char** argv) {
   protocol::Record hello{std::string(protocol::kHello), "", {}};
   hello.Add("pid", static_cast<long long>(getpid()));
   if (!WriteLine(hello)) return 3;
-  for (const ProbeEntry* entry : selected) {
-    if (!WriteLine(entry->run(ctx, entry->id))) return 3;
+  // Records are matched by id, so a probe that would otherwise need a child
+  // of its own can go last and act in this process.
+  std::stable_partition(selected.begin(), selected.end(),
+                        [](const ProbeEntry* entry) { return !entry->after_others; });
+  for (size_t i = 0; i < selected.size(); ++i) {
+    ctx.last = i + 1 == selected.size();
+    if (!WriteLine(selected[i]->run(ctx, selected[i]->id))) return 3;
   }
   protocol::Record end{"end", "", {}};
   end.Add("probes", static_cast<long long>(selected.size()));

@@ -19,6 +19,9 @@ namespace nsm::probes {
 // host-secret.
 struct ProbeContext {
   std::map<std::string, std::string, std::less<>> options;
+  // Set for the probe that runs last: it may change the process for good
+  // (no probe runs after it in this process).
+  bool last = false;
 
   std::string Get(std::string_view key) const {
     auto it = options.find(key);
@@ -35,6 +38,9 @@ using ProbeFn = protocol::Record (*)(const ProbeContext& ctx, std::string_view i
 struct ProbeEntry {
   std::string_view id;
   ProbeFn run;
+  // Changes the process for good: runs after the others, with
+  // ProbeContext::last set. (At most one such probe in a run.)
+  bool after_others = false;
 };
 
 // Each family file defines its entries; main.cc concatenates them.

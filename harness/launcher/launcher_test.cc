@@ -147,5 +147,44 @@ TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {
   EXPECT_EQ(errno, ECHILD);
 }
 
+// escape.setns_net enters the host's network namespace and must come back:
+// the probes after it report from the container's own. The host process it
+// goes through is this test (found by its name), in the initial namespace.
+TEST(Launcher, ProbesAfterTheNetworkEscapeRunInTheContainersNamespace) {
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  Result<std::string> comm_line = ReadFile("/proc/self/comm");
+  ASSERT_TRUE(comm_line);
+  std::string comm = comm_line->substr(0, comm_line->find('\n'));
+  LaunchSpec spec = Spec("net", exe.Get());
+  spec.argv = {"nsprobe", "--sentinel-comm=" + comm, "ns.net", "escape.setns_net", "ns.net"};
+  Result<Container> container = Launch(spec);
+  ASSERT_TRUE(container) << container.error().Message();
+  std::string out = Output(*container);
+  EXPECT_NE(out.find("probe escape.setns_net found=1"), std::string::npos) << out;
+  EXPECT_NE(out.find("stage=connect"), std::string::npos) << out;  // it did enter the host's
+  size_t first = out.find("probe ns.net ");
+  size_t second = out.find("probe ns.net ", first + 1);
+  ASSERT_NE(second, std::string::npos) << out;
+  auto line = [&](size_t at) { return out.substr(at, out.find('\n', at) - at); };
+  EXPECT_EQ(line(first), line(second));
+  NsId host = Link("/proc/self/ns/net");
+  EXPECT_EQ(line(second).find("ino=" + std::to_string(host.ino) + " "), std::string::npos) << out;
+}
+
+// A probe that changes the process for good (user.setns_sibling) runs after
+// the others whatever the order asked, so they report from the container.
+TEST(Launcher, TheProbeThatChangesTheProcessRunsLast) {
+  UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
+  LaunchSpec spec = Spec("user", exe.Get());
+  spec.argv = {"nsprobe", "user.setns_sibling", "ns.user", "ns.uts"};
+  Result<Container> container = Launch(spec);
+  ASSERT_TRUE(container) << container.error().Message();
+  std::string out = Output(*container);
+  size_t sibling = out.find("probe user.setns_sibling");
+  ASSERT_NE(sibling, std::string::npos) << out;
+  EXPECT_LT(out.find("probe ns.user"), sibling) << out;
+  EXPECT_LT(out.find("probe ns.uts"), sibling) << out;
+}
+
 }  // namespace
 }  // namespace nsm
