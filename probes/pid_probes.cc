@@ -61,50 +61,30 @@ protocol::Record SignalSender(const ProbeContext&, std::string_view id) {
 
 // The orphan shares the probe's memory (CLONE_VM: no page tables to copy, where
 // a fork cost 1.5 ms a cell on a VM), so it only makes system calls, from its
-// own stack, and reads nothing the probe changes after the clone.
-struct OrphanStart {
-  char comm[16];
-  int ready_fd;
-};
-OrphanStart g_orphan;
+// own stack. It is born with its name: a child inherits its parent's comm, so
+// the probe takes the name for the clone and gives it back after (no
+// handshake: the orphan is in /proc, named, when clone returns).
 alignas(16) char g_orphan_stack[64 * 1024];
 
 int OrphanMain(void*) {
-  prctl(PR_SET_NAME, g_orphan.comm, 0, 0, 0);
   // Nothing of the container's stays open in it (the result pipe above all:
   // the harness reads that to its end).
-  int ready = g_orphan.ready_fd;
-  if (ready > 0) syscall(SYS_close_range, 0U, static_cast<unsigned>(ready - 1), 0U);
-  syscall(SYS_close_range, static_cast<unsigned>(ready + 1), ~0U, 0U);
-  char byte = 1;
-  syscall(SYS_write, ready, &byte, 1);
-  syscall(SYS_close, ready);
+  syscall(SYS_close_range, 0U, ~0U, 0U);
   for (;;) syscall(SYS_pause);
 }
 
 protocol::Record Orphan(const ProbeContext& ctx, std::string_view id) {
   std::string comm = ctx.Get("orphan-comm");
-  if (comm.empty() || comm.size() >= sizeof(g_orphan.comm))
-    return ErrorRecord(id, "no orphan-comm given", EINVAL);
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return ErrorRecord(id, "pipe2", errno);
-  memcpy(g_orphan.comm, comm.c_str(), comm.size() + 1);
-  g_orphan.ready_fd = fds[1];
+  if (comm.empty() || comm.size() > 15) return ErrorRecord(id, "no orphan-comm given", EINVAL);
+  char own[16] = {};
+  if (prctl(PR_GET_NAME, own, 0, 0, 0) != 0) return ErrorRecord(id, "prctl(PR_GET_NAME)", errno);
+  if (prctl(PR_SET_NAME, comm.c_str(), 0, 0, 0) != 0)
+    return ErrorRecord(id, "prctl(PR_SET_NAME)", errno);
   pid_t pid =
       clone(OrphanMain, g_orphan_stack + sizeof(g_orphan_stack), CLONE_VM | SIGCHLD, nullptr);
   int err = errno;
-  close(fds[1]);
-  if (pid < 0) {
-    close(fds[0]);
-    return ErrorRecord(id, "clone(CLONE_VM)", err);
-  }
-  char byte = 0;
-  ssize_t n;
-  do {
-    n = read(fds[0], &byte, 1);
-  } while (n < 0 && errno == EINTR);
-  close(fds[0]);
-  if (n != 1) return ErrorRecord(id, "the orphan did not start", EIO);
+  prctl(PR_SET_NAME, own, 0, 0, 0);
+  if (pid < 0) return ErrorRecord(id, "clone(CLONE_VM)", err);
   return NewRecord(id).Add("pid", static_cast<long long>(pid)).Add("comm", comm);
 }
 

@@ -169,5 +169,30 @@ TEST(HostSandbox, WritesAndLeftoversAreSeenAndMended) {
             "");
 }
 
+// A segment removed and made again under the same key is not the sandbox's:
+// the check says so, the judge reads the new one, the reset adopts it.
+TEST(HostSandbox, ASegmentMadeAgainIsSeenAndAdopted) {
+  EXPECT_EQ(InSandbox([](HostSandbox& sandbox) {
+              Findings wrong;
+              int id = shmget(fixtures::kShmKey, 0, 0);
+              wrong += Expect(id >= 0 && shmctl(id, IPC_RMID, nullptr) == 0, "IPC_RMID");
+              int again = shmget(fixtures::kShmKey, fixtures::kShmSize, IPC_CREAT | 0600);
+              void* at = again >= 0 ? shmat(again, nullptr, 0) : reinterpret_cast<void*>(-1);
+              if (at == reinterpret_cast<void*>(-1)) return std::string("shmat failed\n");
+              strcpy(static_cast<char*>(at), "nsm-shm-y");
+              shmdt(at);
+              wrong += Expect(sandbox.HostShmText() == "nsm-shm-y", "the new segment is read");
+              HostSandbox::Inspection found = sandbox.Inspect(HostSandbox::kAllFixtures);
+              wrong += Expect(found.damaged == HostSandbox::kIpc, "made again: " + Damaged(found));
+              Status reset = sandbox.ResetAfterCell();
+              wrong += Expect(reset.has_value(),
+                              "reset: " + (reset ? std::string() : reset.error().Message()));
+              wrong += Expect(sandbox.HostShmText() == "", "the new segment is zeroed");
+              wrong += Expect(!sandbox.Inspect(HostSandbox::kAllFixtures).damaged, "healthy again");
+              return wrong;
+            }),
+            "");
+}
+
 }  // namespace
 }  // namespace nsm

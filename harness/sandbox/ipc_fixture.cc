@@ -8,16 +8,18 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
 
-Status Ensure(bool create) {
+// The objects exist (made where create is set); returns the segment's id.
+Result<int> Ensure(bool create) {
   int flags = create ? IPC_CREAT | 0600 : 0;
-  if (shmget(fixtures::kShmKey, create ? fixtures::kShmSize : 0, flags) < 0)
-    return FailErrno("shmget", "host IPC fixture");
+  int shm_id = shmget(fixtures::kShmKey, create ? fixtures::kShmSize : 0, flags);
+  if (shm_id < 0) return FailErrno("shmget", "host IPC fixture");
   if (msgget(fixtures::kMsgKey, flags) < 0) return FailErrno("msgget", "host IPC fixture");
   if (semget(fixtures::kSemKey, create ? 1 : 0, flags) < 0)
     return FailErrno("semget", "host IPC fixture");
@@ -32,61 +34,75 @@ Status Ensure(bool create) {
     return FailErrno("mq_open " + std::string(fixtures::kMqName), "host IPC fixture");
   }
   mq_close(mq);
-  return {};
+  return shm_id;
 }
 
-// Attaches the segment for the length of a call.
-class Attached {
- public:
-  explicit Attached(bool writable) {
-    int id = shmget(fixtures::kShmKey, 0, 0);
-    if (id >= 0) at_ = shmat(id, nullptr, writable ? 0 : SHM_RDONLY);
-    if (at_ == reinterpret_cast<void*>(-1)) at_ = nullptr;
-    if (!at_) err_ = errno;
-  }
-  ~Attached() {
-    if (at_) shmdt(at_);
-  }
-  Attached(const Attached&) = delete;
-  Attached& operator=(const Attached&) = delete;
-  char* Bytes() const { return static_cast<char*>(at_); }
-  int Errno() const { return err_; }
-
- private:
-  void* at_ = nullptr;
-  int err_ = 0;
-};
+std::string TextAt(const char* bytes) {
+  constexpr size_t kLimit = 64;  // ipc.shm_write writes a short name
+  return std::string(bytes, std::find(bytes, bytes + kLimit, '\0'));
+}
 
 }  // namespace
 
 Result<IpcFixture> IpcFixture::Create() {
-  if (Status s = Ensure(true); !s) return std::unexpected(s.error());
-  return IpcFixture();
+  IpcFixture fixture;
+  if (Status s = fixture.Restore(); !s) return std::unexpected(s.error());
+  return fixture;
+}
+
+IpcFixture::IpcFixture(IpcFixture&& other) noexcept
+    : shm_id_(std::exchange(other.shm_id_, -1)), bytes_(std::exchange(other.bytes_, nullptr)) {}
+
+IpcFixture& IpcFixture::operator=(IpcFixture&& other) noexcept {
+  if (this != &other) {
+    Detach();
+    shm_id_ = std::exchange(other.shm_id_, -1);
+    bytes_ = std::exchange(other.bytes_, nullptr);
+  }
+  return *this;
+}
+
+void IpcFixture::Detach() {
+  if (bytes_) shmdt(bytes_);
+  bytes_ = nullptr;
+  shm_id_ = -1;
 }
 
 Status IpcFixture::Check() const {
-  if (Status s = Ensure(false); !s) return s;
-  Result<std::string> text = SegmentText();
-  if (!text) return std::unexpected(text.error());
-  if (!text->empty())
-    return Fail(0, "check the SysV segment", "host IPC fixture", "someone wrote '" + *text + "'");
+  Result<int> shm_id = Ensure(false);
+  if (!shm_id) return std::unexpected(shm_id.error());
+  if (*shm_id != shm_id_)
+    return Fail(0, "check the SysV segment", "host IPC fixture", "it was removed and made again");
+  std::string text = TextAt(bytes_);
+  if (!text.empty())
+    return Fail(0, "check the SysV segment", "host IPC fixture", "someone wrote '" + text + "'");
   return {};
 }
 
 Status IpcFixture::Restore() {
-  if (Status s = Ensure(true); !s) return s;
-  Attached segment(true);
-  if (!segment.Bytes()) return Fail(segment.Errno(), "shmat", "restore host IPC fixture");
-  memset(segment.Bytes(), 0, fixtures::kShmSize);
+  Result<int> shm_id = Ensure(true);
+  if (!shm_id) return std::unexpected(shm_id.error());
+  if (*shm_id != shm_id_) {
+    Detach();
+    void* at = shmat(*shm_id, nullptr, 0);
+    if (at == reinterpret_cast<void*>(-1)) return FailErrno("shmat", "restore host IPC fixture");
+    shm_id_ = *shm_id;
+    bytes_ = static_cast<char*>(at);
+  }
+  memset(bytes_, 0, fixtures::kShmSize);
   return {};
 }
 
 Result<std::string> IpcFixture::SegmentText() const {
-  Attached segment(false);
-  if (!segment.Bytes()) return Fail(segment.Errno(), "shmat", "read host IPC fixture");
-  const char* bytes = segment.Bytes();
-  constexpr size_t kLimit = 64;  // ipc.shm_write writes a short name
-  return std::string(bytes, std::find(bytes, bytes + kLimit, '\0'));
+  int shm_id = shmget(fixtures::kShmKey, 0, 0);
+  if (shm_id < 0) return FailErrno("shmget", "read host IPC fixture");
+  if (shm_id == shm_id_) return TextAt(bytes_);
+  // Not the segment the sandbox made: what the key names now, read once.
+  void* at = shmat(shm_id, nullptr, SHM_RDONLY);
+  if (at == reinterpret_cast<void*>(-1)) return FailErrno("shmat", "read host IPC fixture");
+  std::string text = TextAt(static_cast<const char*>(at));
+  shmdt(at);
+  return text;
 }
 
 }  // namespace nsm
