@@ -65,7 +65,12 @@ bool AnyBenchmarkFailed() {
 Result<std::string> SiblingProgram(std::string_view name) {
   Result<std::string> dir = SelfDir();
   if (!dir) return std::unexpected(dir.error());
-  return *dir + "/" + std::string(name);
+  std::string beside = *dir + "/" + std::string(name);
+  // Installed, the benchmarks sit with the helpers (PREFIX/libexec/nsmatrix)
+  // and nsmatrix itself in PREFIX/bin.
+  std::string installed = *dir + "/../../bin/" + std::string(name);
+  if (access(beside.c_str(), F_OK) != 0 && access(installed.c_str(), F_OK) == 0) return installed;
+  return beside;
 }
 
 }  // namespace nsm

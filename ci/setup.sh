@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   python3 python3-jsonschema
   libtomlplusplus-dev busybox-static chromium
-  qemu-system-x86
+  qemu-system-x86 debootstrap
 )
 
 missing=()

@@ -30,6 +30,10 @@ echo "== other kernels under QEMU: Debian 12's generic and cloud 6.1 kernels, ga
 echo "   ci/baseline/matrix-debian-6.1.json and compared with this machine's matrix"
 bash ci/kernels.sh build/kernels-report build/nsmatrix-report/matrix.json
 
+echo "== the package: a Release build installed and run from a staging prefix, its .deb"
+echo "   installed with apt-get into a fresh Debian 12 root (debootstrap), run there"
+bash ci/package-test.sh build-package
+
 echo "== build and test (ASan + UBSan)"
 bash ci/build.sh build-asan -DNSM_SANITIZE=ON -DNSM_BUILD_BENCH=OFF
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -12,6 +12,7 @@
 
 #include "bench/subprocess.h"
 #include "harness/cli/commands.h"
+#include "harness/common/install_paths.h"
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "reports/atomic_file.h"
@@ -72,9 +73,7 @@ struct BenchRun {
 // nsmatrix-bench with `flags`, its console output on our stderr, its JSON read back
 // from a temporary file (removed).
 Result<BenchRun> RunBenchmarks(const std::vector<std::string>& flags) {
-  Result<std::string> dir = SelfDir();
-  if (!dir) return std::unexpected(dir.error());
-  const std::string program = *dir + "/nsmatrix-bench";
+  const std::string program = HelperProgram("nsmatrix-bench");
   if (access(program.c_str(), X_OK) != 0) {
     return Fail(errno, "find " + program, {},
                 "build it (cmake --build build --target nsmatrix-bench, with NSM_BUILD_BENCH=ON) "

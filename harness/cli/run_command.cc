@@ -10,6 +10,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/report_files.h"
 #include "harness/cli/terminal.h"
+#include "harness/common/install_paths.h"
 #include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
@@ -60,13 +61,6 @@ Result<std::string> CheckRootfs(const std::string& path) {
   return root.string();
 }
 
-// nsprobe and nsm-sandbox are installed beside nsmatrix.
-std::string BesideThisProgram(const char* name) {
-  boost::system::error_code ec;
-  boost::filesystem::path self = boost::filesystem::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / name).string();
-}
-
 // The document is some 100 000 small allocations (6656 cells), and the process
 // ends right after the run: the kernel takes the heap back in one go, where
 // freeing it node by node took about 10 ms of a 0.4 s run. It stays reachable
@@ -92,7 +86,7 @@ UniqueFd InterruptFd() {
 
 // Scenario values fill what the command line did not say.
 Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunPlan& plan) {
-  Result<Scenario> scenario = LoadScenario(name, NSM_SCENARIO_DIR, Catalogue::Builtin());
+  Result<Scenario> scenario = LoadScenario(name, ScenarioDir(), Catalogue::Builtin());
   if (!scenario) return std::unexpected(scenario.error());
   auto unset = [sub](const char* option) { return sub->count(option) == 0; };
   if (unset("--combos")) {
@@ -142,12 +136,12 @@ int Run(RunArgs args, CLI::App* sub) {
   }
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
-  plan.probe_path = args.probe_binary.empty() ? BesideThisProgram("nsprobe") : args.probe_binary;
+  plan.probe_path = args.probe_binary.empty() ? HelperProgram("nsprobe") : args.probe_binary;
   if (access(plan.probe_path.c_str(), X_OK) != 0) {
     return UsageError("probe program " + plan.probe_path +
                       " is missing or not executable (build it, or pass --probe-binary)");
   }
-  plan.worker_exe = BesideThisProgram("nsm-sandbox");
+  plan.worker_exe = HelperProgram("nsm-sandbox");
   if (access(plan.worker_exe.c_str(), X_OK) != 0) {
     return UsageError("the sandbox worker " + plan.worker_exe +
                       " is missing or not executable (it is built and installed with nsmatrix)");
@@ -233,7 +227,9 @@ CommandFn AddRunCommand(CLI::App& app) {
       "time. Probe lists take ids or prefixes (ns., pid.). Exit: 0 all pass/skip, 1 a verdict\n"
       "failed, 2 usage or environment error, 130 interrupted.");
   auto args = std::make_shared<RunArgs>();
-  sub->add_option("--combos", args->combos, "Combinations to run: 'all' or a comma-separated list")
+  sub->add_option("--combos", args->combos,
+                  "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"
+                  "'all' is the combination of all eight types (none,all: both ends)")
       ->capture_default_str();
   sub->add_option("--probes", args->probes, "Probe ids or prefixes, comma-separated, or 'all'")
       ->capture_default_str();
@@ -250,8 +246,7 @@ CommandFn AddRunCommand(CLI::App& app) {
       ->check(CLI::Range(100L, 600000L));
   args->files.AddOptions(sub, /*with_json=*/true);
   sub->add_option("--scenario", args->scenario,
-                  "A scenario: a shipped name (" +
-                      Join(ListShippedScenarios(NSM_SCENARIO_DIR), ", ") +
+                  "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +
                       ") or a TOML file. Options given on the command line win over it");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");

@@ -16,6 +16,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/report_files.h"
 #include "harness/cli/vm_progress.h"
+#include "harness/common/install_paths.h"
 #include "harness/common/io.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/strings.h"
@@ -61,11 +62,6 @@ struct VmArgs {
 int Usage(const std::string& message) {
   fprintf(stderr, "nsmatrix vm: %s\n", message.c_str());
   return kExitUsage;
-}
-
-std::string BesideThisProgram(const char* name) {
-  boost::system::error_code ec;
-  return (fs::read_symlink("/proc/self/exe", ec).parent_path() / name).string();
 }
 
 // A program name is looked up in PATH; a path is taken as it is.
@@ -132,7 +128,7 @@ std::string TailText(const std::deque<std::string>& tail) {
 Result<std::vector<std::string>> RunArguments(const VmArgs& args, std::string* scenario_file) {
   std::vector<std::string> out;
   if (!args.scenario.empty()) {
-    Result<Scenario> scenario = LoadScenario(args.scenario, NSM_SCENARIO_DIR, Catalogue::Builtin());
+    Result<Scenario> scenario = LoadScenario(args.scenario, ScenarioDir(), Catalogue::Builtin());
     if (!scenario) return Fail(EINVAL, "--scenario", scenario.error().Message());
     if (scenario->rootfs && *scenario->rootfs != "host") {
       return Fail(EINVAL, "--scenario",
@@ -140,10 +136,10 @@ Result<std::vector<std::string>> RunArguments(const VmArgs& args, std::string* s
     }
     *scenario_file =
         scenario->path.find('/') == std::string::npos && !scenario->path.ends_with(".toml")
-            ? std::string(NSM_SCENARIO_DIR) + "/" + args.scenario + ".toml"
+            ? ScenarioDir() + "/" + args.scenario + ".toml"
             : scenario->path;
     if (access(scenario_file->c_str(), R_OK) != 0) {
-      *scenario_file = std::string(NSM_SCENARIO_DIR) + "/" + args.scenario + ".toml";
+      *scenario_file = ScenarioDir() + "/" + args.scenario + ".toml";
     }
     out.insert(out.end(), {"--scenario", "/nsm/scenario.toml"});
   }
@@ -207,8 +203,8 @@ int Vm(VmArgs args) {
                  " is dynamically linked: install Debian's busybox-static package (its "
                  "/bin/busybox is static), or give a static one with --busybox");
   }
-  std::vector<std::string> programs = {BesideThisProgram("nsmatrix"), BesideThisProgram("nsprobe"),
-                                       BesideThisProgram("nsm-sandbox")};
+  std::vector<std::string> programs = {ProgramDir() + "/nsmatrix", HelperProgram("nsprobe"),
+                                       HelperProgram("nsm-sandbox")};
   for (const std::string& program : programs) {
     if (access(program.c_str(), X_OK) != 0) {
       return Usage(program +

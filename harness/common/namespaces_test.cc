@@ -75,6 +75,15 @@ TEST(CombinationList, KeepsOrderDropsDuplicates) {
   EXPECT_FALSE(ParseCombinationList("none,bogus"));
 }
 
+TEST(CombinationList, AllInAListIsAllEightTypes) {
+  Result<std::vector<NsSet>> list = ParseCombinationList("none,all");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].ToString(), "none");
+  EXPECT_EQ((*list)[1].ToString(), "mnt+uts+ipc+net+pid+user+cgroup+time");
+  EXPECT_EQ(ParseCombinationList("all,mnt+uts+ipc+net+pid+user+cgroup+time")->size(), 1u);
+}
+
 TEST(NsSet, SubsetAndSize) {
   NsSet a = *NsSet::Parse("mnt");
   NsSet b = *NsSet::Parse("mnt+pid+user");

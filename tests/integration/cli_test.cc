@@ -45,6 +45,36 @@ TEST(Cli, AMissingSandboxWorkerIsAUsageError) {
   EXPECT_NE(access(json.c_str(), F_OK), 0) << "a report was written";
 }
 
+// Installed, nsmatrix finds its helpers and scenarios relative to itself in
+// the installed layout, wherever the tree is; without the helpers it says
+// which path it looked at.
+TEST(Cli, TheInstalledLayoutIsFoundWhereverTheTreeIs) {
+  ScopedTempDir tmp;
+  std::string bin = tmp.path() + "/bin";
+  std::string helpers = bin + "/" NSM_HELPERS_FROM_BIN;
+  std::string data = bin + "/" NSM_DATA_FROM_BIN;
+  for (const std::string& dir : {bin, helpers, data + "/scenarios"})
+    ASSERT_EQ(WaitExit(StartProgram({"/bin/mkdir", "-p", dir}, tmp.path())), 0);
+  ASSERT_EQ(WaitExit(StartProgram({"/bin/cp", BinDir() + "/nsmatrix", bin}, tmp.path())), 0);
+  ASSERT_EQ(WaitExit(StartProgram(
+                {"/bin/cp", BinDir() + "/" NSM_DATA_FROM_BIN "/scenarios/docker-default.toml",
+                 data + "/scenarios"},
+                tmp.path())),
+            0);
+  std::string json = tmp.path() + "/m.json";
+  std::vector<std::string> run = {bin + "/nsmatrix", "run",      "--scenario",
+                                  "docker-default",  "--combos", "none",
+                                  "--json",          json,       "--no-progress"};
+  EXPECT_EQ(WaitExit(StartProgram(run, tmp.path())), 2);
+  std::string err = Slurp(tmp.path() + "/stderr");
+  EXPECT_NE(err.find(bin + "/nsprobe"), std::string::npos) << err;
+
+  for (const char* helper : {"nsprobe", "nsm-sandbox"})
+    ASSERT_EQ(WaitExit(StartProgram({"/bin/cp", BinDir() + "/" + helper, helpers}, tmp.path())), 0);
+  EXPECT_EQ(WaitExit(StartProgram(run, tmp.path())), 0) << Slurp(tmp.path() + "/stderr");
+  EXPECT_EQ(access(json.c_str(), F_OK), 0);
+}
+
 TEST(Cli, HelpAnswers) {
   CliRun top = RunNsmatrix({"--help"}, false);
   EXPECT_EQ(top.exit_code, 0);

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# ci/package-test.sh [OUT_DIR]: the Debian package, built and tried on a clean
+# Debian 12. A Release build (no tests) is installed to a staging prefix and
+# run from there, cpack makes the .deb from it, debootstrap makes a minimal
+# bookworm root filesystem, apt installs the package in it (its dependencies
+# come from the archive, as on a user's machine), and the installed nsmatrix
+# runs combinations none and all inside that root (pivot_root, not chroot: a
+# chrooted process may not make user namespaces). The root's mounts live in a
+# mount namespace of their own, so they end with it on every path, and the
+# root itself is removed on exit.
+# Exit 0 when both runs pass, 1 when one does not, 2 when something could not
+# run. Needs root and the archive (apt-get, debootstrap); ROOTFS_CACHE=FILE
+# keeps the debootstrap tree as a tarball between runs. The package is left in
+# OUT_DIR (default build-package/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-build-package}")
+mirror=${MIRROR:-http://deb.debian.org/debian}
+
+fail() { echo "ci/package-test.sh: $*" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot)"
+command -v debootstrap >/dev/null || fail "debootstrap is missing: apt-get install debootstrap"
+command -v dpkg-shlibdeps >/dev/null || fail "dpkg-shlibdeps is missing: apt-get install dpkg-dev"
+
+echo "== Release build and staged install"
+cmake -S . -B "$out/build" -DCMAKE_BUILD_TYPE=Release -DNSM_BUILD_TESTS=OFF >/dev/null
+cmake --build "$out/build" -j"$(nproc)" >/dev/null
+rm -rf "$out/stage"
+cmake --install "$out/build" --prefix "$out/stage" >/dev/null
+# The staged tree on its own, away from the build tree: helpers and scenarios
+# must be found through the installed layout.
+"$out/stage/bin/nsmatrix" run --combos none,all --scenario docker-default --no-progress \
+  --json "$out/staged.json" >/dev/null || { echo "ci/package-test.sh: FAILED: the staged install did not pass" >&2; exit 1; }
+echo "   staged install: pass"
+
+echo "== cpack -G DEB"
+(cd "$out/build" && cpack -G DEB >/dev/null)
+deb=$(ls "$out"/build/nsmatrix_*.deb)
+cp "$deb" "$out/"
+deb="$out/$(basename "$deb")"
+dpkg-deb --info "$deb" | sed -n 's/^ \(Package\|Version\|Depends\|Suggests\):/   \1:/p'
+
+root=$(mktemp -d /tmp/nsm-deb12.XXXXXX)
+cleanup() { rm -rf --one-file-system "$root"; }
+trap cleanup EXIT
+echo "== Debian 12 root filesystem in $root"
+if [ -n "${ROOTFS_CACHE:-}" ] && [ -r "$ROOTFS_CACHE" ]; then
+  tar -C "$root" -xpf "$ROOTFS_CACHE"
+else
+  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
+    fail "debootstrap failed (see $out/debootstrap.log)"
+  if [ -n "${ROOTFS_CACHE:-}" ]; then tar -C "$root" -cpf "$ROOTFS_CACHE" .; fi
+fi
+# mktemp made it 0700: a real root is 0755, or container root mapped to uid
+# 100000 could not even reach /proc.
+chmod 0755 "$root"
+cp "$deb" "$root/tmp/"
+
+echo "== apt install ./$(basename "$deb") and nsmatrix run, in the clean root"
+code=0
+unshare --mount --propagation private bash -s "$root" "$(basename "$deb")" <<'INNER' || code=$?
+set -euo pipefail
+root=$1 deb=$2
+# The Debian tree becomes this mount namespace's root by pivot_root, not
+# chroot: the kernel refuses user namespaces to a chrooted process, and the
+# run would report every combination with user as unsupported.
+mount --bind "$root" "$root"
+mount -t proc proc "$root/proc"
+mount --rbind /sys "$root/sys"
+mount --rbind /dev "$root/dev"
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+cd "$root"
+mkdir -p .oldroot
+pivot_root . .oldroot
+cd /
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+umount -l /.oldroot
+rmdir /.oldroot
+env -i PATH=$PATH DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/$deb" >/dev/null
+nsmatrix --version
+env -i PATH=$PATH nsmatrix run --combos none,all --no-progress --out /tmp/report | tee /tmp/run.txt
+# Both ends, every probe, nothing skipped: a skip here is the root, not the kernel.
+grep -q ' 78 pass, 0 fail, 0 skip ' /tmp/run.txt || { echo "expected 78 passing cells" >&2; exit 1; }
+INNER
+case $code in
+  0) echo "ci/package-test.sh: the package installs and its nsmatrix passes on a clean Debian 12" ;;
+  1) echo "ci/package-test.sh: FAILED: nsmatrix run failed a verdict in the clean root" >&2; exit 1 ;;
+  *) echo "ci/package-test.sh: could not install or run the package in the clean root (exit $code)" >&2; exit 2 ;;
+esac
