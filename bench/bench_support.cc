@@ -68,7 +68,7 @@ Result<std::string> SiblingProgram(std::string_view name) {
   std::string beside = *dir + "/" + std::string(name);
   // Installed, the benchmarks sit with the helpers (PREFIX/libexec/nsmatrix)
   // and nsmatrix itself in PREFIX/bin.
-  std::string installed = *dir + "/../../bin/" + std::string(name);
+  std::string installed = *dir + "/" NSM_BIN_FROM_HELPERS "/" + std::string(name);
   if (access(beside.c_str(), F_OK) != 0 && access(installed.c_str(), F_OK) == 0) return installed;
   return beside;
 }

@@ -6,7 +6,7 @@
 # come from the archive, as on a user's machine), and the installed nsmatrix
 # runs combinations none and all inside that root (pivot_root, not chroot: a
 # chrooted process may not make user namespaces). The root's mounts live in a
-# mount namespace of their own, so they end with it on every path, and the
+# mount and PID namespace of their own, so they end with it on every path, and the
 # root itself is removed on exit.
 # Exit 0 when both runs pass, 1 when one does not, 2 when something could not
 # run. Needs root and the archive (apt-get, debootstrap); ROOTFS_CACHE=FILE
@@ -34,56 +34,74 @@ cmake --install "$out/build" --prefix "$out/stage" >/dev/null
 echo "   staged install: pass"
 
 echo "== cpack -G DEB"
+rm -f "$out"/build/nsmatrix_*.deb
 (cd "$out/build" && cpack -G DEB >/dev/null)
 deb=$(ls "$out"/build/nsmatrix_*.deb)
 cp "$deb" "$out/"
 deb="$out/$(basename "$deb")"
 dpkg-deb --info "$deb" | sed -n 's/^ \(Package\|Version\|Depends\|Suggests\):/   \1:/p'
 
-root=$(mktemp -d /tmp/nsm-deb12.XXXXXX)
+# Under OUT_DIR, not /tmp (which may be noexec). Everything below happens in a
+# mount and PID namespace of its own: debootstrap's mounts, ours, and any
+# process a package would leave end with it, even on SIGKILL. Only the tree
+# is left to remove, with nothing mounted in it by then.
+root="$out/deb12-root"
 cleanup() { rm -rf --one-file-system "$root"; }
 trap cleanup EXIT
-echo "== Debian 12 root filesystem in $root"
-if [ -n "${ROOTFS_CACHE:-}" ] && [ -r "$ROOTFS_CACHE" ]; then
-  tar -C "$root" -xpf "$ROOTFS_CACHE"
-else
-  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
-    fail "debootstrap failed (see $out/debootstrap.log)"
-  if [ -n "${ROOTFS_CACHE:-}" ]; then tar -C "$root" -cpf "$ROOTFS_CACHE" .; fi
-fi
-# mktemp made it 0700: a real root is 0755, or container root mapped to uid
-# 100000 could not even reach /proc.
-chmod 0755 "$root"
-cp "$deb" "$root/tmp/"
+cleanup
+mkdir -m 0755 "$root"
 
-echo "== apt install ./$(basename "$deb") and nsmatrix run, in the clean root"
-code=0
-unshare --mount --propagation private bash -s "$root" "$(basename "$deb")" <<'INNER' || code=$?
+# Exit 42: nsmatrix ran and a verdict failed; any other failure: could not run.
+inner='
 set -euo pipefail
-root=$1 deb=$2
-# The Debian tree becomes this mount namespace's root by pivot_root, not
-# chroot: the kernel refuses user namespaces to a chrooted process, and the
-# run would report every combination with user as unsupported.
+root=$1 deb=$2 cache=$3 mirror=$4 log=$5
+echo "== Debian 12 root filesystem in $root"
+if [ -n "$cache" ] && [ -r "$cache" ]; then
+  tar -C "$root" -xpf "$cache"
+else
+  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$log" 2>&1 ||
+    { echo "debootstrap failed (see $log)" >&2; exit 2; }
+  if [ -n "$cache" ]; then tar -C "$root" -cpf "$cache.partial" . && mv "$cache.partial" "$cache"; fi
+fi
+# A real root is 0755 (container root mapped to uid 100000 must reach /proc),
+# and no package starts a daemon here.
+chmod 0755 "$root"
+printf "#!/bin/sh\nexit 101\n" >"$root/usr/sbin/policy-rc.d"
+chmod 0755 "$root/usr/sbin/policy-rc.d"
+# The tree becomes this mount namespace'"'"'s root by pivot_root, not chroot: the
+# kernel refuses user namespaces to a chrooted process, and every combination
+# with user would be reported unsupported.
 mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 cd "$root"
 mkdir -p .oldroot
 pivot_root . .oldroot
 cd /
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# Copied from inside the new root: a symbolic link in the tree cannot point
+# these writes at the machine.
+cp --remove-destination "/.oldroot$deb" /tmp/nsmatrix.deb
+cp --remove-destination /.oldroot/etc/resolv.conf /etc/resolv.conf 2>/dev/null || true
 umount -l /.oldroot
 rmdir /.oldroot
-env -i PATH=$PATH DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/$deb" >/dev/null
+echo "== apt-get install ./$(basename "$deb") and nsmatrix run, in the clean root"
+env -i PATH=$PATH DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/nsmatrix.deb >/dev/null
 nsmatrix --version
-env -i PATH=$PATH nsmatrix run --combos none,all --no-progress --out /tmp/report | tee /tmp/run.txt
+code=0
+env -i PATH=$PATH nsmatrix run --combos none,all --no-progress --out /tmp/report >/tmp/run.txt || code=$?
+cat /tmp/run.txt
+[ "$code" = 0 ] || exit 42
 # Both ends, every probe, nothing skipped: a skip here is the root, not the kernel.
-grep -q ' 78 pass, 0 fail, 0 skip ' /tmp/run.txt || { echo "expected 78 passing cells" >&2; exit 1; }
-INNER
+grep -q " 78 pass, 0 fail, 0 skip " /tmp/run.txt || { echo "expected 78 passing cells" >&2; exit 42; }
+'
+code=0
+unshare --mount --pid --fork --kill-child --propagation private \
+  bash -c "$inner" inner "$root" "$deb" "${ROOTFS_CACHE:-}" "$mirror" "$out/debootstrap.log" \
+  </dev/null || code=$?
 case $code in
   0) echo "ci/package-test.sh: the package installs and its nsmatrix passes on a clean Debian 12" ;;
-  1) echo "ci/package-test.sh: FAILED: nsmatrix run failed a verdict in the clean root" >&2; exit 1 ;;
-  *) echo "ci/package-test.sh: could not install or run the package in the clean root (exit $code)" >&2; exit 2 ;;
+  42) echo "ci/package-test.sh: FAILED: nsmatrix run failed in the clean root" >&2; exit 1 ;;
+  *) echo "ci/package-test.sh: could not make the root, install the package or run it (exit $code)" >&2; exit 2 ;;
 esac

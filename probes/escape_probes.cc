@@ -57,9 +57,13 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   close(own);
   if (back != 0) {
     // Every later probe would run in the host's network namespace: this
-    // record says why, and the missing ones make the cell an error.
-    WriteRecord(protocol::kResultFd,
-                ErrorRecord(id, "setns back into the container's network namespace", err));
+    // record says why, with what the escape found, and the missing ones make
+    // the cell an error.
+    std::string found;
+    for (const auto& [key, value] : record.fields) found += " " + key + "=" + value;
+    WriteRecord(
+        protocol::kResultFd,
+        ErrorRecord(id, "setns back into the container's network namespace, after:" + found, err));
     _exit(3);
   }
   return record;

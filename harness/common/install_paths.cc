@@ -25,7 +25,8 @@ bool Exists(const std::string& path) {
 std::string ProgramDir() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n <= 0) return ".";
+  // Never the current directory: a helper found there would run as root.
+  if (n <= 0) return "/proc/self/exe (unreadable)";
   std::string self(buf, static_cast<size_t>(n));
   size_t slash = self.rfind('/');
   return slash == std::string::npos ? "." : slash == 0 ? "/" : self.substr(0, slash);
@@ -33,10 +34,11 @@ std::string ProgramDir() {
 
 std::string HelperProgram(std::string_view name) {
   std::string dir = ProgramDir();
-  std::string beside = dir + "/" + std::string(name);
-  if (Exists(beside)) return beside;
+  // The installed layout first: a stale copy in PREFIX/bin from another
+  // install must not win over the package's own.
   std::string installed = dir + "/" NSM_LIBEXEC_REL "/" + std::string(name);
-  return Exists(installed) ? installed : beside;
+  if (Exists(installed)) return installed;
+  return dir + "/" + std::string(name);
 }
 
 std::string ScenarioDir() {

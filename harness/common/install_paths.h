@@ -16,9 +16,9 @@ namespace nsm {
 // The directory of the running executable (from /proc/self/exe).
 std::string ProgramDir();
 
-// A helper program (nsprobe, nsm-sandbox, nsmatrix-bench): beside the running
-// executable if it is there, else in the installed helper directory. The
-// path returned may not exist; callers report that with the path.
+// A helper program (nsprobe, nsm-sandbox, nsmatrix-bench): in the installed
+// helper directory if it is there, else beside the running executable (the
+// build tree). The path returned may not exist; callers report that with it.
 std::string HelperProgram(std::string_view name);
 
 // The shipped scenarios' directory.

@@ -76,7 +76,7 @@ std::string NsSet::ToString() const {
 
 Result<std::vector<NsSet>> ParseCombinationList(std::string_view text) {
   std::vector<NsSet> sets;
-  if (text == "all") {
+  if (Trim(text) == "all") {
     for (unsigned i = 0; i < kCombinationCount; ++i) sets.push_back(NsSet::FromIndex(i));
     return sets;
   }

@@ -82,6 +82,8 @@ TEST(CombinationList, AllInAListIsAllEightTypes) {
   EXPECT_EQ((*list)[0].ToString(), "none");
   EXPECT_EQ((*list)[1].ToString(), "mnt+uts+ipc+net+pid+user+cgroup+time");
   EXPECT_EQ(ParseCombinationList("all,mnt+uts+ipc+net+pid+user+cgroup+time")->size(), 1u);
+  // Alone, with spaces or a newline around it (as from a file): every combination.
+  EXPECT_EQ(ParseCombinationList(" all\n")->size(), 256u);
 }
 
 TEST(NsSet, SubsetAndSize) {

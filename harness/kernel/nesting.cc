@@ -14,6 +14,7 @@
 #include "harness/common/io.h"
 #include "harness/common/result.h"
 #include "harness/common/unique_fd.h"
+#include "harness/launcher/clone3.h"
 
 namespace nsm {
 namespace {
@@ -132,23 +133,23 @@ NestingDepth MeasureNesting(Ns ns) {
   }
   // For PID the child is the first level's init, so that the kill on a
   // time-out below takes the whole chain.
-  unsigned long flags = SIGCHLD | (ns == Ns::pid ? CLONE_NEWPID : 0);
-  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
-  if (pid < 0 && ns == Ns::pid && errno == ENOSPC) {
-    Judge({0, ENOSPC}, depth);  // this process is at the limit itself
+  Result<Cloned> cloned = Clone3(ns == Ns::pid ? CLONE_NEWPID : 0);
+  if (!cloned) {
+    // For PID that is the first level refused, judged as any other level.
+    if (ns == Ns::pid)
+      Judge({0, cloned.error().err}, depth);
+    else
+      depth.detail = cloned.error().Message();
     return depth;
   }
-  if (pid < 0) {
-    depth.detail = "clone: " + ErrnoName(errno);
-    return depth;
-  }
+  pid_t pid = cloned->pid;
   if (pid == 0) {
     report_r.Reset();
     if (ns == Ns::pid) NestPid(report_w.Get(), 1);
     NestUser(report_w.Get());
   }
   report_w.Reset();
-  ChildProcess child(pid, UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))));
+  ChildProcess child(pid, std::move(cloned->pidfd));
   Result<ReadToEndResult> out = ReadToEnd(
       report_r.Get(), std::chrono::steady_clock::now() + std::chrono::seconds(5), sizeof(Reached));
   Reached reached;
