@@ -1,8 +1,11 @@
 #include "bench/bench_support.h"
 
+#include <unistd.h>
+
 #include <atomic>
 
 #include "bench/subprocess.h"
+#include "harness/common/install_paths.h"
 #include "reports/bench/bench_results.h"
 
 namespace nsm {
@@ -63,12 +66,11 @@ bool AnyBenchmarkFailed() {
 }
 
 Result<std::string> SiblingProgram(std::string_view name) {
-  Result<std::string> dir = SelfDir();
-  if (!dir) return std::unexpected(dir.error());
-  std::string beside = *dir + "/" + std::string(name);
+  std::string dir = ProgramDir();
+  std::string beside = dir + "/" + std::string(name);
   // Installed, the benchmarks sit with the helpers (PREFIX/libexec/nsmatrix)
   // and nsmatrix itself in PREFIX/bin.
-  std::string installed = *dir + "/" NSM_BIN_FROM_HELPERS "/" + std::string(name);
+  std::string installed = dir + "/" NSM_BIN_FROM_HELPERS "/" + std::string(name);
   if (access(beside.c_str(), F_OK) != 0 && access(installed.c_str(), F_OK) == 0) return installed;
   return beside;
 }

@@ -80,14 +80,6 @@ class BlockedSignals {
 
 }  // namespace
 
-Result<std::string> SelfDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n < 0) return FailErrno("readlink(/proc/self/exe)");
-  std::string path(buf, static_cast<size_t>(n));
-  return path.substr(0, path.rfind('/'));
-}
-
 Result<Finished> SpawnAndWait(const std::vector<std::string>& argv, SpawnOptions options) {
   std::vector<char*> cargv;
   for (const std::string& arg : argv) cargv.push_back(const_cast<char*>(arg.c_str()));

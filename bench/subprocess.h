@@ -10,10 +10,6 @@
 
 namespace nsm {
 
-// The directory of the running executable (/proc/self/exe), where every
-// program of the build lands.
-Result<std::string> SelfDir();
-
 struct SpawnOptions {
   // false: the child's stdout goes to /dev/null; true: to this process's stderr
   // (so a caller's own stdout carries only its report).
