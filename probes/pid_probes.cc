@@ -5,7 +5,6 @@
 // si_uid as this container's namespaces translate them).
 // pid.orphan: leave a process running, named as the harness asked, for the
 // host to look for once the container's first process has been reaped.
-#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,7 +12,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "probes/fixtures.h"
 #include "probes/probe.h"
