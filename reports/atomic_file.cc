@@ -56,10 +56,29 @@ void SyncDirectory(const std::string& dir) {
   close(fd);
 }
 
+// A device, pipe or socket (`--json /dev/stdout`, `--markdown /dev/null`) is
+// a stream, not a file to replace: renaming over it would put a regular file
+// where the machine's device node was.
+Status WriteToStream(const std::string& path, std::string_view content,
+                     const std::string& context) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Fail(errno, "open", context);
+  Status written = WriteAll(fd, content);
+  if (close(fd) != 0 && written) return Fail(errno, "close", context);
+  if (!written) return std::unexpected(std::move(written.error()).Wrap(context));
+  return {};
+}
+
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {
   const std::string context = "writing " + path;
+  struct stat target;
+  if (stat(path.c_str(), &target) == 0) {
+    if (S_ISDIR(target.st_mode))
+      return Fail(EISDIR, "write file atomically", context, "give a file name, not a directory");
+    if (!S_ISREG(target.st_mode)) return WriteToStream(path, content, context);
+  }
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);

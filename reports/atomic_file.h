@@ -11,7 +11,9 @@ namespace nsm {
 // Writes `content` to a temporary file next to `path` (".<name>.XXXXXX" in the same
 // directory), sets mode 0644, fsyncs it and renames it over `path`. The parent
 // directory must exist; it is not created. On failure the temporary file is removed
-// and the error carries errno and `path` in its context.
+// and the error carries errno and `path` in its context. An existing `path` that is
+// not a regular file (/dev/stdout, /dev/null, a FIFO) is written to in place: it is
+// never replaced.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 }  // namespace nsm

@@ -1,8 +1,10 @@
 #include "reports/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -100,6 +102,28 @@ TEST_F(WriteFileAtomicallyTest, RejectsPathWithoutFileName) {
   Status status = WriteFileAtomically(dir_.string() + "/", "x");
   ASSERT_FALSE(status);
   EXPECT_TRUE(Entries().empty());
+}
+
+// `--json /dev/stdout` or `--markdown /dev/null`: the stream gets the
+// content and stays what it was (a rename over it would replace the device
+// node with a regular file). A FIFO and a symlink to it stand in for both.
+TEST_F(WriteFileAtomicallyTest, AStreamIsWrittenToNeverReplaced) {
+  fs::path fifo = dir_ / "stream";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  fs::create_symlink(fifo, dir_ / "link");
+  for (const fs::path& target : {fifo, dir_ / "link"}) {
+    int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(reader, 0);
+    Status status = WriteFileAtomically(target.string(), "report\n");
+    EXPECT_TRUE(status) << status.error().Message();
+    char buf[16] = {};
+    EXPECT_EQ(read(reader, buf, sizeof(buf)), 7);
+    EXPECT_STREQ(buf, "report\n");
+    close(reader);
+    EXPECT_TRUE(fs::is_fifo(fifo));
+    EXPECT_TRUE(fs::is_symlink(dir_ / "link"));
+  }
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"link", "stream"}));
 }
 
 }  // namespace
