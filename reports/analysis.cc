@@ -104,7 +104,8 @@ json AnalyzeProbes(const json& doc) {
                                    ? std::string_view(outcome_value->get_ref<const std::string&>())
                                    : std::string_view();
     bool is_isolated = outcome == "isolated";
-    if (is_isolated || outcome == "leaked" || outcome == "unsupported" || outcome == "error") {
+    if (is_isolated || outcome == "leaked" || outcome == "unsupported" || outcome == "refused" ||
+        outcome == "error") {
       ++cells.cell_count;
     }
     if (is_isolated) ++cells.isolated_count;

@@ -57,7 +57,22 @@ CompareRun DescribeRun(const CompareInput& input) {
   run.totals = CountTotals(doc);
   run.label = run.kernel_release;
   if (!run.vm_kernel_path.empty()) run.label += " (" + BaseName(run.vm_kernel_path) + ")";
+  const json& runtime = ja::Object(doc, "runtime");
+  run.runtime = ja::String(runtime, "name", "native");
+  if (run.runtime != "native") {
+    std::string version = ja::String(runtime, "version");
+    run.options = "runtime=" + run.runtime + (version.empty() ? "" : " (" + version + ")") +
+                  ", accepted=" + ja::Text(runtime, "accepted_combinations") + ", " + run.options;
+  }
   return run;
+}
+
+// Runs made by different runtimes are told apart by it first.
+void NameRuntimes(std::vector<CompareRun>& runs) {
+  bool mixed = std::any_of(runs.begin(), runs.end(),
+                           [&](const CompareRun& r) { return r.runtime != runs[0].runtime; });
+  if (!mixed) return;
+  for (CompareRun& run : runs) run.label = run.runtime + " on " + run.label;
 }
 
 // Equal labels get the file name, then (same file name in two directories) the column number.
@@ -323,6 +338,7 @@ Result<Comparison> CompareRuns(const std::vector<CompareInput>& inputs) {
     indexes.push_back(std::move(*index));
     out.runs.push_back(DescribeRun(input));
   }
+  NameRuntimes(out.runs);
   Disambiguate(out.runs);
   CompareCells(indexes, out);
 

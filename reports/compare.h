@@ -29,10 +29,14 @@ struct CompareInput {
 struct CompareRun {
   // The kernel release (host.kernel_release), with the `vm` kernel's file name when
   // the run was in a VM; "(file name)" appended when two runs would share a label.
+  // Prefixed with the runtime when the runs were not all made by the same one.
   std::string label;
   std::string file;
   std::string kernel_release, kernel_version, mode, generated_at;
   std::string options;  // "combinations=256, userns_map=root, ..., probes=26"
+  // Who made the containers: "native", or the runtime's name; runs by
+  // different ones are labelled "bwrap on 6.1.0-...".
+  std::string runtime = "native";
   std::string vm_kernel_path, vm_kernel_release;  // empty when the document has no "vm"
   bool has_kernel_section = false;
   Totals totals;

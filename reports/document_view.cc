@@ -10,7 +10,7 @@ namespace ja = json_access;
 using nlohmann::json;
 
 Totals CountTotals(const json& doc) {
-  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+  static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "refused", "error"};
   Totals counted;
   for (const char* outcome : kOutcomes) counted.outcomes[outcome] = 0;
   for (const json& cell : ja::Array(doc, "cells")) {

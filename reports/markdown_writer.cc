@@ -34,6 +34,7 @@ std::string OutcomeSymbol(std::string_view outcome) {
   if (outcome == "isolated") return "iso";
   if (outcome == "leaked") return "LEAK";
   if (outcome == "unsupported") return "n/a";
+  if (outcome == "refused") return "REF";
   if (outcome == "error") return "ERR";
   return "?";
 }
@@ -91,6 +92,17 @@ void RenderOptions(const json& doc, std::string& out) {
          (probes.empty() ? std::string("?") : Join(probes, ", ")) + "; user namespace map " +
          Code(ja::Text(o, "userns_map")) + "; jobs " + ja::Text(o, "jobs") + "; timeout " +
          ja::Text(o, "timeout_ms") + " ms; rootfs " + Code(ja::Text(o, "rootfs")) + ".\n\n";
+  if (const json* runtime = ja::Find(doc, "runtime"); runtime && runtime->is_object()) {
+    out += "Containers made by " + Code(ja::Text(*runtime, "name")) + " (" +
+           ja::Text(*runtime, "version") + ", " + Code(ja::Text(*runtime, "path")) +
+           "): it accepted " + ja::Text(*runtime, "accepted_combinations") + " of " +
+           ja::Text(o, "combinations") + " combinations.";
+    std::vector<std::string> left_out;
+    for (const json& p : ja::Array(*runtime, "probes_not_run"))
+      left_out.push_back(Code(ja::Text(p, "probe")) + " (" + ja::Text(p, "why") + ")");
+    if (!left_out.empty()) out += " Not run under it: " + Join(left_out, "; ") + ".";
+    out += "\n\n";
+  }
 }
 
 }  // namespace
@@ -106,6 +118,7 @@ std::string RenderMarkdownTotals(const json& doc) {
   out += "\nOutcomes: " + std::to_string(t.outcomes["isolated"]) + " isolated, " +
          std::to_string(t.outcomes["leaked"]) + " leaked, " +
          std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
+         (t.outcomes["refused"] > 0 ? std::to_string(t.outcomes["refused"]) + " refused, " : "") +
          std::to_string(t.outcomes["error"]) + " error.\n\n";
   if (t.fail > 0) {
     out += "**FAILED**: " + std::to_string(t.fail) + " of " + std::to_string(t.cells) +
@@ -204,7 +217,9 @@ void RenderMatrix(const json& doc, const std::vector<std::string>& ids, std::str
   out += "## Matrix\n\n";
   out +=
       "Legend: `iso` isolated (the probe could not see the host), `LEAK` leaked (it could), "
-      "`n/a` unsupported, `ERR` error, `-` not run; a trailing ✗ marks a failed cell "
+      "`n/a` unsupported, " +
+      std::string(ja::Find(doc, "runtime") ? "`REF` refused by the container runtime, " : "") +
+      "`ERR` error, `-` not run; a trailing ✗ marks a failed cell "
       "(observed outcome differs from the expected one).\n\n";
   std::vector<std::string> header = {"combination"};
   for (const std::string& id : ids) header.push_back(EscapeTableCell(id));

@@ -50,6 +50,28 @@ TEST(RenderMarkdownTest, HeaderHostOptionsAndTotals) {
   EXPECT_THAT(md, Not(HasSubstr("PASSED")));
 }
 
+// A matrix whose containers a runtime made says which, what it accepted and
+// which probes it could not run; its refusals have a symbol of their own.
+TEST(RenderMarkdownTest, ARuntimesRunSaysWhichRuntimeAndWhatItRefused) {
+  json doc = LoadDoc("small_matrix.json");
+  std::string plain = RenderMarkdown(doc);
+  EXPECT_THAT(plain, Not(HasSubstr("REF")));
+  doc["runtime"] = {
+      {"name", "bwrap"},
+      {"version", "bubblewrap 0.8.0"},
+      {"path", "/usr/bin/bwrap"},
+      {"accepted_combinations", 3},
+      {"probes_not_run", {{{"probe", "pid.signal_sender"}, {"why", "needs a hook"}}}}};
+  doc["cells"][0]["outcome"] = "refused";
+  doc["cells"][0]["verdict"] = "skip";
+  std::string md = RenderMarkdown(doc);
+  EXPECT_THAT(md, HasSubstr("Containers made by `bwrap` (bubblewrap 0.8.0, `/usr/bin/bwrap`): it "
+                            "accepted 3 of 4 combinations. Not run under it: `pid.signal_sender` "
+                            "(needs a hook)."));
+  EXPECT_THAT(md, HasSubstr("`REF` refused by the container runtime"));
+  EXPECT_THAT(md, HasSubstr("| none | REF |"));
+}
+
 // A matrix from nsmatrix vm says which kernel file and which QEMU ran it.
 TEST(RenderMarkdownTest, VmSectionNamesTheKernelFileAndQemu) {
   std::string md = RenderMarkdown(LoadDoc("vm_matrix.json"));

@@ -22,10 +22,12 @@ constexpr int64_t kMaxTimeoutMs = 600000;
 
 constexpr std::string_view kTopKeys[] = {"name",   "description", "combinations",
                                          "probes", "options",     "expect"};
-constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs", "propagation", "jobs",
-                                            "timeout_ms"};
+constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs",     "propagation",
+                                            "jobs",       "timeout_ms", "runtime"};
 constexpr std::string_view kExpectKeys[] = {"probe", "combination", "outcome", "reason"};
 constexpr std::string_view kPropagations[] = {"private", "slave", "shared", "unchanged"};
+// As harness/runtime's ParseRuntime takes them.
+constexpr std::string_view kRuntimes[] = {"native", "unshare", "bwrap"};
 
 // A string as it would be written in TOML, so messages show exactly what the file holds.
 std::string Quote(std::string_view text) {
@@ -263,6 +265,14 @@ Status ReadOptions(const Reader& r, const toml::node& node, Scenario& scenario) 
       return r.Expected(*propagation, "options.propagation", what);
     }
     scenario.propagation = *text;
+  }
+  if (const toml::node* runtime = options->get("runtime")) {
+    std::string what = QuotedAlternatives(kRuntimes);
+    Result<std::string> text = r.String(*runtime, "options.runtime", what);
+    if (!text) return std::unexpected(text.error());
+    if (std::find(std::begin(kRuntimes), std::end(kRuntimes), *text) == std::end(kRuntimes))
+      return r.Expected(*runtime, "options.runtime", what);
+    scenario.runtime = *text;
   }
   if (const toml::node* jobs = options->get("jobs")) {
     Result<int64_t> n = r.Integer(*jobs, "options.jobs", 1, kMaxJobs,

@@ -14,6 +14,7 @@
 //   propagation = "private"                       # private | slave | shared | unchanged
 //   jobs = 2                                      # positive integer
 //   timeout_ms = 10000                            # 100..600000
+//   runtime = "native"                            # native | unshare | bwrap
 //   [[expect]]                                    # expectation overrides, optional, repeatable
 //   probe = "ns.cgroup"                           # required: probe id, or prefix ending in '.'
 //   combination = "*"                             # optional, default "*": "*" or a combination
@@ -53,6 +54,7 @@ struct Scenario {
   std::optional<std::string> propagation;  // private | slave | shared | unchanged
   std::optional<int> jobs;
   std::optional<long> timeout_ms;
+  std::optional<std::string> runtime;  // native | unshare | bwrap
 
   std::vector<ExpectationOverride> overrides;  // in file order
 

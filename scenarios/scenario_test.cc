@@ -71,6 +71,7 @@ TEST_F(ScenarioTest, ValidFileRoundTrip) {
                            "propagation = \"slave\"\n"
                            "jobs = 3\n"
                            "timeout_ms = 2500\n"
+                           "runtime = \"bwrap\"\n"
                            "[[expect]]\n"
                            "probe = \"ns.cgroup\"\n"
                            "combination = \"*\"\n"
@@ -97,16 +98,17 @@ TEST_F(ScenarioTest, ValidFileRoundTrip) {
   EXPECT_EQ(s->propagation, "slave");
   EXPECT_EQ(s->jobs, 3);
   EXPECT_EQ(s->timeout_ms, 2500);
+  EXPECT_EQ(s->runtime, "bwrap");
   ASSERT_EQ(s->overrides.size(), 2u);
   EXPECT_EQ(s->overrides[0].probe, "ns.cgroup");
   EXPECT_FALSE(s->overrides[0].combination);
   EXPECT_EQ(s->overrides[0].outcome, Outcome::leaked);
   EXPECT_EQ(s->overrides[0].reason, "shared cgroup namespace is accepted");
-  EXPECT_EQ(s->overrides[0].source, path + ":12");
+  EXPECT_EQ(s->overrides[0].source, path + ":13");
   EXPECT_EQ(s->overrides[1].probe, "pid.");
   EXPECT_EQ(s->overrides[1].combination, NsSet::Parse("mnt+pid").value());
   EXPECT_EQ(s->overrides[1].outcome, Outcome::isolated);
-  EXPECT_EQ(s->overrides[1].source, path + ":18");
+  EXPECT_EQ(s->overrides[1].source, path + ":19");
 }
 
 TEST_F(ScenarioTest, DefaultsWhenOptionalPartsAreAbsent) {
@@ -145,6 +147,8 @@ TEST_F(ScenarioTest, EachErrorNamesFileLineAndColumn) {
       {"unknown top-level key", "extra = 1\n", 4, 1, "extra: unknown key"},
       {"unknown option", "[options]\njobs = 2\nthreads = 2\n", 6, 1,
        "options.threads: unknown key"},
+      {"unknown runtime", "[options]\nruntime = \"docker\"\n", 5, 11,
+       "options.runtime: expected \"native\", \"unshare\", or \"bwrap\", got \"docker\""},
       {"unknown expect key",
        "[[expect]]\nprobe = \"ns.mnt\"\noutcome = \"leaked\"\nreason = \"r\"\nwhy = \"w\"\n", 8, 1,
        "expect[0].why: unknown key"},
@@ -396,6 +400,8 @@ TEST(ShippedScenarios, ModelWhatTheySay) {
   EXPECT_EQ(combos(load("docker-default")), std::vector<std::string>{"mnt+uts+ipc+net+pid+cgroup"});
   EXPECT_EQ(combos(load("podman-rootless")),
             std::vector<std::string>{"mnt+uts+ipc+net+pid+user+cgroup"});
+  EXPECT_EQ(load("runtime-unshare").runtime, "unshare");
+  EXPECT_EQ(load("runtime-bwrap").runtime, "bwrap");
   Scenario shared = load("shared-propagation");
   EXPECT_EQ(shared.propagation, "shared");
   for (NsSet set : shared.combinations) EXPECT_TRUE(set.Has(Ns::mnt)) << set.ToString();

@@ -16,6 +16,7 @@
 #include "harness/document/document.h"
 #include "harness/kernel/kernel_report.h"
 #include "harness/launcher/child_steps.h"
+#include "harness/runtime/runtime.h"
 #include "scenarios/scenario.h"
 
 namespace nsm {
@@ -34,6 +35,7 @@ struct RunArgs {
   std::string time_ns_via = "unshare";
   std::string rootfs = "host";
   std::string propagation = "private";
+  std::string runtime = "native";
   bool no_progress = false;
 };
 
@@ -102,10 +104,51 @@ Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunP
   if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
   if (unset("--propagation") && scenario->propagation) args.propagation = *scenario->propagation;
   if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
+  if (unset("--runtime") && scenario->runtime) args.runtime = *scenario->runtime;
   if (unset("--timeout-ms") && scenario->timeout_ms) args.timeout_ms = *scenario->timeout_ms;
   plan.overrides = scenario->overrides;
   plan.scenario = {scenario->name, scenario->description, scenario->path};
   return {};
+}
+
+// --runtime: who makes the containers. A runtime's program must be there (exit
+// 2 names its package); its fixed choices replace the run's options, and the
+// probes it cannot run leave the plan, listed in the report.
+int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
+  Result<RuntimeKind> kind = ParseRuntime(args.runtime);
+  if (!kind) return UsageError("--runtime: " + kind.error().context);
+  std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(*kind);
+  if (!adapter) return kExitOk;  // native
+  const std::string name(Name(*kind));
+  if (!plan.rootfs.empty()) {
+    return UsageError("--runtime " + name +
+                      " runs containers in the host's root filesystem; --rootfs is for the "
+                      "native launcher only");
+  }
+  if (std::optional<Propagation> fixed = adapter->FixedPropagation()) {
+    std::string fixed_name(Name(*fixed));
+    if (plan.propagation != fixed_name && sub->count("--propagation")) {
+      return UsageError("--runtime " + name + " always gives containers " + fixed_name +
+                        " propagation; --propagation " + plan.propagation + " cannot apply");
+    }
+    plan.propagation = fixed_name;
+  }
+  // A runtime maps container root to its caller unless told otherwise, as
+  // `unshare --map-root-user` and `bwrap --unshare-user` do.
+  if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
+  Result<RuntimeInfo> info = LocateRuntime(*adapter);
+  if (!info) return UsageError("--runtime " + name + ": " + info.error().Message());
+  plan.runtime = *info;
+  for (const auto& [probe, why] : ProbesNeedingTheLauncher()) {
+    auto it = std::find_if(plan.probes.begin(), plan.probes.end(),
+                           [&](const ProbeSpec* spec) { return spec->id == probe; });
+    if (it == plan.probes.end()) continue;
+    plan.probes.erase(it);
+    plan.runtime_left_out.emplace_back(probe, why);
+  }
+  if (plan.probes.empty())
+    return UsageError("none of the selected probes can run under --runtime " + name);
+  return kExitOk;
 }
 
 int Run(RunArgs args, CLI::App* sub) {
@@ -134,6 +177,7 @@ int Run(RunArgs args, CLI::App* sub) {
     if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
     plan.rootfs = *rootfs;
   }
+  if (int code = ChooseRuntime(args, sub, plan); code != kExitOk) return code;
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
   plan.probe_path = args.probe_binary.empty() ? HelperProgram("nsprobe") : args.probe_binary;
@@ -267,6 +311,15 @@ CommandFn AddRunCommand(CLI::App& app) {
          "where the kernel refuses it)")
       ->capture_default_str()
       ->check(CLI::IsMember({"clone3", "unshare"}));
+  sub->add_option(
+         "--runtime", args->runtime,
+         "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux)\n"
+         "or bwrap (bubblewrap), found on PATH. A combination a runtime will not make is\n"
+         "'refused'. Runtimes run in the host's root, map container root to the caller\n"
+         "unless --userns-map says otherwise, and skip the probes that need the launcher\n"
+         "(pid.signal_sender, mnt.propagation_in)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"native", "unshare", "bwrap"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
   return [args, sub]() { return Run(*args, sub); };
 }

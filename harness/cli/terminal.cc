@@ -19,7 +19,7 @@ void ProgressLine::Finish() {
 
 std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
   struct Counts {
-    int isolated = 0, leaked = 0, unsupported = 0, error = 0, fail = 0;
+    int isolated = 0, leaked = 0, unsupported = 0, refused = 0, error = 0, fail = 0;
   };
   std::map<std::string, Counts> by_probe;
   int pass = 0, fail = 0, skip = 0;
@@ -35,6 +35,9 @@ std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
       case Outcome::unsupported:
         ++c.unsupported;
         break;
+      case Outcome::refused:
+        ++c.refused;
+        break;
       case Outcome::error:
         ++c.error;
         break;
@@ -42,16 +45,29 @@ std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
     if (cell.verdict == Verdict::fail) ++c.fail;
     (cell.verdict == Verdict::pass ? pass : cell.verdict == Verdict::fail ? fail : skip)++;
   }
+  // A runtime's refusals get a column of their own; the native launcher has none.
+  const bool runtime = plan.runtime.kind != RuntimeKind::native;
   std::string out;
   char line[256];
-  snprintf(line, sizeof(line), "%-16s %9s %7s %12s %6s %5s  %s\n", "probe", "isolated", "leaked",
-           "unsupported", "error", "fail", "expected isolated when");
+  snprintf(line, sizeof(line), "%-16s %9s %7s %12s%s %6s %5s  %s\n", "probe", "isolated", "leaked",
+           "unsupported", runtime ? "  refused" : "", "error", "fail", "expected isolated when");
   out += line;
   for (const ProbeSpec* spec : plan.probes) {
     const Counts& c = by_probe[spec->id];
-    snprintf(line, sizeof(line), "%-16s %9d %7d %12d %6d %5d  %s\n", spec->id.c_str(), c.isolated,
-             c.leaked, c.unsupported, c.error, c.fail, spec->isolated_when.Text().c_str());
+    char refused[16] = "";
+    if (runtime) snprintf(refused, sizeof(refused), " %8d", c.refused);
+    snprintf(line, sizeof(line), "%-16s %9d %7d %12d%s %6d %5d  %s\n", spec->id.c_str(), c.isolated,
+             c.leaked, c.unsupported, refused, c.error, c.fail, spec->isolated_when.Text().c_str());
     out += line;
+  }
+  if (runtime) {
+    out += "\nruntime " + std::string(Name(plan.runtime.kind)) + " (" + plan.runtime.version +
+           ", " + plan.runtime.path + ") accepted " + std::to_string(result.accepted_combinations) +
+           " of " + std::to_string(plan.combinations.size()) + " combinations\n";
+    for (const auto& [probe, why] : plan.runtime_left_out) {
+      out += "not run under " + std::string(Name(plan.runtime.kind)) + ": " + probe + " (" + why +
+             ")\n";
+    }
   }
   snprintf(
       line, sizeof(line),

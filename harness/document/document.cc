@@ -111,6 +111,16 @@ json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, co
                     {"rootfs", plan.rootfs.empty() ? "host" : plan.rootfs},
                     {"propagation", plan.propagation},
                     {"time_offsets", result.time_via_unshare}};
+  if (plan.runtime.kind != RuntimeKind::native) {
+    json left_out = json::array();
+    for (const auto& [probe, why] : plan.runtime_left_out)
+      left_out.push_back({{"probe", probe}, {"why", why}});
+    doc["runtime"] = {{"name", Name(plan.runtime.kind)},
+                      {"version", plan.runtime.version},
+                      {"path", plan.runtime.path},
+                      {"accepted_combinations", result.accepted_combinations},
+                      {"probes_not_run", left_out}};
+  }
   if (!plan.scenario.name.empty()) {
     doc["options"]["scenario"] = {{"name", plan.scenario.name},
                                   {"description", plan.scenario.description},

@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kHint =
     "each entry is an [[allow]] table with combination, probe, reason and optionally to; "
     "see harness/gate/allow-list.example.toml";
-constexpr std::string_view kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+constexpr std::string_view kOutcomes[] = {"isolated", "leaked", "unsupported", "refused", "error"};
 constexpr std::string_view kEntryKeys[] = {"combination", "probe", "to", "reason"};
 
 bool IsProbeChar(char c) {
@@ -171,7 +171,7 @@ class Parser {
       if (std::find(std::begin(kOutcomes), std::end(kOutcomes), **to) == std::end(kOutcomes)) {
         return Bad(LineOf(*table.get("to"), line),
                    "bad outcome \"" + **to +
-                       "\" for 'to' (expected isolated, leaked, unsupported or error)");
+                       "\" for 'to' (expected isolated, leaked, unsupported, refused or error)");
       }
       entry.to = **to;
     }

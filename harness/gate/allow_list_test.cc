@@ -112,7 +112,7 @@ TEST(ParseAllowListTest, BadOutcome) {
   EXPECT_THAT(ErrorOf("[[allow]]\ncombination = \"uts\"\nprobe = \"uts.hostname\"\n"
                       "to = \"leak\"\nreason = \"r\"\n"),
               StartsWith("allow.toml:4: bad outcome \"leak\" for 'to' (expected isolated, leaked, "
-                         "unsupported or error)"));
+                         "unsupported, refused or error)"));
 }
 
 TEST(ParseAllowListTest, BadCombination) {

@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 namespace ja = json_access;
 
-constexpr std::string_view kOutcomes[] = {"isolated", "leaked", "unsupported", "error"};
+constexpr std::string_view kOutcomes[] = {"isolated", "leaked", "unsupported", "refused", "error"};
 constexpr std::string_view kVerdicts[] = {"pass", "fail", "skip"};
 constexpr const char* kAbsent = "absent";
 // Lists of names in context lines stop after this many.
@@ -83,7 +83,7 @@ Result<Matrix> ReadMatrix(const json& doc, const char* which) {
     where += " (" + cell.combination + " " + cell.probe + ")";
     if (!OneOf(cell.outcome, kOutcomes)) {
       return Invalid(which, where + ": outcome \"" + cell.outcome +
-                                "\" is not isolated, leaked, unsupported or error");
+                                "\" is not isolated, leaked, unsupported, refused or error");
     }
     if (!OneOf(cell.verdict, kVerdicts)) {
       return Invalid(which, where + ": verdict \"" + cell.verdict + "\" is not pass, fail or skip");
@@ -104,6 +104,8 @@ Result<Matrix> ReadMatrix(const json& doc, const char* which) {
 std::string RegressionKind(const Cell& before, const Cell& after) {
   if (before.outcome == "isolated" && after.outcome == "leaked") return "isolation-lost";
   if (before.outcome != "unsupported" && after.outcome == "unsupported") return "support-lost";
+  if (before.outcome != "refused" && before.outcome != "unsupported" && after.outcome == "refused")
+    return "runtime-refused";
   if (before.outcome != "error" && after.outcome == "error") return "probe-error";
   if (after.verdict == "fail" && (before.verdict == "pass" || before.verdict == "skip")) {
     return "verdict-fail";
@@ -119,6 +121,7 @@ std::string ImprovementKind(const Cell& before, const Cell& after) {
   bool now_runs = after.outcome == "isolated" || after.outcome == "leaked";
   if (before.outcome == "leaked" && after.outcome == "isolated") return "isolation-gained";
   if (before.outcome == "unsupported" && now_runs) return "support-gained";
+  if (before.outcome == "refused" && now_runs) return "runtime-accepted";
   if (before.outcome == "error" && now_runs) return "error-fixed";
   if (before.verdict == "fail" && after.verdict == "pass") return "verdict-pass";
   return {};
@@ -229,6 +232,8 @@ std::vector<std::string> ContextDifferences(const json& baseline, const Matrix& 
   }
   // The VM a run was made in (`nsmatrix vm`): its kernel image, release and QEMU.
   AddLeafDifferences("vm", ja::Find(baseline, "vm"), ja::Find(current, "vm"), out);
+  // The container runtime that made the containers: its name, version and path.
+  AddLeafDifferences("runtime", ja::Find(baseline, "runtime"), ja::Find(current, "runtime"), out);
   std::vector<std::string> base_probes = ProbeIds(baseline, base);
   std::vector<std::string> cur_probes = ProbeIds(current, cur);
   if (auto only = OnlyIn(base_probes, cur_probes); !only.empty()) {

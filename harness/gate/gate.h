@@ -5,12 +5,15 @@
 //   regressions
 //     isolation-lost  outcome isolated -> leaked
 //     support-lost    outcome isolated or leaked -> unsupported
+//     runtime-refused outcome isolated, leaked or error -> refused (a runtime
+//                     no longer makes a container it made)
 //     probe-error     any other outcome -> error
 //     verdict-fail    verdict pass or skip -> fail, when none of the above applies
 //     cell-missing    in the baseline, absent from the current matrix
 //   improvements (only for cells without a regression)
 //     isolation-gained  leaked -> isolated
 //     support-gained    unsupported -> isolated or leaked
+//     runtime-accepted  refused -> isolated or leaked
 //     error-fixed       error -> isolated or leaked
 //     verdict-pass      verdict fail -> pass, when none of the above applies
 //     cell-new          absent from the baseline, in the current matrix

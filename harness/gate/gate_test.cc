@@ -106,6 +106,18 @@ TEST(CompareMatricesTest, SupportLost) {
               ElementsAre("mnt+pid pid.see_host support-lost leaked->unsupported"));
 }
 
+TEST(CompareMatricesTest, ARuntimeThatNoLongerMakesAContainerIsARegression) {
+  for (const char* before : {"isolated", "leaked", "error"}) {
+    GateResult result = OneCell(before, "pass", "refused", "skip");
+    EXPECT_TRUE(result.Failed()) << before;
+    EXPECT_THAT(Summaries(result.regressions), ElementsAre("mnt+pid pid.see_host runtime-refused " +
+                                                           std::string(before) + "->refused"));
+  }
+  EXPECT_FALSE(OneCell("refused", "skip", "refused", "skip").Failed());
+  EXPECT_THAT(Summaries(OneCell("refused", "skip", "isolated", "pass").improvements),
+              ElementsAre("mnt+pid pid.see_host runtime-accepted refused->isolated"));
+}
+
 TEST(CompareMatricesTest, ProbeError) {
   for (const char* before : {"isolated", "leaked", "unsupported"}) {
     EXPECT_THAT(Summaries(OneCell(before, "pass", "error", "fail").regressions),
@@ -274,6 +286,18 @@ TEST(CompareMatricesTest, ContextDifferences) {
                   "options.rootfs: host -> /srv/rootfs", "options.combinations: 2 -> 256",
                   "options.time_ns_via: (absent) -> unshare", "options.timeout_ms: 10000 -> 5000",
                   "probes only in baseline: pid.see_host", "probes only in current: ns.net"));
+}
+
+// A runtime's new version is context: listed, not a failure.
+TEST(CompareMatricesTest, TheRuntimeIsContext) {
+  json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
+  baseline["runtime"] = {{"name", "bwrap"}, {"version", "bubblewrap 0.8.0"}};
+  json current = baseline;
+  current["runtime"]["version"] = "bubblewrap 0.9.0";
+  GateResult result = Compare(baseline, current);
+  EXPECT_FALSE(result.Failed());
+  EXPECT_THAT(result.context_differences,
+              ElementsAre("runtime.version: bubblewrap 0.8.0 -> bubblewrap 0.9.0"));
 }
 
 // A matrix made in a VM (`nsmatrix vm`) names the VM's kernel image and QEMU.

@@ -83,6 +83,8 @@ TEST(Verdict, ErrorIsNeverAPass) {
   EXPECT_EQ(Decide(Outcome::leaked, Outcome::isolated), Verdict::fail);
   EXPECT_EQ(Decide(Outcome::error, Outcome::leaked), Verdict::fail);
   EXPECT_EQ(Decide(Outcome::unsupported, Outcome::isolated), Verdict::skip);
+  EXPECT_EQ(Decide(Outcome::refused, Outcome::leaked), Verdict::skip);
+  EXPECT_EQ(OutcomeFromName("refused"), Outcome::refused);
 }
 
 }  // namespace

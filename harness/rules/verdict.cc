@@ -10,6 +10,8 @@ std::string_view Name(Outcome outcome) {
       return "leaked";
     case Outcome::unsupported:
       return "unsupported";
+    case Outcome::refused:
+      return "refused";
     case Outcome::error:
       return "error";
   }
@@ -29,14 +31,15 @@ std::string_view Name(Verdict verdict) {
 }
 
 std::optional<Outcome> OutcomeFromName(std::string_view name) {
-  for (Outcome o : {Outcome::isolated, Outcome::leaked, Outcome::unsupported, Outcome::error}) {
+  for (Outcome o : {Outcome::isolated, Outcome::leaked, Outcome::unsupported, Outcome::refused,
+                    Outcome::error}) {
     if (Name(o) == name) return o;
   }
   return std::nullopt;
 }
 
 Verdict Decide(Outcome observed, Outcome expected) {
-  if (observed == Outcome::unsupported) return Verdict::skip;
+  if (observed == Outcome::unsupported || observed == Outcome::refused) return Verdict::skip;
   return observed == expected ? Verdict::pass : Verdict::fail;
 }
 

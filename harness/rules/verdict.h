@@ -6,7 +6,9 @@
 
 namespace nsm {
 
-enum class Outcome { isolated, leaked, unsupported, error };
+// unsupported: the kernel would not create the combination's namespaces;
+// refused: a container runtime would not make (or cannot express) the container.
+enum class Outcome { isolated, leaked, unsupported, refused, error };
 enum class Verdict { pass, fail, skip };
 
 std::string_view Name(Outcome outcome);
@@ -14,7 +16,8 @@ std::string_view Name(Verdict verdict);
 std::optional<Outcome> OutcomeFromName(std::string_view name);
 
 // pass: observed what the rule expects; skip: the combination could not be
-// created; fail: anything else, including a probe error (an error is never a pass).
+// created (unsupported or refused); fail: anything else, including a probe error (an error is never
+// a pass).
 Verdict Decide(Outcome observed, Outcome expected);
 
 }  // namespace nsm

@@ -1,15 +1,18 @@
 #include "harness/runner/cell_runner.h"
 
 #include <algorithm>
+#include <variant>
 
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
+#include "harness/runtime/runtime_launch.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
 
 constexpr size_t kMaxProbeOutput = kResultPipeBytes;
+constexpr size_t kMaxRuntimeMessage = 400;
 
 std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome,
                                  const std::string& detail) {
@@ -38,8 +41,14 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
   return argv;
 }
 
-// Runs the container and judges what it reported. The sandbox is healthy.
-std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
+struct Launched {
+  Container container;
+  UniqueFd runtime_stderr;  // a runtime's stderr; invalid for the native launcher
+};
+// A running container, or every probe's observation when there is none.
+using LaunchOutcome = std::variant<Launched, std::vector<Observation>>;
+
+LaunchOutcome LaunchNative(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
   LaunchSpec spec;
   spec.namespaces = ns;
   spec.id_maps = env.id_maps;
@@ -52,7 +61,6 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   if (env.pending_signal) spec.pending_signal = fixtures::kPendingSignal;
   if (env.host_mounts_before_exec)
     spec.before_exec = [&sandbox] { return sandbox.MountForPropagationProbe(); };
-
   Result<Container> container = Launch(spec);
   if (!container) {
     // Only the kernel refusing the namespaces makes a combination unsupported;
@@ -60,6 +68,36 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
     Outcome outcome = IsCreationRefused(container.error()) ? Outcome::unsupported : Outcome::error;
     return AllWith(env, outcome, container.error().Message());
   }
+  return Launched{std::move(*container), UniqueFd()};
+}
+
+LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
+  RuntimeCell cell;
+  cell.namespaces = ns;
+  cell.userns_map = env.userns_map;
+  cell.propagation = env.child.propagation;
+  cell.time_offset_seconds = env.time_offset_seconds;
+  cell.probe_program = kProbeExePath;
+  std::vector<std::string> argv = ProbeArgv(env, sandbox);
+  cell.probe_args.assign(argv.begin() + 1, argv.end());
+  auto command = env.runtime->Command(cell, env.runtime_path);
+  if (const Refusal* refusal = std::get_if<Refusal>(&command))
+    return AllWith(env, Outcome::refused,
+                   std::string(Name(env.runtime->Kind())) + ": " + refusal->why);
+  Result<RuntimeContainer> launched =
+      LaunchRuntime(std::get<std::vector<std::string>>(command), env.probe_exe_fd, env.cgroup_fd);
+  if (!launched) return AllWith(env, Outcome::error, launched.error().Message());
+  return Launched{std::move(launched->container), std::move(launched->stderr_read)};
+}
+
+// Runs the container and judges what it reported. The sandbox is healthy.
+std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
+  LaunchOutcome launch =
+      env.runtime ? LaunchWithRuntime(ns, env, sandbox) : LaunchNative(ns, env, sandbox);
+  if (auto* observations = std::get_if<std::vector<Observation>>(&launch))
+    return std::move(*observations);
+  Launched& launched = std::get<Launched>(launch);
+  Container* container = &launched.container;
   sandbox.SetContainerNsLinks(container->ns_links);
   auto deadline = std::chrono::steady_clock::now() + env.timeout;
   Result<ReadToEndResult> output = CollectOutput(*container, deadline, kMaxProbeOutput);
@@ -78,10 +116,20 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
     problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
   }
   container->process.KillAndReap();
+  if (env.runtime) WaitForContainerPidNamespaces(deadline);
   sandbox.EndCell();
   const std::optional<ExitStatus>& status = container->process.Status();
   std::string exit_text = status ? status->Describe() : "not reaped";
 
+  // A runtime that exits without the probe having said a word never started
+  // it: it refused the container (its own message says why). A probe that
+  // started and then failed is an error like any other.
+  if (env.runtime && problem.empty() && output->data.empty() && status) {
+    std::string message = DrainMessage(launched.runtime_stderr.Get(), kMaxRuntimeMessage);
+    return AllWith(env, Outcome::refused,
+                   std::string(Name(env.runtime->Kind())) + " did not start the probe: " +
+                       (message.empty() ? "no message" : message) + " (" + exit_text + ")");
+  }
   ProbeOutput parsed =
       ParseProbeOutput(output && !output->truncated ? output->data : std::string(), env.probes);
   if (problem.empty() && parsed.stream_error) problem = *parsed.stream_error;

@@ -9,6 +9,7 @@
 
 #include "harness/judge/judge.h"
 #include "harness/launcher/launcher.h"
+#include "harness/runtime/runtime.h"
 #include "harness/sandbox/host_sandbox.h"
 
 namespace nsm {
@@ -17,11 +18,16 @@ struct CellEnvironment {
   int probe_exe_fd = -1;
   std::vector<std::string> probes;  // in run order
   IdMapPlan id_maps;
+  UsernsMap userns_map = UsernsMap::unprivileged;  // what id_maps were planned from
   ChildPlanOptions child;
   std::chrono::milliseconds timeout{10000};
   std::string rootfs;  // empty: the host's root
   int cgroup_fd = -1;  // the cell cgroup, or -1
   long time_offset_seconds = 0;
+  // A container runtime that makes the containers instead of the launcher
+  // (nullptr: the launcher), and its program's absolute path.
+  const RuntimeAdapter* runtime = nullptr;
+  std::string runtime_path;
   // Launcher features some probes need, decided once from `probes`
   // (SetProbes): pid.signal_sender's pending signal, mnt.propagation_in's
   // host mount before exec.

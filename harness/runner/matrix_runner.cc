@@ -91,6 +91,9 @@ class Runner {
     result.cells.reserve(plan_.combinations.size() * plan_.probes.size());
     for (NsSet ns : plan_.combinations) {
       std::vector<CellResult>& cells = results_.at(ns.Index());
+      bool refused = std::any_of(cells.begin(), cells.end(),
+                                 [](const CellResult& c) { return c.outcome == Outcome::refused; });
+      result.accepted_combinations += !refused;
       std::move(cells.begin(), cells.end(), std::back_inserter(result.cells));
     }
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -202,6 +205,10 @@ class Runner {
         std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0"),
         "--propagation=" + plan_.propagation};
     if (!plan_.rootfs.empty()) args.push_back("--rootfs=" + plan_.rootfs);
+    if (plan_.runtime.kind != RuntimeKind::native) {
+      args.push_back("--runtime=" + std::string(Name(plan_.runtime.kind)));
+      args.push_back("--runtime-path=" + plan_.runtime.path);
+    }
     if (!cgroup_cell.empty()) {
       args.push_back("--cgroup-cell=" + cgroup_cell);
     } else {

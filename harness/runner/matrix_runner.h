@@ -14,6 +14,7 @@
 #include "harness/launcher/id_map.h"
 #include "harness/rules/catalogue.h"
 #include "harness/rules/expectation_override.h"
+#include "harness/runtime/runtime.h"
 
 namespace nsm {
 
@@ -42,6 +43,10 @@ struct RunPlan {
   struct {
     std::string name, description, path;
   } scenario;  // empty name: no scenario
+  // Who makes the containers: the native launcher, or a container runtime.
+  RuntimeInfo runtime;
+  // Probes of the selection a runtime cannot run ({id, why}); not in `probes`.
+  std::vector<std::pair<std::string, std::string>> runtime_left_out;
 };
 
 struct CellResult {
@@ -59,6 +64,8 @@ struct MatrixResult {
   double seconds = 0;
   bool time_via_unshare = true;
   std::string cgroup_unavailable;  // why containers got no cgroup of their own; empty when they did
+  // Combinations where no cell is `refused` (under a runtime: the ones it made).
+  size_t accepted_combinations = 0;
 };
 
 using ProgressFn = std::function<void(size_t done, size_t total)>;

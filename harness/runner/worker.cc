@@ -56,7 +56,13 @@ int RunSandboxWorker(const WorkerConfig& config) {
   Result<HostSandbox> sandbox = HostSandbox::SetUp(sandbox_config);
   if (!sandbox) return Fatal(sandbox.error());
 
+  std::unique_ptr<RuntimeAdapter> runtime = MakeRuntimeAdapter(config.runtime);
+  if (runtime && (config.runtime_path.empty() || config.runtime_path[0] != '/'))
+    return Fatal(Error{EINVAL, "worker options", "--runtime-path must be absolute", {}});
   CellEnvironment env;
+  env.runtime = runtime.get();
+  env.runtime_path = config.runtime_path;
+  env.userns_map = config.userns_map;
   env.probe_exe_fd = exe.Get();
   env.SetProbes(config.probes);
   env.id_maps = PlanIdMapsForThisProcess(config.userns_map);

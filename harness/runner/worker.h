@@ -11,6 +11,7 @@
 
 #include "harness/common/namespaces.h"
 #include "harness/launcher/id_map.h"
+#include "harness/runtime/runtime.h"
 
 namespace nsm {
 
@@ -26,6 +27,8 @@ struct WorkerConfig {
   std::string cgroup_cell;         // the cgroup (v2 directory) containers start in
   std::string cgroup_unavailable;  // why there is none (when cgroup_cell is empty)
   NsSet sandbox_without;           // namespaces the sandbox shares with the caller
+  RuntimeKind runtime = RuntimeKind::native;
+  std::string runtime_path;  // the runtime's program (absolute), unless native
 };
 
 inline constexpr int kWorkerChannelFd = 3;

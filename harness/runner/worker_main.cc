@@ -16,7 +16,7 @@
 int main(int argc, char** argv) {
   CLI::App app("nsm-sandbox: the host sandbox's worker, run by `nsmatrix run` (internal)");
   nsm::WorkerConfig config;
-  std::string probes, map, without = "none";
+  std::string probes, map, without = "none", runtime = "native";
   long timeout_ms = 10000;
   app.add_option("--index", config.index)->required();
   app.add_option("--probe-exe", config.probe_path)->required();
@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--cgroup-cell", config.cgroup_cell);
   app.add_option("--cgroup-unavailable", config.cgroup_unavailable);
   app.add_option("--sandbox-without", without);
+  app.add_option("--runtime", runtime);
+  app.add_option("--runtime-path", config.runtime_path);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,7 +43,16 @@ int main(int argc, char** argv) {
   }
   config.sandbox_without = *shared;
   for (std::string_view id : nsm::Split(probes, ',')) config.probes.emplace_back(id);
-  config.userns_map = map == "root" ? nsm::UsernsMap::root : nsm::UsernsMap::unprivileged;
+  nsm::Result<nsm::UsernsMap> parsed_map = nsm::ParseUsernsMap(map);
+  nsm::Result<nsm::RuntimeKind> parsed_runtime = nsm::ParseRuntime(runtime);
+  for (const nsm::Error* error : {parsed_map ? nullptr : &parsed_map.error(),
+                                  parsed_runtime ? nullptr : &parsed_runtime.error()}) {
+    if (error == nullptr) continue;
+    fprintf(stderr, "nsm-sandbox: %s\n", error->Message().c_str());
+    return 2;
+  }
+  config.userns_map = *parsed_map;
+  config.runtime = *parsed_runtime;
   config.timeout = std::chrono::milliseconds(timeout_ms);
   return nsm::RunSandboxWorker(config);
 }

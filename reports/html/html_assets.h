@@ -52,7 +52,7 @@ table.t td.d{white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui-monospac
 tr.bad>td{background:var(--l-bg);color:var(--l-fg)}
 .c{display:inline-block;padding:0 .35rem;border-radius:3px;font-weight:600;white-space:nowrap}
 .i{background:var(--i-bg);color:var(--i-fg)}.l{background:var(--l-bg);color:var(--l-fg)}
-.u{background:var(--u-bg);color:var(--u-fg)}.e{background:var(--e-bg);color:var(--e-fg)}
+.u,.r{background:var(--u-bg);color:var(--u-fg)}.e{background:var(--e-bg);color:var(--e-fg)}
 .x{background:var(--x-bg);color:var(--x-fg)}
 .f{outline:3px solid var(--fail);outline-offset:-3px;font-weight:900}
 .warn{background:var(--warn-bg);color:var(--warn-fg);font-weight:700}

@@ -54,9 +54,20 @@ constexpr OutcomeStyle kOutcomes[] = {
     {"isolated", "i", "✓", "iso", "isolated: the probe could not see or change the host"},
     {"leaked", "l", "✗", "LEAK", "leaked: the probe saw or changed the host"},
     {"unsupported", "u", "–", "n/a", "unsupported: cannot run on this kernel or setup"},
+    {"refused", "r", "⊘", "REF", "refused: the container runtime would not make this container"},
     {"error", "e", "!", "ERR", "error: the probe did not produce a result"},
 };
 constexpr OutcomeStyle kUnknownOutcome{"?", "x", "?", "?", "unknown outcome"};
+
+// `refused` belongs to runs under a container runtime: other reports keep
+// their four outcomes.
+bool Shown(const OutcomeStyle& style, bool runtime) {
+  return runtime || style.name != "refused";
+}
+
+bool MadeByRuntime(const json& doc) {
+  return ja::Find(doc, "runtime") != nullptr;
+}
 
 const OutcomeStyle& StyleOf(std::string_view outcome) {
   for (const OutcomeStyle& style : kOutcomes) {
@@ -295,16 +306,31 @@ void RenderHostAndOptions(const json& doc, std::string& out) {
   KeyValue("jobs", E(ja::Text(o, "jobs")), out);
   KeyValue("timeout", E(ja::Text(o, "timeout_ms")) + " ms", out);
   KeyValue("rootfs", "<code>" + E(ja::Text(o, "rootfs")) + "</code>", out);
+  if (const json* runtime = ja::Find(doc, "runtime"); runtime && runtime->is_object()) {
+    std::string text = "<code>" + E(ja::Text(*runtime, "name")) + "</code> " +
+                       E(ja::Text(*runtime, "version")) + " (<code>" +
+                       E(ja::Text(*runtime, "path")) + "</code>), accepted " +
+                       E(ja::Text(*runtime, "accepted_combinations")) + " of " +
+                       E(ja::Text(o, "combinations")) + " combinations";
+    std::vector<std::string> left_out;
+    for (const json& p : ja::Array(*runtime, "probes_not_run")) {
+      left_out.push_back("<code>" + E(ja::Text(p, "probe")) + "</code> (" + E(ja::Text(p, "why")) +
+                         ")");
+    }
+    if (!left_out.empty()) text += "; not run under it: " + Join(left_out, ", ");
+    KeyValue("runtime", text, out);
+  }
   ExtraKeyValues(o, {"combinations", "probes", "userns_map", "jobs", "timeout_ms", "rootfs"}, out);
   out += "</dl>\n</section>\n</div>\n";
 }
 
-void RenderTotals(const Totals& t, std::string& out) {
+void RenderTotals(const Totals& t, bool runtime, std::string& out) {
   out +=
       "<section id=\"totals\">\n<h2>Totals</h2>\n<table class=\"t\" id=\"totals-table\">\n"
       "<thead><tr><th class=\"n\">cells</th><th class=\"n\">pass</th><th class=\"n\">fail</th>"
       "<th class=\"n\">skip</th>";
   for (const OutcomeStyle& style : kOutcomes) {
+    if (!Shown(style, runtime)) continue;
     out += "<th class=\"n\"><span class=\"c " + std::string(style.cls) + "\">" +
            std::string(style.symbol) + " " + std::string(style.name) + "</span></th>";
   }
@@ -313,6 +339,7 @@ void RenderTotals(const Totals& t, std::string& out) {
          (t.fail > 0 ? " failn" : "") + "\">" + std::to_string(t.fail) + "</td><td class=\"n\">" +
          std::to_string(t.skip) + "</td>";
   for (const OutcomeStyle& style : kOutcomes) {
+    if (!Shown(style, runtime)) continue;
     out += "<td class=\"n\">" + std::to_string(t.outcomes.at(std::string(style.name))) + "</td>";
   }
   out += "</tr></tbody>\n</table>\n</section>\n";
@@ -469,9 +496,10 @@ void RenderFailures(const json& doc, std::string& out) {
          rows + "</tbody>\n</table>\n</section>\n";
 }
 
-void RenderLegend(std::string& out) {
+void RenderLegend(bool runtime, std::string& out) {
   out += "<ul class=\"legend\" id=\"legend\">\n";
   for (const OutcomeStyle& style : kOutcomes) {
+    if (!Shown(style, runtime)) continue;
     out += "<li><span class=\"c " + std::string(style.cls) + "\">" + std::string(style.symbol) +
            "</span> <strong>" + std::string(style.label) + "</strong> " +
            std::string(style.meaning) + "</li>\n";
@@ -485,12 +513,13 @@ void RenderLegend(std::string& out) {
 }
 
 void RenderFilterForm(const std::vector<std::string>& probe_ids,
-                      const std::vector<std::string>& namespaces, std::string& out) {
+                      const std::vector<std::string>& namespaces, bool runtime, std::string& out) {
   out +=
       "<form class=\"filters\" id=\"filters\" hidden>\n"
       "<fieldset><legend>Outcome</legend><select id=\"f-outcome\" aria-label=\"outcome\">"
       "<option value=\"\">any</option>";
   for (const OutcomeStyle& style : kOutcomes) {
+    if (!Shown(style, runtime)) continue;
     out += "<option value=\"" + std::string(style.name) + "\">" + std::string(style.symbol) + " " +
            std::string(style.name) + "</option>";
   }
@@ -528,8 +557,8 @@ void RenderMatrix(const json& doc, const std::vector<ProbeInfo>& probes, std::st
   for (const ProbeInfo& p : probes) probe_ids.push_back(p.id);
 
   out += "<section id=\"matrix\">\n<h2>Matrix</h2>\n";
-  RenderLegend(out);
-  RenderFilterForm(probe_ids, NamespaceOrder(combinations), out);
+  RenderLegend(MadeByRuntime(doc), out);
+  RenderFilterForm(probe_ids, NamespaceOrder(combinations), MadeByRuntime(doc), out);
   out += "<p class=\"count\"><span id=\"shown-rows\">" + std::to_string(combinations.size()) +
          "</span> of " +
          Plural(static_cast<long long>(combinations.size()), "combination", "combinations") +
@@ -661,7 +690,7 @@ std::string RenderHtml(const json& doc, const json& gate) {
   out += "</style>\n</head>\n<body>\n";
   RenderHeader(doc, gate, totals, probes, out);
   RenderHostAndOptions(doc, out);
-  RenderTotals(totals, out);
+  RenderTotals(totals, MadeByRuntime(doc), out);
   RenderGate(gate, out);
   RenderProbes(probes, out);
   RenderFailures(doc, out);

@@ -155,6 +155,23 @@ TEST(RenderHtmlTest, HeaderHostOptionsAndTotals) {
 }
 
 // A matrix from nsmatrix vm says which kernel file and which QEMU ran it.
+TEST(RenderHtmlTest, ARuntimesRunSaysWhichRuntimeAndCountsItsRefusals) {
+  json doc = LoadDoc("small_matrix.json");
+  EXPECT_THAT(RenderHtml(doc), Not(HasSubstr("refused")));
+  doc["runtime"] = {{"name", "bwrap"},
+                    {"version", "bubblewrap 0.8.0"},
+                    {"path", "/usr/bin/bwrap"},
+                    {"accepted_combinations", 3},
+                    {"probes_not_run", json::array()}};
+  doc["cells"][0]["outcome"] = "refused";
+  doc["cells"][0]["verdict"] = "skip";
+  std::string html = RenderHtml(doc);
+  EXPECT_THAT(html, HasSubstr("<code>bwrap</code> bubblewrap 0.8.0 (<code>/usr/bin/bwrap</code>), "
+                              "accepted 3 of 4 combinations"));
+  EXPECT_THAT(html, HasSubstr("⊘ refused</span></th>"));
+  EXPECT_THAT(html, HasSubstr("<option value=\"refused\">"));
+}
+
 TEST(RenderHtmlTest, VmSectionNamesTheKernelFileAndQemu) {
   std::string html = RenderHtml(LoadDoc("vm_matrix.json"));
   EXPECT_THAT(html, HasSubstr("<code>/srv/kernels/boot/vmlinuz-6.1.0-57-cloud-amd64</code>"));

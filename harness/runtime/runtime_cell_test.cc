@@ -1,0 +1,130 @@
+// A cell made by a container runtime, end to end in a host sandbox (root):
+// fake runtimes (shell scripts behind the adapter interface) show that a
+// runtime which never starts the probe gives `refused` with its own message,
+// one that starts it is judged like the launcher's containers, and one that
+// hangs is an error at the deadline with nothing left running.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/common/unique_fd.h"
+#include "harness/runner/cell_runner.h"
+#include "harness/runtime/runtime_launch.h"
+#include "harness/sandbox/in_sandbox_for_tests.h"
+
+namespace nsm {
+namespace {
+
+// Runs `script` with /bin/sh as the "runtime": $0 is the probe program, the
+// rest its arguments.
+class ScriptRuntime final : public RuntimeAdapter {
+ public:
+  explicit ScriptRuntime(std::string script) : script_(std::move(script)) {}
+  RuntimeKind Kind() const override { return RuntimeKind::unshare; }
+  std::string_view Program() const override { return "sh"; }
+  std::string_view Package() const override { return "dash"; }
+  std::variant<std::vector<std::string>, Refusal> Command(
+      const RuntimeCell& cell, const std::string& runtime_path) const override {
+    if (cell.namespaces.Has(Ns::time)) return Refusal{"no time namespaces here"};
+    std::vector<std::string> argv = {runtime_path, "-c", script_, cell.probe_program};
+    argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
+    return argv;
+  }
+
+ private:
+  std::string script_;
+};
+
+std::vector<Observation> RunUnder(const std::string& script, NsSet ns,
+                                  std::vector<std::string> probes, HostSandbox& sandbox,
+                                  int probe_fd) {
+  ScriptRuntime runtime(script);
+  CellEnvironment env;
+  env.probe_exe_fd = probe_fd;
+  env.SetProbes(std::move(probes));
+  env.userns_map = UsernsMap::root;
+  env.timeout = std::chrono::milliseconds(1500);
+  env.runtime = &runtime;
+  env.runtime_path = "/bin/sh";
+  return RunCombination(ns, env, sandbox);
+}
+
+Findings Expect(bool holds, const std::string& what) {
+  return holds ? "" : what + "\n";
+}
+
+class RuntimeCell : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Opened before the sandbox mounts its fixtures over /tmp, where a build may live.
+    probe_.Reset(open(NSM_BIN_DIR "/nsprobe", O_PATH | O_CLOEXEC));
+    ASSERT_TRUE(probe_.Valid()) << NSM_BIN_DIR "/nsprobe";
+  }
+  UniqueFd probe_;
+};
+
+TEST_F(RuntimeCell, ARuntimeThatNeverStartsTheProbeRefusedTheContainer) {
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox& sandbox) {
+    std::vector<Observation> out =
+        RunUnder("echo 'rt: cannot make this container' >&2; exit 3", *NsSet::Parse("uts"),
+                 {"ns.uts", "uts.hostname"}, sandbox, fd);
+    Findings f = Expect(out.size() == 2, "two observations");
+    for (const Observation& o : out) {
+      f += Expect(o.outcome == Outcome::refused, o.probe + " is " + std::string(Name(o.outcome)));
+      f += Expect(o.detail.find("rt: cannot make this container") != std::string::npos &&
+                      o.detail.find("exit 3") != std::string::npos,
+                  "detail: " + o.detail);
+    }
+    return f;
+  });
+  EXPECT_EQ(found, "");
+}
+
+TEST_F(RuntimeCell, TheAdaptersOwnRefusalComesWithoutStartingAnything) {
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox& sandbox) {
+    std::vector<Observation> out =
+        RunUnder("exit 99", *NsSet::Parse("time"), {"ns.time"}, sandbox, fd);
+    return Expect(out.size() == 1 && out[0].outcome == Outcome::refused &&
+                      out[0].detail.find("no time namespaces here") != std::string::npos,
+                  "refused by the adapter: " + (out.empty() ? "" : out[0].detail));
+  });
+  EXPECT_EQ(found, "");
+}
+
+// The fake runtime makes no namespace at all, so whatever the combination
+// says, the probe shares everything with the sandbox: a leak the judges must
+// see (the result and program descriptors reached the probe through the
+// runtime).
+TEST_F(RuntimeCell, AProbeStartedByTheRuntimeIsJudgedFromTheHost) {
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox& sandbox) {
+    std::vector<Observation> out = RunUnder("exec \"$0\" \"$@\"", *NsSet::Parse("uts+pid"),
+                                            {"ns.uts", "uts.hostname", "pid.orphan"}, sandbox, fd);
+    Findings f = Expect(out.size() == 3, "three observations");
+    for (const Observation& o : out)
+      f += Expect(o.outcome == Outcome::leaked, o.probe + ": " + o.detail);
+    return f;
+  });
+  EXPECT_EQ(found, "");
+}
+
+TEST_F(RuntimeCell, AHungRuntimeIsAnErrorAtTheDeadlineAndLeavesNothing) {
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox& sandbox) {
+    std::vector<Observation> out =
+        RunUnder("exec sleep 1000", *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);
+    Findings f = Expect(out.size() == 1 && out[0].outcome == Outcome::error &&
+                            out[0].detail.find("timed out") != std::string::npos,
+                        "a time-out error: " + (out.empty() ? "" : out[0].detail));
+    f += Expect(!sandbox.ProcessWithComm("sleep"), "the hung runtime is still running");
+    return f;
+  });
+  EXPECT_EQ(found, "");
+}
+
+}  // namespace
+}  // namespace nsm

@@ -1,0 +1,129 @@
+#include "harness/runtime/runtime_launch.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "harness/common/io.h"
+#include "harness/launcher/clone3.h"
+#include "probes/protocol.h"
+
+namespace nsm {
+
+Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int probe_exe_fd,
+                                       int cgroup_fd) {
+  if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
+    return Fail(EINVAL, "launch runtime", "the runtime's path must be absolute");
+  UniqueFd error_r, error_w, result_r, result_w, stderr_r, stderr_w;
+  if (Status s = HighPipe(&error_r, &error_w); !s) return std::unexpected(s.error());
+  if (Status s = HighPipe(&result_r, &result_w); !s) return std::unexpected(s.error());
+  (void)fcntl(result_r.Get(), F_SETPIPE_SZ, kResultPipeBytes);
+  if (Status s = HighPipe(&stderr_r, &stderr_w); !s) return std::unexpected(s.error());
+  UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!null_fd.Valid()) return FailErrno("open /dev/null");
+  Result<UniqueFd> high_null = HighDup(null_fd.Get());
+  if (!high_null) return std::unexpected(high_null.error());
+  Result<UniqueFd> exe = HighDup(probe_exe_fd);
+  if (!exe) return std::unexpected(exe.error());
+
+  // Built before clone3: the child may not allocate.
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  char* envp[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
+  const int null = high_null->Get(), err_w = error_w.Get();
+  const int stderr_fd = stderr_w.Get(), result_fd = result_w.Get(), exe_fd = exe->Get();
+
+  Result<Cloned> cloned = Clone3(0, {}, cgroup_fd);
+  if (!cloned) return std::unexpected(cloned.error());
+  if (cloned->pid == 0) {
+    // The runtime dies with the sandbox worker, whatever kills the worker.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // dup2 clears close-on-exec on the copies; every source is at 10 or above.
+    if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(stderr_fd, 2) < 0 ||
+        dup2(result_fd, protocol::kResultFd) < 0 || dup2(exe_fd, kProbeExeFd) < 0) {
+      int e = errno;
+      (void)!write(err_w, &e, sizeof(e));
+      _exit(127);
+    }
+    execve(args[0], args.data(), envp);
+    int e = errno;
+    (void)!write(err_w, &e, sizeof(e));
+    _exit(127);
+  }
+  ChildProcess child(cloned->pid, std::move(cloned->pidfd));
+  error_w.Reset();
+  result_w.Reset();
+  stderr_w.Reset();
+  int failed = 0;
+  ssize_t n;
+  do {
+    n = read(error_r.Get(), &failed, sizeof(failed));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return FailErrno("read the runtime's exec result");
+  if (n > 0) {
+    child.KillAndReap();
+    return Fail(failed, "execve " + argv[0], "start the container runtime");
+  }
+  RuntimeContainer out;
+  out.container = Container{std::move(child), std::move(result_r), {}};
+  out.stderr_read = std::move(stderr_r);
+  return out;
+}
+
+void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadline) {
+  struct stat own;
+  if (stat("/proc/self/ns/pid", &own) != 0) return;
+  std::vector<UniqueFd> waiting;
+  if (DIR* proc = opendir("/proc")) {
+    while (dirent* entry = readdir(proc)) {
+      char* end = nullptr;
+      long pid = strtol(entry->d_name, &end, 10);
+      if (pid <= 0 || *end != '\0') continue;
+      struct stat ns;
+      std::string link = std::string("/proc/") + entry->d_name + "/ns/pid";
+      if (stat(link.c_str(), &ns) != 0) continue;  // gone, or a zombie
+      if (ns.st_dev == own.st_dev && ns.st_ino == own.st_ino) continue;
+      UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0)));
+      if (pidfd.Valid()) waiting.push_back(std::move(pidfd));
+    }
+    closedir(proc);
+  }
+  for (const UniqueFd& pidfd : waiting) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{pidfd.Get(), POLLIN, 0};
+    int rc;
+    do {
+      rc = poll(&p, 1, static_cast<int>(std::max<long>(0, left.count())));
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) return;  // the deadline: what is still there is judged as it is
+  }
+}
+
+std::string DrainMessage(int fd, size_t limit) {
+  std::string text;
+  char buf[4096];
+  while (text.size() < limit) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 0) != 1) break;
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  if (text.size() > limit) text.resize(limit);
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+}  // namespace nsm

@@ -1,0 +1,44 @@
+// Starts a runtime's command as a cell's container: the runtime program born
+// in the cell cgroup, with the probe's result pipe as its descriptor 3 and the
+// probe program as descriptor kProbeExeFd (the command names it
+// /proc/self/fd/4, so the probe need not be inside the container's view of the
+// file system under the same path), and its stderr kept for a refusal's message.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness/common/result.h"
+#include "harness/common/unique_fd.h"
+#include "harness/launcher/launcher.h"
+
+namespace nsm {
+
+inline constexpr int kProbeExeFd = 4;
+inline constexpr const char* kProbeExePath = "/proc/self/fd/4";
+
+struct RuntimeContainer {
+  // ns_links stay empty: a runtime's container runs its program without
+  // waiting for the host, so the probe's own report of its links stands.
+  Container container;
+  UniqueFd stderr_read;  // the runtime's (and the probe's) stderr
+};
+
+// argv[0] is an absolute path. On success the runtime program is running;
+// whether it made the container is known only from what the probe writes.
+Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int probe_exe_fd,
+                                       int cgroup_fd);
+
+// A runtime's exit does not mean its container is gone: bwrap, for one,
+// returns as soon as its program exits, while the PID namespace's init is
+// still killing what is left in it. Waits (up to the deadline) for every
+// process of this sandbox that lives in a PID namespace below this process's
+// own, which only containers make. Processes in this PID namespace (a
+// container without one of its own) are not waited for: nothing ends them.
+void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadline);
+
+// At most `limit` bytes of what is waiting in `fd`, without blocking, one line.
+std::string DrainMessage(int fd, size_t limit);
+
+}  // namespace nsm

@@ -1,0 +1,115 @@
+// The command lines the adapters generate, and what they refuse (no root).
+#include "harness/runtime/runtime.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "harness/rules/catalogue.h"
+
+namespace nsm {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+RuntimeCell CellOf(const char* combination, UsernsMap map = UsernsMap::root) {
+  RuntimeCell cell;
+  cell.namespaces = *NsSet::Parse(combination);
+  cell.userns_map = map;
+  cell.probe_program = "/proc/self/fd/4";
+  cell.probe_args = {"--hostname=h", "ns.uts"};
+  return cell;
+}
+
+std::vector<std::string> Argv(RuntimeKind kind, const RuntimeCell& cell) {
+  auto command = MakeRuntimeAdapter(kind)->Command(cell, "/usr/bin/rt");
+  EXPECT_TRUE(std::holds_alternative<std::vector<std::string>>(command));
+  if (auto* argv = std::get_if<std::vector<std::string>>(&command)) return *argv;
+  return {};
+}
+
+std::string RefusalOf(RuntimeKind kind, const RuntimeCell& cell) {
+  auto command = MakeRuntimeAdapter(kind)->Command(cell, "/usr/bin/rt");
+  if (auto* refusal = std::get_if<Refusal>(&command)) return refusal->why;
+  return "";
+}
+
+TEST(Runtime, NamesParseBackAndNativeHasNoAdapter) {
+  for (RuntimeKind kind : {RuntimeKind::native, RuntimeKind::unshare, RuntimeKind::bwrap})
+    EXPECT_EQ(*ParseRuntime(Name(kind)), kind);
+  EXPECT_FALSE(ParseRuntime("docker"));
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::native), nullptr);
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::bwrap)->Package(), "bubblewrap");
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::unshare)->Package(), "util-linux");
+}
+
+TEST(Runtime, TheProbesLeftOutAreInTheCatalogue) {
+  for (const auto& [probe, why] : ProbesNeedingTheLauncher()) {
+    EXPECT_TRUE(Catalogue::Builtin().Select(std::string(probe))) << probe;
+    EXPECT_FALSE(why.empty());
+  }
+}
+
+TEST(UnshareAdapter, NoNamespaceExecsTheProbeInPlace) {
+  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("none")),
+              ElementsAre("/usr/bin/rt", "--", "/proc/self/fd/4", "--hostname=h", "ns.uts"));
+}
+
+TEST(UnshareAdapter, EachTypeHasItsFlag) {
+  RuntimeCell cell = CellOf("mnt+uts+ipc+net+pid+user+cgroup+time");
+  cell.propagation = Propagation::kShared;
+  cell.time_offset_seconds = 42;
+  EXPECT_THAT(Argv(RuntimeKind::unshare, cell),
+              ElementsAre("/usr/bin/rt", "--mount", "--propagation=shared", "--uts", "--ipc",
+                          "--net", "--pid", "--kill-child", "--mount-proc", "--user",
+                          "--map-root-user", "--cgroup", "--time", "--monotonic=42",
+                          "--boottime=42", "--", "/proc/self/fd/4", "--hostname=h", "ns.uts"));
+}
+
+TEST(UnshareAdapter, ProcIsMountedOnlyWithMountAndPid) {
+  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("pid")), Not(Contains("--mount-proc")));
+  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("mnt")), Not(Contains("--mount-proc")));
+  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("pid")), Contains("--kill-child"));
+}
+
+TEST(UnshareAdapter, TheUnprivilegedMapIsARangeThroughNewuidmap) {
+  std::vector<std::string> argv =
+      Argv(RuntimeKind::unshare, CellOf("user", UsernsMap::unprivileged));
+  EXPECT_THAT(argv, Contains("--map-users=100000,0,65536"));
+  EXPECT_THAT(argv, Contains("--map-groups=100000,0,65536"));
+  EXPECT_THAT(argv, Contains("--setuid=0"));
+  EXPECT_THAT(argv, Not(Contains("--map-root-user")));
+}
+
+TEST(UnshareAdapter, TimeWithoutOffsetsHasNoOffsetFlags) {
+  std::vector<std::string> argv = Argv(RuntimeKind::unshare, CellOf("time"));
+  EXPECT_THAT(argv, Contains("--time"));
+  EXPECT_THAT(argv, Not(Contains(HasSubstr("--monotonic"))));
+}
+
+TEST(BwrapAdapter, RefusesWhatBwrapCannotExpress) {
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("none")), HasSubstr("always makes a new mount"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("uts+net")), HasSubstr("mount namespace"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+time")), HasSubstr("time namespace"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+user", UsernsMap::unprivileged)),
+              HasSubstr("single id"));
+  EXPECT_EQ(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+user")), "");
+}
+
+TEST(BwrapAdapter, BindsTheHostRootAndUnsharesEachType) {
+  EXPECT_THAT(Argv(RuntimeKind::bwrap, CellOf("mnt")),
+              ElementsAre("/usr/bin/rt", "--bind", "/", "/", "--die-with-parent", "/proc/self/fd/4",
+                          "--hostname=h", "ns.uts"));
+  EXPECT_THAT(Argv(RuntimeKind::bwrap, CellOf("mnt+uts+ipc+net+pid+user+cgroup")),
+              ElementsAre("/usr/bin/rt", "--bind", "/", "/", "--die-with-parent", "--unshare-uts",
+                          "--unshare-ipc", "--unshare-net", "--unshare-pid", "--proc", "/proc",
+                          "--unshare-user", "--uid", "0", "--gid", "0", "--unshare-cgroup",
+                          "/proc/self/fd/4", "--hostname=h", "ns.uts"));
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::bwrap)->FixedPropagation(), Propagation::kSlave);
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::unshare)->FixedPropagation(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace nsm

@@ -1,0 +1,127 @@
+// Containers made by real runtimes (unshare from util-linux, bubblewrap),
+// judged from the host side like the launcher's. Outcomes are asserted
+// directly, not through the rules: each isolation with its namespace, its
+// leak without it, and what a runtime cannot make as `refused`.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+struct Expected {
+  std::string combination, probe, outcome;
+};
+
+// One run of the runtime over the combinations and probes the list names.
+void ExpectUnder(const std::string& runtime, const std::vector<Expected>& cells,
+                 const std::vector<std::string>& extra = {}) {
+  std::string combos, probes;
+  for (const Expected& e : cells) {
+    combos += (combos.empty() ? "" : ",") + e.combination;
+    probes += (probes.empty() ? "" : ",") + e.probe;
+  }
+  std::vector<std::string> args = {"run",  "--runtime", runtime, "--combos",
+                                   combos, "--probes",  probes};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliRun run = RunNsmatrix(args);
+  ASSERT_TRUE(run.doc.is_object()) << run.err;
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(run.doc["runtime"]["name"], runtime);
+  for (const Expected& e : cells) {
+    nlohmann::json cell = Cell(run.doc, e.combination, e.probe);
+    ASSERT_TRUE(cell.is_object()) << e.probe << " " << e.combination;
+    EXPECT_EQ(cell["outcome"], e.outcome)
+        << runtime << ": " << e.probe << " with " << e.combination << ": " << cell["detail"];
+  }
+}
+
+TEST(Runtimes, UnshareIsolatesWhatItsFlagsSayAndNothingElse) {
+  std::vector<Expected> cells;
+  for (const char* ns : {"mnt", "uts", "ipc", "net", "pid", "user", "cgroup", "time"}) {
+    cells.push_back({ns, std::string("ns.") + ns, "isolated"});
+    cells.push_back({"none", std::string("ns.") + ns, "leaked"});
+  }
+  cells.insert(cells.end(), {{"mnt+pid", "pid.see_host", "isolated"},
+                             {"pid", "pid.see_host", "leaked"},
+                             {"pid", "pid.orphan", "isolated"},
+                             {"mnt", "pid.orphan", "leaked"},
+                             {"uts", "uts.hostname", "isolated"},
+                             {"none", "uts.hostname", "leaked"},
+                             {"ipc", "ipc.sysv_shm", "isolated"},
+                             {"none", "ipc.sysv_shm", "leaked"},
+                             {"net", "net.loopback_tcp", "isolated"},
+                             {"none", "net.loopback_tcp", "leaked"},
+                             {"time", "time.monotonic", "isolated"},
+                             {"none", "time.monotonic", "leaked"},
+                             {"mnt", "mnt.mount_leak", "isolated"},
+                             {"none", "mnt.mount_leak", "leaked"}});
+  ExpectUnder("unshare", cells, {"--userns-map", "root"});
+}
+
+TEST(Runtimes, BwrapRefusesWhatItCannotMakeAndIsolatesTheRest) {
+  ExpectUnder("bwrap", {{"none", "ns.uts", "refused"},
+                        {"uts+net", "ns.uts", "refused"},
+                        {"mnt+time", "ns.time", "refused"},
+                        {"mnt", "ns.mnt", "isolated"},
+                        {"mnt", "ns.uts", "leaked"},
+                        {"mnt+uts", "ns.uts", "isolated"},
+                        {"mnt", "uts.hostname", "leaked"},
+                        {"mnt+uts", "uts.hostname", "isolated"},
+                        {"mnt+pid", "pid.see_host", "isolated"},
+                        {"mnt", "pid.see_host", "leaked"},
+                        // bwrap returns when its program exits, before its PID
+                        // namespace's init has killed the rest: still isolated.
+                        {"mnt+pid", "pid.orphan", "isolated"},
+                        {"mnt", "pid.orphan", "leaked"},
+                        {"mnt+user", "ns.user", "isolated"},
+                        {"mnt+net", "net.loopback_tcp", "isolated"},
+                        {"mnt", "net.loopback_tcp", "leaked"}});
+}
+
+TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
+  CliRun run = RunNsmatrix({"run", "--runtime", "bwrap", "--combos", "none,mnt,mnt+pid,mnt+time",
+                            "--probes", "ns.,pid.signal_sender"});
+  ASSERT_TRUE(run.doc.is_object()) << run.err;
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json& runtime = run.doc["runtime"];
+  EXPECT_EQ(runtime["accepted_combinations"], 2);
+  EXPECT_EQ(runtime["probes_not_run"][0]["probe"], "pid.signal_sender");
+  EXPECT_TRUE(Cell(run.doc, "mnt", "pid.signal_sender").is_null());
+  EXPECT_EQ(run.doc["options"]["propagation"], "slave");
+  EXPECT_EQ(run.doc["summary"]["outcomes"]["refused"], 2 * 8);
+  nlohmann::json refused = Cell(run.doc, "none", "ns.mnt");
+  EXPECT_EQ(refused["verdict"], "skip");
+  EXPECT_NE(refused["detail"].get<std::string>().find("always makes a new mount namespace"),
+            std::string::npos);
+  EXPECT_NE(run.out.find("accepted 2 of 4 combinations"), std::string::npos) << run.out;
+}
+
+TEST(Runtimes, AMissingRuntimeIsExit2NamingItsPackage) {
+  ScopedTempDir empty;
+  std::string json = empty.path() + "/m.json";
+  int code = WaitExit(
+      StartProgram({"/usr/bin/env", "PATH=" + empty.path(), BinDir() + "/nsmatrix", "run",
+                    "--runtime", "bwrap", "--combos", "mnt", "--json", json, "--no-progress"},
+                   empty.path()));
+  EXPECT_EQ(code, 2);
+  std::string err = Slurp(empty.path() + "/stderr");
+  EXPECT_NE(err.find("apt-get install bubblewrap"), std::string::npos) << err;
+  EXPECT_NE(access(json.c_str(), F_OK), 0) << "a report was written";
+}
+
+TEST(Runtimes, OptionsARuntimeCannotHonourAreUsageErrors) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "--runtime", "bwrap", "--propagation", "shared"},
+        std::vector<std::string>{"run", "--runtime", "unshare", "--rootfs", "/tmp"},
+        std::vector<std::string>{"run", "--runtime", "docker"},
+        std::vector<std::string>{"run", "--runtime", "unshare", "--probes", "pid.signal_sender"}}) {
+    CliRun run = RunNsmatrix(args);
+    EXPECT_EQ(run.exit_code, 2) << args[2] << " " << args[3] << ": " << run.err;
+    EXPECT_NE(access(run.json_path.c_str(), F_OK), 0) << "a report was written";
+  }
+}
+
+}  // namespace
+}  // namespace nsm::testing
