@@ -26,6 +26,10 @@ build/bin/nsmatrix run --out build/nsmatrix-report --no-progress
 build/bin/nsmatrix gate --baseline ci/baseline/matrix.json build/nsmatrix-report/matrix.json \
   --html build/nsmatrix-report/gate.html
 
+echo "== container runtimes: unshare(1) and bubblewrap make every combination they accept,"
+echo "   each gated against ci/baseline/matrix-RUNTIME.json, then compared with the native matrix"
+bash ci/runtimes.sh build/runtimes-report build/nsmatrix-report/matrix.json
+
 echo "== other kernels under QEMU: Debian 12's generic and cloud 6.1 kernels, gated against"
 echo "   ci/baseline/matrix-debian-6.1.json and compared with this machine's matrix"
 bash ci/kernels.sh build/kernels-report build/nsmatrix-report/matrix.json
