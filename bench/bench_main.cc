@@ -12,9 +12,11 @@
 //   BM_Create/<set>, BM_Sustained/<set>   create_bench.cc
 //   BM_Unshare/<type>, BM_Setns/<type>    unshare_setns_bench.cc
 //   BM_Launch/<set>                       launch_bench.cc   (each with its floor beside it:
-//   BM_Matrix256/jobs:N                   matrix_bench.cc    counter floor_seconds)
-// where <set> is none, each of mnt uts ipc net pid user cgroup time, all, story
-// (mnt+uts+ipc+net+pid+user) or docker (mnt+uts+ipc+net+pid+cgroup).
+//   BM_RuntimeLaunch/<runtime>:<set>      runtime_bench.cc   counter floor_seconds)
+//   BM_Matrix256/jobs:N                   matrix_bench.cc
+// where <runtime> is unshare or bwrap (skipped when not on PATH), <set> is none, each of mnt uts
+// ipc net pid user cgroup time, all, story (mnt+uts+ipc+net+pid+user) or docker
+// (mnt+uts+ipc+net+pid+cgroup).
 //
 // The defaults below are only defaults: any --benchmark_* flag given on the command
 // line wins. For steadier numbers, run longer, e.g.
@@ -119,6 +121,7 @@ int Main(int argc, char** argv) {
   RegisterCreateBenchmarks(options);
   RegisterUnshareSetnsBenchmarks(options);
   RegisterLaunchBenchmarks(options);
+  RegisterRuntimeBenchmarks(options);
   RegisterMatrixBenchmarks(options);
 
   size_t matched = 0;

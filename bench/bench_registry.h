@@ -11,6 +11,7 @@ struct BenchOptions {
 void RegisterCreateBenchmarks(const BenchOptions& options);        // create_bench.cc
 void RegisterUnshareSetnsBenchmarks(const BenchOptions& options);  // unshare_setns_bench.cc
 void RegisterLaunchBenchmarks(const BenchOptions& options);        // launch_bench.cc
+void RegisterRuntimeBenchmarks(const BenchOptions& options);       // runtime_bench.cc
 void RegisterMatrixBenchmarks(const BenchOptions& options);        // matrix_bench.cc
 
 }  // namespace nsm

@@ -1,5 +1,10 @@
 #include "harness/runtime/runtime.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "harness/common/strings.h"
 #include "harness/runtime/bwrap_adapter.h"
 #include "harness/runtime/unshare_adapter.h"
 
@@ -46,6 +51,19 @@ const std::vector<std::pair<std::string_view, std::string_view>>& ProbesNeedingT
        "starts"},
   };
   return kProbes;
+}
+
+Result<std::string> FindRuntimeProgram(const RuntimeAdapter& adapter) {
+  std::string program(adapter.Program());
+  const char* path_env = getenv("PATH");
+  std::string search = path_env && *path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  for (std::string_view dir : Split(search, ':')) {
+    if (dir.empty() || dir[0] != '/') continue;  // never the current directory
+    std::string candidate = std::string(dir) + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return Fail(ENOENT, "find " + program, "not on PATH (" + search + ")",
+              "install it: apt-get install " + std::string(adapter.Package()));
 }
 
 }  // namespace nsm

@@ -68,6 +68,10 @@ struct RuntimeInfo {
   std::string version;  // the first line of `PROGRAM --version`
 };
 
+// The first executable `program` in the directories of $PATH (absolute ones
+// only: never the current directory), or ENOENT naming the package.
+Result<std::string> FindRuntimeProgram(const RuntimeAdapter& adapter);
+
 // Finds the runtime's program on PATH and asks its version. Exit-2 material
 // when it is missing: the error names the Debian package.
 Result<RuntimeInfo> LocateRuntime(const RuntimeAdapter& adapter);

@@ -128,6 +128,10 @@ std::string RenderBenchHtml(const BenchReport& report, const BenchComparison* co
   }
   if (!report.matrix.empty()) out += Paragraph(MatrixIntro(), "desc") + Table(MatrixTable(report));
   out += Paragraph(PeakRssSentence(report));
+  if (!report.runtime_launch.empty()) {
+    out += "<h2 id=\"runtimes\">Container runtimes</h2>\n" + Paragraph(RuntimeIntro(), "desc") +
+           Table(RuntimeTable(report));
+  }
   for (const BenchSection& section : report.sections) {
     out += "<h2 id=\"" + EscapeHtml(section.id, true) + "\">" + E(section.title) + "</h2>\n" +
            Paragraph(section.description, "desc") + ChartOrNothing(SectionChart(section)) +

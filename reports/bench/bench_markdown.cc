@@ -58,6 +58,12 @@ std::string RenderBenchMarkdown(const BenchReport& report, const BenchComparison
     AppendTable(out, MatrixTable(report));
   }
   AppendParagraph(out, PeakRssSentence(report));
+  if (!report.runtime_launch.empty()) {
+    out += "\n## Container runtimes\n";
+    AppendParagraph(out, RuntimeIntro());
+    out += "\n";
+    AppendTable(out, RuntimeTable(report));
+  }
   for (const BenchSection& section : report.sections) {
     out += "\n## " + section.title + "\n\n" + section.description + "\n\n";
     AppendTable(out, SectionTable(section));
@@ -95,6 +101,12 @@ std::string RenderOverheadSummary(const BenchReport& report) {
            "), target ≤ " + FormatRatio(row.target) + ": " + TargetVerdict(row.Met()) + "\n";
   }
   if (std::string rss = PeakRssSentence(report); !rss.empty()) out += rss + "\n";
+  if (!report.runtime_launch.empty()) {
+    out += "runtime launch / floor (median):";
+    for (const OverheadRow& row : report.runtime_launch)
+      out += " " + row.what + " " + (row.ratio ? FormatRatio(*row.ratio) : "-");
+    out += "\n";
+  }
   return out;
 }
 

@@ -188,6 +188,15 @@ BenchReport BuildBenchReport(const BenchResults& results) {
     if (row.what.empty()) row.what = "?";
     report.launch.push_back(std::move(row));
   }
+  for (const BenchEntry& entry : results.entries) {
+    if (entry.family != "BM_RuntimeLaunch" || entry.Unsupported()) continue;
+    OverheadRow row = OverheadOf(entry.subject, &entry, nullptr, 0);
+    std::string set = entry.subject.substr(entry.subject.find(':') + 1);
+    std::optional<double> native = MedianOf(results.Find("BM_Launch", set, entry.threads));
+    if (row.harness_seconds && native && *native > 0)
+      row.vs_native = *row.harness_seconds / *native;
+    report.runtime_launch.push_back(std::move(row));
+  }
   // nsmatrix run --jobs N against the floor on N threads; a run saved before the
   // matrix had a jobs argument is set against both floors.
   const BenchEntry* unpaired = results.Find("BM_Matrix256", "", 1);

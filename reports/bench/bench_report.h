@@ -55,15 +55,19 @@ struct OverheadRow {
   // The floor was timed beside the harness, each iteration (counter
   // kPairedFloorCounter): floor_seconds is that counter's median.
   bool paired = false;
+  // Runtime rows: the runtime's launch over nsmatrix's own (BM_Launch) for the same set.
+  std::optional<double> vs_native;
 
   bool Met() const { return ratio && *ratio <= target; }
 };
 
 struct BenchReport {
   BenchContext context;
-  int repetitions = 0;                 // most repetitions behind any row
-  std::vector<OverheadRow> launch;     // the harness's container launch, per flag set
-  std::vector<OverheadRow> matrix;     // the whole matrix, against one- and two-thread floors
+  int repetitions = 0;              // most repetitions behind any row
+  std::vector<OverheadRow> launch;  // the harness's container launch, per flag set
+  std::vector<OverheadRow> matrix;  // the whole matrix, against one- and two-thread floors
+  // A container made by a real runtime (BM_RuntimeLaunch), per "runtime:set": no target.
+  std::vector<OverheadRow> runtime_launch;
   std::optional<double> peak_rss_mib;  // nsmatrix run, highest over the repetitions
   std::vector<BenchSection> sections;  // only those with rows
   std::vector<std::string> skipped;    // "name: reason", refused by the kernel

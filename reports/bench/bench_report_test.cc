@@ -191,6 +191,38 @@ TEST(BuildBenchReport, APairedFloorIsTakenFromTheHarnessBenchmark) {
   EXPECT_TRUE(report.matrix[0].Met());  // 2.0x, within 2.5x
 }
 
+// A runtime's launch against its paired floor and against nsmatrix's own
+// launch of the same set; a runtime that is not installed gives no row.
+TEST(BuildBenchReport, RuntimeLaunchesAgainstTheFloorAndTheNativeLaunch) {
+  BenchResultsBuilder builder;
+  std::string counter(kPairedFloorCounter);
+  builder.Add({"BM_Launch/docker/manual_time", false, "", 1, 3.0e-3, "docker", std::nullopt, {}});
+  builder.Add({"BM_RuntimeLaunch/bwrap:docker/manual_time",
+               false,
+               "",
+               1,
+               9.0e-3,
+               "bwrap:docker",
+               std::nullopt,
+               {{counter, 2.0e-3}}});
+  builder.Add({"BM_RuntimeLaunch/unshare:docker/manual_time",
+               false,
+               "",
+               1,
+               0,
+               "unshare:docker",
+               std::string(kUnsupportedPrefix) + "find unshare: not on PATH",
+               {}});
+  BenchReport report = BuildBenchReport(builder.Take({}));
+  ASSERT_EQ(report.runtime_launch.size(), 1u);
+  const OverheadRow& row = report.runtime_launch[0];
+  EXPECT_EQ(row.what, "bwrap:docker");
+  ASSERT_TRUE(row.ratio && row.vs_native);
+  EXPECT_NEAR(*row.ratio, 4.5, 1e-9);
+  EXPECT_NEAR(*row.vs_native, 3.0, 1e-9);
+  EXPECT_EQ(report.skipped.size(), 1u);
+}
+
 TEST(BuildBenchReport, EmptyResultsGiveAnEmptyReport) {
   BenchReport report = BuildBenchReport(BenchResults{});
   EXPECT_TRUE(report.sections.empty());

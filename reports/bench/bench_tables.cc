@@ -125,6 +125,20 @@ TextTable MatrixTable(const BenchReport& report) {
                            FormatRatio(kMatrixOverheadAim) + ")");
 }
 
+TextTable RuntimeTable(const BenchReport& report) {
+  TextTable table{{"runtime:namespaces", "runtime launch", "floor", "ratio", "× nsmatrix launch"},
+                  {false, true, true, true, true},
+                  {}};
+  for (const OverheadRow& row : report.runtime_launch) {
+    table.rows.push_back({{row.what},
+                          {OrDash(row.harness_seconds)},
+                          {OrDash(row.floor_seconds)},
+                          {row.ratio ? FormatRatio(*row.ratio) : "–"},
+                          {row.vs_native ? FormatRatio(*row.vs_native) : "–"}});
+  }
+  return table;
+}
+
 TextTable ComparisonTable(const BenchComparison& comparison) {
   TextTable table{
       {"benchmark", "old", "new", "new / old", ""}, {false, true, true, true, false}, {}};
@@ -162,6 +176,13 @@ std::string WorstLaunchSentence(const BenchReport& report) {
   if (!worst) return {};
   return "Worst: " + FormatRatio(*worst) + ", target ≤ " + FormatRatio(kLaunchOverheadTarget) +
          ": " + TargetVerdict(*worst <= kLaunchOverheadTarget) + ".";
+}
+
+std::string RuntimeIntro() {
+  return "A container made by a real runtime, as nsmatrix run --runtime makes it (container root "
+         "mapped to the caller), running the probe to the end, against the kernel's floor for "
+         "the same flags and against nsmatrix's own launch (story: mnt+uts+ipc+net+pid+user; "
+         "docker: mnt+uts+ipc+net+pid+cgroup).";
 }
 
 std::string MatrixIntro() {

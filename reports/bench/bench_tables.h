@@ -26,6 +26,7 @@ struct TextTable {
 TextTable SectionTable(const BenchSection& section);
 TextTable LaunchTable(const BenchReport& report);
 TextTable MatrixTable(const BenchReport& report);
+TextTable RuntimeTable(const BenchReport& report);
 TextTable ComparisonTable(const BenchComparison& comparison);
 
 // "met" or "not met".
@@ -36,6 +37,7 @@ std::string RunSummary(const BenchReport& report);  // machine, version, what th
 std::string LaunchIntro();
 std::string WorstLaunchSentence(const BenchReport& report);
 std::string MatrixIntro();
+std::string RuntimeIntro();
 std::string PeakRssSentence(const BenchReport& report);
 std::string ComparisonSummary(const BenchComparison& comparison);
 
