@@ -76,6 +76,11 @@ const ProbeEntry* Find(const std::vector<ProbeEntry>& all, std::string_view id) 
 }
 
 int Main(int argc, char** argv) {
+  // First, before anything can fail: a hello tells the harness this program
+  // started (under a runtime, its absence means the runtime never started it).
+  protocol::Record hello{std::string(protocol::kHello), "", {}};
+  hello.Add("pid", static_cast<long long>(getpid()));
+  if (!WriteLine(hello)) return 3;
   std::vector<ProbeEntry> all;
   for (auto family : {NsLinkProbes, PidProbes, UtsProbes, IpcProbes, NetProbes, MntProbes,
                       UserProbes, CgroupProbes, TimeProbes, EscapeProbes}) {
@@ -96,9 +101,6 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  protocol::Record hello{std::string(protocol::kHello), "", {}};
-  hello.Add("pid", static_cast<long long>(getpid()));
-  if (!WriteLine(hello)) return 3;
   // Records are matched by id, so a probe that would otherwise need a child
   // of its own can go last and act in this process.
   std::stable_partition(selected.begin(), selected.end(),

@@ -58,15 +58,34 @@ void SyncDirectory(const std::string& dir) {
 
 // A device, pipe or socket (`--json /dev/stdout`, `--markdown /dev/null`) is
 // a stream, not a file to replace: renaming over it would put a regular file
-// where the machine's device node was.
+// where the machine's device node was. Appended to, so that two reports sent
+// to one stream follow each other.
 Status WriteToStream(const std::string& path, std::string_view content,
                      const std::string& context) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return Fail(errno, "open", context);
   Status written = WriteAll(fd, content);
   if (close(fd) != 0 && written) return Fail(errno, "close", context);
   if (!written) return std::unexpected(std::move(written.error()).Wrap(context));
   return {};
+}
+
+// Does `path`, or a symbolic link on the way to what it names, go through a
+// process's descriptors (/dev/stdout -> /proc/self/fd/1)? Such a path names
+// a descriptor the caller holds, whatever file is behind it.
+bool ThroughDescriptor(std::string path) {
+  for (int hop = 0; hop < 40; ++hop) {
+    if (path.starts_with("/proc/") || path.starts_with("/dev/fd/")) return true;
+    struct stat link;
+    if (lstat(path.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) return false;
+    char target[4096];
+    ssize_t n = readlink(path.c_str(), target, sizeof(target) - 1);
+    if (n <= 0) return false;
+    std::string next(target, static_cast<size_t>(n));
+    if (next[0] != '/') next = path.substr(0, path.rfind('/') + 1) + next;
+    path = std::move(next);
+  }
+  return false;
 }
 
 }  // namespace
@@ -77,7 +96,16 @@ Status WriteFileAtomically(const std::string& path, std::string_view content) {
   if (stat(path.c_str(), &target) == 0) {
     if (S_ISDIR(target.st_mode))
       return Fail(EISDIR, "write file atomically", context, "give a file name, not a directory");
-    if (!S_ISREG(target.st_mode)) return WriteToStream(path, content, context);
+    if (!S_ISREG(target.st_mode) || ThroughDescriptor(path))
+      return WriteToStream(path, content, context);
+    // A symbolic link to a regular file: the file is replaced, the link kept.
+    if (struct stat link; lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      char* resolved = realpath(path.c_str(), nullptr);
+      if (resolved == nullptr) return Fail(errno, "realpath", context);
+      std::string file(resolved);
+      free(resolved);
+      return WriteFileAtomically(file, content);
+    }
   }
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);

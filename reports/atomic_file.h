@@ -12,8 +12,9 @@ namespace nsm {
 // directory), sets mode 0644, fsyncs it and renames it over `path`. The parent
 // directory must exist; it is not created. On failure the temporary file is removed
 // and the error carries errno and `path` in its context. An existing `path` that is
-// not a regular file (/dev/stdout, /dev/null, a FIFO) is written to in place: it is
-// never replaced.
+// not a regular file (/dev/null, a FIFO), or that reaches one of the caller's
+// descriptors (/dev/stdout -> /proc/self/fd/1), is appended to in place, never
+// replaced. A symbolic link to a regular file stays: the file it names is replaced.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 }  // namespace nsm

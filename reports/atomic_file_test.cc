@@ -126,5 +126,33 @@ TEST_F(WriteFileAtomicallyTest, AStreamIsWrittenToNeverReplaced) {
   EXPECT_EQ(Entries(), (std::vector<std::string>{"link", "stream"}));
 }
 
+// `--json /dev/stdout > out.json`: /dev/stdout leads to a regular file
+// through the caller's descriptor. The file gets the report (appended: two
+// reports to one descriptor follow each other) and every link stays a link.
+TEST_F(WriteFileAtomicallyTest, ADescriptorsFileIsWrittenThroughIt) {
+  fs::path out = dir_ / "out.json";
+  int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string through = "/proc/self/fd/" + std::to_string(fd);
+  fs::create_symlink(through, dir_ / "stdout");
+  EXPECT_TRUE(WriteFileAtomically((dir_ / "stdout").string(), "one\n"));
+  EXPECT_TRUE(WriteFileAtomically(through, "two\n"));
+  close(fd);
+  EXPECT_EQ(Read(out), "one\ntwo\n");
+  EXPECT_TRUE(fs::is_symlink(dir_ / "stdout"));
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"out.json", "stdout"}));
+}
+
+// A symbolic link to a regular file stays a link; the file is replaced.
+TEST_F(WriteFileAtomicallyTest, ALinkToAFileKeepsTheLink) {
+  fs::create_directory(dir_ / "real");
+  { std::ofstream(dir_ / "real" / "m.json") << "old"; }
+  fs::create_symlink("real/m.json", dir_ / "latest.json");
+  EXPECT_TRUE(WriteFileAtomically((dir_ / "latest.json").string(), "new"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "latest.json"));
+  EXPECT_EQ(Read(dir_ / "real" / "m.json"), "new");
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"latest.json", "real"}));
+}
+
 }  // namespace
 }  // namespace nsm

@@ -35,6 +35,7 @@ struct RunArgs {
   std::string time_ns_via = "unshare";
   std::string rootfs = "host";
   std::string propagation = "private";
+  bool propagation_chosen = false;  // by the scenario (the command line is counted apart)
   std::string runtime = "native";
   bool no_progress = false;
 };
@@ -102,7 +103,10 @@ Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunP
     args.userns_map_chosen = true;
   }
   if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
-  if (unset("--propagation") && scenario->propagation) args.propagation = *scenario->propagation;
+  if (unset("--propagation") && scenario->propagation) {
+    args.propagation = *scenario->propagation;
+    args.propagation_chosen = true;
+  }
   if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
   if (unset("--runtime") && scenario->runtime) args.runtime = *scenario->runtime;
   if (unset("--timeout-ms") && scenario->timeout_ms) args.timeout_ms = *scenario->timeout_ms;
@@ -127,7 +131,8 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
   }
   if (std::optional<Propagation> fixed = adapter->FixedPropagation()) {
     std::string fixed_name(Name(*fixed));
-    if (plan.propagation != fixed_name && sub->count("--propagation")) {
+    if (plan.propagation != fixed_name &&
+        (sub->count("--propagation") || args.propagation_chosen)) {
       return UsageError("--runtime " + name + " always gives containers " + fixed_name +
                         " propagation; --propagation " + plan.propagation + " cannot apply");
     }
@@ -136,6 +141,12 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
+  // unshare maps a range only through newuidmap: without it (or without root's
+  // subordinate ids) every user combination would look refused.
+  if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+    if (Status s = CheckSubordinateIdTools(); !s)
+      return UsageError("--runtime unshare --userns-map unprivileged: " + s.error().Message());
+  }
   Result<RuntimeInfo> info = LocateRuntime(*adapter);
   if (!info) return UsageError("--runtime " + name + ": " + info.error().Message());
   plan.runtime = *info;
@@ -255,6 +266,13 @@ int Run(RunArgs args, CLI::App* sub) {
   fputs(RenderSummary(plan, *result).c_str(), stdout);
   args.files.PrintWritten();
   LeaveToExit(std::move(doc));
+  // A runtime that made no container tested nothing: that is no pass.
+  if (plan.runtime.kind != RuntimeKind::native && result->accepted_combinations == 0) {
+    fprintf(stderr,
+            "nsmatrix run: FAILED: %s made none of the %zu combinations: nothing was tested\n",
+            std::string(Name(plan.runtime.kind)).c_str(), plan.combinations.size());
+    return kExitFailed;
+  }
   return AnyFailed(*result) ? kExitFailed : kExitOk;
 }
 

@@ -121,14 +121,24 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   const std::optional<ExitStatus>& status = container->process.Status();
   std::string exit_text = status ? status->Describe() : "not reaped";
 
-  // A runtime that exits without the probe having said a word never started
-  // it: it refused the container (its own message says why). A probe that
-  // started and then failed is an error like any other.
+  // The probe says hello before anything else, so a runtime that exits
+  // without a word from it never started it. That is a refusal when the
+  // runtime failed on its own account: it exited non-zero with a message in
+  // its own name ("bwrap: ...", as both runtimes report every failure), and
+  // not about the probe program itself. Anything else (killed, exit 0, no
+  // message, the probe program not found) is an error: a refusal is a skip,
+  // and must never stand in for a run that went wrong.
   if (env.runtime && problem.empty() && output->data.empty() && status) {
     std::string message = DrainMessage(launched.runtime_stderr.Get(), kMaxRuntimeMessage);
-    return AllWith(env, Outcome::refused,
-                   std::string(Name(env.runtime->Kind())) + " did not start the probe: " +
-                       (message.empty() ? "no message" : message) + " (" + exit_text + ")");
+    std::string runtime(Name(env.runtime->Kind()));
+    std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
+    std::string own_name = std::string(env.runtime->Program()) + ":";
+    bool refused = status->exited && status->code != 0 && message.starts_with(own_name) &&
+                   message.find(kProbeExePath) == std::string::npos;
+    if (refused)
+      return AllWith(env, Outcome::refused, runtime + " did not start the probe: " + said);
+    return AllWith(env, Outcome::error,
+                   runtime + " ended without starting the probe, and not by refusing: " + said);
   }
   ProbeOutput parsed =
       ParseProbeOutput(output && !output->truncated ? output->data : std::string(), env.probes);

@@ -68,9 +68,23 @@ struct RuntimeInfo {
   std::string version;  // the first line of `PROGRAM --version`
 };
 
-// The first executable `program` in the directories of $PATH (absolute ones
-// only: never the current directory), or ENOENT naming the package.
-Result<std::string> FindRuntimeProgram(const RuntimeAdapter& adapter);
+// The first executable regular file `program` in the directories of $PATH
+// (absolute ones only: never the current directory), or ENOENT naming the
+// Debian package that has it.
+Result<std::string> FindOnPath(std::string_view program, std::string_view package);
+inline Result<std::string> FindRuntimeProgram(const RuntimeAdapter& adapter) {
+  return FindOnPath(adapter.Program(), adapter.Package());
+}
+
+// Can unshare(1) map --userns-map unprivileged's range (container root = ids
+// 100000-165535) here? It goes through newuidmap/newgidmap, which need the
+// uidmap package and root's ranges in /etc/subuid and /etc/subgid. Why not,
+// as an error with what to do; success when it can.
+// Does `file` (subuid(5)/subgid(5) format) give root (by name or as 0) a range
+// covering ids 100000-165535?
+bool GivesRootTheUnprivilegedRange(const std::string& file);
+Status CheckSubordinateIdTools(const std::string& subuid = "/etc/subuid",
+                               const std::string& subgid = "/etc/subgid");
 
 // Finds the runtime's program on PATH and asks its version. Exit-2 material
 // when it is missing: the error names the Debian package.

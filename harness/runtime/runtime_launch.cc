@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -53,6 +54,9 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
       (void)!write(err_w, &e, sizeof(e));
       _exit(127);
     }
+    // As the launcher does: nothing else of the worker's reaches the runtime
+    // (or, through it, the container).
+    syscall(SYS_close_range, kProbeExeFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
     execve(args[0], args.data(), envp);
     int e = errno;
     (void)!write(err_w, &e, sizeof(e));

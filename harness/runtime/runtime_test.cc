@@ -3,6 +3,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include "harness/rules/catalogue.h"
 
@@ -50,6 +54,27 @@ TEST(Runtime, TheProbesLeftOutAreInTheCatalogue) {
     EXPECT_TRUE(Catalogue::Builtin().Select(std::string(probe))) << probe;
     EXPECT_FALSE(why.empty());
   }
+}
+
+TEST(Runtime, RootsSubordinateRangeIsReadFromSubuidFiles) {
+  char dir[] = "/tmp/nsm-subuid-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::string path = std::string(dir) + "/" + name;
+    FILE* f = fopen(path.c_str(), "w");
+    fputs(text.c_str(), f);
+    fclose(f);
+    return path;
+  };
+  EXPECT_TRUE(GivesRootTheUnprivilegedRange(write("a", "alice:100000:65536\nroot:100000:65536\n")));
+  EXPECT_TRUE(GivesRootTheUnprivilegedRange(write("b", "0:65536:200000\n")));
+  EXPECT_FALSE(GivesRootTheUnprivilegedRange(write("c", "alice:100000:65536\n")));
+  EXPECT_FALSE(GivesRootTheUnprivilegedRange(write("d", "root:100000:1000\n")));
+  EXPECT_FALSE(GivesRootTheUnprivilegedRange(write("e", "")));
+  EXPECT_FALSE(GivesRootTheUnprivilegedRange(std::string(dir) + "/missing"));
+  for (const char* name : {"a", "b", "c", "d", "e"})
+    unlink((std::string(dir) + "/" + name).c_str());
+  rmdir(dir);
 }
 
 TEST(UnshareAdapter, NoNamespaceExecsTheProbeInPlace) {

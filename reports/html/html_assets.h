@@ -104,9 +104,9 @@ inline constexpr std::string_view kScript = R"js(
       shownRows = document.getElementById('shown-rows'),
       shownCols = document.getElementById('shown-cols'),
       noRows = document.getElementById('no-rows');
-  var CLS = {isolated: 'i', leaked: 'l', unsupported: 'u', error: 'e'};
+  var CLS = {isolated: 'i', leaked: 'l', unsupported: 'u', refused: 'r', error: 'e'};
   var ALIAS = {iso: 'isolated', leak: 'leaked', na: 'unsupported', 'n/a': 'unsupported',
-               err: 'error'};
+               ref: 'refused', err: 'error'};
   var last = null;
 
   function dec(x) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "tests/integration/cli_process.h"
 
 namespace nsm::testing {
@@ -98,6 +100,15 @@ TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
   EXPECT_NE(run.out.find("accepted 2 of 4 combinations"), std::string::npos) << run.out;
 }
 
+// Every combination refused: nothing was tested, and that is no pass.
+TEST(Runtimes, ARuntimeThatMadeNothingFailsTheRun) {
+  CliRun run =
+      RunNsmatrix({"run", "--runtime", "bwrap", "--combos", "none,uts", "--probes", "ns."});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("made none of the 2 combinations"), std::string::npos) << run.err;
+  EXPECT_EQ(run.doc["runtime"]["accepted_combinations"], 0);
+}
+
 TEST(Runtimes, AMissingRuntimeIsExit2NamingItsPackage) {
   ScopedTempDir empty;
   std::string json = empty.path() + "/m.json";
@@ -109,6 +120,31 @@ TEST(Runtimes, AMissingRuntimeIsExit2NamingItsPackage) {
   std::string err = Slurp(empty.path() + "/stderr");
   EXPECT_NE(err.find("apt-get install bubblewrap"), std::string::npos) << err;
   EXPECT_NE(access(json.c_str(), F_OK), 0) << "a report was written";
+}
+
+TEST(Runtimes, AScenariosPropagationBwrapCannotGiveIsAUsageError) {
+  ScopedTempDir dir;
+  std::string path = dir.path() + "/private.toml";
+  FILE* f = fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs(
+      "name = \"private\"\ndescription = \"d\"\ncombinations = [\"mnt\"]\n"
+      "[options]\npropagation = \"private\"\nruntime = \"bwrap\"\n",
+      f);
+  fclose(f);
+  CliRun run = RunNsmatrix({"run", "--scenario", path});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("slave"), std::string::npos) << run.err;
+}
+
+// unshare maps a range only through newuidmap; where that cannot work, asking
+// for it is exit 2 with what to do, not 128 refused combinations.
+TEST(Runtimes, AnIdRangeUnshareCannotMapIsAUsageError) {
+  if (access("/usr/bin/newuidmap", X_OK) == 0) GTEST_SKIP() << "uidmap is installed here";
+  CliRun run = RunNsmatrix(
+      {"run", "--runtime", "unshare", "--userns-map", "unprivileged", "--combos", "user"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("apt-get install uidmap"), std::string::npos) << run.err;
 }
 
 TEST(Runtimes, OptionsARuntimeCannotHonourAreUsageErrors) {
