@@ -79,20 +79,8 @@ void BM_Launch(benchmark::State& state, NsSet set) {
   if (!noop) return SkipWith(state, noop.error());
   Result<Floor> floor = Floor::Open(*noop);
   if (!floor) return SkipWith(state, floor.error());
-  PairedTimer timer;
-  for (auto _ : state) {
-    if (Status s = timer.Floor([&] { return floor->RunOne(set); }); !s) {
-      SkipWith(state, s.error());
-      break;
-    }
-    Result<double> seconds = timer.Harness([&] { return LaunchAndCollect(set, *setup); });
-    if (!seconds) {
-      SkipWith(state, seconds.error());
-      break;
-    }
-    state.SetIterationTime(*seconds);
-  }
-  timer.Report(state);
+  RunPaired(
+      state, [&] { return floor->RunOne(set); }, [&] { return LaunchAndCollect(set, *setup); });
 }
 
 }  // namespace

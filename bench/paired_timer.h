@@ -25,6 +25,7 @@
 #include <chrono>
 #include <string>
 
+#include "bench/bench_support.h"
 #include "harness/common/result.h"
 #include "reports/bench/bench_report.h"
 
@@ -64,5 +65,26 @@ class PairedTimer {
 
   double floor_seconds_ = 0;
 };
+
+// The usual loop around a PairedTimer: each iteration the floor, then the
+// harness; the harness's time is the iteration's (manual time); the first
+// failure skips or fails the benchmark (SkipWith). Reports the floor counter.
+template <class FloorFn, class HarnessFn>
+void RunPaired(benchmark::State& state, FloorFn&& floor, HarnessFn&& harness) {
+  PairedTimer timer;
+  for (auto _ : state) {
+    if (Status s = timer.Floor(floor); !s) {
+      SkipWith(state, s.error());
+      break;
+    }
+    Result<double> seconds = timer.Harness(harness);
+    if (!seconds) {
+      SkipWith(state, seconds.error());
+      break;
+    }
+    state.SetIterationTime(*seconds);
+  }
+  timer.Report(state);
+}
 
 }  // namespace nsm

@@ -84,20 +84,8 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
         state, std::string(Name(kind)) + " cannot make " + set.ToString() + ": " + refusal->why);
   const std::vector<std::string>& argv = std::get<std::vector<std::string>>(command);
 
-  PairedTimer timer;
-  for (auto _ : state) {
-    if (Status s = timer.Floor([&] { return floor->RunOne(set); }); !s) {
-      SkipWith(state, s.error());
-      break;
-    }
-    Result<double> seconds = timer.Harness([&] { return RunOnce(argv, probe.Get(), set); });
-    if (!seconds) {
-      SkipWith(state, seconds.error());
-      break;
-    }
-    state.SetIterationTime(*seconds);
-  }
-  timer.Report(state);
+  RunPaired(
+      state, [&] { return floor->RunOne(set); }, [&] { return RunOnce(argv, probe.Get(), set); });
 }
 
 }  // namespace
