@@ -82,7 +82,7 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   if (const Refusal* refusal = std::get_if<Refusal>(&command))
     return SkipUnsupported(
         state, std::string(Name(kind)) + " cannot make " + set.ToString() + ": " + refusal->why);
-  const std::vector<std::string>& argv = std::get<std::vector<std::string>>(command);
+  const std::vector<std::string>& argv = std::get<RuntimeCommand>(command).argv;
 
   RunPaired(
       state, [&] { return floor->RunOne(set); }, [&] { return RunOnce(argv, probe.Get(), set); });

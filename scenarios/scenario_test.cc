@@ -148,7 +148,8 @@ TEST_F(ScenarioTest, EachErrorNamesFileLineAndColumn) {
       {"unknown option", "[options]\njobs = 2\nthreads = 2\n", 6, 1,
        "options.threads: unknown key"},
       {"unknown runtime", "[options]\nruntime = \"docker\"\n", 5, 11,
-       "options.runtime: expected \"native\", \"unshare\", or \"bwrap\", got \"docker\""},
+       "options.runtime: expected \"native\", \"unshare\", \"bwrap\", \"runc\", or \"crun\", got "
+       "\"docker\""},
       {"unknown expect key",
        "[[expect]]\nprobe = \"ns.mnt\"\noutcome = \"leaked\"\nreason = \"r\"\nwhy = \"w\"\n", 8, 1,
        "expect[0].why: unknown key"},
@@ -402,6 +403,9 @@ TEST(ShippedScenarios, ModelWhatTheySay) {
             std::vector<std::string>{"mnt+uts+ipc+net+pid+user+cgroup"});
   EXPECT_EQ(load("runtime-unshare").runtime, "unshare");
   EXPECT_EQ(load("runtime-bwrap").runtime, "bwrap");
+  EXPECT_EQ(load("runtime-runc").runtime, "runc");
+  EXPECT_EQ(load("runtime-runc").propagation, "slave");
+  EXPECT_EQ(load("runtime-crun").runtime, "crun");
   Scenario shared = load("shared-propagation");
   EXPECT_EQ(shared.propagation, "shared");
   for (NsSet set : shared.combinations) EXPECT_TRUE(set.Has(Ns::mnt)) << set.ToString();

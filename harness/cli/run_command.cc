@@ -138,6 +138,10 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
     }
     plan.propagation = fixed_name;
   }
+  if (Result<Propagation> propagation = ParsePropagation(plan.propagation); propagation) {
+    if (std::optional<std::string> why = adapter->CannotGive(*propagation))
+      return UsageError("--runtime " + name + " --propagation " + plan.propagation + ": " + *why);
+  }
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
@@ -331,13 +335,18 @@ CommandFn AddRunCommand(CLI::App& app) {
       ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_option(
          "--runtime", args->runtime,
-         "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux)\n"
-         "or bwrap (bubblewrap), found on PATH. A combination a runtime will not make is\n"
-         "'refused'. Runtimes run in the host's root, map container root to the caller\n"
-         "unless --userns-map says otherwise, and skip the probes that need the launcher\n"
-         "(pid.signal_sender, mnt.propagation_in)")
+         "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux),\n"
+         "bwrap (bubblewrap), runc or crun (OCI bundles), found on PATH. A combination a\n"
+         "runtime will not make is 'refused', with its message. Runtimes run in the host's\n"
+         "root, map container root to the caller unless --userns-map says otherwise, and\n"
+         "skip the probes that need the launcher (pid.signal_sender, mnt.propagation_in).\n"
+         "runc and crun are not run without a mount namespace (they would change the\n"
+         "host's mounts), nor crun with pid+time but no user namespace (it kills a host\n"
+         "process): those cells are 'refused' by nsmatrix, as their detail says. bwrap\n"
+         "gives only slave propagation; runc and crun cannot leave it unchanged, and crun\n"
+         "cannot give shared (another --propagation is exit 2)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"native", "unshare", "bwrap"}));
+      ->check(CLI::IsMember({"native", "unshare", "bwrap", "runc", "crun"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
   return [args, sub]() { return Run(*args, sub); };
 }

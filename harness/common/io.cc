@@ -1,8 +1,11 @@
 #include "harness/common/io.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "harness/common/unique_fd.h"
 
@@ -105,6 +108,25 @@ Status HighPipe(UniqueFd* read_end, UniqueFd* write_end) {
   if (!high_w) return std::unexpected(high_w.error());
   *read_end = std::move(*high_r);
   *write_end = std::move(*high_w);
+  return {};
+}
+
+Status EmptyDirectory(int dir, const std::string& path) {
+  std::vector<std::string> names;
+  UniqueFd listing(dup(dir));
+  if (!listing.Valid()) return FailErrno("dup", "list " + path);
+  DIR* d = fdopendir(listing.Get());
+  if (d == nullptr) return FailErrno("fdopendir", "list " + path);
+  listing.Release();  // closedir closes it
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(d);
+  for (const std::string& name : names) {
+    if (unlinkat(dir, name.c_str(), 0) != 0 && unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0)
+      return FailErrno("remove " + path + "/" + name);
+  }
   return {};
 }
 

@@ -44,4 +44,9 @@ Result<std::string> ReadFile(const std::string& path);
 Status HighPipe(UniqueFd* read_end, UniqueFd* write_end);
 Result<UniqueFd> HighDup(int fd);
 
+// Removes every entry of the directory open as `dir` (files, links, and
+// directories that are empty) by name, never following a link: safe on a
+// tree a container could write. The first failure, naming `path`/entry.
+Status EmptyDirectory(int dir, const std::string& path);
+
 }  // namespace nsm

@@ -1,5 +1,9 @@
 #include "harness/runner/cell_runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <variant>
 
@@ -13,6 +17,9 @@ namespace {
 
 constexpr size_t kMaxProbeOutput = kResultPipeBytes;
 constexpr size_t kMaxRuntimeMessage = 400;
+constexpr size_t kMaxRuntimeStderr = 8192;
+constexpr std::chrono::milliseconds kRuntimeDeleteLimit{5000};
+constexpr std::chrono::milliseconds kRuntimeExitGrace{250};
 
 std::vector<Observation> AllWith(const CellEnvironment& env, Outcome outcome,
                                  const std::string& detail) {
@@ -44,6 +51,11 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
 struct Launched {
   Container container;
   UniqueFd runtime_stderr;  // a runtime's stderr; invalid for the native launcher
+  // A bundle runtime's: the bundle to remove, and its state to delete when
+  // the runtime left any (it was killed, say).
+  std::string bundle_dir;
+  std::string state_entry;
+  std::vector<std::string> delete_argv;
 };
 // A running container, or every probe's observation when there is none.
 using LaunchOutcome = std::variant<Launched, std::vector<Observation>>;
@@ -68,7 +80,41 @@ LaunchOutcome LaunchNative(NsSet ns, const CellEnvironment& env, HostSandbox& sa
     Outcome outcome = IsCreationRefused(container.error()) ? Outcome::unsupported : Outcome::error;
     return AllWith(env, outcome, container.error().Message());
   }
-  return Launched{std::move(*container), UniqueFd()};
+  Launched launched;
+  launched.container = std::move(*container);
+  return launched;
+}
+
+// Where a bundle runtime's files for this cell go, in the sandbox's workspace.
+void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
+                      const HostSandbox& sandbox) {
+  const std::string& workspace = sandbox.RuntimeWorkspace();
+  if (workspace.empty()) return;
+  cell.container_id = "nsm-" + sandbox.Nonce().substr(0, 12) + "-" + std::to_string(ns.Index());
+  cell.rootfs = workspace + "/rootfs";
+  cell.state_dir = workspace + "/state";
+  cell.bundle_dir = workspace + "/bundles/" + cell.container_id;
+  cell.capabilities = env.runtime_capabilities;
+}
+
+Status WriteBundle(const std::string& dir, const std::vector<RuntimeFile>& files) {
+  if (mkdir(dir.c_str(), 0700) != 0) return FailErrno("mkdir " + dir, "write the bundle");
+  for (const RuntimeFile& file : files) {
+    std::string path = dir + "/" + file.name;
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
+    if (Status s = WriteAll(fd.Get(), file.content); !s) return s;
+  }
+  return {};
+}
+
+// Names only, never following a link; what cannot go stays for the sandbox's
+// end, which takes the whole workspace.
+void RemoveBundle(const std::string& dir) {
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.Valid()) return;
+  (void)EmptyDirectory(fd.Get(), dir);
+  (void)rmdir(dir.c_str());
 }
 
 LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
@@ -80,14 +126,43 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
   cell.probe_program = kProbeExePath;
   std::vector<std::string> argv = ProbeArgv(env, sandbox);
   cell.probe_args.assign(argv.begin() + 1, argv.end());
+  PlaceInWorkspace(cell, ns, env, sandbox);
   auto command = env.runtime->Command(cell, env.runtime_path);
   if (const Refusal* refusal = std::get_if<Refusal>(&command))
     return AllWith(env, Outcome::refused,
                    std::string(Name(env.runtime->Kind())) + ": " + refusal->why);
-  Result<RuntimeContainer> launched =
-      LaunchRuntime(std::get<std::vector<std::string>>(command), env.probe_exe_fd, env.cgroup_fd);
-  if (!launched) return AllWith(env, Outcome::error, launched.error().Message());
-  return Launched{std::move(launched->container), std::move(launched->stderr_read)};
+  RuntimeCommand& run = std::get<RuntimeCommand>(command);
+  Launched launched;
+  if (!run.files.empty()) {
+    if (cell.bundle_dir.empty()) {
+      return AllWith(env, Outcome::error,
+                     "the runtime needs a bundle and the host sandbox has no workspace for it");
+    }
+    launched.bundle_dir = cell.bundle_dir;
+    if (Status s = WriteBundle(cell.bundle_dir, run.files); !s) {
+      RemoveBundle(cell.bundle_dir);
+      return AllWith(env, Outcome::error, s.error().Message());
+    }
+  }
+  if (!run.delete_argv.empty()) launched.state_entry = cell.state_dir + "/" + cell.container_id;
+  launched.delete_argv = std::move(run.delete_argv);
+  Result<RuntimeContainer> started = LaunchRuntime(run.argv, env.probe_exe_fd, env.cgroup_fd);
+  if (!started) {
+    RemoveBundle(launched.bundle_dir);
+    return AllWith(env, Outcome::error, started.error().Message());
+  }
+  launched.container = std::move(started->container);
+  launched.runtime_stderr = std::move(started->stderr_read);
+  return launched;
+}
+
+// After a runtime's container: its state deleted by the runtime itself when
+// it left any, then the bundle removed.
+void CleanUpAfterRuntime(const Launched& launched, const CellEnvironment& env) {
+  struct stat st {};
+  if (!launched.delete_argv.empty() && lstat(launched.state_entry.c_str(), &st) == 0)
+    RunToEnd(launched.delete_argv, env.probe_exe_fd, env.cgroup_fd, kRuntimeDeleteLimit);
+  if (!launched.bundle_dir.empty()) RemoveBundle(launched.bundle_dir);
 }
 
 // Runs the container and judges what it reported. The sandbox is healthy.
@@ -97,10 +172,21 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   if (auto* observations = std::get_if<std::vector<Observation>>(&launch))
     return std::move(*observations);
   Launched& launched = std::get<Launched>(launch);
+  // The runtime's state and bundle go once the cell is judged: `delete
+  // --force` kills what is left of the container, which the judges must see.
+  struct AfterJudging {
+    const Launched& launched;
+    const CellEnvironment& env;
+    ~AfterJudging() {
+      if (env.runtime) CleanUpAfterRuntime(launched, env);
+    }
+  } after_judging{launched, env};
   Container* container = &launched.container;
   sandbox.SetContainerNsLinks(container->ns_links);
   auto deadline = std::chrono::steady_clock::now() + env.timeout;
-  Result<ReadToEndResult> output = CollectOutput(*container, deadline, kMaxProbeOutput);
+  Result<ReadToEndResult> output = env.runtime
+                                       ? CollectRuntimeOutput(*container, deadline, kMaxProbeOutput)
+                                       : CollectOutput(*container, deadline, kMaxProbeOutput);
   std::string problem;
   if (!output) {
     problem = output.error().Message();
@@ -109,10 +195,15 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   } else if (output->truncated) {
     problem = "more than 1 MiB of output";
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  if (!container->process.WaitExit(std::max(left, std::chrono::milliseconds(0))) &&
-      problem.empty()) {
+  auto left = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           deadline - std::chrono::steady_clock::now()),
+                       std::chrono::milliseconds(0));
+  // A runtime may outlive its container's output (CollectRuntimeOutput).
+  // Once the output is complete it gets a moment to end, and the cell is
+  // judged whether it did or not (then it is ended).
+  const bool output_complete = problem.empty();
+  if (env.runtime && output_complete) left = std::min(left, kRuntimeExitGrace);
+  if (!container->process.WaitExit(left) && problem.empty() && !env.runtime) {
     problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
   }
   container->process.KillAndReap();
@@ -129,12 +220,13 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
   // message, the probe program not found) is an error: a refusal is a skip,
   // and must never stand in for a run that went wrong.
   if (env.runtime && problem.empty() && output->data.empty() && status) {
-    std::string message = DrainMessage(launched.runtime_stderr.Get(), kMaxRuntimeMessage);
+    std::string text = DrainText(launched.runtime_stderr.Get(), kMaxRuntimeStderr);
+    std::optional<std::string> own = env.runtime->OwnMessage(text);
+    std::string message = OneLine(own ? *own : text, kMaxRuntimeMessage);
     std::string runtime(Name(env.runtime->Kind()));
     std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
-    std::string own_name = std::string(env.runtime->Program()) + ":";
-    bool refused = status->exited && status->code != 0 && message.starts_with(own_name) &&
-                   message.find(kProbeExePath) == std::string::npos;
+    bool refused =
+        status->exited && status->code != 0 && own && own->find(kProbeExePath) == std::string::npos;
     if (refused)
       return AllWith(env, Outcome::refused, runtime + " did not start the probe: " + said);
     return AllWith(env, Outcome::error,

@@ -7,6 +7,7 @@
 
 #include "harness/common/io.h"
 #include "harness/runner/cell_runner.h"
+#include "harness/runtime/oci_config.h"
 #include "probes/fixtures.h"
 #include "probes/protocol.h"
 
@@ -53,15 +54,21 @@ int RunSandboxWorker(const WorkerConfig& config) {
   }
   Result<Propagation> propagation = ParsePropagation(config.propagation);
   if (!propagation) return Fatal(propagation.error());
-  Result<HostSandbox> sandbox = HostSandbox::SetUp(sandbox_config);
-  if (!sandbox) return Fatal(sandbox.error());
-
   std::unique_ptr<RuntimeAdapter> runtime = MakeRuntimeAdapter(config.runtime);
   if (runtime && (config.runtime_path.empty() || config.runtime_path[0] != '/'))
     return Fatal(Error{EINVAL, "worker options", "--runtime-path must be absolute", {}});
+  if (runtime) {
+    SandboxNeeds needs = runtime->Needs();
+    sandbox_config.runtime_workspace = needs.bundle_workspace;
+    sandbox_config.empty_cgroup2_controllers = needs.empty_cgroup2_controllers;
+  }
+  Result<HostSandbox> sandbox = HostSandbox::SetUp(sandbox_config);
+  if (!sandbox) return Fatal(sandbox.error());
+
   CellEnvironment env;
   env.runtime = runtime.get();
   env.runtime_path = config.runtime_path;
+  if (runtime) env.runtime_capabilities = BoundingCapabilityNames();
   env.userns_map = config.userns_map;
   env.probe_exe_fd = exe.Get();
   env.SetProbes(config.probes);

@@ -6,8 +6,8 @@ namespace nsm {
 // new tmpfs with the host's / bound onto it, recursively, and everything made
 // a slave of the host's mounts), it has no option for a time namespace, and
 // it maps only one id into a user namespace (--uid/--gid).
-std::variant<std::vector<std::string>, Refusal> BwrapAdapter::Command(
-    const RuntimeCell& cell, const std::string& runtime_path) const {
+std::variant<RuntimeCommand, Refusal> BwrapAdapter::Command(const RuntimeCell& cell,
+                                                            const std::string& runtime_path) const {
   const NsSet ns = cell.namespaces;
   if (!ns.Has(Ns::mnt))
     return Refusal{"bwrap always makes a new mount namespace; it cannot leave it out"};
@@ -30,7 +30,7 @@ std::variant<std::vector<std::string>, Refusal> BwrapAdapter::Command(
   if (ns.Has(Ns::cgroup)) argv.push_back("--unshare-cgroup");
   argv.push_back(cell.probe_program);
   argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-  return argv;
+  return RuntimeCommand{std::move(argv), {}, {}};
 }
 
 }  // namespace nsm

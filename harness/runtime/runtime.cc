@@ -8,6 +8,8 @@
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "harness/runtime/bwrap_adapter.h"
+#include "harness/runtime/crun_adapter.h"
+#include "harness/runtime/runc_adapter.h"
 #include "harness/runtime/unshare_adapter.h"
 
 namespace nsm {
@@ -20,16 +22,20 @@ std::string_view Name(RuntimeKind kind) {
       return "unshare";
     case RuntimeKind::bwrap:
       return "bwrap";
+    case RuntimeKind::runc:
+      return "runc";
+    case RuntimeKind::crun:
+      return "crun";
   }
   return "?";
 }
 
 Result<RuntimeKind> ParseRuntime(std::string_view text) {
-  for (RuntimeKind kind : {RuntimeKind::native, RuntimeKind::unshare, RuntimeKind::bwrap}) {
+  for (RuntimeKind kind : kRuntimeKinds) {
     if (text == Name(kind)) return kind;
   }
   return Fail(EINVAL, "parse runtime",
-              "'" + std::string(text) + "' is not native, unshare or bwrap");
+              "'" + std::string(text) + "' is not native, unshare, bwrap, runc or crun");
 }
 
 std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind) {
@@ -40,8 +46,18 @@ std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind) {
       return std::make_unique<UnshareAdapter>();
     case RuntimeKind::bwrap:
       return std::make_unique<BwrapAdapter>();
+    case RuntimeKind::runc:
+      return std::make_unique<RuncAdapter>();
+    case RuntimeKind::crun:
+      return std::make_unique<CrunAdapter>();
   }
   return nullptr;
+}
+
+std::optional<std::string> RuntimeAdapter::OwnMessage(std::string_view stderr_text) const {
+  std::string own_name = std::string(Program()) + ":";
+  if (!stderr_text.starts_with(own_name)) return std::nullopt;
+  return std::string(stderr_text);
 }
 
 const std::vector<std::pair<std::string_view, std::string_view>>& ProbesNeedingTheLauncher() {

@@ -20,7 +20,12 @@
 
 namespace nsm {
 
-enum class RuntimeKind { native, unshare, bwrap };
+enum class RuntimeKind { native, unshare, bwrap, runc, crun };
+
+// Every kind, in the order help texts list them.
+inline constexpr RuntimeKind kRuntimeKinds[] = {RuntimeKind::native, RuntimeKind::unshare,
+                                                RuntimeKind::bwrap, RuntimeKind::runc,
+                                                RuntimeKind::crun};
 
 std::string_view Name(RuntimeKind kind);
 Result<RuntimeKind> ParseRuntime(std::string_view text);
@@ -33,6 +38,35 @@ struct RuntimeCell {
   long time_offset_seconds = 0;         // monotonic and boottime, for a new time namespace
   std::string probe_program;            // the path the runtime execs
   std::vector<std::string> probe_args;  // after argv[0]
+  // For a runtime that takes an OCI bundle: where it goes (see RuntimeWorkspace).
+  std::string rootfs;                     // the host sandbox's / as a bundle root
+  std::string bundle_dir;                 // fresh and empty, this cell's alone
+  std::string state_dir;                  // the runtime's --root: the sandbox's alone
+  std::string container_id;               // unique on the machine
+  std::vector<std::string> capabilities;  // CAP_* names: the bounding set root has here
+};
+
+// A file the runtime needs before it starts (an OCI bundle's config.json),
+// relative to the cell's bundle_dir.
+struct RuntimeFile {
+  std::string name;
+  std::string content;
+};
+
+struct RuntimeCommand {
+  std::vector<std::string> argv;         // argv[0] = the runtime's path
+  std::vector<RuntimeFile> files;        // written before argv runs
+  std::vector<std::string> delete_argv;  // run once the container is over, however it ended
+};
+
+// What a runtime needs of the host sandbox beyond what every container gets.
+struct SandboxNeeds {
+  // A workspace: a view of the sandbox's / (with its own throwaway /dev) that a
+  // runtime can pivot into, and directories for bundles and state.
+  bool bundle_workspace = false;
+  // The cgroup v2 hierarchy of a hybrid layout with no controllers listed: crun
+  // 1.8 refuses every container on a hybrid host whose v2 hierarchy has any.
+  bool empty_cgroup2_controllers = false;
 };
 
 struct Refusal {
@@ -48,10 +82,19 @@ class RuntimeAdapter {
   // The propagation every container of this runtime gets, when it offers no
   // choice (the rules then judge by it); nullopt: the run's --propagation.
   virtual std::optional<Propagation> FixedPropagation() const { return std::nullopt; }
-  // argv (argv[0] = runtime_path) that runs the probe in such a container,
-  // or why the runtime cannot make it.
-  virtual std::variant<std::vector<std::string>, Refusal> Command(
-      const RuntimeCell& cell, const std::string& runtime_path) const = 0;
+  // Why this runtime cannot give containers `propagation` as the rules mean
+  // it (the run is then exit 2), or nullopt when it can.
+  virtual std::optional<std::string> CannotGive(Propagation) const { return std::nullopt; }
+  virtual SandboxNeeds Needs() const { return {}; }
+  // The command (argv[0] = runtime_path) that runs the probe in such a
+  // container, or why the runtime cannot make it.
+  virtual std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
+                                                        const std::string& runtime_path) const = 0;
+  // The runtime's stderr from a run that never started the probe: the
+  // runtime's own message when it failed on its own account (a refusal),
+  // nullopt when the text is not in its voice. By default a message in its
+  // own name ("bwrap: ..."), as unshare(1) and bubblewrap write every failure.
+  virtual std::optional<std::string> OwnMessage(std::string_view stderr_text) const;
 };
 
 // nullptr for native, which is the launcher itself.

@@ -25,12 +25,12 @@ class ScriptRuntime final : public RuntimeAdapter {
   RuntimeKind Kind() const override { return RuntimeKind::unshare; }
   std::string_view Program() const override { return "sh"; }
   std::string_view Package() const override { return "dash"; }
-  std::variant<std::vector<std::string>, Refusal> Command(
-      const RuntimeCell& cell, const std::string& runtime_path) const override {
+  std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
+                                                const std::string& runtime_path) const override {
     if (cell.namespaces.Has(Ns::time)) return Refusal{"no time namespaces here"};
     std::vector<std::string> argv = {runtime_path, "-c", script_, cell.probe_program};
     argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-    return argv;
+    return RuntimeCommand{std::move(argv), {}, {}};
   }
 
  private:

@@ -112,7 +112,70 @@ void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadlin
   }
 }
 
-std::string DrainMessage(int fd, size_t limit) {
+bool HasEndRecord(std::string_view data) {
+  size_t start = 0;
+  while (start < data.size()) {
+    size_t newline = data.find('\n', start);
+    if (newline == std::string_view::npos) return false;  // a line still being written
+    std::string_view line = data.substr(start, newline - start);
+    if (line == "end" || line.starts_with("end ")) return true;
+    start = newline + 1;
+  }
+  return false;
+}
+
+Result<ReadToEndResult> CollectRuntimeOutput(const Container& container,
+                                             std::chrono::steady_clock::time_point deadline,
+                                             size_t limit) {
+  ReadToEndResult out;
+  const int results = container.results.Get();
+  size_t scanned = 0;  // the start of the first line not yet looked at
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p[2] = {{results, POLLIN, 0}, {container.process.PidFd(), POLLIN, 0}};
+    int ready = poll(p, 2, static_cast<int>(left.count()) + 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return FailErrno("poll");
+    if (p[1].revents != 0) {
+      // The runtime exited: what its container wrote is in the pipe, and a
+      // descendant still holding it is a stray, not waited for.
+      Result<ReadToEndResult> rest =
+          ReadToEnd(results, std::chrono::steady_clock::now(), limit - out.data.size());
+      if (!rest) return rest;
+      out.data += rest->data;
+      out.truncated = rest->truncated;
+      return out;
+    }
+    if (p[0].revents == 0) continue;
+    char chunk[4096];
+    ssize_t n = read(results, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("read");
+    if (n == 0) return out;  // every writer is gone
+    size_t keep = std::min(static_cast<size_t>(n), limit - out.data.size());
+    out.data.append(chunk, keep);
+    if (keep < static_cast<size_t>(n)) {
+      out.truncated = true;
+      return out;
+    }
+    size_t last_line = out.data.rfind('\n');
+    if (last_line != std::string::npos && last_line + 1 > scanned) {
+      if (HasEndRecord(std::string_view(out.data).substr(scanned, last_line + 1 - scanned)))
+        return out;
+      scanned = last_line + 1;
+    }
+  }
+  // The deadline: what was written so far, timed_out set.
+  Result<ReadToEndResult> rest =
+      ReadToEnd(results, std::chrono::steady_clock::now(), limit - out.data.size());
+  if (rest) out.data += rest->data;
+  out.timed_out = true;
+  return out;
+}
+
+std::string DrainText(int fd, size_t limit) {
   std::string text;
   char buf[4096];
   while (text.size() < limit) {
@@ -123,11 +186,27 @@ std::string DrainMessage(int fd, size_t limit) {
     text.append(buf, static_cast<size_t>(n));
   }
   if (text.size() > limit) text.resize(limit);
+  return text;
+}
+
+std::string OneLine(std::string text, size_t limit) {
+  if (text.size() > limit) text.resize(limit);
   for (char& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
+}
+
+std::string DrainMessage(int fd, size_t limit) {
+  return OneLine(DrainText(fd, limit), limit);
+}
+
+void RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
+              std::chrono::milliseconds limit) {
+  Result<RuntimeContainer> started = LaunchRuntime(argv, probe_exe_fd, cgroup_fd);
+  if (!started) return;
+  if (!started->container.process.WaitExit(limit)) started->container.process.KillAndReap();
 }
 
 }  // namespace nsm

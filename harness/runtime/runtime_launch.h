@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/common/result.h"
@@ -38,7 +39,30 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
 // container without one of its own) are not waited for: nothing ends them.
 void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadline);
 
-// At most `limit` bytes of what is waiting in `fd`, without blocking, one line.
+// The probe's output from a runtime's container. Unlike the launcher's
+// container, a runtime can outlive its probe's report by long: crun stays as
+// long as any process of a container without a PID namespace is left (the
+// orphan pid.orphan leaves), and keeps the result pipe open meanwhile. So the
+// pipe is read as it fills, and the output is complete at the probe's `end`
+// record or when the runtime exits, whichever comes first; timed_out is set
+// when neither came by the deadline.
+Result<ReadToEndResult> CollectRuntimeOutput(const Container& container,
+                                             std::chrono::steady_clock::time_point deadline,
+                                             size_t limit);
+// Does `data` hold a whole `end` record line of the probe protocol?
+bool HasEndRecord(std::string_view data);
+
+// At most `limit` bytes of what is waiting in `fd`, without blocking.
+std::string DrainText(int fd, size_t limit);
+// At most `limit` bytes of `text` on one line (line breaks and tabs as
+// spaces, no trailing space).
+std::string OneLine(std::string text, size_t limit);
+// DrainText, on one line.
 std::string DrainMessage(int fd, size_t limit);
+
+// Runs a runtime's own command (`runc delete --force ID`) to its end, or kills
+// it after `limit`; what it writes is dropped.
+void RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
+              std::chrono::milliseconds limit);
 
 }  // namespace nsm

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "harness/rules/catalogue.h"
+#include "harness/runtime/runtime_launch.h"
 
 namespace nsm {
 namespace {
@@ -29,8 +30,8 @@ RuntimeCell CellOf(const char* combination, UsernsMap map = UsernsMap::root) {
 
 std::vector<std::string> Argv(RuntimeKind kind, const RuntimeCell& cell) {
   auto command = MakeRuntimeAdapter(kind)->Command(cell, "/usr/bin/rt");
-  EXPECT_TRUE(std::holds_alternative<std::vector<std::string>>(command));
-  if (auto* argv = std::get_if<std::vector<std::string>>(&command)) return *argv;
+  EXPECT_TRUE(std::holds_alternative<RuntimeCommand>(command));
+  if (auto* run = std::get_if<RuntimeCommand>(&command)) return run->argv;
   return {};
 }
 
@@ -41,12 +42,22 @@ std::string RefusalOf(RuntimeKind kind, const RuntimeCell& cell) {
 }
 
 TEST(Runtime, NamesParseBackAndNativeHasNoAdapter) {
-  for (RuntimeKind kind : {RuntimeKind::native, RuntimeKind::unshare, RuntimeKind::bwrap})
-    EXPECT_EQ(*ParseRuntime(Name(kind)), kind);
+  for (RuntimeKind kind : kRuntimeKinds) EXPECT_EQ(*ParseRuntime(Name(kind)), kind);
+  EXPECT_THAT(ParseRuntime("docker").error().context, HasSubstr("runc"));
   EXPECT_FALSE(ParseRuntime("docker"));
   EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::native), nullptr);
   EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::bwrap)->Package(), "bubblewrap");
   EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::unshare)->Package(), "util-linux");
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::runc)->Package(), "runc");
+  EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::crun)->Package(), "crun");
+}
+
+TEST(RuntimeOutput, TheEndRecordIsAWholeLine) {
+  EXPECT_TRUE(HasEndRecord("nsmatrix-probe/1 pid=1\nprobe ns.uts x=1\nend probes=1\n"));
+  EXPECT_TRUE(HasEndRecord("end\n"));
+  EXPECT_FALSE(HasEndRecord("nsmatrix-probe/1 pid=1\nend probes=1"));  // still being written
+  EXPECT_FALSE(HasEndRecord("probe ns.uts detail=end\nendless 1\n"));
+  EXPECT_FALSE(HasEndRecord(""));
 }
 
 TEST(Runtime, TheProbesLeftOutAreInTheCatalogue) {

@@ -5,7 +5,7 @@ namespace nsm {
 // unshare(1) as util-linux 2.38 has it. With a PID namespace it forks (the
 // probe is then PID 1, as with the launcher) and --kill-child takes the probe
 // down with it; without one it execs the probe in its own place.
-std::variant<std::vector<std::string>, Refusal> UnshareAdapter::Command(
+std::variant<RuntimeCommand, Refusal> UnshareAdapter::Command(
     const RuntimeCell& cell, const std::string& runtime_path) const {
   const NsSet ns = cell.namespaces;
   std::vector<std::string> argv = {runtime_path};
@@ -47,7 +47,7 @@ std::variant<std::vector<std::string>, Refusal> UnshareAdapter::Command(
   argv.push_back("--");
   argv.push_back(cell.probe_program);
   argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-  return argv;
+  return RuntimeCommand{std::move(argv), {}, {}};
 }
 
 }  // namespace nsm

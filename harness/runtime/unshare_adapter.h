@@ -11,8 +11,8 @@ class UnshareAdapter final : public RuntimeAdapter {
   RuntimeKind Kind() const override { return RuntimeKind::unshare; }
   std::string_view Program() const override { return "unshare"; }
   std::string_view Package() const override { return "util-linux"; }
-  std::variant<std::vector<std::string>, Refusal> Command(
-      const RuntimeCell& cell, const std::string& runtime_path) const override;
+  std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
+                                                const std::string& runtime_path) const override;
 };
 
 }  // namespace nsm

@@ -1,6 +1,5 @@
 #include "harness/sandbox/fs_fixture.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -123,6 +122,13 @@ bool FsFixture::DeviceNodeAt(const std::string& container_path) const {
          (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
 }
 
+Status FsFixture::RecountMounts() {
+  const std::vector<MountEntry>* mounts = mounts_->Current();
+  if (!mounts) return Fail(0, "host filesystem fixture", "cannot read the sandbox's mount table");
+  mount_count_ = mounts->size();
+  return {};
+}
+
 Status FsFixture::Check() const {
   std::string secret = HostPath(fixtures::kSecretFile);
   struct stat st {};
@@ -191,20 +197,8 @@ Status FsFixture::RemoveCreatedNodes() {
   UniqueFd dir(open(mknod_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir.Valid()) return FailErrno("open " + mknod_dir, "restore filesystem fixture");
   // Names only, never following links: a container may have written here.
-  std::vector<std::string> names;
-  if (DIR* d = fdopendir(dup(dir.Get()))) {
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name != "." && name != "..") names.push_back(name);
-    }
-    closedir(d);
-  }
-  for (const std::string& name : names) {
-    if (unlinkat(dir.Get(), name.c_str(), 0) != 0 &&
-        unlinkat(dir.Get(), name.c_str(), AT_REMOVEDIR) != 0) {
-      return FailErrno("remove " + mknod_dir + "/" + name, "restore filesystem fixture");
-    }
-  }
+  if (Status s = EmptyDirectory(dir.Get(), mknod_dir); !s)
+    return Fail(s.error().err, s.error().op, "restore filesystem fixture");
   return {};
 }
 

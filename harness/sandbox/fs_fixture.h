@@ -32,6 +32,9 @@ class FsFixture {
   // Is there a device node at this container path (host view)?
   bool DeviceNodeAt(const std::string& container_path) const;
   Status Check() const;
+  // The mount table as it is now is the one Check holds the sandbox to: for
+  // mounts the sandbox adds after the fixture.
+  Status RecountMounts();
   // Mounts a tmpfs with this source on the propagation directory / takes it off.
   Status MountForPropagation(const std::string& source);
   void UnmountForPropagation();

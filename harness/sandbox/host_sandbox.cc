@@ -20,6 +20,7 @@
 #include "harness/common/io.h"
 #include "harness/common/loopback.h"
 #include "harness/common/unique_fd.h"
+#include "harness/sandbox/runtime_workspace.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
@@ -100,6 +101,7 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
   auto wrap = [](Error e) { return std::unexpected(std::move(e).Wrap("host sandbox")); };
   if (Status s = Mounts(config); !s) return wrap(s.error());
   std::string nonce = RandomHex(16);
+  sandbox.nonce_ = nonce;
   sandbox.hostname_ = "nsm-host-" + std::to_string(config.index);
   sandbox.domainname_ = "nsm-domain-" + std::to_string(config.index);
   bool own_uts = !config.without.Has(Ns::uts);
@@ -141,6 +143,18 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
   Result<FsFixture> fs = FsFixture::Create(config.root, nonce);
   if (!fs) return wrap(fs.error());
   sandbox.fs_ = std::move(*fs);
+  // After every other mount, so that the workspace's view of / has them all.
+  if (config.empty_cgroup2_controllers) {
+    if (Status s = EmptyCgroup2Controllers(); !s) return wrap(s.error());
+  }
+  if (config.runtime_workspace) {
+    sandbox.runtime_workspace_ = sandbox.fs_->HostPath("/tmp/.nsm-runtime");
+    if (Status s = MakeRuntimeWorkspace(config.root, sandbox.runtime_workspace_); !s)
+      return wrap(s.error());
+  }
+  if (config.empty_cgroup2_controllers || config.runtime_workspace) {
+    if (Status s = sandbox.fs_->RecountMounts(); !s) return wrap(s.error());
+  }
   // comm holds at most 15 characters: "nsm-s<0..99>-<7 hex>".
   Result<Sentinel> sentinel =
       Sentinel::Spawn("nsm-s" + std::to_string(config.index % 100) + "-" + nonce.substr(8, 7));

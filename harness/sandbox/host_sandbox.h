@@ -38,6 +38,10 @@ struct SandboxConfig {
   // time): it shares the caller's and sets up none of their fixtures; the
   // runner does not run the probes that need them.
   NsSet without;
+  // For runc and crun: a runtime workspace (runtime_workspace.h) under the
+  // sandbox's /tmp, and crun's empty cgroup v2 controller list.
+  bool runtime_workspace = false;
+  bool empty_cgroup2_controllers = false;
 };
 
 class HostSandbox : public HostView {
@@ -88,6 +92,10 @@ class HostSandbox : public HostView {
   // sentinel) names it: escape.proc_root reads it through /proc/PID/root.
   std::string SecretPathFromSandboxRoot() const { return fs_->HostPath(fixtures::kSecretFile); }
   const CellNames& Names() const override { return names_; }
+  // The runtime workspace's directory; empty when the sandbox has none.
+  const std::string& RuntimeWorkspace() const { return runtime_workspace_; }
+  // Random per sandbox: names made from it do not clash across sandboxes.
+  const std::string& Nonce() const { return nonce_; }
 
   // Per cell: the names the probes are given, and the host clock around the run.
   void BeginCell(unsigned combination_index);
@@ -144,6 +152,8 @@ class HostSandbox : public HostView {
   std::optional<FsFixture> fs_;
   std::optional<CellCgroupDir> cell_cgroup_;
   CellNames names_;
+  std::string runtime_workspace_;
+  std::string nonce_;
   std::pair<long long, long long> boot_window_{0, 0};
   std::pair<long long, long long> mono_window_{0, 0};
   bool verified_ = false;  // fixtures checked since the last container

@@ -1,8 +1,9 @@
-// Containers made by real runtimes (unshare from util-linux, bubblewrap),
-// judged from the host side like the launcher's. Outcomes are asserted
+// Containers made by real runtimes (unshare from util-linux, bubblewrap,
+// runc, crun), judged from the host side like the launcher's. Outcomes are asserted
 // directly, not through the rules: each isolation with its namespace, its
 // leak without it, and what a runtime cannot make as `refused`.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -82,6 +83,83 @@ TEST(Runtimes, BwrapRefusesWhatItCannotMakeAndIsolatesTheRest) {
                         {"mnt", "net.loopback_tcp", "leaked"}});
 }
 
+// Each namespace runc makes isolates, and the same probe leaks without it.
+// runc 1.1 has no time namespace and says so itself; without a mount
+// namespace nsmatrix does not run it.
+TEST(Runtimes, RuncRefusesWhatItCannotMakeAndIsolatesTheRest) {
+  ExpectUnder("runc", {{"none", "ns.uts", "refused"},
+                       {"uts+net", "ns.uts", "refused"},
+                       {"mnt+time", "ns.time", "refused"},
+                       {"mnt", "ns.mnt", "isolated"},
+                       {"mnt", "ns.uts", "leaked"},
+                       {"mnt+uts", "ns.uts", "isolated"},
+                       {"mnt", "uts.hostname", "leaked"},
+                       {"mnt+uts", "uts.hostname", "isolated"},
+                       {"mnt+pid", "pid.see_host", "isolated"},
+                       {"mnt", "pid.see_host", "leaked"},
+                       {"mnt+pid", "pid.orphan", "isolated"},
+                       {"mnt", "pid.orphan", "leaked"},
+                       {"mnt+ipc", "ipc.sysv_shm", "isolated"},
+                       {"mnt", "ipc.sysv_shm", "leaked"},
+                       {"mnt+user", "ns.user", "isolated"},
+                       {"mnt+net", "net.loopback_tcp", "isolated"},
+                       {"mnt", "net.loopback_tcp", "leaked"},
+                       {"mnt+cgroup", "ns.cgroup", "isolated"},
+                       {"mnt", "ns.cgroup", "leaked"}});
+  CliRun run = RunNsmatrix(
+      {"run", "--runtime", "runc", "--combos", "mnt,mnt+time", "--probes", "ns.", "--no-progress"});
+  nlohmann::json refused = Cell(run.doc, "mnt+time", "ns.time");
+  EXPECT_NE(refused["detail"].get<std::string>().find("does not exist"), std::string::npos)
+      << refused["detail"];
+}
+
+// As runc, and crun makes a time namespace too, with the run's clock offsets
+// (through its own annotation: crun 1.8 does not read linux.timeOffsets).
+TEST(Runtimes, CrunMakesTimeNamespacesWithOffsetsAndIsolatesTheRest) {
+  ExpectUnder("crun", {{"none", "ns.uts", "refused"},
+                       {"mnt", "ns.mnt", "isolated"},
+                       {"mnt", "ns.uts", "leaked"},
+                       {"mnt+uts", "uts.hostname", "isolated"},
+                       {"mnt", "uts.hostname", "leaked"},
+                       {"mnt+pid", "pid.see_host", "isolated"},
+                       {"mnt", "pid.see_host", "leaked"},
+                       {"mnt+pid", "pid.orphan", "isolated"},
+                       {"mnt", "pid.orphan", "leaked"},
+                       {"mnt+net", "net.loopback_tcp", "isolated"},
+                       {"mnt", "net.loopback_tcp", "leaked"},
+                       {"mnt+time", "ns.time", "isolated"},
+                       {"mnt", "ns.time", "leaked"},
+                       {"mnt+time", "time.boottime", "isolated"},
+                       {"mnt", "time.boottime", "leaked"},
+                       {"mnt+pid+user+time", "time.monotonic", "isolated"},
+                       {"mnt+pid+user", "time.monotonic", "leaked"},
+                       // nsmatrix's own refusal: crun 1.8.1 kills a host process.
+                       {"mnt+pid+time", "ns.time", "refused"}});
+}
+
+// Paths under /sys/fs/cgroup named nsm-*, one per line.
+std::string CgroupsNamedNsm() {
+  ScopedTempDir dir;
+  WaitExit(StartProgram({"/usr/bin/find", "/sys/fs/cgroup", "-name", "nsm-*"}, dir.path()));
+  return Slurp(dir.path() + "/stdout");
+}
+
+// The OCI runtimes keep their state in the host sandbox (--root), their
+// bundles too, and their containers' cgroups go with the cell: nothing of
+// theirs is on the machine after a run.
+TEST(Runtimes, OciRuntimesLeaveNothingBehind) {
+  struct stat st {};
+  const bool runc_state_before = stat("/run/runc", &st) == 0;
+  const std::string cgroups_before = CgroupsNamedNsm();
+  for (const char* runtime : {"runc", "crun"}) {
+    CliRun run = RunNsmatrix({"run", "--runtime", runtime, "--combos",
+                              "mnt,mnt+pid,mnt+user+pid+net,mnt+cgroup", "--no-progress"});
+    EXPECT_EQ(run.exit_code, 0) << runtime << ": " << run.err;
+  }
+  EXPECT_EQ(stat("/run/runc", &st) == 0, runc_state_before);
+  EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
+}
+
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
   CliRun run = RunNsmatrix({"run", "--runtime", "bwrap", "--combos", "none,mnt,mnt+pid,mnt+time",
                             "--probes", "ns.,pid.signal_sender"});
@@ -150,6 +228,9 @@ TEST(Runtimes, AnIdRangeUnshareCannotMapIsAUsageError) {
 TEST(Runtimes, OptionsARuntimeCannotHonourAreUsageErrors) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"run", "--runtime", "bwrap", "--propagation", "shared"},
+        std::vector<std::string>{"run", "--runtime", "crun", "--propagation", "shared"},
+        std::vector<std::string>{"run", "--runtime", "runc", "--propagation", "unchanged"},
+        std::vector<std::string>{"run", "--runtime", "crun", "--rootfs", "/tmp"},
         std::vector<std::string>{"run", "--runtime", "unshare", "--rootfs", "/tmp"},
         std::vector<std::string>{"run", "--runtime", "docker"},
         std::vector<std::string>{"run", "--runtime", "unshare", "--probes", "pid.signal_sender"}}) {

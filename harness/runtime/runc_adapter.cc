@@ -1,0 +1,26 @@
+#include "harness/runtime/runc_adapter.h"
+
+#include "harness/runtime/oci_config.h"
+
+namespace nsm {
+
+// runc 1.1 as root. It cannot leave cgroups alone: it makes the container a
+// cgroup of its own (under the caller's, by a relative cgroupsPath) with a
+// devices controller, which is told to allow every device. A time namespace
+// it does not know: it says so itself.
+std::variant<RuntimeCommand, Refusal> RuncAdapter::Command(const RuntimeCell& cell,
+                                                           const std::string& runtime_path) const {
+  if (auto refusal = RefuseWithoutMountNamespace(cell, "runc")) return *refusal;
+  return OciCommand(cell, runtime_path, {},
+                    OciOptions{.allow_all_devices = true, .cgroup_under_caller = true});
+}
+
+std::optional<std::string> RuncAdapter::CannotGive(Propagation propagation) const {
+  return OciCannotGive(propagation);
+}
+
+std::optional<std::string> RuncAdapter::OwnMessage(std::string_view stderr_text) const {
+  return OciErrorMessage(stderr_text);
+}
+
+}  // namespace nsm
