@@ -8,8 +8,19 @@
 //                    Paired with the floor for the same flags (floor.h), as
 //                    BM_Launch is; the report also divides it by BM_Launch/<set>.
 //
+// runc and crun take an OCI bundle: their benchmarks run in a mount namespace
+// of their own (a slave of the machine's, left when the benchmark ends) with
+// a /tmp of its own and there the workspace `nsmatrix run` gives them in a
+// host sandbox (harness/sandbox/runtime_workspace.h): a copy of / with a
+// throwaway /dev, their --root state and the bundle. Nothing of it reaches the
+// machine. The copy doubles the mounts that a new mount namespace copies, for
+// the paired floor too.
+//
 // A runtime not on PATH is skipped (its benchmark says why), not a failure.
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,9 +30,12 @@
 #include "bench/bench_support.h"
 #include "bench/floor.h"
 #include "bench/paired_timer.h"
+#include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
+#include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
 #include "harness/runtime/runtime_launch.h"
+#include "harness/sandbox/runtime_workspace.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
@@ -53,6 +67,56 @@ Status RunOnce(const std::vector<std::string>& argv, int probe_fd, NsSet set) {
   return {};
 }
 
+// A private mount namespace with a bundle runtime's workspace, for as long as
+// it lives; then back in the namespace the benchmark started in, the
+// workspace's directory removed.
+class BundleWorkspace {
+ public:
+  static Result<std::unique_ptr<BundleWorkspace>> Enter(const SandboxNeeds& needs) {
+    auto ws = std::unique_ptr<BundleWorkspace>(new BundleWorkspace);
+    ws->original_.Reset(open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC));
+    if (!ws->original_.Valid()) return FailErrno("open /proc/self/ns/mnt", "bench workspace");
+    if (unshare(CLONE_NEWNS) != 0) return FailErrno("unshare(CLONE_NEWNS)", "bench workspace");
+    ws->entered_ = true;
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
+      return FailErrno("make / rslave", "bench workspace");
+    // A /tmp of its own: nothing is made on the machine's, even if the
+    // benchmark is killed.
+    if (mount("nsm-bench", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=8m") != 0)
+      return FailErrno("mount tmpfs on /tmp", "bench workspace");
+    if (Status s = MakeRuntimeWorkspace("/", kDir); !s) return std::unexpected(s.error());
+    if (needs.empty_cgroup2_controllers) {
+      if (Status s = EmptyCgroup2Controllers(); !s) return std::unexpected(s.error());
+    }
+    return ws;
+  }
+  ~BundleWorkspace() {
+    // The namespace, its mounts with it, goes when nothing is in it.
+    if (entered_ && setns(original_.Get(), CLONE_NEWNS) != 0) {
+      perror("nsmatrix-bench: setns back to the original mount namespace");
+      abort();  // the rest would run in the wrong namespace
+    }
+  }
+  static constexpr const char* kDir = "/tmp/.nsm-runtime";
+
+ private:
+  BundleWorkspace() = default;
+  UniqueFd original_;
+  bool entered_ = false;
+};
+
+// The bundle's files, in a fresh directory.
+Status WriteBundleFiles(const std::string& dir, const std::vector<RuntimeFile>& files) {
+  if (mkdir(dir.c_str(), 0700) != 0) return FailErrno("mkdir " + dir, "write the bundle");
+  for (const RuntimeFile& file : files) {
+    std::string path = dir + "/" + file.name;
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
+    if (Status s = WriteAll(fd.Get(), file.content); !s) return s;
+  }
+  return {};
+}
+
 // Not this machine's failure: the runtime is not installed, or cannot make the set.
 void SkipUnsupported(benchmark::State& state, const std::string& why) {
   state.SkipWithError((std::string(kUnsupportedPrefix) + why).c_str());
@@ -72,7 +136,18 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   Result<Floor> floor = Floor::Open(*noop);
   if (!floor) return SkipWith(state, floor.error());
 
+  std::unique_ptr<BundleWorkspace> workspace;
   RuntimeCell cell;
+  if (adapter->Needs().bundle_workspace) {
+    Result<std::unique_ptr<BundleWorkspace>> entered = BundleWorkspace::Enter(adapter->Needs());
+    if (!entered) return SkipWith(state, entered.error());
+    workspace = std::move(*entered);
+    cell.container_id = "nsm-bench-" + std::to_string(getpid());
+    cell.rootfs = std::string(BundleWorkspace::kDir) + "/rootfs";
+    cell.state_dir = std::string(BundleWorkspace::kDir) + "/state";
+    cell.bundle_dir = std::string(BundleWorkspace::kDir) + "/bundles/" + cell.container_id;
+    cell.capabilities = BoundingCapabilityNames();
+  }
   cell.namespaces = set;
   cell.userns_map = UsernsMap::root;
   cell.propagation = adapter->FixedPropagation().value_or(Propagation::kPrivate);
@@ -82,7 +157,12 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   if (const Refusal* refusal = std::get_if<Refusal>(&command))
     return SkipUnsupported(
         state, std::string(Name(kind)) + " cannot make " + set.ToString() + ": " + refusal->why);
-  const std::vector<std::string>& argv = std::get<RuntimeCommand>(command).argv;
+  const RuntimeCommand& run = std::get<RuntimeCommand>(command);
+  const std::vector<std::string>& argv = run.argv;
+  if (!run.files.empty()) {
+    if (Status s = WriteBundleFiles(cell.bundle_dir, run.files); !s)
+      return SkipWith(state, s.error());
+  }
 
   RunPaired(
       state, [&] { return floor->RunOne(set); }, [&] { return RunOnce(argv, probe.Get(), set); });
@@ -91,7 +171,8 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
 }  // namespace
 
 void RegisterRuntimeBenchmarks(const BenchOptions&) {
-  for (RuntimeKind kind : {RuntimeKind::unshare, RuntimeKind::bwrap}) {
+  for (RuntimeKind kind :
+       {RuntimeKind::unshare, RuntimeKind::bwrap, RuntimeKind::runc, RuntimeKind::crun}) {
     for (const NamedSet& s : BenchSets()) {
       if (std::find(std::begin(kRuntimeSets), std::end(kRuntimeSets), s.name) ==
           std::end(kRuntimeSets))
