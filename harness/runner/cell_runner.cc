@@ -9,6 +9,7 @@
 
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
+#include "harness/runtime/runtime_cgroups.h"
 #include "harness/runtime/runtime_launch.h"
 #include "probes/fixtures.h"
 
@@ -56,6 +57,7 @@ struct Launched {
   std::string bundle_dir;
   std::string state_entry;
   std::vector<std::string> delete_argv;
+  std::string cgroup_name;
 };
 // A running container, or every probe's observation when there is none.
 using LaunchOutcome = std::variant<Launched, std::vector<Observation>>;
@@ -103,18 +105,23 @@ Status WriteBundle(const std::string& dir, const std::vector<RuntimeFile>& files
     std::string path = dir + "/" + file.name;
     UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
-    if (Status s = WriteAll(fd.Get(), file.content); !s) return s;
+    if (Status s = WriteAll(fd.Get(), file.content); !s)
+      return Fail(s.error().err, "write " + path, "write the bundle");
   }
   return {};
 }
 
-// Names only, never following a link; what cannot go stays for the sandbox's
-// end, which takes the whole workspace.
-void RemoveBundle(const std::string& dir) {
+// Names only, never following a link. Nothing to do without a bundle.
+Status RemoveBundle(const std::string& dir) {
+  if (dir.empty()) return {};
   UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.Valid()) return;
-  (void)EmptyDirectory(fd.Get(), dir);
-  (void)rmdir(dir.c_str());
+  if (!fd.Valid()) {
+    if (errno == ENOENT) return {};
+    return FailErrno("open " + dir, "remove the bundle");
+  }
+  if (Status s = EmptyDirectory(fd.Get(), dir); !s) return s;
+  if (rmdir(dir.c_str()) != 0) return FailErrno("rmdir " + dir, "remove the bundle");
+  return {};
 }
 
 LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
@@ -140,15 +147,16 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
     }
     launched.bundle_dir = cell.bundle_dir;
     if (Status s = WriteBundle(cell.bundle_dir, run.files); !s) {
-      RemoveBundle(cell.bundle_dir);
+      (void)RemoveBundle(cell.bundle_dir);
       return AllWith(env, Outcome::error, s.error().Message());
     }
   }
   if (!run.delete_argv.empty()) launched.state_entry = cell.state_dir + "/" + cell.container_id;
   launched.delete_argv = std::move(run.delete_argv);
+  launched.cgroup_name = std::move(run.cgroup_name);
   Result<RuntimeContainer> started = LaunchRuntime(run.argv, env.probe_exe_fd, env.cgroup_fd);
   if (!started) {
-    RemoveBundle(launched.bundle_dir);
+    (void)RemoveBundle(launched.bundle_dir);
     return AllWith(env, Outcome::error, started.error().Message());
   }
   launched.container = std::move(started->container);
@@ -157,86 +165,34 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
 }
 
 // After a runtime's container: its state deleted by the runtime itself when
-// it left any, then the bundle removed.
-void CleanUpAfterRuntime(const Launched& launched, const CellEnvironment& env) {
+// it left any (it was killed at the deadline, say), then the bundle removed.
+// What could not be cleaned up, as an error.
+Status CleanUpAfterRuntime(const Launched& launched, const CellEnvironment& env) {
   struct stat st {};
-  if (!launched.delete_argv.empty() && lstat(launched.state_entry.c_str(), &st) == 0)
-    RunToEnd(launched.delete_argv, env.probe_exe_fd, env.cgroup_fd, kRuntimeDeleteLimit);
-  if (!launched.bundle_dir.empty()) RemoveBundle(launched.bundle_dir);
+  if (!launched.delete_argv.empty() && lstat(launched.state_entry.c_str(), &st) == 0) {
+    if (Status s =
+            RunToEnd(launched.delete_argv, env.probe_exe_fd, env.cgroup_fd, kRuntimeDeleteLimit);
+        !s)
+      return s;
+  }
+  if (!launched.cgroup_name.empty()) {
+    if (Status s = RemoveCgroupsNamed(launched.cgroup_name, kRuntimeDeleteLimit); !s) return s;
+  }
+  return RemoveBundle(launched.bundle_dir);
 }
 
-// Runs the container and judges what it reported. The sandbox is healthy.
-std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
-  LaunchOutcome launch =
-      env.runtime ? LaunchWithRuntime(ns, env, sandbox) : LaunchNative(ns, env, sandbox);
-  if (auto* observations = std::get_if<std::vector<Observation>>(&launch))
-    return std::move(*observations);
-  Launched& launched = std::get<Launched>(launch);
-  // The runtime's state and bundle go once the cell is judged: `delete
-  // --force` kills what is left of the container, which the judges must see.
-  struct AfterJudging {
-    const Launched& launched;
-    const CellEnvironment& env;
-    ~AfterJudging() {
-      if (env.runtime) CleanUpAfterRuntime(launched, env);
-    }
-  } after_judging{launched, env};
-  Container* container = &launched.container;
-  sandbox.SetContainerNsLinks(container->ns_links);
-  auto deadline = std::chrono::steady_clock::now() + env.timeout;
-  Result<ReadToEndResult> output = env.runtime
-                                       ? CollectRuntimeOutput(*container, deadline, kMaxProbeOutput)
-                                       : CollectOutput(*container, deadline, kMaxProbeOutput);
-  std::string problem;
-  if (!output) {
-    problem = output.error().Message();
-  } else if (output->timed_out) {
-    problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
-  } else if (output->truncated) {
-    problem = "more than 1 MiB of output";
-  }
-  auto left = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           deadline - std::chrono::steady_clock::now()),
-                       std::chrono::milliseconds(0));
-  // A runtime may outlive its container's output (CollectRuntimeOutput).
-  // Once the output is complete it gets a moment to end, and the cell is
-  // judged whether it did or not (then it is ended).
-  const bool output_complete = problem.empty();
-  if (env.runtime && output_complete) left = std::min(left, kRuntimeExitGrace);
-  if (!container->process.WaitExit(left) && problem.empty() && !env.runtime) {
-    problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
-  }
-  container->process.KillAndReap();
-  if (env.runtime) WaitForContainerPidNamespaces(deadline);
-  sandbox.EndCell();
-  const std::optional<ExitStatus>& status = container->process.Status();
-  std::string exit_text = status ? status->Describe() : "not reaped";
+// A runtime's container, read to its end (or the deadline) and then ended.
+struct Ended {
+  RuntimeOutput output;
+  std::string problem;  // why records may be missing; empty when the output is whole
+};
 
-  // The probe says hello before anything else, so a runtime that exits
-  // without a word from it never started it. That is a refusal when the
-  // runtime failed on its own account: it exited non-zero with a message in
-  // its own name ("bwrap: ...", as both runtimes report every failure), and
-  // not about the probe program itself. Anything else (killed, exit 0, no
-  // message, the probe program not found) is an error: a refusal is a skip,
-  // and must never stand in for a run that went wrong.
-  if (env.runtime && problem.empty() && output->data.empty() && status) {
-    std::string text = DrainText(launched.runtime_stderr.Get(), kMaxRuntimeStderr);
-    std::optional<std::string> own = env.runtime->OwnMessage(text);
-    std::string message = OneLine(own ? *own : text, kMaxRuntimeMessage);
-    std::string runtime(Name(env.runtime->Kind()));
-    std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
-    bool refused =
-        status->exited && status->code != 0 && own && own->find(kProbeExePath) == std::string::npos;
-    if (refused)
-      return AllWith(env, Outcome::refused, runtime + " did not start the probe: " + said);
-    return AllWith(env, Outcome::error,
-                   runtime + " ended without starting the probe, and not by refusing: " + said);
-  }
-  ProbeOutput parsed =
-      ParseProbeOutput(output && !output->truncated ? output->data : std::string(), env.probes);
+// Judges the probe's records; a probe without one is an error with `problem`.
+std::vector<Observation> JudgeRecords(const std::string& data, std::string problem,
+                                      const std::string& exit_text, const CellEnvironment& env,
+                                      HostSandbox& sandbox) {
+  ProbeOutput parsed = ParseProbeOutput(data, env.probes);
   if (problem.empty() && parsed.stream_error) problem = *parsed.stream_error;
-  if (problem.empty() && status && !(status->exited && status->code == 0))
-    problem = "probe ended with " + exit_text;
   std::vector<Observation> observations;
   for (const std::string& probe : env.probes) {
     auto it = parsed.records.find(probe);
@@ -246,6 +202,112 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
       observations.push_back({probe, Outcome::error,
                               "no result: " + (problem.empty() ? "missing record" : problem) +
                                   " (" + exit_text + ")"});
+    }
+  }
+  return observations;
+}
+
+// The launcher's container: its exit ends the output.
+std::vector<Observation> RunNative(Launched& launched, const CellEnvironment& env,
+                                   HostSandbox& sandbox) {
+  Container& container = launched.container;
+  sandbox.SetContainerNsLinks(container.ns_links);
+  auto deadline = std::chrono::steady_clock::now() + env.timeout;
+  Result<ReadToEndResult> output = CollectOutput(container, deadline, kMaxProbeOutput);
+  std::string problem;
+  if (!output) {
+    problem = output.error().Message();
+  } else if (output->timed_out) {
+    problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
+  } else if (output->truncated) {
+    problem = "more than 1 MiB of output";
+  }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (!container.process.WaitExit(std::max(left, std::chrono::milliseconds(0))) &&
+      problem.empty()) {
+    problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
+  }
+  container.process.KillAndReap();
+  sandbox.EndCell();
+  const std::optional<ExitStatus>& status = container.process.Status();
+  std::string exit_text = status ? status->Describe() : "not reaped";
+  if (problem.empty() && status && !(status->exited && status->code == 0))
+    problem = "probe ended with " + exit_text;
+  return JudgeRecords(output && !output->truncated ? output->data : std::string(), problem,
+                      exit_text, env, sandbox);
+}
+
+// A runtime's container. The runtime's exit does not end the output (see
+// CollectRuntimeOutput), and a runtime that failed after its probe reported
+// makes every cell an error: only a runtime that outlived a whole report
+// (crun's orphan case) is ended without blame.
+std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironment& env,
+                                         HostSandbox& sandbox) {
+  Container& container = launched.container;
+  const std::string runtime(Name(env.runtime->Kind()));
+  auto deadline = std::chrono::steady_clock::now() + env.timeout;
+  Result<RuntimeOutput> output =
+      CollectRuntimeOutput(container, launched.runtime_stderr.Get(), deadline, kRuntimeExitGrace,
+                           kMaxProbeOutput, kMaxRuntimeStderr);
+  std::string problem;
+  if (!output) {
+    problem = output.error().Message();
+  } else if (output->probe.timed_out) {
+    problem = "timed out after " + std::to_string(env.timeout.count()) + " ms";
+  } else if (output->probe.truncated) {
+    problem = "more than 1 MiB of output";
+  }
+  const bool outlived = output && output->outlived;
+  container.process.KillAndReap();
+  WaitForContainerPidNamespaces(deadline);
+  sandbox.EndCell();
+  const std::optional<ExitStatus>& status = container.process.Status();
+  std::string exit_text = status ? status->Describe() : "not reaped";
+  std::string stderr_text = output ? output->stderr_text : std::string();
+  std::optional<std::string> own = env.runtime->OwnMessage(stderr_text);
+  std::string message = OneLine(own ? *own : stderr_text, kMaxRuntimeMessage);
+  std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
+
+  // The probe says hello before anything else, so a runtime that exits
+  // without a word from it never started it. That is a refusal when the
+  // runtime failed on its own account: it exited non-zero with a message in
+  // its own voice ("bwrap: ...", runc's and crun's JSON log) that is one of
+  // its refusals (IsRefusal) and not about the probe program itself. Anything
+  // else (killed, exit 0, no message, the probe program not found, a bundle
+  // it could not use) is an error: a refusal is a skip, and must never stand
+  // in for a run that went wrong.
+  if (problem.empty() && output->probe.data.empty() && status) {
+    bool refused = status->exited && status->code != 0 && own &&
+                   own->find(kProbeExePath) == std::string::npos && env.runtime->IsRefusal(*own);
+    if (refused)
+      return AllWith(env, Outcome::refused, runtime + " did not start the probe: " + said);
+    return AllWith(env, Outcome::error,
+                   runtime + " ended without starting the probe, and not by refusing: " + said);
+  }
+  if (problem.empty() && !outlived && status && !(status->exited && status->code == 0)) {
+    return AllWith(env, Outcome::error,
+                   runtime + " failed after the probe's report, which is not judged: " + said);
+  }
+  return JudgeRecords(output && !output->probe.truncated ? output->probe.data : std::string(),
+                      problem, exit_text, env, sandbox);
+}
+
+// Runs the container and judges what it reported. The sandbox is healthy.
+std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostSandbox& sandbox) {
+  LaunchOutcome launch =
+      env.runtime ? LaunchWithRuntime(ns, env, sandbox) : LaunchNative(ns, env, sandbox);
+  if (auto* observations = std::get_if<std::vector<Observation>>(&launch))
+    return std::move(*observations);
+  Launched& launched = std::get<Launched>(launch);
+  if (!env.runtime) return RunNative(launched, env, sandbox);
+  std::vector<Observation> observations = RunUnderRuntime(launched, env, sandbox);
+  // Only now: `delete --force` kills what is left of the container, which
+  // the judges must see as it was.
+  if (Status cleaned = CleanUpAfterRuntime(launched, env); !cleaned) {
+    for (Observation& o : observations) {
+      o.outcome = Outcome::error;
+      o.detail = "the runtime's container could not be cleaned up: " + cleaned.error().Message();
     }
   }
   return observations;

@@ -30,7 +30,9 @@ std::variant<RuntimeCommand, Refusal> BwrapAdapter::Command(const RuntimeCell& c
   if (ns.Has(Ns::cgroup)) argv.push_back("--unshare-cgroup");
   argv.push_back(cell.probe_program);
   argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-  return RuntimeCommand{std::move(argv), {}, {}};
+  RuntimeCommand command;
+  command.argv = std::move(argv);
+  return command;
 }
 
 }  // namespace nsm

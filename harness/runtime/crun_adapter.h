@@ -1,6 +1,7 @@
 // crun (OCI): as runc, with cgroups left alone (--cgroup-manager=disabled).
 #pragma once
 
+#include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
 
 namespace nsm {
@@ -17,6 +18,7 @@ class CrunAdapter final : public RuntimeAdapter {
                                                 const std::string& runtime_path) const override;
   std::optional<std::string> CannotGive(Propagation propagation) const override;
   std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;
+  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
 };
 
 }  // namespace nsm

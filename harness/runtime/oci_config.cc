@@ -79,7 +79,7 @@ std::string OciConfigJson(const RuntimeCell& cell, const OciOptions& options) {
     linux_section["rootfsPropagation"] = "r" + std::string(Name(cell.propagation));
   if (options.allow_all_devices)
     linux_section["resources"] = {{"devices", {{{"allow", true}, {"access", "rwm"}}}}};
-  if (options.cgroup_under_caller) linux_section["cgroupsPath"] = cell.container_id;
+  if (options.cgroup_named_by_id) linux_section["cgroupsPath"] = cell.container_id;
   // A /dev of the container's own, as in runc's and crun's default spec: the
   // device nodes a runtime makes there (mknod, or binds of the host's nodes
   // in a user namespace) go with the container. Made in the workspace's
@@ -122,6 +122,7 @@ RuntimeCommand OciCommand(const RuntimeCell& cell, const std::string& runtime_pa
   command.argv.insert(command.argv.end(), {"run", "--bundle", cell.bundle_dir, "--preserve-fds",
                                            "2", "--no-new-keyring", cell.container_id});
   command.files.push_back({"config.json", OciConfigJson(cell, options)});
+  if (options.cgroup_named_by_id) command.cgroup_name = cell.container_id;
   command.delete_argv = {runtime_path, "--root", cell.state_dir, "--log-format=json"};
   command.delete_argv.insert(command.delete_argv.end(), global_options.begin(),
                              global_options.end());
@@ -133,6 +134,15 @@ std::optional<std::string> OciCannotGive(Propagation propagation) {
   if (propagation != Propagation::kUnchanged) return std::nullopt;
   return "an OCI bundle cannot leave the root's propagation unchanged: without "
          "rootfsPropagation the runtime makes it rslave (use --propagation slave)";
+}
+
+bool OciIsRefusal(std::string_view message) {
+  auto has = [&](std::string_view part) { return message.find(part) != std::string_view::npos; };
+  if (has("namespace {\"") && has("does not exist")) return true;
+  if ((has("unshare") || has("clone")) &&
+      (has("not permitted") || has("No space left on device") || has("Invalid argument")))
+    return true;
+  return has("timens_offsets") && has("Permission denied");
 }
 
 std::optional<std::string> OciErrorMessage(std::string_view stderr_text) {

@@ -20,9 +20,10 @@ struct OciOptions {
   // runc always applies a devices cgroup; allowing every device keeps the
   // container's access what the native launcher's is.
   bool allow_all_devices = false;
-  // A cgroupsPath relative to the runtime's own cgroup: runc then makes the
-  // container's cgroup under the cell's, where the cell's clean-up reaches it.
-  bool cgroup_under_caller = false;
+  // runc cannot leave cgroups alone: it makes one for every container. A
+  // relative cgroupsPath, the container id, names it; the command's
+  // cgroup_name says so, for the clean-up after a runtime killed mid-way.
+  bool cgroup_named_by_id = false;
 };
 
 // crun's own key for time namespace offsets (the text of timens_offsets).
@@ -53,6 +54,13 @@ std::optional<std::string> OciCannotGive(Propagation propagation);
 // runc and crun log JSON lines ({"level":"error","msg":...}); the first
 // error's message, or nullopt when no line is one.
 std::optional<std::string> OciErrorMessage(std::string_view stderr_text);
+
+// The refusals seen from runc and crun: a namespace type the runtime does not
+// know (runc 1.1: `namespace {"time" ""} does not exist`), the kernel refusing
+// to make a namespace (unshare or clone failing with EPERM, ENOSPC or EINVAL),
+// and crun unable to write time offsets from inside a user namespace.
+// Anything else (an invalid bundle, a missing root, a failed mount) is not.
+bool OciIsRefusal(std::string_view message);
 
 // The capabilities in this process's bounding set, as OCI names them
 // (CAP_CHOWN...): what root's container gets from the native launcher. Names

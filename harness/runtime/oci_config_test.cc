@@ -130,10 +130,10 @@ TEST(OciConfig, RuncsOptionsAllowEveryDeviceAndPlaceTheCgroupUnderTheCaller) {
   json plain = Config(CellOf("mnt"))["linux"];
   EXPECT_FALSE(plain.contains("resources"));
   EXPECT_FALSE(plain.contains("cgroupsPath"));
-  json runc = Config(CellOf("mnt"), {.allow_all_devices = true, .cgroup_under_caller = true});
+  json runc = Config(CellOf("mnt"), {.allow_all_devices = true, .cgroup_named_by_id = true});
   EXPECT_EQ(runc["linux"]["resources"]["devices"],
             json::parse(R"([{"allow":true,"access":"rwm"}])"));
-  // Relative: below the cgroup the runtime was started in, the cell's.
+  // Relative, and the container's id: the clean-up looks for it by that name.
   EXPECT_EQ(runc["linux"]["cgroupsPath"], "nsm-abc-7");
 }
 
@@ -150,6 +150,7 @@ TEST(RuncAdapter, RunsTheBundleWithItsOwnStateAndDeletesIt) {
   EXPECT_EQ(command.files[0].name, "config.json");
   json config = json::parse(command.files[0].content);
   EXPECT_EQ(config["linux"]["cgroupsPath"], "nsm-abc-7");
+  EXPECT_EQ(command.cgroup_name, "nsm-abc-7");
   EXPECT_TRUE(MakeRuntimeAdapter(RuntimeKind::runc)->Needs().bundle_workspace);
   EXPECT_FALSE(MakeRuntimeAdapter(RuntimeKind::runc)->Needs().empty_cgroup2_controllers);
 }
@@ -164,6 +165,7 @@ TEST(CrunAdapter, LeavesCgroupsAloneBeforeTheCommand) {
   json config = json::parse(command.files.at(0).content);
   EXPECT_FALSE(config["linux"].contains("cgroupsPath"));
   EXPECT_FALSE(config["linux"].contains("resources"));
+  EXPECT_EQ(command.cgroup_name, "");
   SandboxNeeds needs = MakeRuntimeAdapter(RuntimeKind::crun)->Needs();
   EXPECT_TRUE(needs.bundle_workspace);
   EXPECT_TRUE(needs.empty_cgroup2_controllers);
@@ -200,6 +202,22 @@ TEST(OciAdapters, PropagationsTheyCannotGive) {
   EXPECT_THAT(crun->CannotGive(Propagation::kUnchanged).value_or(""), HasSubstr("rslave"));
   EXPECT_EQ(MakeRuntimeAdapter(RuntimeKind::unshare)->CannotGive(Propagation::kUnchanged),
             std::nullopt);
+}
+
+// A refusal is a skip: only what runc and crun say when they cannot make
+// such a container counts, never a fault of the bundle nsmatrix wrote.
+TEST(OciIsRefusal, OnlyTheRefusalsSeenFromTheRuntimes) {
+  EXPECT_TRUE(OciIsRefusal("runc run failed: namespace {\"time\" \"\"} does not exist"));
+  EXPECT_TRUE(
+      OciIsRefusal("opening file `/proc/self/timens_offsets` for writing: Permission denied"));
+  EXPECT_TRUE(OciIsRefusal("unshare: Operation not permitted"));
+  EXPECT_TRUE(OciIsRefusal("nsexec: failed to unshare namespaces: No space left on device"));
+  EXPECT_FALSE(OciIsRefusal("runc run failed: invalid rootfs: stat /x: no such file or directory"));
+  EXPECT_FALSE(OciIsRefusal("invalid config file: expected string"));
+  EXPECT_FALSE(OciIsRefusal("error creating device nodes: open /dev/tty: no such device"));
+  EXPECT_FALSE(OciIsRefusal(""));
+  EXPECT_FALSE(MakeRuntimeAdapter(RuntimeKind::runc)->IsRefusal("invalid config file"));
+  EXPECT_TRUE(MakeRuntimeAdapter(RuntimeKind::bwrap)->IsRefusal("bwrap: anything"));
 }
 
 TEST(OciErrorMessage, TheFirstErrorLinesMessage) {

@@ -2,6 +2,7 @@
 // probe as process.args with its descriptors passed by --preserve-fds.
 #pragma once
 
+#include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
 
 namespace nsm {
@@ -16,6 +17,7 @@ class RuncAdapter final : public RuntimeAdapter {
                                                 const std::string& runtime_path) const override;
   std::optional<std::string> CannotGive(Propagation propagation) const override;
   std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;
+  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
 };
 
 }  // namespace nsm

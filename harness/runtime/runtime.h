@@ -57,6 +57,9 @@ struct RuntimeCommand {
   std::vector<std::string> argv;         // argv[0] = the runtime's path
   std::vector<RuntimeFile> files;        // written before argv runs
   std::vector<std::string> delete_argv;  // run once the container is over, however it ended
+  // A cgroup the runtime makes at the top of every hierarchy it sees (runc),
+  // removed after the container when the runtime left it; empty: none.
+  std::string cgroup_name;
 };
 
 // What a runtime needs of the host sandbox beyond what every container gets.
@@ -95,6 +98,12 @@ class RuntimeAdapter {
   // nullopt when the text is not in its voice. By default a message in its
   // own name ("bwrap: ..."), as unshare(1) and bubblewrap write every failure.
   virtual std::optional<std::string> OwnMessage(std::string_view stderr_text) const;
+  // Does the runtime's own message say it would not make such a container (a
+  // refusal, which is a skip) rather than that something went wrong (an
+  // error)? By default every message in its own voice does, as unshare(1) and
+  // bubblewrap fail only that way; runc and crun report a bad bundle or a
+  // missing file in the same voice, so only the refusals known from them count.
+  virtual bool IsRefusal(std::string_view /*own_message*/) const { return true; }
 };
 
 // nullptr for native, which is the launcher itself.

@@ -30,7 +30,9 @@ class ScriptRuntime final : public RuntimeAdapter {
     if (cell.namespaces.Has(Ns::time)) return Refusal{"no time namespaces here"};
     std::vector<std::string> argv = {runtime_path, "-c", script_, cell.probe_program};
     argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-    return RuntimeCommand{std::move(argv), {}, {}};
+    RuntimeCommand command;
+    command.argv = std::move(argv);
+    return command;
   }
 
  private:
@@ -127,6 +129,35 @@ TEST_F(RuntimeCell, AProbeStartedByTheRuntimeIsJudgedFromTheHost) {
     Findings f = Expect(out.size() == 3, "three observations");
     for (const Observation& o : out)
       f += Expect(o.outcome == Outcome::leaked, o.probe + ": " + o.detail);
+    return f;
+  });
+  EXPECT_EQ(found, "");
+}
+
+// After the probe's `end` record the runtime has only a moment: what it does
+// then still counts. Output after `end` and a failed exit are errors (all
+// cells, none judged); a runtime that merely stays (crun, while a container
+// without a PID namespace has a process left) is ended and the cells judged,
+// long before the deadline.
+TEST_F(RuntimeCell, WhatTheRuntimeDoesAfterTheReportStillCounts) {
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox& sandbox) {
+    Findings f;
+    for (const char* script : {"\"$0\" \"$@\"; echo 'probe ns.uts forged=1' >&3",
+                               "\"$0\" \"$@\"; exit 5", "\"$0\" \"$@\"; kill -SEGV $$"}) {
+      std::vector<Observation> out =
+          RunUnder(script, *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);
+      f += Expect(out.size() == 1 && out[0].outcome == Outcome::error,
+                  std::string(script) + ": " + (out.empty() ? "" : out[0].detail));
+    }
+    auto start = std::chrono::steady_clock::now();
+    std::vector<Observation> stays =
+        RunUnder("\"$0\" \"$@\"; exec sleep 1000", *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);
+    auto took = std::chrono::steady_clock::now() - start;
+    f += Expect(stays.size() == 1 && stays[0].outcome == Outcome::leaked,
+                "a runtime that stays: " + (stays.empty() ? "" : stays[0].detail));
+    f += Expect(took < std::chrono::milliseconds(1200), "judged only at the deadline");
+    f += Expect(!sandbox.ProcessWithComm("sleep"), "the runtime that stayed is still running");
     return f;
   });
   EXPECT_EQ(found, "");

@@ -124,54 +124,75 @@ bool HasEndRecord(std::string_view data) {
   return false;
 }
 
-Result<ReadToEndResult> CollectRuntimeOutput(const Container& container,
-                                             std::chrono::steady_clock::time_point deadline,
-                                             size_t limit) {
-  ReadToEndResult out;
-  const int results = container.results.Get();
+Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stderr_fd,
+                                           std::chrono::steady_clock::time_point deadline,
+                                           std::chrono::milliseconds grace, size_t limit,
+                                           size_t stderr_limit) {
+  RuntimeOutput out;
+  std::string& data = out.probe.data;
+  bool ended = false;  // the `end` record is in
   size_t scanned = 0;  // the start of the first line not yet looked at
+  auto until = deadline;
+  enum { kResults, kStderr, kExit };
+  pollfd p[3] = {{container.results.Get(), POLLIN, 0},
+                 {stderr_fd, POLLIN, 0},
+                 {container.process.PidFd(), POLLIN, 0}};
+  char chunk[4096];
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        until - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
-    pollfd p[2] = {{results, POLLIN, 0}, {container.process.PidFd(), POLLIN, 0}};
-    int ready = poll(p, 2, static_cast<int>(left.count()) + 1);
+    int ready = poll(p, 3, static_cast<int>(left.count()) + 1);
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) return FailErrno("poll");
-    if (p[1].revents != 0) {
+    if (p[kStderr].revents != 0) {
+      ssize_t n = read(p[kStderr].fd, chunk, sizeof(chunk));
+      if (n <= 0 && !(n < 0 && errno == EINTR)) p[kStderr].fd = -1;  // closed: poll skips it
+      if (n > 0 && out.stderr_text.size() < stderr_limit)
+        out.stderr_text.append(
+            chunk, std::min(static_cast<size_t>(n), stderr_limit - out.stderr_text.size()));
+    }
+    if (p[kResults].revents != 0) {
+      ssize_t n = read(p[kResults].fd, chunk, sizeof(chunk));
+      if (n < 0 && errno != EINTR) return FailErrno("read the probe's output");
+      if (n == 0) p[kResults].fd = -1;  // every writer is gone; the runtime's exit is awaited
+      if (n > 0) {
+        size_t keep = std::min(static_cast<size_t>(n), limit - data.size());
+        data.append(chunk, keep);
+        if (keep < static_cast<size_t>(n)) {
+          out.probe.truncated = true;
+          return out;
+        }
+        size_t last_line = data.rfind('\n');
+        if (!ended && last_line != std::string::npos && last_line + 1 > scanned) {
+          ended = HasEndRecord(std::string_view(data).substr(scanned, last_line + 1 - scanned));
+          scanned = last_line + 1;
+          if (ended) until = std::min(deadline, std::chrono::steady_clock::now() + grace);
+        }
+      }
+    }
+    if (p[kExit].revents != 0) {
       // The runtime exited: what its container wrote is in the pipe, and a
       // descendant still holding it is a stray, not waited for.
       Result<ReadToEndResult> rest =
-          ReadToEnd(results, std::chrono::steady_clock::now(), limit - out.data.size());
-      if (!rest) return rest;
-      out.data += rest->data;
-      out.truncated = rest->truncated;
+          ReadToEnd(container.results.Get(), std::chrono::steady_clock::now(), limit - data.size());
+      if (!rest) return std::unexpected(rest.error());
+      data += rest->data;
+      out.probe.truncated = rest->truncated;
+      if (p[kStderr].fd >= 0)
+        out.stderr_text += DrainText(stderr_fd, stderr_limit - out.stderr_text.size());
       return out;
-    }
-    if (p[0].revents == 0) continue;
-    char chunk[4096];
-    ssize_t n = read(results, chunk, sizeof(chunk));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailErrno("read");
-    if (n == 0) return out;  // every writer is gone
-    size_t keep = std::min(static_cast<size_t>(n), limit - out.data.size());
-    out.data.append(chunk, keep);
-    if (keep < static_cast<size_t>(n)) {
-      out.truncated = true;
-      return out;
-    }
-    size_t last_line = out.data.rfind('\n');
-    if (last_line != std::string::npos && last_line + 1 > scanned) {
-      if (HasEndRecord(std::string_view(out.data).substr(scanned, last_line + 1 - scanned)))
-        return out;
-      scanned = last_line + 1;
     }
   }
-  // The deadline: what was written so far, timed_out set.
+  // The deadline, or the grace after `end`: the runtime is still there.
   Result<ReadToEndResult> rest =
-      ReadToEnd(results, std::chrono::steady_clock::now(), limit - out.data.size());
-  if (rest) out.data += rest->data;
-  out.timed_out = true;
+      ReadToEnd(container.results.Get(), std::chrono::steady_clock::now(), limit - data.size());
+  if (rest) data += rest->data;
+  if (ended) {
+    out.outlived = true;
+  } else {
+    out.probe.timed_out = true;
+  }
   return out;
 }
 
@@ -202,11 +223,22 @@ std::string DrainMessage(int fd, size_t limit) {
   return OneLine(DrainText(fd, limit), limit);
 }
 
-void RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
-              std::chrono::milliseconds limit) {
+Status RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
+                std::chrono::milliseconds limit) {
   Result<RuntimeContainer> started = LaunchRuntime(argv, probe_exe_fd, cgroup_fd);
-  if (!started) return;
-  if (!started->container.process.WaitExit(limit)) started->container.process.KillAndReap();
+  if (!started) return std::unexpected(started.error());
+  ChildProcess& process = started->container.process;
+  std::string command = argv[0];
+  for (size_t i = 1; i < argv.size(); ++i) command += " " + argv[i];
+  if (!process.WaitExit(limit)) {
+    process.KillAndReap();
+    return Fail(ETIMEDOUT, command, "still running after " + std::to_string(limit.count()) + " ms");
+  }
+  Result<ExitStatus> status = process.Reap();
+  if (!status) return std::unexpected(status.error());
+  if (status->exited && status->code == 0) return {};
+  return Fail(0, command,
+              status->Describe() + ": " + DrainMessage(started->stderr_read.Get(), 400));
 }
 
 }  // namespace nsm

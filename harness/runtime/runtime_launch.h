@@ -39,16 +39,27 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
 // container without one of its own) are not waited for: nothing ends them.
 void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadline);
 
-// The probe's output from a runtime's container. Unlike the launcher's
-// container, a runtime can outlive its probe's report by long: crun stays as
-// long as any process of a container without a PID namespace is left (the
-// orphan pid.orphan leaves), and keeps the result pipe open meanwhile. So the
-// pipe is read as it fills, and the output is complete at the probe's `end`
-// record or when the runtime exits, whichever comes first; timed_out is set
-// when neither came by the deadline.
-Result<ReadToEndResult> CollectRuntimeOutput(const Container& container,
-                                             std::chrono::steady_clock::time_point deadline,
-                                             size_t limit);
+// What a runtime's container wrote, and the runtime's own stderr.
+struct RuntimeOutput {
+  ReadToEndResult probe;    // descriptor 3; timed_out: no `end` record by the deadline
+  std::string stderr_text;  // the first stderr_limit bytes (the rest is read and dropped)
+  // The `end` record came, nothing followed it, and the runtime was still
+  // running when the grace after it ran out (crun, while a process of a
+  // container without a PID namespace is left). The caller ends it.
+  bool outlived = false;
+};
+
+// Reads a runtime's container as it runs. Unlike the launcher's container, a
+// runtime can outlive its probe's report by long, keeping the result pipe
+// open: crun stays as long as any process of a container without a PID
+// namespace is left (the orphan pid.orphan leaves). So the pipe is read as it
+// fills; once the probe's `end` record is in, the runtime gets `grace` to
+// exit, and whatever comes after `end` is kept (the parser rejects it). The
+// runtime's stderr is drained all along, so a chatty runtime never blocks.
+Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stderr_fd,
+                                           std::chrono::steady_clock::time_point deadline,
+                                           std::chrono::milliseconds grace, size_t limit,
+                                           size_t stderr_limit);
 // Does `data` hold a whole `end` record line of the probe protocol?
 bool HasEndRecord(std::string_view data);
 
@@ -61,8 +72,9 @@ std::string OneLine(std::string text, size_t limit);
 std::string DrainMessage(int fd, size_t limit);
 
 // Runs a runtime's own command (`runc delete --force ID`) to its end, or kills
-// it after `limit`; what it writes is dropped.
-void RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
-              std::chrono::milliseconds limit);
+// it after `limit`. An error when it could not start, did not end in time or
+// failed (with what it said).
+Status RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
+                std::chrono::milliseconds limit);
 
 }  // namespace nsm

@@ -47,7 +47,9 @@ std::variant<RuntimeCommand, Refusal> UnshareAdapter::Command(
   argv.push_back("--");
   argv.push_back(cell.probe_program);
   argv.insert(argv.end(), cell.probe_args.begin(), cell.probe_args.end());
-  return RuntimeCommand{std::move(argv), {}, {}};
+  RuntimeCommand command;
+  command.argv = std::move(argv);
+  return command;
 }
 
 }  // namespace nsm

@@ -22,6 +22,16 @@ Status MakeRuntimeWorkspace(const std::string& root, const std::string& dir) {
   std::string rootfs = dir + "/rootfs";
   if (mount(root.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
     return fail("bind " + root + " on " + rootfs);
+  // The copy has the workspace in it too (at the same place below root): a
+  // container would see every bundle and the runtimes' state, and could
+  // rewrite the state that `delete --force` trusts. Covered by an empty
+  // read-only tmpfs, on the copy alone (the workspace's copy is private).
+  std::string inner = dir;
+  if (root != "/" && inner.starts_with(root)) inner = inner.substr(root.size());
+  std::string hidden = rootfs + (inner.starts_with("/") ? "" : "/") + inner;
+  if (mount("nsm-runtime-hidden", hidden.c_str(), "tmpfs",
+            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0)
+    return fail("cover the workspace's copy at " + hidden);
   // The copy of /dev leaves its peer group before anything covers it, so the
   // tmpfs stays on the copy. /dev must be a mount of its own for that: a
   // plain directory would take the tmpfs to the sandbox's /dev too.

@@ -15,6 +15,8 @@ namespace nsm {
 //                a container and the sandbox is the runtime's choice alone;
 //                its /dev is a tmpfs of its own, so the device nodes and links
 //                a runtime makes there never reach the machine's devtmpfs;
+//                its copy of DIR is covered by an empty read-only tmpfs, so
+//                no container sees the bundles or the runtimes' state;
 //   DIR/state    the runtime's --root (never /run/runc or /run/crun);
 //   DIR/bundles  one bundle directory per container.
 Status MakeRuntimeWorkspace(const std::string& root, const std::string& dir);
