@@ -160,6 +160,31 @@ TEST(Runtimes, OciRuntimesLeaveNothingBehind) {
   EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
 }
 
+// A container that never reports: runc is killed at the deadline with its
+// container running, so the cell is an error, and `runc delete --force` (its
+// state was left) and the cgroup clean-up leave nothing behind.
+TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
+  ScopedTempDir dir;
+  std::string probe = dir.path() + "/hang.sh";
+  FILE* f = fopen(probe.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("#!/bin/sh\nexec sleep 1000\n", f);
+  fclose(f);
+  ASSERT_EQ(chmod(probe.c_str(), 0755), 0);
+  const std::string cgroups_before = CgroupsNamedNsm();
+  CliRun run =
+      RunNsmatrix({"run", "--runtime", "runc", "--combos", "mnt,mnt+pid", "--probes", "ns.mnt",
+                   "--probe-binary", probe, "--timeout-ms", "1000", "--no-progress"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  for (const char* combination : {"mnt", "mnt+pid"}) {
+    nlohmann::json cell = Cell(run.doc, combination, "ns.mnt");
+    EXPECT_EQ(cell["outcome"], "error") << combination << ": " << cell["detail"];
+    EXPECT_NE(cell["detail"].get<std::string>().find("timed out"), std::string::npos)
+        << cell["detail"];
+  }
+  EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
+}
+
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
   CliRun run = RunNsmatrix({"run", "--runtime", "bwrap", "--combos", "none,mnt,mnt+pid,mnt+time",
                             "--probes", "ns.,pid.signal_sender"});
