@@ -31,11 +31,7 @@ std::optional<std::string> CrunAdapter::CannotGive(Propagation propagation) cons
     return "crun makes a shared root a peer group of its own, so the container's mounts never "
            "reach the host as shared propagation means (crun 1.8.1; use private or slave)";
   }
-  return OciCannotGive(propagation);
-}
-
-std::optional<std::string> CrunAdapter::OwnMessage(std::string_view stderr_text) const {
-  return OciErrorMessage(stderr_text);
+  return OciAdapter::CannotGive(propagation);
 }
 
 }  // namespace nsm

@@ -2,11 +2,10 @@
 #pragma once
 
 #include "harness/runtime/oci_config.h"
-#include "harness/runtime/runtime.h"
 
 namespace nsm {
 
-class CrunAdapter final : public RuntimeAdapter {
+class CrunAdapter final : public OciAdapter {
  public:
   RuntimeKind Kind() const override { return RuntimeKind::crun; }
   std::string_view Program() const override { return "crun"; }
@@ -17,8 +16,6 @@ class CrunAdapter final : public RuntimeAdapter {
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
   std::optional<std::string> CannotGive(Propagation propagation) const override;
-  std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;
-  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
 };
 
 }  // namespace nsm

@@ -67,4 +67,17 @@ bool OciIsRefusal(std::string_view message);
 // libcap does not know are left out.
 std::vector<std::string> BoundingCapabilityNames();
 
+// What runc and crun share as adapters: their voice (a JSON error log), their
+// refusals, and what an OCI bundle cannot say about propagation.
+class OciAdapter : public RuntimeAdapter {
+ public:
+  std::optional<std::string> CannotGive(Propagation propagation) const override {
+    return OciCannotGive(propagation);
+  }
+  std::optional<std::string> OwnMessage(std::string_view stderr_text) const override {
+    return OciErrorMessage(stderr_text);
+  }
+  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
+};
+
 }  // namespace nsm

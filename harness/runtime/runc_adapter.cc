@@ -17,12 +17,4 @@ std::variant<RuntimeCommand, Refusal> RuncAdapter::Command(const RuntimeCell& ce
                     OciOptions{.allow_all_devices = true, .cgroup_named_by_id = true});
 }
 
-std::optional<std::string> RuncAdapter::CannotGive(Propagation propagation) const {
-  return OciCannotGive(propagation);
-}
-
-std::optional<std::string> RuncAdapter::OwnMessage(std::string_view stderr_text) const {
-  return OciErrorMessage(stderr_text);
-}
-
 }  // namespace nsm

@@ -3,11 +3,10 @@
 #pragma once
 
 #include "harness/runtime/oci_config.h"
-#include "harness/runtime/runtime.h"
 
 namespace nsm {
 
-class RuncAdapter final : public RuntimeAdapter {
+class RuncAdapter final : public OciAdapter {
  public:
   RuntimeKind Kind() const override { return RuntimeKind::runc; }
   std::string_view Program() const override { return "runc"; }
@@ -15,9 +14,6 @@ class RuncAdapter final : public RuntimeAdapter {
   SandboxNeeds Needs() const override { return {.bundle_workspace = true}; }
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
-  std::optional<std::string> CannotGive(Propagation propagation) const override;
-  std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;
-  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
 };
 
 }  // namespace nsm
