@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +29,6 @@
 #include "bench/bench_support.h"
 #include "bench/floor.h"
 #include "bench/paired_timer.h"
-#include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
 #include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
@@ -105,18 +103,6 @@ class BundleWorkspace {
   bool entered_ = false;
 };
 
-// The bundle's files, in a fresh directory.
-Status WriteBundleFiles(const std::string& dir, const std::vector<RuntimeFile>& files) {
-  if (mkdir(dir.c_str(), 0700) != 0) return FailErrno("mkdir " + dir, "write the bundle");
-  for (const RuntimeFile& file : files) {
-    std::string path = dir + "/" + file.name;
-    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
-    if (Status s = WriteAll(fd.Get(), file.content); !s) return s;
-  }
-  return {};
-}
-
 // Not this machine's failure: the runtime is not installed, or cannot make the set.
 void SkipUnsupported(benchmark::State& state, const std::string& why) {
   state.SkipWithError((std::string(kUnsupportedPrefix) + why).c_str());
@@ -160,7 +146,7 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   const RuntimeCommand& run = std::get<RuntimeCommand>(command);
   const std::vector<std::string>& argv = run.argv;
   if (!run.files.empty()) {
-    if (Status s = WriteBundleFiles(cell.bundle_dir, run.files); !s)
+    if (Status s = WriteRuntimeFiles(cell.bundle_dir, run.files); !s)
       return SkipWith(state, s.error());
   }
 

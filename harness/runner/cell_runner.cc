@@ -99,18 +99,6 @@ void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
   cell.capabilities = env.runtime_capabilities;
 }
 
-Status WriteBundle(const std::string& dir, const std::vector<RuntimeFile>& files) {
-  if (mkdir(dir.c_str(), 0700) != 0) return FailErrno("mkdir " + dir, "write the bundle");
-  for (const RuntimeFile& file : files) {
-    std::string path = dir + "/" + file.name;
-    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
-    if (Status s = WriteAll(fd.Get(), file.content); !s)
-      return Fail(s.error().err, "write " + path, "write the bundle");
-  }
-  return {};
-}
-
 // Names only, never following a link. Nothing to do without a bundle.
 Status RemoveBundle(const std::string& dir) {
   if (dir.empty()) return {};
@@ -146,7 +134,7 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
                      "the runtime needs a bundle and the host sandbox has no workspace for it");
     }
     launched.bundle_dir = cell.bundle_dir;
-    if (Status s = WriteBundle(cell.bundle_dir, run.files); !s) {
+    if (Status s = WriteRuntimeFiles(cell.bundle_dir, run.files); !s) {
       (void)RemoveBundle(cell.bundle_dir);
       return AllWith(env, Outcome::error, s.error().Message());
     }

@@ -223,6 +223,18 @@ std::string DrainMessage(int fd, size_t limit) {
   return OneLine(DrainText(fd, limit), limit);
 }
 
+Status WriteRuntimeFiles(const std::string& dir, const std::vector<RuntimeFile>& files) {
+  if (mkdir(dir.c_str(), 0700) != 0) return FailErrno("mkdir " + dir, "write the bundle");
+  for (const RuntimeFile& file : files) {
+    std::string path = dir + "/" + file.name;
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd.Valid()) return FailErrno("create " + path, "write the bundle");
+    if (Status s = WriteAll(fd.Get(), file.content); !s)
+      return Fail(s.error().err, "write " + path, "write the bundle");
+  }
+  return {};
+}
+
 Status RunToEnd(const std::vector<std::string>& argv, int probe_exe_fd, int cgroup_fd,
                 std::chrono::milliseconds limit) {
   Result<RuntimeContainer> started = LaunchRuntime(argv, probe_exe_fd, cgroup_fd);

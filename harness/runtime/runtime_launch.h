@@ -13,6 +13,7 @@
 #include "harness/common/result.h"
 #include "harness/common/unique_fd.h"
 #include "harness/launcher/launcher.h"
+#include "harness/runtime/runtime.h"
 
 namespace nsm {
 
@@ -70,6 +71,10 @@ std::string DrainText(int fd, size_t limit);
 std::string OneLine(std::string text, size_t limit);
 // DrainText, on one line.
 std::string DrainMessage(int fd, size_t limit);
+
+// Makes `dir` (which must not exist) and writes the files into it, never
+// through a link: a bundle.
+Status WriteRuntimeFiles(const std::string& dir, const std::vector<RuntimeFile>& files);
 
 // Runs a runtime's own command (`runc delete --force ID`) to its end, or kills
 // it after `limit`. An error when it could not start, did not end in time or
