@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
+#include <cctype>
 #include <cstdio>
 #include <utility>
 
@@ -116,6 +117,18 @@ Result<UniqueFd> InterruptFd() {
     return std::unexpected(failed.error());
   }
   return fd;
+}
+
+// Did QEMU say, in the lines it left, that KVM failed it?
+bool KvmFailed(const std::deque<std::string>& tail) {
+  for (const std::string& line : tail) {
+    std::string lower = line;
+    for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    if (lower.find("qemu-system") != std::string::npos && lower.find("kvm") != std::string::npos)
+      return true;
+    if (lower.find("failed to set msr") != std::string::npos) return true;
+  }
+  return false;
 }
 
 std::string TailText(const std::deque<std::string>& tail) {
@@ -295,13 +308,28 @@ int Vm(VmArgs args) {
   if (Status s = WriteFileAtomically(qemu_config.initrd, *initramfs); !s) {
     return Usage("initramfs: " + s.error().Message());
   }
-  progress.Say("booting " + image->release + " under " + *qemu_version + " (" +
-               (kvm ? "KVM" : "software emulation, TCG") + ", " + std::to_string(args.cpus) +
-               " CPUs, " + std::to_string(args.memory_mib) + " MiB)");
-  Result<VmRun> vm =
-      RunVm(qemu_config,
-            {std::chrono::seconds(args.boot_timeout_s), std::chrono::seconds(args.timeout_s)},
-            interrupt->Get(), [&](const ConsoleEvent& e) { progress.Event(e); });
+  auto boot = [&] {
+    progress.Say("booting " + image->release + " under " + *qemu_version + " (" +
+                 (qemu_config.kvm ? "KVM" : "software emulation, TCG") + ", " +
+                 std::to_string(args.cpus) + " CPUs, " + std::to_string(args.memory_mib) + " MiB)");
+    return RunVm(qemu_config,
+                 {std::chrono::seconds(args.boot_timeout_s), std::chrono::seconds(args.timeout_s)},
+                 interrupt->Get(), [&](const ConsoleEvent& e) { progress.Event(e); });
+  };
+  Result<VmRun> vm = boot();
+  // A /dev/kvm that opens is not always a KVM that runs a guest (nested
+  // virtualisation that rejects a CPU model's MSRs, say): QEMU then dies at
+  // once, in its own words about KVM. --accel auto then boots again without it.
+  if (vm && args.accel == "auto" && qemu_config.kvm && vm->end == VmRun::exited_early &&
+      vm->release.empty() && KvmFailed(vm->tail)) {
+    progress.Clear();
+    fprintf(stderr,
+            "nsmatrix vm: KVM could not run the guest (%s); booting again under software "
+            "emulation\n",
+            vm->tail.empty() ? "" : vm->tail.back().c_str());
+    qemu_config.kvm = kvm = false;
+    vm = boot();
+  }
   progress.Clear();
   if (!vm) return Usage("qemu: " + vm.error().Message());
   switch (vm->end) {
@@ -409,7 +437,8 @@ CommandFn AddVmCommand(CLI::App& app) {
       "The kernel boots with an initramfs nsmatrix builds (busybox, nsmatrix, nsprobe,\n"
       "nsm-sandbox and their libraries). For a Debian kernel unpacked with dpkg -x, its config\n"
       "(boot/config-R) and modules (lib/modules/R: veth) are found beside it. KVM is used when\n"
-      "/dev/kvm is usable, software emulation otherwise. Run options are passed on.\n"
+      "/dev/kvm is usable (and, should QEMU die at once over KVM, the guest boots again\n"
+      "without it), software emulation otherwise. Run options are passed on.\n"
       "Exit: 0 all pass/skip, 1 a verdict failed, 2 bad input, a kernel that panics or\n"
       "does not boot, a time-out or results that did not arrive intact (no report written),\n"
       "130 interrupted. Nothing is left behind: QEMU is stopped and the temporary directory\n"
