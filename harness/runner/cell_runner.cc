@@ -155,32 +155,29 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
 // After a runtime's container: its state deleted by the runtime itself when
 // it left any (it was killed at the deadline, say), then the bundle removed.
 // What could not be cleaned up, as an error.
+// Every step is tried; the first failure is the one reported.
 Status CleanUpAfterRuntime(const Launched& launched, const CellEnvironment& env) {
+  Status first;
+  auto keep = [&first](Status s) {
+    if (!s && first) first = std::move(s);
+  };
   struct stat st {};
-  if (!launched.delete_argv.empty() && lstat(launched.state_entry.c_str(), &st) == 0) {
-    if (Status s =
-            RunToEnd(launched.delete_argv, env.probe_exe_fd, env.cgroup_fd, kRuntimeDeleteLimit);
-        !s)
-      return s;
-  }
-  if (!launched.cgroup_name.empty()) {
-    if (Status s = RemoveCgroupsNamed(launched.cgroup_name, kRuntimeDeleteLimit); !s) return s;
-  }
-  return RemoveBundle(launched.bundle_dir);
+  if (!launched.delete_argv.empty() && lstat(launched.state_entry.c_str(), &st) == 0)
+    keep(RunToEnd(launched.delete_argv, env.probe_exe_fd, env.cgroup_fd, kRuntimeDeleteLimit));
+  if (!launched.cgroup_name.empty())
+    keep(RemoveCgroupsNamed(launched.cgroup_name, kRuntimeDeleteLimit));
+  keep(RemoveBundle(launched.bundle_dir));
+  return first;
 }
 
-// A runtime's container, read to its end (or the deadline) and then ended.
-struct Ended {
-  RuntimeOutput output;
-  std::string problem;  // why records may be missing; empty when the output is whole
-};
-
-// Judges the probe's records; a probe without one is an error with `problem`.
+// Judges the probe's records; a probe without one is an error with the first
+// of `problem`, the stream's own error, and `exit_problem`.
 std::vector<Observation> JudgeRecords(const std::string& data, std::string problem,
-                                      const std::string& exit_text, const CellEnvironment& env,
-                                      HostSandbox& sandbox) {
+                                      const std::string& exit_problem, const std::string& exit_text,
+                                      const CellEnvironment& env, HostSandbox& sandbox) {
   ProbeOutput parsed = ParseProbeOutput(data, env.probes);
   if (problem.empty() && parsed.stream_error) problem = *parsed.stream_error;
+  if (problem.empty()) problem = exit_problem;
   std::vector<Observation> observations;
   for (const std::string& probe : env.probes) {
     auto it = parsed.records.find(probe);
@@ -220,10 +217,11 @@ std::vector<Observation> RunNative(Launched& launched, const CellEnvironment& en
   sandbox.EndCell();
   const std::optional<ExitStatus>& status = container.process.Status();
   std::string exit_text = status ? status->Describe() : "not reaped";
-  if (problem.empty() && status && !(status->exited && status->code == 0))
-    problem = "probe ended with " + exit_text;
+  std::string exit_problem;
+  if (status && !(status->exited && status->code == 0))
+    exit_problem = "probe ended with " + exit_text;
   return JudgeRecords(output && !output->truncated ? output->data : std::string(), problem,
-                      exit_text, env, sandbox);
+                      exit_problem, exit_text, env, sandbox);
 }
 
 // A runtime's container. The runtime's exit does not end the output (see
@@ -257,6 +255,14 @@ std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironme
   std::string message = OneLine(own ? *own : stderr_text, kMaxRuntimeMessage);
   std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
 
+  if (!status) return AllWith(env, Outcome::error, runtime + " could not be reaped: " + said);
+  if (output && output->after_end) {
+    return AllWith(env, Outcome::error,
+                   runtime +
+                       "'s container wrote after the probe's end record, so nothing of it "
+                       "is judged: " +
+                       said);
+  }
   // The probe says hello before anything else, so a runtime that exits
   // without a word from it never started it. That is a refusal when the
   // runtime failed on its own account: it exited non-zero with a message in
@@ -265,7 +271,7 @@ std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironme
   // else (killed, exit 0, no message, the probe program not found, a bundle
   // it could not use) is an error: a refusal is a skip, and must never stand
   // in for a run that went wrong.
-  if (problem.empty() && output->probe.data.empty() && status) {
+  if (problem.empty() && output->probe.data.empty()) {
     bool refused = status->exited && status->code != 0 && own &&
                    own->find(kProbeExePath) == std::string::npos && env.runtime->IsRefusal(*own);
     if (refused)
@@ -273,12 +279,12 @@ std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironme
     return AllWith(env, Outcome::error,
                    runtime + " ended without starting the probe, and not by refusing: " + said);
   }
-  if (problem.empty() && !outlived && status && !(status->exited && status->code == 0)) {
+  if (problem.empty() && !outlived && !(status->exited && status->code == 0)) {
     return AllWith(env, Outcome::error,
                    runtime + " failed after the probe's report, which is not judged: " + said);
   }
   return JudgeRecords(output && !output->probe.truncated ? output->probe.data : std::string(),
-                      problem, exit_text, env, sandbox);
+                      problem, "", exit_text, env, sandbox);
 }
 
 // Runs the container and judges what it reported. The sandbox is healthy.

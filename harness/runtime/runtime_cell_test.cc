@@ -135,7 +135,8 @@ TEST_F(RuntimeCell, AProbeStartedByTheRuntimeIsJudgedFromTheHost) {
 }
 
 // After the probe's `end` record the runtime has only a moment: what it does
-// then still counts. Output after `end` and a failed exit are errors (all
+// then still counts. Output after `end` (a whole line or part of one, before
+// the runtime exits or while it stays) and a failed exit are errors (all
 // cells, none judged); a runtime that merely stays (crun, while a container
 // without a PID namespace has a process left) is ended and the cells judged,
 // long before the deadline.
@@ -144,6 +145,8 @@ TEST_F(RuntimeCell, WhatTheRuntimeDoesAfterTheReportStillCounts) {
   Findings found = InSandbox([fd](HostSandbox& sandbox) {
     Findings f;
     for (const char* script : {"\"$0\" \"$@\"; echo 'probe ns.uts forged=1' >&3",
+                               "\"$0\" \"$@\"; printf 'probe ns.uts' >&3",
+                               "\"$0\" \"$@\"; printf 'x' >&3; exec sleep 1000",
                                "\"$0\" \"$@\"; exit 5", "\"$0\" \"$@\"; kill -SEGV $$"}) {
       std::vector<Observation> out =
           RunUnder(script, *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);

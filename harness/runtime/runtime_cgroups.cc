@@ -1,8 +1,10 @@
 #include "harness/runtime/runtime_cgroups.h"
 
+#include <linux/magic.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,15 +20,30 @@ namespace nsm {
 
 namespace {
 
+// Is the process (through its pidfd, so it is the same one) in a cgroup
+// named `name` in some hierarchy? A pid read from cgroup.procs may have ended
+// and its number gone to another process since.
+bool InCgroupNamed(pid_t pid, const std::string& name) {
+  Result<std::string> cgroups = ReadFile("/proc/" + std::to_string(pid) + "/cgroup");
+  if (!cgroups) return false;
+  std::istringstream lines(*cgroups);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.ends_with("/" + name)) return true;
+  }
+  return false;
+}
+
 // Kills what is in the cgroup at `dir` and waits for it to be gone.
-void EmptyCgroup(const std::string& dir, std::chrono::steady_clock::time_point deadline) {
+void EmptyCgroup(const std::string& dir, const std::string& name,
+                 std::chrono::steady_clock::time_point deadline) {
   Result<std::string> procs = ReadFile(dir + "/cgroup.procs");
   if (!procs) return;
   std::vector<UniqueFd> dying;
   std::istringstream lines(*procs);
   for (long pid; lines >> pid;) {
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0)));
-    if (!pidfd.Valid()) continue;  // already gone
+    if (!pidfd.Valid()) continue;                                 // already gone
+    if (!InCgroupNamed(static_cast<pid_t>(pid), name)) continue;  // another process now
     if (syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0) == 0)
       dying.push_back(std::move(pidfd));
   }
@@ -52,7 +69,12 @@ Status RemoveCgroupsNamed(const std::string& name, std::chrono::milliseconds lim
     std::string dir = mount.point + "/" + name;
     struct stat st {};
     if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-    EmptyCgroup(dir, deadline);
+    // A cgroup, not whatever else may be mounted over the hierarchy's place.
+    struct statfs fs {};
+    if (statfs(dir.c_str(), &fs) != 0 ||
+        (fs.f_type != CGROUP_SUPER_MAGIC && fs.f_type != CGROUP2_SUPER_MAGIC))
+      continue;
+    EmptyCgroup(dir, name, deadline);
     if (rmdir(dir.c_str()) != 0 && errno != ENOENT)
       return FailErrno("rmdir " + dir, "remove the runtime's cgroup");
   }

@@ -112,17 +112,27 @@ void WaitForContainerPidNamespaces(std::chrono::steady_clock::time_point deadlin
   }
 }
 
-bool HasEndRecord(std::string_view data) {
+size_t EndRecordEnd(std::string_view data) {
   size_t start = 0;
   while (start < data.size()) {
     size_t newline = data.find('\n', start);
-    if (newline == std::string_view::npos) return false;  // a line still being written
+    if (newline == std::string_view::npos) break;  // a line still being written
     std::string_view line = data.substr(start, newline - start);
-    if (line == "end" || line.starts_with("end ")) return true;
+    if (line == "end" || line.starts_with("end ")) return newline + 1;
     start = newline + 1;
   }
-  return false;
+  return std::string_view::npos;
 }
+
+namespace {
+
+// Anything, even part of a line, after the first `end` record's line?
+bool WroteAfterEnd(std::string_view data) {
+  size_t end = EndRecordEnd(data);
+  return end != std::string_view::npos && data.size() > end;
+}
+
+}  // namespace
 
 Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stderr_fd,
                                            std::chrono::steady_clock::time_point deadline,
@@ -130,8 +140,8 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
                                            size_t stderr_limit) {
   RuntimeOutput out;
   std::string& data = out.probe.data;
-  bool ended = false;  // the `end` record is in
-  size_t scanned = 0;  // the start of the first line not yet looked at
+  size_t end_at = std::string::npos;  // just past the `end` record's line, once it is in
+  size_t scanned = 0;                 // the start of the first line not yet looked at
   auto until = deadline;
   enum { kResults, kStderr, kExit };
   pollfd p[3] = {{container.results.Get(), POLLIN, 0},
@@ -164,10 +174,14 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
           return out;
         }
         size_t last_line = data.rfind('\n');
-        if (!ended && last_line != std::string::npos && last_line + 1 > scanned) {
-          ended = HasEndRecord(std::string_view(data).substr(scanned, last_line + 1 - scanned));
+        if (end_at == std::string::npos && last_line != std::string::npos &&
+            last_line + 1 > scanned) {
+          size_t at = EndRecordEnd(std::string_view(data).substr(scanned, last_line + 1 - scanned));
+          if (at != std::string_view::npos) {
+            end_at = scanned + at;
+            until = std::min(deadline, std::chrono::steady_clock::now() + grace);
+          }
           scanned = last_line + 1;
-          if (ended) until = std::min(deadline, std::chrono::steady_clock::now() + grace);
         }
       }
     }
@@ -181,15 +195,19 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
       out.probe.truncated = rest->truncated;
       if (p[kStderr].fd >= 0)
         out.stderr_text += DrainText(stderr_fd, stderr_limit - out.stderr_text.size());
+      out.after_end = WroteAfterEnd(data);
       return out;
     }
   }
   // The deadline, or the grace after `end`: the runtime is still there.
   Result<ReadToEndResult> rest =
       ReadToEnd(container.results.Get(), std::chrono::steady_clock::now(), limit - data.size());
-  if (rest) data += rest->data;
-  if (ended) {
+  if (!rest) return std::unexpected(rest.error());
+  data += rest->data;
+  out.probe.truncated = rest->truncated;
+  if (end_at != std::string::npos) {
     out.outlived = true;
+    out.after_end = WroteAfterEnd(data);
   } else {
     out.probe.timed_out = true;
   }

@@ -48,6 +48,8 @@ struct RuntimeOutput {
   // running when the grace after it ran out (crun, while a process of a
   // container without a PID namespace is left). The caller ends it.
   bool outlived = false;
+  // Something (even part of a line) came after the `end` record's line.
+  bool after_end = false;
 };
 
 // Reads a runtime's container as it runs. Unlike the launcher's container, a
@@ -61,8 +63,12 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
                                            std::chrono::steady_clock::time_point deadline,
                                            std::chrono::milliseconds grace, size_t limit,
                                            size_t stderr_limit);
-// Does `data` hold a whole `end` record line of the probe protocol?
-bool HasEndRecord(std::string_view data);
+// Where the first whole `end` record line of the probe protocol in `data`
+// ends (just past its newline), or npos when there is none.
+size_t EndRecordEnd(std::string_view data);
+inline bool HasEndRecord(std::string_view data) {
+  return EndRecordEnd(data) != std::string_view::npos;
+}
 
 // At most `limit` bytes of what is waiting in `fd`, without blocking.
 std::string DrainText(int fd, size_t limit);

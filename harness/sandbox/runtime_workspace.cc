@@ -27,7 +27,9 @@ Status MakeRuntimeWorkspace(const std::string& root, const std::string& dir) {
   // rewrite the state that `delete --force` trusts. Covered by an empty
   // read-only tmpfs, on the copy alone (the workspace's copy is private).
   std::string inner = dir;
-  if (root != "/" && inner.starts_with(root)) inner = inner.substr(root.size());
+  if (root != "/" && inner.starts_with(root) && inner.size() > root.size() &&
+      inner[root.size()] == '/')
+    inner = inner.substr(root.size());
   std::string hidden = rootfs + (inner.starts_with("/") ? "" : "/") + inner;
   if (mount("nsm-runtime-hidden", hidden.c_str(), "tmpfs",
             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0)
