@@ -66,9 +66,6 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
 // Where the first whole `end` record line of the probe protocol in `data`
 // ends (just past its newline), or npos when there is none.
 size_t EndRecordEnd(std::string_view data);
-inline bool HasEndRecord(std::string_view data) {
-  return EndRecordEnd(data) != std::string_view::npos;
-}
 
 // At most `limit` bytes of what is waiting in `fd`, without blocking.
 std::string DrainText(int fd, size_t limit);

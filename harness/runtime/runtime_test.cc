@@ -53,11 +53,13 @@ TEST(Runtime, NamesParseBackAndNativeHasNoAdapter) {
 }
 
 TEST(RuntimeOutput, TheEndRecordIsAWholeLine) {
-  EXPECT_TRUE(HasEndRecord("nsmatrix-probe/1 pid=1\nprobe ns.uts x=1\nend probes=1\n"));
-  EXPECT_TRUE(HasEndRecord("end\n"));
-  EXPECT_FALSE(HasEndRecord("nsmatrix-probe/1 pid=1\nend probes=1"));  // still being written
-  EXPECT_FALSE(HasEndRecord("probe ns.uts detail=end\nendless 1\n"));
-  EXPECT_FALSE(HasEndRecord(""));
+  constexpr size_t kNone = std::string_view::npos;
+  std::string_view whole = "nsmatrix-probe/1 pid=1\nprobe ns.uts x=1\nend probes=1\n";
+  EXPECT_EQ(EndRecordEnd(whole), whole.size());
+  EXPECT_EQ(EndRecordEnd("end\nmore"), 4u);  // just past the end line, whatever follows
+  EXPECT_EQ(EndRecordEnd("nsmatrix-probe/1 pid=1\nend probes=1"), kNone);  // still being written
+  EXPECT_EQ(EndRecordEnd("probe ns.uts detail=end\nendless 1\n"), kNone);
+  EXPECT_EQ(EndRecordEnd(""), kNone);
 }
 
 TEST(Runtime, TheProbesLeftOutAreInTheCatalogue) {
