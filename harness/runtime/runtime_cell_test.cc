@@ -5,6 +5,8 @@
 // hangs is an error at the deadline with nothing left running.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -178,6 +180,45 @@ TEST_F(RuntimeCell, AHungRuntimeIsAnErrorAtTheDeadlineAndLeavesNothing) {
     return f;
   });
   EXPECT_EQ(found, "");
+}
+
+// systemd-nspawn's way in: the runtime is told by socket activation that
+// descriptors 3 and 4 are for its container, and it runs in a mount namespace
+// of its own whose steps never reach the caller.
+TEST_F(RuntimeCell, ARuntimeCanGetListenFdsAndAMountNamespaceOfItsOwn) {
+  char dir_template[] = "/tmp/nsm-own-mnt-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  RuntimeStart start;
+  start.listen_fds = true;
+  start.own_mount_namespace = true;
+  start.own_mounts = {{"", dir}, {"/etc", dir}};  // nothing to take off, then a bind
+  const std::string script =
+      "[ \"$LISTEN_FDS\" = 2 ] && [ \"$LISTEN_PID\" = $$ ] && echo listen >&3;"
+      "[ -e " +
+      dir +
+      "/hostname ] && echo bound >&3;"
+      "[ -e /proc/self/fd/4 ] && echo exe >&3; echo end >&3";
+  Result<RuntimeContainer> started =
+      LaunchRuntime({"/bin/sh", "-c", script}, probe_.Get(), -1, start);
+  ASSERT_TRUE(started) << started.error().Message();
+  Result<RuntimeOutput> out =
+      CollectRuntimeOutput(started->container, started->stderr_read.Get(),
+                           std::chrono::steady_clock::now() + std::chrono::seconds(5),
+                           std::chrono::milliseconds(250), 4096, 4096);
+  ASSERT_TRUE(out) << out.error().Message();
+  EXPECT_EQ(out->probe.data, "listen\nbound\nexe\nend\n") << out->stderr_text;
+  struct stat st {};
+  EXPECT_NE(stat((dir + "/hostname").c_str(), &st), 0) << "the bind reached the caller";
+  EXPECT_EQ(rmdir(dir.c_str()), 0);
+
+  // A step that fails is an error naming it, before anything runs.
+  start.own_mounts = {{"/nonexistent-nsm", dir}};
+  Result<RuntimeContainer> failed =
+      LaunchRuntime({"/bin/sh", "-c", "exit 0"}, probe_.Get(), -1, start);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().Message().find("bind /nonexistent-nsm on " + dir), std::string::npos)
+      << failed.error().Message();
 }
 
 }  // namespace

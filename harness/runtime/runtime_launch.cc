@@ -4,13 +4,16 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
@@ -18,8 +21,44 @@
 
 namespace nsm {
 
+namespace {
+
+static_assert(protocol::kResultFd == 3 && kProbeExeFd == 4,
+              "socket activation passes descriptors 3 and up, in a row");
+
+// What the runtime's child could not do, before its exec.
+struct RuntimeChildFailure {
+  int err = 0;
+  int step = 0;  // an index into own_mounts, or one of these
+};
+constexpr int kStepExec = -1;
+constexpr int kStepNamespace = -2;
+
+// "LISTEN_PID=<pid>" into `buffer` without allocating (in a child of clone3).
+void FormatListenPid(char (&buffer)[32], pid_t pid) {
+  constexpr char kName[] = "LISTEN_PID=";
+  char digits[16];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + pid % 10);
+    pid /= 10;
+  } while (pid > 0 && n < 15);
+  size_t at = sizeof(kName) - 1;
+  memcpy(buffer, kName, at);
+  while (n > 0) buffer[at++] = digits[--n];
+  buffer[at] = '\0';
+}
+
+}  // namespace
+
+std::vector<RuntimeMount> ApiFilesystemsOff(const std::string& rootfs) {
+  std::vector<RuntimeMount> steps;
+  for (const char* api : {"/proc", "/sys", "/dev", "/run"}) steps.push_back({"", rootfs + api});
+  return steps;
+}
+
 Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int probe_exe_fd,
-                                       int cgroup_fd) {
+                                       int cgroup_fd, const RuntimeStart& start) {
   if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
     return Fail(EINVAL, "launch runtime", "the runtime's path must be absolute");
   UniqueFd error_r, error_w, result_r, result_w, stderr_r, stderr_w;
@@ -38,35 +77,61 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  char* envp[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
+  std::vector<char*> envp = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin")};
+  for (const std::string& var : start.env) envp.push_back(const_cast<char*>(var.c_str()));
+  // systemd's socket activation: the runtime checks LISTEN_PID against its
+  // own pid, which only the child knows; it is written into this buffer there.
+  char listen_pid[32] = "LISTEN_PID=";
+  if (start.listen_fds) {
+    envp.push_back(const_cast<char*>("LISTEN_FDS=2"));
+    envp.push_back(listen_pid);
+  }
+  envp.push_back(nullptr);
   const int null = high_null->Get(), err_w = error_w.Get();
   const int stderr_fd = stderr_w.Get(), result_fd = result_w.Get(), exe_fd = exe->Get();
 
   Result<Cloned> cloned = Clone3(0, {}, cgroup_fd);
   if (!cloned) return std::unexpected(cloned.error());
   if (cloned->pid == 0) {
+    auto fail = [err_w](int step) {
+      RuntimeChildFailure f{errno, step};
+      (void)!write(err_w, &f, sizeof(f));
+      _exit(127);
+    };
     // The runtime dies with the sandbox worker, whatever kills the worker.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     // dup2 clears close-on-exec on the copies; every source is at 10 or above.
     if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(stderr_fd, 2) < 0 ||
-        dup2(result_fd, protocol::kResultFd) < 0 || dup2(exe_fd, kProbeExeFd) < 0) {
-      int e = errno;
-      (void)!write(err_w, &e, sizeof(e));
-      _exit(127);
+        dup2(result_fd, protocol::kResultFd) < 0 || dup2(exe_fd, kProbeExeFd) < 0)
+      fail(kStepExec);
+    if (start.own_mount_namespace) {
+      if (unshare(CLONE_NEWNS) != 0 ||
+          mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
+        fail(kStepNamespace);
+      for (size_t i = 0; i < start.own_mounts.size(); ++i) {
+        const char* target = start.own_mounts[i].target.c_str();
+        if (!start.own_mounts[i].source.empty()) {
+          if (mount(start.own_mounts[i].source.c_str(), target, nullptr, MS_BIND, nullptr) != 0)
+            fail(static_cast<int>(i));
+          continue;
+        }
+        while (umount2(target, MNT_DETACH) == 0) {
+        }
+        if (errno != EINVAL) fail(static_cast<int>(i));  // EINVAL: no mount left there
+      }
     }
     // As the launcher does: nothing else of the worker's reaches the runtime
     // (or, through it, the container).
     syscall(SYS_close_range, kProbeExeFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
-    execve(args[0], args.data(), envp);
-    int e = errno;
-    (void)!write(err_w, &e, sizeof(e));
-    _exit(127);
+    if (start.listen_fds) FormatListenPid(listen_pid, getpid());
+    execve(args[0], args.data(), envp.data());
+    fail(kStepExec);
   }
   ChildProcess child(cloned->pid, std::move(cloned->pidfd));
   error_w.Reset();
   result_w.Reset();
   stderr_w.Reset();
-  int failed = 0;
+  RuntimeChildFailure failed;
   ssize_t n;
   do {
     n = read(error_r.Get(), &failed, sizeof(failed));
@@ -74,7 +139,15 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
   if (n < 0) return FailErrno("read the runtime's exec result");
   if (n > 0) {
     child.KillAndReap();
-    return Fail(failed, "execve " + argv[0], "start the container runtime");
+    if (failed.step == kStepExec)
+      return Fail(failed.err, "execve " + argv[0], "start the container runtime");
+    std::string what = "make its mount namespace";
+    if (failed.step >= 0 && static_cast<size_t>(failed.step) < start.own_mounts.size()) {
+      const RuntimeMount& m = start.own_mounts[failed.step];
+      what = m.source.empty() ? "take the mounts off " + m.target
+                              : "bind " + m.source + " on " + m.target;
+    }
+    return Fail(failed.err, what, "prepare the container runtime's own mount namespace");
   }
   RuntimeContainer out;
   out.container = Container{std::move(child), std::move(result_r), {}};

@@ -27,10 +27,32 @@ struct RuntimeContainer {
   UniqueFd stderr_read;  // the runtime's (and the probe's) stderr
 };
 
+// A step in the runtime's own mount namespace: `source` bound on `target`,
+// or, with no source, every mount on `target` taken off (none is fine).
+struct RuntimeMount {
+  std::string source;
+  std::string target;
+};
+
+// The steps that take a root's API filesystems (/proc, /sys, /dev, /run)
+// off, in a runtime's own mount namespace: systemd-nspawn mounts its own only
+// where nothing is mounted yet, as in an OS tree.
+std::vector<RuntimeMount> ApiFilesystemsOff(const std::string& rootfs);
+
+// How the runtime program is started beyond its argv.
+struct RuntimeStart {
+  std::vector<std::string> env;  // NAME=VALUE, beside PATH
+  bool listen_fds = false;       // LISTEN_FDS=2 and LISTEN_PID: descriptors 3 and 4 are passed on
+  // A mount namespace of the runtime's own, a slave of the caller's (so
+  // nothing done in it reaches the caller), with these steps done in it.
+  bool own_mount_namespace = false;
+  std::vector<RuntimeMount> own_mounts;
+};
+
 // argv[0] is an absolute path. On success the runtime program is running;
 // whether it made the container is known only from what the probe writes.
 Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int probe_exe_fd,
-                                       int cgroup_fd);
+                                       int cgroup_fd, const RuntimeStart& start = {});
 
 // A runtime's exit does not mean its container is gone: bwrap, for one,
 // returns as soon as its program exits, while the PID namespace's init is
