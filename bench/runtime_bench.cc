@@ -14,7 +14,8 @@
 // host sandbox (harness/sandbox/runtime_workspace.h): a copy of / with a
 // throwaway /dev, their --root state and the bundle. Nothing of it reaches the
 // machine. The copy doubles the mounts that a new mount namespace copies, for
-// the paired floor too.
+// the paired floor too. systemd-nspawn takes the same workspace's root, with
+// a /run of its own, and runs in a cgroup of its own below the caller's.
 //
 // A runtime not on PATH is skipped (its benchmark says why), not a failure.
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
 #include "harness/runtime/runtime_launch.h"
+#include "harness/sandbox/cgroup_tree.h"
 #include "harness/sandbox/runtime_workspace.h"
 #include "probes/fixtures.h"
 
@@ -42,11 +44,14 @@ namespace {
 constexpr auto kProbeTimeout = std::chrono::seconds(10);
 constexpr size_t kMaxProbeOutput = 1 << 16;
 
-// The sets every runtime here makes: bwrap needs mnt and makes no time namespace.
+// The sets the runtimes here make: bwrap needs mnt and makes no time namespace;
+// nspawn, on this kind of machine, only docker's (it needs cgroup, and user
+// without net): the others are skipped for it, saying why.
 constexpr const char* kRuntimeSets[] = {"mnt", "story", "docker"};
 
-Status RunOnce(const std::vector<std::string>& argv, int probe_fd, NsSet set) {
-  Result<RuntimeContainer> launched = LaunchRuntime(argv, probe_fd, -1);
+Status RunOnce(const std::vector<std::string>& argv, int probe_fd, NsSet set, int cgroup_fd,
+               const RuntimeStart& start) {
+  Result<RuntimeContainer> launched = LaunchRuntime(argv, probe_fd, cgroup_fd, start);
   if (!launched) return std::unexpected(launched.error());
   Container& container = launched->container;
   auto deadline = std::chrono::steady_clock::now() + kProbeTimeout;
@@ -85,6 +90,9 @@ class BundleWorkspace {
     if (Status s = MakeRuntimeWorkspace("/", kDir); !s) return std::unexpected(s.error());
     if (needs.empty_cgroup2_controllers) {
       if (Status s = EmptyCgroup2Controllers(); !s) return std::unexpected(s.error());
+    }
+    if (needs.private_run) {
+      if (Status s = MountPrivateRun(); !s) return std::unexpected(s.error());
     }
     return ws;
   }
@@ -149,16 +157,45 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
     if (Status s = WriteRuntimeFiles(cell.bundle_dir, run.files); !s)
       return SkipWith(state, s.error());
   }
+  RuntimeStart start;
+  start.env = run.env;
+  start.listen_fds = run.listen_fds;
+  // nspawn's own mount namespace (ApiFilesystemsOff), and a cgroup of its
+  // own: it makes its payload's cgroup below the one it runs in, which must
+  // not be the machine's root. Here in the machine's cgroup namespace, its
+  // /proc/self/cgroup matches the machine's mounts, so no bind is needed.
+  std::optional<CgroupTree> cgroups;
+  UniqueFd cell_cgroup;
+  if (adapter->Needs().own_mount_namespace) {
+    start.own_mount_namespace = true;
+    start.own_mounts = ApiFilesystemsOff(cell.rootfs);
+    Result<CgroupTree> tree = CgroupTree::Create();
+    if (!tree) return SkipWith(state, tree.error());
+    cgroups.emplace(std::move(*tree));
+    Result<CgroupTree::WorkerCgroups> worker = cgroups->AddWorker(0);
+    if (!worker) return SkipWith(state, worker.error());
+    cell_cgroup.Reset(open(worker->cell.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!cell_cgroup.Valid()) return SkipWith(state, FailErrno("open " + worker->cell).error());
+  }
 
+  // A set the runtime itself refuses here (nspawn without a cgroup
+  // namespace on a hybrid layout, say) is skipped with its message.
+  if (Status trial = RunOnce(argv, probe.Get(), set, cell_cgroup.Get(), start); !trial) {
+    if (adapter->IsRefusal(trial.error().Message()))
+      return SkipUnsupported(state, std::string(Name(kind)) + " refused " + set.ToString() + ": " +
+                                        trial.error().Message());
+    return SkipWith(state, trial.error());
+  }
   RunPaired(
-      state, [&] { return floor->RunOne(set); }, [&] { return RunOnce(argv, probe.Get(), set); });
+      state, [&] { return floor->RunOne(set); },
+      [&] { return RunOnce(argv, probe.Get(), set, cell_cgroup.Get(), start); });
 }
 
 }  // namespace
 
 void RegisterRuntimeBenchmarks(const BenchOptions&) {
-  for (RuntimeKind kind :
-       {RuntimeKind::unshare, RuntimeKind::bwrap, RuntimeKind::runc, RuntimeKind::crun}) {
+  for (RuntimeKind kind : {RuntimeKind::unshare, RuntimeKind::bwrap, RuntimeKind::runc,
+                           RuntimeKind::crun, RuntimeKind::nspawn}) {
     for (const NamedSet& s : BenchSets()) {
       if (std::find(std::begin(kRuntimeSets), std::end(kRuntimeSets), s.name) ==
           std::end(kRuntimeSets))

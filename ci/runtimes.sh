@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The isolation matrix with containers made by real runtimes instead of
 # nsmatrix's launcher: each shipped runtime scenario (runtime-unshare,
-# runtime-bwrap, runtime-runc, runtime-crun) runs all 256 combinations, is
+# runtime-bwrap, runtime-runc, runtime-crun, runtime-nspawn) runs all 256 combinations, is
 # gated against its committed baseline (ci/baseline/matrix-RUNTIME.json: a
 # combination the runtime made that it now refuses is a regression), then all
 # are put side by side with this machine's native matrix.
@@ -17,7 +17,7 @@ mkdir -p "$out"
 status=0
 compare=()
 [ -n "$native" ] && compare+=("$native")
-for runtime in unshare bwrap runc crun; do
+for runtime in unshare bwrap runc crun nspawn; do
   echo "-- $runtime"
   # Exit 1 (a failed verdict) is the gate's to judge below; 2 is not.
   rc=0

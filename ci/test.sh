@@ -26,7 +26,7 @@ build/bin/nsmatrix run --out build/nsmatrix-report --no-progress
 build/bin/nsmatrix gate --baseline ci/baseline/matrix.json build/nsmatrix-report/matrix.json \
   --html build/nsmatrix-report/gate.html
 
-echo "== container runtimes: unshare(1), bubblewrap, runc and crun make every combination they accept,"
+echo "== container runtimes: unshare(1), bubblewrap, runc, crun and systemd-nspawn make every combination they accept,"
 echo "   each gated against ci/baseline/matrix-RUNTIME.json, then compared with the native matrix"
 bash ci/runtimes.sh build/runtimes-report build/nsmatrix-report/matrix.json
 

@@ -27,7 +27,7 @@ constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs",     "propaga
 constexpr std::string_view kExpectKeys[] = {"probe", "combination", "outcome", "reason"};
 constexpr std::string_view kPropagations[] = {"private", "slave", "shared", "unchanged"};
 // As harness/runtime's ParseRuntime takes them.
-constexpr std::string_view kRuntimes[] = {"native", "unshare", "bwrap", "runc", "crun"};
+constexpr std::string_view kRuntimes[] = {"native", "unshare", "bwrap", "runc", "crun", "nspawn"};
 
 // A string as it would be written in TOML, so messages show exactly what the file holds.
 std::string Quote(std::string_view text) {

@@ -148,7 +148,9 @@ TEST_F(ScenarioTest, EachErrorNamesFileLineAndColumn) {
       {"unknown option", "[options]\njobs = 2\nthreads = 2\n", 6, 1,
        "options.threads: unknown key"},
       {"unknown runtime", "[options]\nruntime = \"docker\"\n", 5, 11,
-       "options.runtime: expected \"native\", \"unshare\", \"bwrap\", \"runc\", or \"crun\", got "
+       "options.runtime: expected \"native\", \"unshare\", \"bwrap\", \"runc\", \"crun\", or "
+       "\"nspawn\", "
+       "got "
        "\"docker\""},
       {"unknown expect key",
        "[[expect]]\nprobe = \"ns.mnt\"\noutcome = \"leaked\"\nreason = \"r\"\nwhy = \"w\"\n", 8, 1,
@@ -406,6 +408,7 @@ TEST(ShippedScenarios, ModelWhatTheySay) {
   EXPECT_EQ(load("runtime-runc").runtime, "runc");
   EXPECT_EQ(load("runtime-runc").propagation, "slave");
   EXPECT_EQ(load("runtime-crun").runtime, "crun");
+  EXPECT_EQ(load("runtime-nspawn").runtime, "nspawn");
   Scenario shared = load("shared-propagation");
   EXPECT_EQ(shared.propagation, "shared");
   for (NsSet set : shared.combinations) EXPECT_TRUE(set.Has(Ns::mnt)) << set.ToString();

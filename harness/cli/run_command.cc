@@ -336,17 +336,19 @@ CommandFn AddRunCommand(CLI::App& app) {
   sub->add_option(
          "--runtime", args->runtime,
          "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux),\n"
-         "bwrap (bubblewrap), runc or crun (OCI bundles), found on PATH. A combination a\n"
+         "bwrap (bubblewrap), runc or crun (OCI bundles), nspawn (systemd-nspawn, package\n"
+         "systemd-container), found on PATH. A combination a\n"
          "runtime will not make is 'refused', with its message. Runtimes run in the host's\n"
          "root, map container root to the caller unless --userns-map says otherwise, and\n"
          "skip the probes that need the launcher (pid.signal_sender, mnt.propagation_in).\n"
          "runc and crun are not run without a mount namespace (they would change the\n"
          "host's mounts), nor crun with pid+time but no user namespace (it kills a host\n"
          "process): those cells are 'refused' by nsmatrix, as their detail says. bwrap\n"
-         "gives only slave propagation; runc and crun cannot leave it unchanged, and crun\n"
-         "cannot give shared (another --propagation is exit 2)")
+         "gives only slave propagation, nspawn only private; runc and crun cannot leave it\n"
+         "unchanged, and crun cannot give shared (another --propagation is exit 2). nspawn\n"
+         "always makes mnt, never time, and mounts its own /proc, /sys, /dev and /run")
       ->capture_default_str()
-      ->check(CLI::IsMember({"native", "unshare", "bwrap", "runc", "crun"}));
+      ->check(CLI::IsMember({"native", "unshare", "bwrap", "runc", "crun", "nspawn"}));
   sub->add_flag("--no-progress", args->no_progress, "No progress line on the terminal");
   return [args, sub]() { return Run(*args, sub); };
 }

@@ -15,6 +15,7 @@ struct RuleExpression::Node {
     kInitialUserns,
     kHostRoot,
     kPropagationPrivate,
+    kRuntimeSysfs,
     kNot,
     kAnd,
     kOr
@@ -85,11 +86,12 @@ class Parser {
     if (name == "initial_userns") return Leaf(Node::Kind::kInitialUserns);
     if (name == "host_root") return Leaf(Node::Kind::kHostRoot);
     if (name == "propagation_private") return Leaf(Node::Kind::kPropagationPrivate);
+    if (name == "runtime_sysfs") return Leaf(Node::Kind::kRuntimeSysfs);
     std::optional<Ns> ns = NsFromName(name);
     if (!ns) {
       return Error("unknown name '" + std::string(name) +
                    "' (namespace names, map_root, propagation_shared, propagation_private, "
-                   "time_offsets, initial_userns or host_root)");
+                   "time_offsets, initial_userns, host_root or runtime_sysfs)");
     }
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
   }
@@ -134,6 +136,8 @@ bool Eval(const Node& node, const RuleContext& ctx) {
       return ctx.host_root;
     case Node::Kind::kPropagationPrivate:
       return ctx.propagation_private;
+    case Node::Kind::kRuntimeSysfs:
+      return ctx.runtime_sysfs;
     case Node::Kind::kNot:
       return !Eval(*node.left, ctx);
     case Node::Kind::kAnd:

@@ -9,8 +9,10 @@
 // unchanged), `propagation_private` (--propagation private: they receive no
 // mount from the host either), `time_offsets` (new time namespaces get
 // offsets), `initial_userns` (nsmatrix, and so the host sandbox, runs in the
-// machine's initial user namespace, not as root inside one) and `host_root`
-// (containers run in the host's root filesystem, --rootfs host). Operators,
+// machine's initial user namespace, not as root inside one), `host_root`
+// (containers run in the host's root filesystem, --rootfs host) and
+// `runtime_sysfs` (the runtime mounts a sysfs and cgroup hierarchies of its
+// own in every container, as systemd-nspawn does). Operators,
 // lowest precedence first: |, &, !; parentheses group.
 #pragma once
 
@@ -31,6 +33,7 @@ struct RuleContext {
   bool initial_userns = true;
   bool host_root = true;
   bool propagation_private = true;
+  bool runtime_sysfs = false;
 };
 
 class RuleExpression {

@@ -43,6 +43,20 @@ TEST(RuleExpression, RootfsAndPropagationOptions) {
   EXPECT_FALSE(in->Evaluate(ctx));
 }
 
+// A runtime that mounts its own sysfs (systemd-nspawn) hides the host's
+// interfaces only in a network namespace of the container's own.
+TEST(RuleExpression, RuntimeSysfs) {
+  Result<RuleExpression> sysfs = RuleExpression::Parse("!host_root | (net & runtime_sysfs)");
+  ASSERT_TRUE(sysfs);
+  RuleContext ctx;
+  ctx.namespaces = *NsSet::Parse("mnt+net");
+  EXPECT_FALSE(sysfs->Evaluate(ctx));  // no runtime of that kind by default
+  ctx.runtime_sysfs = true;
+  EXPECT_TRUE(sysfs->Evaluate(ctx));
+  ctx.namespaces = *NsSet::Parse("mnt");
+  EXPECT_FALSE(sysfs->Evaluate(ctx));
+}
+
 TEST(RuleExpression, RejectsBadText) {
   for (const char* bad :
        {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {

@@ -11,6 +11,7 @@
 #include "harness/judge/probe_output.h"
 #include "harness/runtime/runtime_cgroups.h"
 #include "harness/runtime/runtime_launch.h"
+#include "harness/sandbox/mount_table.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
@@ -99,6 +100,30 @@ void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
   cell.capabilities = env.runtime_capabilities;
 }
 
+// SandboxNeeds::own_mount_namespace's steps: the workspace root's API
+// filesystems taken off (the runtime mounts its own), and the cgroup v2
+// hierarchy that holds the cell's cgroup mounted from the cell's parent, the
+// sandbox's cgroup namespace root (the hierarchy as the sandbox has it was
+// mounted before that namespace, so its paths do not match /proc/self/cgroup).
+Result<std::vector<RuntimeMount>> OwnMountNamespaceSteps(const std::string& rootfs,
+                                                         const HostSandbox& sandbox) {
+  std::vector<RuntimeMount> steps = ApiFilesystemsOff(rootfs);
+  std::optional<CellCgroupDir> cell = sandbox.CellCgroup();
+  if (!cell) return steps;
+  Result<std::string> mountinfo = ReadFile("/proc/self/mountinfo");
+  if (!mountinfo) return std::unexpected(mountinfo.error());
+  std::string hierarchy;
+  for (const MountEntry& mount : ParseMountInfo(*mountinfo)) {
+    if (mount.fstype == "cgroup2" && cell->path.starts_with(mount.point + "/") &&
+        mount.point.size() > hierarchy.size())
+      hierarchy = mount.point;
+  }
+  if (hierarchy.empty())
+    return Fail(ENOENT, "find the cgroup v2 mount of " + cell->path, "runtime mount namespace");
+  steps.push_back({cell->path.substr(0, cell->path.rfind('/')), hierarchy});
+  return steps;
+}
+
 // Names only, never following a link. Nothing to do without a bundle.
 Status RemoveBundle(const std::string& dir) {
   if (dir.empty()) return {};
@@ -122,6 +147,10 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
   std::vector<std::string> argv = ProbeArgv(env, sandbox);
   cell.probe_args.assign(argv.begin() + 1, argv.end());
   PlaceInWorkspace(cell, ns, env, sandbox);
+  if (env.runtime->Needs().bundle_workspace && cell.rootfs.empty()) {
+    return AllWith(env, Outcome::error,
+                   "the runtime needs a workspace and the host sandbox has none");
+  }
   auto command = env.runtime->Command(cell, env.runtime_path);
   if (const Refusal* refusal = std::get_if<Refusal>(&command))
     return AllWith(env, Outcome::refused,
@@ -142,7 +171,20 @@ LaunchOutcome LaunchWithRuntime(NsSet ns, const CellEnvironment& env, HostSandbo
   if (!run.delete_argv.empty()) launched.state_entry = cell.state_dir + "/" + cell.container_id;
   launched.delete_argv = std::move(run.delete_argv);
   launched.cgroup_name = std::move(run.cgroup_name);
-  Result<RuntimeContainer> started = LaunchRuntime(run.argv, env.probe_exe_fd, env.cgroup_fd);
+  RuntimeStart start;
+  start.env = std::move(run.env);
+  start.listen_fds = run.listen_fds;
+  if (env.runtime->Needs().own_mount_namespace) {
+    Result<std::vector<RuntimeMount>> mounts = OwnMountNamespaceSteps(cell.rootfs, sandbox);
+    if (!mounts) {
+      (void)RemoveBundle(launched.bundle_dir);
+      return AllWith(env, Outcome::error, mounts.error().Message());
+    }
+    start.own_mounts = std::move(*mounts);
+    start.own_mount_namespace = true;
+  }
+  Result<RuntimeContainer> started =
+      LaunchRuntime(run.argv, env.probe_exe_fd, env.cgroup_fd, start);
   if (!started) {
     (void)RemoveBundle(launched.bundle_dir);
     return AllWith(env, Outcome::error, started.error().Message());

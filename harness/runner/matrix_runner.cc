@@ -59,6 +59,8 @@ class Runner {
     // clone3(CLONE_NEWTIME) cannot carry offsets; it is used only when asked
     // for and where the kernel takes it (detected once).
     time_via_unshare_ = plan_.time_via_unshare || !Clone3SupportsNewTime();
+    if (std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(plan_.runtime.kind))
+      runtime_sysfs_ = adapter->MountsOwnSysfs();
     Result<CgroupTree> cgroups = CgroupTree::Create();
     if (cgroups) {
       cgroups_.emplace(std::move(*cgroups));
@@ -150,6 +152,7 @@ class Runner {
     ctx.initial_userns = plan_.initial_userns;
     ctx.host_root = plan_.rootfs.empty();
     ctx.propagation_private = plan_.propagation == "private";
+    ctx.runtime_sysfs = runtime_sysfs_;
     std::vector<CellResult> cells;
     cells.reserve(plan_.probes.size());
     for (const ProbeSpec* spec : plan_.probes) {
@@ -376,6 +379,7 @@ class Runner {
   const CombinationFn& on_combination_;
   int cancel_fd_;
   bool time_via_unshare_ = true;
+  bool runtime_sysfs_ = false;  // the runtime mounts its own sysfs (RuntimeAdapter)
   UniqueFd worker_exe_;
   // Declared before the workers: destroyed after them, once their cgroups are empty.
   std::optional<CgroupTree> cgroups_;

@@ -61,6 +61,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
     SandboxNeeds needs = runtime->Needs();
     sandbox_config.runtime_workspace = needs.bundle_workspace;
     sandbox_config.empty_cgroup2_controllers = needs.empty_cgroup2_controllers;
+    sandbox_config.private_run = needs.private_run;
   }
   Result<HostSandbox> sandbox = HostSandbox::SetUp(sandbox_config);
   if (!sandbox) return Fatal(sandbox.error());

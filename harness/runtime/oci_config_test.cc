@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/runtime/runtime_test_cell.h"
+
 namespace nsm {
 namespace {
 
@@ -17,20 +19,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
-
-RuntimeCell CellOf(const char* combination, UsernsMap map = UsernsMap::root) {
-  RuntimeCell cell;
-  cell.namespaces = *NsSet::Parse(combination);
-  cell.userns_map = map;
-  cell.probe_program = "/proc/self/fd/4";
-  cell.probe_args = {"--hostname=h", "ns.uts"};
-  cell.rootfs = "/tmp/.nsm-runtime/rootfs";
-  cell.bundle_dir = "/tmp/.nsm-runtime/bundles/nsm-abc-7";
-  cell.state_dir = "/tmp/.nsm-runtime/state";
-  cell.container_id = "nsm-abc-7";
-  cell.capabilities = {"CAP_CHOWN", "CAP_SYS_ADMIN"};
-  return cell;
-}
 
 json Config(const RuntimeCell& cell, OciOptions options = {}) {
   return json::parse(OciConfigJson(cell, options));
@@ -57,13 +45,13 @@ std::string RefusalOf(RuntimeKind kind, const RuntimeCell& cell) {
 }
 
 TEST(OciConfig, EachTypeHasItsOciName) {
-  EXPECT_THAT(NamespaceTypes(Config(CellOf("mnt"))), ElementsAre("mount"));
-  EXPECT_THAT(NamespaceTypes(Config(CellOf("mnt+uts+ipc+net+pid+user+cgroup+time"))),
+  EXPECT_THAT(NamespaceTypes(Config(TestCell("mnt"))), ElementsAre("mount"));
+  EXPECT_THAT(NamespaceTypes(Config(TestCell("mnt+uts+ipc+net+pid+user+cgroup+time"))),
               ElementsAre("mount", "uts", "ipc", "network", "pid", "user", "cgroup", "time"));
 }
 
 TEST(OciConfig, TheProbeIsTheProcessWithRootsCapabilities) {
-  json config = Config(CellOf("mnt"));
+  json config = Config(TestCell("mnt"));
   EXPECT_EQ(config["process"]["args"], json({"/proc/self/fd/4", "--hostname=h", "ns.uts"}));
   EXPECT_EQ(config["process"]["user"]["uid"], 0);
   EXPECT_EQ(config["process"]["noNewPrivileges"], false);
@@ -77,17 +65,17 @@ TEST(OciConfig, TheProbeIsTheProcessWithRootsCapabilities) {
 }
 
 TEST(OciConfig, IdMapsFollowTheRunsMapAndOnlyWithAUserNamespace) {
-  EXPECT_FALSE(Config(CellOf("mnt"))["linux"].contains("uidMappings"));
-  json root = Config(CellOf("mnt+user", UsernsMap::root))["linux"];
+  EXPECT_FALSE(Config(TestCell("mnt"))["linux"].contains("uidMappings"));
+  json root = Config(TestCell("mnt+user", UsernsMap::root))["linux"];
   EXPECT_EQ(root["uidMappings"], json::parse(R"([{"containerID":0,"hostID":0,"size":1}])"));
   EXPECT_EQ(root["gidMappings"], root["uidMappings"]);
-  json unprivileged = Config(CellOf("mnt+user", UsernsMap::unprivileged))["linux"];
+  json unprivileged = Config(TestCell("mnt+user", UsernsMap::unprivileged))["linux"];
   EXPECT_EQ(unprivileged["uidMappings"],
             json::parse(R"([{"containerID":0,"hostID":100000,"size":65536}])"));
 }
 
 TEST(OciConfig, TimeOffsetsAsTheSpecAndAsCrunsAnnotation) {
-  RuntimeCell cell = CellOf("mnt+time");
+  RuntimeCell cell = TestCell("mnt+time");
   EXPECT_FALSE(Config(cell)["linux"].contains("timeOffsets"));  // no offset asked
   EXPECT_FALSE(Config(cell).contains("annotations"));
   cell.time_offset_seconds = 86400;
@@ -103,7 +91,7 @@ TEST(OciConfig, TimeOffsetsAsTheSpecAndAsCrunsAnnotation) {
 }
 
 TEST(OciConfig, PropagationIsRecursiveAndUnchangedLeavesTheKeyOut) {
-  RuntimeCell cell = CellOf("mnt");
+  RuntimeCell cell = TestCell("mnt");
   cell.propagation = Propagation::kShared;
   EXPECT_EQ(Config(cell)["linux"]["rootfsPropagation"], "rshared");
   cell.propagation = Propagation::kSlave;
@@ -120,17 +108,17 @@ TEST(OciConfig, ADevOfItsOwnAlwaysAndProcOnlyWithMountAndPid) {
     for (const json& m : config["mounts"]) out.push_back(m["destination"]);
     return out;
   };
-  EXPECT_THAT(destinations(Config(CellOf("mnt"))), ElementsAre("/dev"));
-  EXPECT_THAT(destinations(Config(CellOf("mnt+user"))), ElementsAre("/dev"));
-  EXPECT_THAT(destinations(Config(CellOf("mnt+pid"))), ElementsAre("/dev", "/proc"));
-  EXPECT_EQ(Config(CellOf("mnt"))["mounts"][0]["type"], "tmpfs");
+  EXPECT_THAT(destinations(Config(TestCell("mnt"))), ElementsAre("/dev"));
+  EXPECT_THAT(destinations(Config(TestCell("mnt+user"))), ElementsAre("/dev"));
+  EXPECT_THAT(destinations(Config(TestCell("mnt+pid"))), ElementsAre("/dev", "/proc"));
+  EXPECT_EQ(Config(TestCell("mnt"))["mounts"][0]["type"], "tmpfs");
 }
 
 TEST(OciConfig, RuncsOptionsAllowEveryDeviceAndPlaceTheCgroupUnderTheCaller) {
-  json plain = Config(CellOf("mnt"))["linux"];
+  json plain = Config(TestCell("mnt"))["linux"];
   EXPECT_FALSE(plain.contains("resources"));
   EXPECT_FALSE(plain.contains("cgroupsPath"));
-  json runc = Config(CellOf("mnt"), {.allow_all_devices = true, .cgroup_named_by_id = true});
+  json runc = Config(TestCell("mnt"), {.allow_all_devices = true, .cgroup_named_by_id = true});
   EXPECT_EQ(runc["linux"]["resources"]["devices"],
             json::parse(R"([{"allow":true,"access":"rwm"}])"));
   // Relative, and the container's id: the clean-up looks for it by that name.
@@ -138,7 +126,7 @@ TEST(OciConfig, RuncsOptionsAllowEveryDeviceAndPlaceTheCgroupUnderTheCaller) {
 }
 
 TEST(RuncAdapter, RunsTheBundleWithItsOwnStateAndDeletesIt) {
-  RuntimeCommand command = CommandOf(RuntimeKind::runc, CellOf("mnt+pid"));
+  RuntimeCommand command = CommandOf(RuntimeKind::runc, TestCell("mnt+pid"));
   EXPECT_THAT(command.argv,
               ElementsAre("/usr/bin/rt", "--root", "/tmp/.nsm-runtime/state", "--log-format=json",
                           "run", "--bundle", "/tmp/.nsm-runtime/bundles/nsm-abc-7",
@@ -156,7 +144,7 @@ TEST(RuncAdapter, RunsTheBundleWithItsOwnStateAndDeletesIt) {
 }
 
 TEST(CrunAdapter, LeavesCgroupsAloneBeforeTheCommand) {
-  RuntimeCommand command = CommandOf(RuntimeKind::crun, CellOf("mnt+user"));
+  RuntimeCommand command = CommandOf(RuntimeKind::crun, TestCell("mnt+user"));
   EXPECT_THAT(command.argv, ElementsAre("/usr/bin/rt", "--root", "/tmp/.nsm-runtime/state",
                                         "--log-format=json", "--cgroup-manager=disabled", "run",
                                         "--bundle", "/tmp/.nsm-runtime/bundles/nsm-abc-7",
@@ -174,19 +162,19 @@ TEST(CrunAdapter, LeavesCgroupsAloneBeforeTheCommand) {
 TEST(OciAdapters, NothingIsRunWithoutAMountNamespace) {
   for (RuntimeKind kind : {RuntimeKind::runc, RuntimeKind::crun}) {
     for (const char* combination : {"none", "pid", "user+pid+net+uts+ipc+cgroup+time"}) {
-      EXPECT_THAT(RefusalOf(kind, CellOf(combination)), HasSubstr("not run by nsmatrix"))
+      EXPECT_THAT(RefusalOf(kind, TestCell(combination)), HasSubstr("not run by nsmatrix"))
           << combination;
     }
-    EXPECT_EQ(RefusalOf(kind, CellOf("mnt")), "");
+    EXPECT_EQ(RefusalOf(kind, TestCell("mnt")), "");
   }
 }
 
 TEST(CrunAdapter, PidAndTimeWithoutUserIsNotRun) {
-  EXPECT_THAT(RefusalOf(RuntimeKind::crun, CellOf("mnt+pid+time")), HasSubstr("PID 2"));
-  EXPECT_EQ(RefusalOf(RuntimeKind::crun, CellOf("mnt+pid+time+user")), "");
-  EXPECT_EQ(RefusalOf(RuntimeKind::crun, CellOf("mnt+time")), "");
+  EXPECT_THAT(RefusalOf(RuntimeKind::crun, TestCell("mnt+pid+time")), HasSubstr("PID 2"));
+  EXPECT_EQ(RefusalOf(RuntimeKind::crun, TestCell("mnt+pid+time+user")), "");
+  EXPECT_EQ(RefusalOf(RuntimeKind::crun, TestCell("mnt+time")), "");
   // runc says itself what it thinks of a time namespace.
-  EXPECT_EQ(RefusalOf(RuntimeKind::runc, CellOf("mnt+pid+time")), "");
+  EXPECT_EQ(RefusalOf(RuntimeKind::runc, TestCell("mnt+pid+time")), "");
 }
 
 TEST(OciAdapters, PropagationsTheyCannotGive) {

@@ -9,6 +9,7 @@
 #include "harness/common/strings.h"
 #include "harness/runtime/bwrap_adapter.h"
 #include "harness/runtime/crun_adapter.h"
+#include "harness/runtime/nspawn_adapter.h"
 #include "harness/runtime/runc_adapter.h"
 #include "harness/runtime/unshare_adapter.h"
 
@@ -26,6 +27,8 @@ std::string_view Name(RuntimeKind kind) {
       return "runc";
     case RuntimeKind::crun:
       return "crun";
+    case RuntimeKind::nspawn:
+      return "nspawn";
   }
   return "?";
 }
@@ -35,7 +38,7 @@ Result<RuntimeKind> ParseRuntime(std::string_view text) {
     if (text == Name(kind)) return kind;
   }
   return Fail(EINVAL, "parse runtime",
-              "'" + std::string(text) + "' is not native, unshare, bwrap, runc or crun");
+              "'" + std::string(text) + "' is not native, unshare, bwrap, runc, crun or nspawn");
 }
 
 std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind) {
@@ -50,6 +53,8 @@ std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind) {
       return std::make_unique<RuncAdapter>();
     case RuntimeKind::crun:
       return std::make_unique<CrunAdapter>();
+    case RuntimeKind::nspawn:
+      return std::make_unique<NspawnAdapter>();
   }
   return nullptr;
 }

@@ -20,12 +20,12 @@
 
 namespace nsm {
 
-enum class RuntimeKind { native, unshare, bwrap, runc, crun };
+enum class RuntimeKind { native, unshare, bwrap, runc, crun, nspawn };
 
 // Every kind, in the order help texts list them.
 inline constexpr RuntimeKind kRuntimeKinds[] = {RuntimeKind::native, RuntimeKind::unshare,
-                                                RuntimeKind::bwrap, RuntimeKind::runc,
-                                                RuntimeKind::crun};
+                                                RuntimeKind::bwrap,  RuntimeKind::runc,
+                                                RuntimeKind::crun,   RuntimeKind::nspawn};
 
 std::string_view Name(RuntimeKind kind);
 Result<RuntimeKind> ParseRuntime(std::string_view text);
@@ -60,6 +60,12 @@ struct RuntimeCommand {
   // A cgroup the runtime makes at the top of every hierarchy it sees (runc),
   // removed after the container when the runtime left it; empty: none.
   std::string cgroup_name;
+  // NAME=VALUE for the runtime's environment, beside PATH.
+  std::vector<std::string> env;
+  // Tell the runtime, by systemd's socket activation protocol (LISTEN_FDS=2,
+  // LISTEN_PID = its own pid), that descriptors 3 and 4 (results, probe) are
+  // for its container: systemd-nspawn passes nothing else beyond 0-2.
+  bool listen_fds = false;
 };
 
 // What a runtime needs of the host sandbox beyond what every container gets.
@@ -70,6 +76,16 @@ struct SandboxNeeds {
   // The cgroup v2 hierarchy of a hybrid layout with no controllers listed: crun
   // 1.8 refuses every container on a hybrid host whose v2 hierarchy has any.
   bool empty_cgroup2_controllers = false;
+  // A tmpfs of its own on the sandbox's /run: systemd-nspawn keeps its locks
+  // and mount propagation directories under /run/systemd/nspawn.
+  bool private_run = false;
+  // The runtime started in a mount namespace of its own (a slave of the
+  // sandbox's) in which the workspace root has no /proc, /sys, /dev or /run
+  // mounted, as in an OS tree: nspawn mounts its own there only where nothing
+  // is mounted yet. And in which the cgroup v2 hierarchy is mounted from the
+  // sandbox's cgroup namespace root, so that the paths in /proc/self/cgroup
+  // are paths below it (nspawn makes its payload's cgroup by that path).
+  bool own_mount_namespace = false;
 };
 
 struct Refusal {
@@ -89,6 +105,9 @@ class RuntimeAdapter {
   // it (the run is then exit 2), or nullopt when it can.
   virtual std::optional<std::string> CannotGive(Propagation) const { return std::nullopt; }
   virtual SandboxNeeds Needs() const { return {}; }
+  // Does it mount a sysfs and cgroup hierarchies of its own in every
+  // container, whatever the flags (the rules' `runtime_sysfs`)?
+  virtual bool MountsOwnSysfs() const { return false; }
   // The command (argv[0] = runtime_path) that runs the probe in such a
   // container, or why the runtime cannot make it.
   virtual std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,

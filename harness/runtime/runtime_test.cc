@@ -10,6 +10,7 @@
 
 #include "harness/rules/catalogue.h"
 #include "harness/runtime/runtime_launch.h"
+#include "harness/runtime/runtime_test_cell.h"
 
 namespace nsm {
 namespace {
@@ -18,15 +19,6 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-RuntimeCell CellOf(const char* combination, UsernsMap map = UsernsMap::root) {
-  RuntimeCell cell;
-  cell.namespaces = *NsSet::Parse(combination);
-  cell.userns_map = map;
-  cell.probe_program = "/proc/self/fd/4";
-  cell.probe_args = {"--hostname=h", "ns.uts"};
-  return cell;
-}
 
 std::vector<std::string> Argv(RuntimeKind kind, const RuntimeCell& cell) {
   auto command = MakeRuntimeAdapter(kind)->Command(cell, "/usr/bin/rt");
@@ -91,12 +83,12 @@ TEST(Runtime, RootsSubordinateRangeIsReadFromSubuidFiles) {
 }
 
 TEST(UnshareAdapter, NoNamespaceExecsTheProbeInPlace) {
-  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("none")),
+  EXPECT_THAT(Argv(RuntimeKind::unshare, TestCell("none")),
               ElementsAre("/usr/bin/rt", "--", "/proc/self/fd/4", "--hostname=h", "ns.uts"));
 }
 
 TEST(UnshareAdapter, EachTypeHasItsFlag) {
-  RuntimeCell cell = CellOf("mnt+uts+ipc+net+pid+user+cgroup+time");
+  RuntimeCell cell = TestCell("mnt+uts+ipc+net+pid+user+cgroup+time");
   cell.propagation = Propagation::kShared;
   cell.time_offset_seconds = 42;
   EXPECT_THAT(Argv(RuntimeKind::unshare, cell),
@@ -107,14 +99,14 @@ TEST(UnshareAdapter, EachTypeHasItsFlag) {
 }
 
 TEST(UnshareAdapter, ProcIsMountedOnlyWithMountAndPid) {
-  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("pid")), Not(Contains("--mount-proc")));
-  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("mnt")), Not(Contains("--mount-proc")));
-  EXPECT_THAT(Argv(RuntimeKind::unshare, CellOf("pid")), Contains("--kill-child"));
+  EXPECT_THAT(Argv(RuntimeKind::unshare, TestCell("pid")), Not(Contains("--mount-proc")));
+  EXPECT_THAT(Argv(RuntimeKind::unshare, TestCell("mnt")), Not(Contains("--mount-proc")));
+  EXPECT_THAT(Argv(RuntimeKind::unshare, TestCell("pid")), Contains("--kill-child"));
 }
 
 TEST(UnshareAdapter, TheUnprivilegedMapIsARangeThroughNewuidmap) {
   std::vector<std::string> argv =
-      Argv(RuntimeKind::unshare, CellOf("user", UsernsMap::unprivileged));
+      Argv(RuntimeKind::unshare, TestCell("user", UsernsMap::unprivileged));
   EXPECT_THAT(argv, Contains("--map-users=100000,0,65536"));
   EXPECT_THAT(argv, Contains("--map-groups=100000,0,65536"));
   EXPECT_THAT(argv, Contains("--setuid=0"));
@@ -122,25 +114,26 @@ TEST(UnshareAdapter, TheUnprivilegedMapIsARangeThroughNewuidmap) {
 }
 
 TEST(UnshareAdapter, TimeWithoutOffsetsHasNoOffsetFlags) {
-  std::vector<std::string> argv = Argv(RuntimeKind::unshare, CellOf("time"));
+  std::vector<std::string> argv = Argv(RuntimeKind::unshare, TestCell("time"));
   EXPECT_THAT(argv, Contains("--time"));
   EXPECT_THAT(argv, Not(Contains(HasSubstr("--monotonic"))));
 }
 
 TEST(BwrapAdapter, RefusesWhatBwrapCannotExpress) {
-  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("none")), HasSubstr("always makes a new mount"));
-  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("uts+net")), HasSubstr("mount namespace"));
-  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+time")), HasSubstr("time namespace"));
-  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+user", UsernsMap::unprivileged)),
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, TestCell("none")),
+              HasSubstr("always makes a new mount"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, TestCell("uts+net")), HasSubstr("mount namespace"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, TestCell("mnt+time")), HasSubstr("time namespace"));
+  EXPECT_THAT(RefusalOf(RuntimeKind::bwrap, TestCell("mnt+user", UsernsMap::unprivileged)),
               HasSubstr("single id"));
-  EXPECT_EQ(RefusalOf(RuntimeKind::bwrap, CellOf("mnt+user")), "");
+  EXPECT_EQ(RefusalOf(RuntimeKind::bwrap, TestCell("mnt+user")), "");
 }
 
 TEST(BwrapAdapter, BindsTheHostRootAndUnsharesEachType) {
-  EXPECT_THAT(Argv(RuntimeKind::bwrap, CellOf("mnt")),
+  EXPECT_THAT(Argv(RuntimeKind::bwrap, TestCell("mnt")),
               ElementsAre("/usr/bin/rt", "--bind", "/", "/", "--die-with-parent", "/proc/self/fd/4",
                           "--hostname=h", "ns.uts"));
-  EXPECT_THAT(Argv(RuntimeKind::bwrap, CellOf("mnt+uts+ipc+net+pid+user+cgroup")),
+  EXPECT_THAT(Argv(RuntimeKind::bwrap, TestCell("mnt+uts+ipc+net+pid+user+cgroup")),
               ElementsAre("/usr/bin/rt", "--bind", "/", "/", "--die-with-parent", "--unshare-uts",
                           "--unshare-ipc", "--unshare-net", "--unshare-pid", "--proc", "/proc",
                           "--unshare-user", "--uid", "0", "--gid", "0", "--unshare-cgroup",

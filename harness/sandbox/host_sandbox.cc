@@ -147,12 +147,15 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
   if (config.empty_cgroup2_controllers) {
     if (Status s = EmptyCgroup2Controllers(); !s) return wrap(s.error());
   }
+  if (config.private_run) {
+    if (Status s = MountPrivateRun(); !s) return wrap(s.error());
+  }
   if (config.runtime_workspace) {
     sandbox.runtime_workspace_ = sandbox.fs_->HostPath("/tmp/.nsm-runtime");
     if (Status s = MakeRuntimeWorkspace(config.root, sandbox.runtime_workspace_); !s)
       return wrap(s.error());
   }
-  if (config.empty_cgroup2_controllers || config.runtime_workspace) {
+  if (config.empty_cgroup2_controllers || config.runtime_workspace || config.private_run) {
     if (Status s = sandbox.fs_->RecountMounts(); !s) return wrap(s.error());
   }
   // comm holds at most 15 characters: "nsm-s<0..99>-<7 hex>".

@@ -38,10 +38,12 @@ struct SandboxConfig {
   // time): it shares the caller's and sets up none of their fixtures; the
   // runner does not run the probes that need them.
   NsSet without;
-  // For runc and crun: a runtime workspace (runtime_workspace.h) under the
-  // sandbox's /tmp, and crun's empty cgroup v2 controller list.
+  // For runc, crun and systemd-nspawn: a runtime workspace
+  // (runtime_workspace.h) under the sandbox's /tmp, crun's empty cgroup v2
+  // controller list, nspawn's own /run.
   bool runtime_workspace = false;
   bool empty_cgroup2_controllers = false;
+  bool private_run = false;
 };
 
 class HostSandbox : public HostView {

@@ -54,4 +54,10 @@ Status EmptyCgroup2Controllers() {
   return {};
 }
 
+Status MountPrivateRun() {
+  if (mount("nsm-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m") != 0)
+    return FailErrno("mount tmpfs on /run", "runtime workspace");
+  return {};
+}
+
 }  // namespace nsm

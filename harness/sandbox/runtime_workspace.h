@@ -26,4 +26,9 @@ Status MakeRuntimeWorkspace(const std::string& root, const std::string& dir);
 // is covered with an empty file (/dev/null); nothing when there is no such file.
 Status EmptyCgroup2Controllers();
 
+// systemd-nspawn keeps its locks and propagation directories under
+// /run/systemd/nspawn, on the machine's /run. In the sandbox only, /run is a
+// tmpfs of its own, so they go with the sandbox.
+Status MountPrivateRun();
+
 }  // namespace nsm

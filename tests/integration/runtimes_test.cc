@@ -1,5 +1,5 @@
 // Containers made by real runtimes (unshare from util-linux, bubblewrap,
-// runc, crun), judged from the host side like the launcher's. Outcomes are asserted
+// runc, crun, systemd-nspawn), judged from the host side like the launcher's. Outcomes are asserted
 // directly, not through the rules: each isolation with its namespace, its
 // leak without it, and what a runtime cannot make as `refused`.
 #include <gtest/gtest.h>
@@ -137,6 +137,41 @@ TEST(Runtimes, CrunMakesTimeNamespacesWithOffsetsAndIsolatesTheRest) {
                        {"mnt+pid+time", "ns.time", "refused"}});
 }
 
+// systemd-nspawn always makes a mount namespace and never a time namespace;
+// the rest it makes or leaves as asked, and each isolates. It mounts its own
+// sysfs and cgroup hierarchies, which closes two leaks the bare flags leave
+// open: a new network namespace's /sys/class/net is its own, and the host's
+// cgroup2 mount is not there. The kernel refuses it a procfs in a user
+// namespace without a PID namespace, and a sysfs with a user and a network
+// namespace (systemd 252 makes the network namespace first, as host root).
+TEST(Runtimes, NspawnIsolatesWhatItMakesAndMountsItsOwnSysfs) {
+  ExpectUnder("nspawn",
+              {{"uts+net", "ns.uts", "refused"},
+               {"mnt+cgroup+time", "ns.time", "refused"},
+               {"mnt+cgroup", "ns.mnt", "isolated"},
+               {"mnt+cgroup", "ns.uts", "leaked"},
+               {"mnt+uts+cgroup", "ns.uts", "isolated"},
+               {"mnt+cgroup", "uts.hostname", "leaked"},
+               {"mnt+uts+cgroup", "uts.hostname", "isolated"},
+               {"mnt+cgroup", "pid.see_host", "leaked"},
+               {"mnt+pid+cgroup", "pid.see_host", "isolated"},
+               {"mnt+cgroup", "pid.orphan", "leaked"},
+               {"mnt+pid+cgroup", "pid.orphan", "isolated"},
+               {"mnt+cgroup", "ipc.sysv_shm", "leaked"},
+               {"mnt+ipc+cgroup", "ipc.sysv_shm", "isolated"},
+               {"mnt+cgroup", "net.loopback_tcp", "leaked"},
+               {"mnt+net+cgroup", "net.loopback_tcp", "isolated"},
+               {"mnt+cgroup", "ns.user", "leaked"},
+               {"mnt+pid+user+cgroup", "ns.user", "isolated"},
+               {"mnt+cgroup", "net.sysfs_iface", "leaked"},
+               {"mnt+net+cgroup", "net.sysfs_iface", "isolated"},
+               {"mnt+cgroup", "cgroup.host_mount", "isolated"},
+               {"mnt+cgroup", "user.host_root_file", "leaked"},
+               {"mnt+user+cgroup", "ns.user", "refused"},
+               {"mnt+net+pid+user+cgroup", "ns.user", "refused"}},
+              {"--userns-map", "root"});
+}
+
 // Paths under /sys/fs/cgroup named nsm-*, one per line.
 std::string CgroupsNamedNsm() {
   ScopedTempDir dir;
@@ -145,19 +180,35 @@ std::string CgroupsNamedNsm() {
 }
 
 // The OCI runtimes keep their state in the host sandbox (--root), their
-// bundles too, and their containers' cgroups go with the cell: nothing of
-// theirs is on the machine after a run.
-TEST(Runtimes, OciRuntimesLeaveNothingBehind) {
+// bundles too, and their containers' cgroups go with the cell; nspawn's locks
+// go to the sandbox's own /run, and it copies nothing into the root (with a
+// root bound from the host, its default --resolv-conf=auto empties the
+// machine's /etc/resolv.conf): nothing of theirs is on the machine after a run.
+TEST(Runtimes, RuntimesLeaveNothingBehind) {
   struct stat st {};
   const bool runc_state_before = stat("/run/runc", &st) == 0;
+  const bool nspawn_state_before = stat("/run/systemd/nspawn", &st) == 0;
+  const std::string resolv_before = Slurp("/etc/resolv.conf");
   const std::string cgroups_before = CgroupsNamedNsm();
-  for (const char* runtime : {"runc", "crun"}) {
+  for (const char* runtime : {"runc", "crun", "nspawn"}) {
     CliRun run = RunNsmatrix({"run", "--runtime", runtime, "--combos",
-                              "mnt,mnt+pid,mnt+user+pid+net,mnt+cgroup", "--no-progress"});
+                              "mnt+cgroup,mnt+pid+cgroup,mnt+user+pid+cgroup", "--no-progress"});
     EXPECT_EQ(run.exit_code, 0) << runtime << ": " << run.err;
   }
   EXPECT_EQ(stat("/run/runc", &st) == 0, runc_state_before);
+  EXPECT_EQ(stat("/run/systemd/nspawn", &st) == 0, nspawn_state_before);
+  EXPECT_EQ(Slurp("/etc/resolv.conf"), resolv_before);
   EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
+}
+
+// A "probe" in `dir` that never reports; empty if it could not be written.
+std::string HangingProbe(const ScopedTempDir& dir) {
+  std::string probe = dir.path() + "/hang.sh";
+  FILE* f = fopen(probe.c_str(), "w");
+  if (f == nullptr) return "";
+  fputs("#!/bin/sh\nexec sleep 1000\n", f);
+  fclose(f);
+  return chmod(probe.c_str(), 0755) == 0 ? probe : "";
 }
 
 // A container that never reports: runc is killed at the deadline with its
@@ -165,12 +216,8 @@ TEST(Runtimes, OciRuntimesLeaveNothingBehind) {
 // state was left) and the cgroup clean-up leave nothing behind.
 TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
   ScopedTempDir dir;
-  std::string probe = dir.path() + "/hang.sh";
-  FILE* f = fopen(probe.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  fputs("#!/bin/sh\nexec sleep 1000\n", f);
-  fclose(f);
-  ASSERT_EQ(chmod(probe.c_str(), 0755), 0);
+  const std::string probe = HangingProbe(dir);
+  ASSERT_FALSE(probe.empty());
   const std::string cgroups_before = CgroupsNamedNsm();
   CliRun run =
       RunNsmatrix({"run", "--runtime", "runc", "--combos", "mnt,mnt+pid", "--probes", "ns.mnt",
@@ -183,6 +230,30 @@ TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
         << cell["detail"];
   }
   EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
+}
+
+// The same under nspawn: killed at the deadline, its container's processes
+// go with the host sandbox's clean-up after the cell, and nothing of it stays.
+TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
+  ScopedTempDir dir;
+  const std::string probe = HangingProbe(dir);
+  ASSERT_FALSE(probe.empty());
+  struct stat st {};
+  const bool nspawn_state_before = stat("/run/systemd/nspawn", &st) == 0;
+  CliRun run = RunNsmatrix({"run", "--runtime", "nspawn", "--combos", "mnt+cgroup,mnt+pid+cgroup",
+                            "--probes", "ns.mnt", "--probe-binary", probe, "--timeout-ms", "1500",
+                            "--no-progress"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  for (const char* combination : {"mnt+cgroup", "mnt+pid+cgroup"}) {
+    nlohmann::json cell = Cell(run.doc, combination, "ns.mnt");
+    EXPECT_EQ(cell["outcome"], "error") << combination << ": " << cell["detail"];
+    EXPECT_NE(cell["detail"].get<std::string>().find("timed out"), std::string::npos)
+        << cell["detail"];
+  }
+  EXPECT_EQ(stat("/run/systemd/nspawn", &st) == 0, nspawn_state_before);
+  ScopedTempDir out;
+  WaitExit(StartProgram({"/usr/bin/pgrep", "-f", probe}, out.path()));
+  EXPECT_EQ(Slurp(out.path() + "/stdout"), "") << "the hung probe is still running";
 }
 
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {

@@ -1,0 +1,101 @@
+#include "harness/runtime/nspawn_adapter.h"
+
+#include "harness/common/strings.h"
+
+namespace nsm {
+
+// systemd-nspawn 252 as root, on a directory (the workspace's view of the host
+// sandbox's /), without systemd as PID 1 (--register=no --keep-unit). It
+// always makes a mount namespace and has no time namespace. The UTS, IPC and
+// PID namespaces and the cgroup namespace it makes unless told otherwise by
+// its documented environment variables (SYSTEMD_NSPAWN_SHARE_NS_UTS and so
+// on, systemd's docs/ENVIRONMENT.md); network and user namespaces only on
+// request. Whatever the flags, it mounts its own /proc, /sys, /dev, /run, /tmp
+// and /dev/mqueue: that is nspawn, and the matrix shows what it changes.
+//
+// As with runc and crun, none of its hardening beyond the namespaces: every
+// capability of the bounding set, and no seccomp filter (SYSTEMD_SECCOMP=0).
+// Never anything that writes into the root: no resolv.conf or timezone copied
+// in (with a root bound from the host, --resolv-conf=auto copies the host's
+// file onto itself and empties it), no journal link, no chown of the tree, no
+// .nspawn settings file read.
+std::variant<RuntimeCommand, Refusal> NspawnAdapter::Command(
+    const RuntimeCell& cell, const std::string& runtime_path) const {
+  const NsSet ns = cell.namespaces;
+  if (!ns.Has(Ns::mnt))
+    return Refusal{"systemd-nspawn always makes a new mount namespace; it cannot leave it out"};
+  if (ns.Has(Ns::time)) return Refusal{"systemd-nspawn has no option for a time namespace"};
+  RuntimeCommand command;
+  command.argv = {runtime_path,
+                  "--quiet",
+                  "--register=no",
+                  "--keep-unit",
+                  "--settings=no",
+                  "--directory=" + cell.rootfs,
+                  "--machine=" + cell.container_id,
+                  "--console=pipe",
+                  "--resolv-conf=off",
+                  "--timezone=off",
+                  "--link-journal=no",
+                  "--private-users-ownership=off",
+                  "--capability=all"};
+  if (ns.Has(Ns::user)) {
+    command.argv.push_back(cell.userns_map == UsernsMap::root ? "--private-users=0:1"
+                                                              : "--private-users=100000:65536");
+  } else {
+    command.argv.push_back("--private-users=no");
+  }
+  if (ns.Has(Ns::net)) command.argv.push_back("--private-network");
+  command.argv.push_back("--");
+  command.argv.push_back(cell.probe_program);
+  command.argv.insert(command.argv.end(), cell.probe_args.begin(), cell.probe_args.end());
+  command.env = {"SYSTEMD_SECCOMP=0"};
+  if (!ns.Has(Ns::uts)) command.env.push_back("SYSTEMD_NSPAWN_SHARE_NS_UTS=1");
+  if (!ns.Has(Ns::ipc)) command.env.push_back("SYSTEMD_NSPAWN_SHARE_NS_IPC=1");
+  if (!ns.Has(Ns::pid)) command.env.push_back("SYSTEMD_NSPAWN_SHARE_NS_PID=1");
+  if (!ns.Has(Ns::cgroup)) command.env.push_back("SYSTEMD_NSPAWN_USE_CGNS=0");
+  command.listen_fds = true;
+  return command;
+}
+
+// Seen with systemd 252: the container's mounts are shared in peer groups of
+// their own, with no master, so no mount goes either way between it and the
+// host: as private propagation.
+std::optional<Propagation> NspawnAdapter::FixedPropagation() const {
+  return Propagation::kPrivate;
+}
+
+// nspawn's messages carry no name of their own; before the probe's hello,
+// what is on stderr is nspawn's.
+std::optional<std::string> NspawnAdapter::OwnMessage(std::string_view stderr_text) const {
+  std::string_view text = Trim(stderr_text);
+  if (text.empty()) return std::nullopt;
+  return std::string(text);
+}
+
+// nspawn's own refusals, as systemd 252 words them; anything else it says
+// (a bad option, a missing file, a cgroup it could not make) is an error.
+bool NspawnAdapter::IsRefusal(std::string_view own_message) const {
+  auto has = [own_message](std::string_view part) {
+    return own_message.find(part) != std::string_view::npos;
+  };
+  auto kernel_refused = [&has] {
+    return has("Operation not permitted") || has("No space left on device") ||
+           has("Invalid argument");
+  };
+  // The kernel: a procfs needs the PID namespace's owner, a sysfs the network
+  // namespace's (container root in a user namespace with neither), or a
+  // namespace refused outright (a sysctl, a limit, a security module).
+  if ((has("Failed to mount proc ") || has("Failed to mount sysfs ")) &&
+      has("Operation not permitted"))
+    return true;
+  if ((has("Failed to fork inner child") || has("Failed to clone") || has("Failed to unshare")) &&
+      kernel_refused())
+    return true;
+  // Without a cgroup namespace nspawn mounts the host's v1 hierarchies by the
+  // controllers the kernel lists, and fails on a hybrid layout that does not
+  // mount them all (seen here: perf_event, net_cls, net_prio, hugetlb).
+  return has("Failed to read link /sys/fs/cgroup/");
+}
+
+}  // namespace nsm
