@@ -44,9 +44,8 @@ namespace {
 constexpr auto kProbeTimeout = std::chrono::seconds(10);
 constexpr size_t kMaxProbeOutput = 1 << 16;
 
-// The sets the runtimes here make: bwrap needs mnt and makes no time namespace;
-// nspawn, on this kind of machine, only docker's (it needs cgroup, and user
-// without net): the others are skipped for it, saying why.
+// The sets every runtime here makes: bwrap and nspawn need mnt and make no
+// time namespace. A set a runtime refuses here is skipped, saying why.
 constexpr const char* kRuntimeSets[] = {"mnt", "story", "docker"};
 
 Status RunOnce(const std::vector<std::string>& argv, int probe_fd, NsSet set, int cgroup_fd,
@@ -160,20 +159,20 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   RuntimeStart start;
   start.env = run.env;
   start.listen_fds = run.listen_fds;
-  // nspawn's own mount namespace (ApiFilesystemsOff), and a cgroup of its
-  // own: it makes its payload's cgroup below the one it runs in, which must
-  // not be the machine's root. Here in the machine's cgroup namespace, its
-  // /proc/self/cgroup matches the machine's mounts, so no bind is needed.
+  // nspawn's own mount namespace as `nsmatrix run` gives it, and a cgroup of
+  // its own below the caller's: it makes its payload's cgroup below the one
+  // it runs in (in the benchmark's cgroup tree, removed with it).
   std::optional<CgroupTree> cgroups;
   UniqueFd cell_cgroup;
   if (adapter->Needs().own_mount_namespace) {
-    start.own_mount_namespace = true;
-    start.own_mounts = ApiFilesystemsOff(cell.rootfs);
     Result<CgroupTree> tree = CgroupTree::Create();
     if (!tree) return SkipWith(state, tree.error());
     cgroups.emplace(std::move(*tree));
     Result<CgroupTree::WorkerCgroups> worker = cgroups->AddWorker(0);
     if (!worker) return SkipWith(state, worker.error());
+    start.own_mount_namespace = true;
+    start.own_mounts = ApiFilesystemsOff(cell.rootfs);
+    start.own_mounts.push_back(CgroupHierarchyFrom(cgroups->HierarchyRoot()));
     cell_cgroup.Reset(open(worker->cell.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!cell_cgroup.Valid()) return SkipWith(state, FailErrno("open " + worker->cell).error());
   }

@@ -1,18 +1,24 @@
 // cgroup.path: what /proc/self/cgroup says about where the container sits in
 // the host's cgroup v2 hierarchy.
-// cgroup.host_mount: whether the host's cgroup2 mount, made before the
-// container, still shows the host's hierarchy: the container's own cgroup
-// directory at the path the host knows it by.
+// cgroup.host_mount: whether a cgroup2 mount shows the container the host's
+// hierarchy: its own cgroup directory at the path the host knows it by, through
+// the host's mount (made before the container), or through any cgroup2 mount
+// at the path the host's cgroup namespace names it by (a mount a runtime made
+// in the host's cgroup namespace, for a container without one of its own).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
+#include <string_view>
 
 #include "probes/probe.h"
 
 namespace nsm::probes {
 namespace {
+
+constexpr int kMaxNsCandidates = 4;
 
 protocol::Record CgroupPath(const ProbeContext&, std::string_view id) {
   std::string text;
@@ -33,10 +39,42 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
   if (cell.empty()) return record.Add("given", 0);  // no cell cgroup: nothing to look for
   record.Add("given", 1).Add("path", cell);
   struct stat st {};
-  if (stat(cell.c_str(), &st) != 0) return record.Add("found", 0).Add("errno", errno);
-  return record.Add("found", 1)
-      .Add("dev", static_cast<long long>(st.st_dev))
-      .Add("ino", static_cast<long long>(st.st_ino));
+  if (stat(cell.c_str(), &st) != 0) {
+    record.Add("found", 0).Add("errno", errno);
+  } else {
+    record.Add("found", 1)
+        .Add("dev", static_cast<long long>(st.st_dev))
+        .Add("ino", static_cast<long long>(st.st_ino));
+  }
+  // The same cgroup under every cgroup2 mount point, by its path in the host's
+  // cgroup namespace; the host judges which, if any, is the container's.
+  std::string in_ns = ctx.Get("cgroup-cell-in-ns");
+  std::string mountinfo;
+  if (in_ns.empty() || ReadWholeFile("/proc/self/mountinfo", &mountinfo) != 0)
+    return record.Add("ns_seen", 0);
+  int seen = 0;
+  size_t start = 0;
+  while (start < mountinfo.size() && seen < kMaxNsCandidates) {
+    size_t end = mountinfo.find('\n', start);
+    if (end == std::string::npos) end = mountinfo.size();
+    std::string_view line(mountinfo.data() + start, end - start);
+    start = end + 1;
+    size_t dash = line.find(" - ");
+    if (dash == std::string_view::npos || !line.substr(dash + 3).starts_with("cgroup2 ")) continue;
+    // Fields: id parent major:minor root mount-point ...
+    size_t at = 0;
+    for (int field = 0; field < 4 && at != std::string_view::npos; ++field)
+      at = line.find(' ', at + 1);
+    if (at == std::string_view::npos) continue;
+    size_t point_end = line.find(' ', at + 1);
+    std::string candidate = std::string(line.substr(at + 1, point_end - at - 1)) + in_ns;
+    if (stat(candidate.c_str(), &st) != 0) continue;
+    std::string n = std::to_string(seen++);
+    record.Add("ns_path" + n, candidate)
+        .Add("ns_dev" + n, static_cast<long long>(st.st_dev))
+        .Add("ns_ino" + n, static_cast<long long>(st.st_ino));
+  }
+  return record.Add("ns_seen", seen);
 }
 
 }  // namespace

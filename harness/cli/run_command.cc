@@ -337,8 +337,8 @@ CommandFn AddRunCommand(CLI::App& app) {
          "--runtime", args->runtime,
          "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux),\n"
          "bwrap (bubblewrap), runc or crun (OCI bundles), nspawn (systemd-nspawn, package\n"
-         "systemd-container), found on PATH. A combination a\n"
-         "runtime will not make is 'refused', with its message. Runtimes run in the host's\n"
+         "systemd-container), found on PATH. A combination a runtime will not make is\n"
+         "'refused', with its message. Runtimes run in the host's\n"
          "root, map container root to the caller unless --userns-map says otherwise, and\n"
          "skip the probes that need the launcher (pid.signal_sender, mnt.propagation_in).\n"
          "runc and crun are not run without a mount namespace (they would change the\n"

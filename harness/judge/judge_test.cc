@@ -307,6 +307,17 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
                   "found=0 errno=2")
                 .outcome,
             Outcome::isolated);
+  // Through a mount made in the host's cgroup namespace, at the path it names
+  // the cell by: leaked when it is the cell, whatever the host's path shows.
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2 ns_seen=2 ns_path0=/a/cell ns_dev0=30 ns_ino0=7 "
+                  "ns_path1=/sys/fs/cgroup/cell ns_dev1=30 ns_ino1=4242")
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2 ns_seen=1 ns_path0=/sys/fs/cgroup/cell ns_dev0=30 ns_ino0=7")
+                .outcome,
+            Outcome::isolated);
   // A probe that looked elsewhere proves nothing.
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/elsewhere found=0 errno=2").outcome,
             Outcome::error);

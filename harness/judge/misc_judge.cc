@@ -89,6 +89,18 @@ Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host)
     return {record.id, Outcome::error, "the probe did not look for " + cell->path};
   std::optional<long long> found = record.GetInt("found");
   if (!found) return {record.id, Outcome::error, "record lacks found"};
+  // Through a cgroup2 mount made in the host's cgroup namespace (a runtime's
+  // own, for a container without a cgroup namespace of its own).
+  for (long long i = 0; i < record.GetInt("ns_seen").value_or(0); ++i) {
+    std::string n = std::to_string(i);
+    if (record.GetInt("ns_dev" + n) == static_cast<long long>(cell->dev) &&
+        record.GetInt("ns_ino" + n) == static_cast<long long>(cell->ino)) {
+      return {record.id, Outcome::leaked,
+              "its own cgroup is at " + std::string(record.Get("ns_path" + n).value_or("?")) +
+                  ", the host's cgroup namespace's path for it: a cgroup2 mount there shows "
+                  "the host's hierarchy"};
+    }
+  }
   if (!*found) {
     int err = static_cast<int>(record.GetInt("errno").value_or(0));
     return {record.id, Outcome::isolated,

@@ -11,7 +11,6 @@
 #include "harness/judge/probe_output.h"
 #include "harness/runtime/runtime_cgroups.h"
 #include "harness/runtime/runtime_launch.h"
-#include "harness/sandbox/mount_table.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
@@ -44,8 +43,11 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--propagation-source=" + names.propagation_source,
                                    "--shm-marker=" + names.shm_marker,
                                    "--orphan-comm=" + names.orphan_comm};
-  if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup())
+  if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup()) {
     argv.push_back("--cgroup-cell=" + cell->path);
+    // The cell is a child of the sandbox's cgroup namespace root (cgroup_tree.h).
+    argv.push_back("--cgroup-cell-in-ns=" + cell->path.substr(cell->path.rfind('/')));
+  }
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());
   return argv;
 }
@@ -101,26 +103,27 @@ void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
 }
 
 // SandboxNeeds::own_mount_namespace's steps: the workspace root's API
-// filesystems taken off (the runtime mounts its own), and the cgroup v2
-// hierarchy that holds the cell's cgroup mounted from the cell's parent, the
-// sandbox's cgroup namespace root (the hierarchy as the sandbox has it was
-// mounted before that namespace, so its paths do not match /proc/self/cgroup).
+// filesystems taken off (the runtime mounts its own), the sandbox's cgroup
+// namespace root (the cell's parent) as the whole of /sys/fs/cgroup, and the
+// sandbox's own sysfs over /sys/class/net taken off.
+// Without a cell cgroup the runtime would make its cgroups in the machine's
+// hierarchy, so there is no container.
 Result<std::vector<RuntimeMount>> OwnMountNamespaceSteps(const std::string& rootfs,
                                                          const HostSandbox& sandbox) {
-  std::vector<RuntimeMount> steps = ApiFilesystemsOff(rootfs);
   std::optional<CellCgroupDir> cell = sandbox.CellCgroup();
-  if (!cell) return steps;
-  Result<std::string> mountinfo = ReadFile("/proc/self/mountinfo");
-  if (!mountinfo) return std::unexpected(mountinfo.error());
-  std::string hierarchy;
-  for (const MountEntry& mount : ParseMountInfo(*mountinfo)) {
-    if (mount.fstype == "cgroup2" && cell->path.starts_with(mount.point + "/") &&
-        mount.point.size() > hierarchy.size())
-      hierarchy = mount.point;
+  if (!cell) {
+    return Fail(0, "give the runtime a cgroup hierarchy of the sandbox's",
+                "there is no cell cgroup here; the runtime would make its cgroups in the "
+                "machine's own");
   }
-  if (hierarchy.empty())
-    return Fail(ENOENT, "find the cgroup v2 mount of " + cell->path, "runtime mount namespace");
-  steps.push_back({cell->path.substr(0, cell->path.rfind('/')), hierarchy});
+  std::vector<RuntimeMount> steps = ApiFilesystemsOff(rootfs);
+  steps.push_back(CgroupHierarchyFrom(cell->path.substr(0, cell->path.rfind('/'))));
+  // The sandbox's own sysfs on /sys/class/net (host_sandbox.cc) covers a
+  // directory that is not empty, so its /sys is not fully visible, and the
+  // kernel refuses a new sysfs mount in a user namespace there (EPERM: it
+  // allows one only where the mounter could see a whole sysfs anyway). No
+  // container sees the sandbox's /sys; nspawn mounts its own.
+  steps.push_back({"", "/sys/class/net"});
   return steps;
 }
 

@@ -5,6 +5,7 @@
 // hangs is an error at the deadline with nothing left running.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -184,41 +185,50 @@ TEST_F(RuntimeCell, AHungRuntimeIsAnErrorAtTheDeadlineAndLeavesNothing) {
 
 // systemd-nspawn's way in: the runtime is told by socket activation that
 // descriptors 3 and 4 are for its container, and it runs in a mount namespace
-// of its own whose steps never reach the caller.
+// of its own whose steps (a mount taken off, a bind) never reach the caller.
 TEST_F(RuntimeCell, ARuntimeCanGetListenFdsAndAMountNamespaceOfItsOwn) {
-  char dir_template[] = "/tmp/nsm-own-mnt-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
-  RuntimeStart start;
-  start.listen_fds = true;
-  start.own_mount_namespace = true;
-  start.own_mounts = {{"", dir}, {"/etc", dir}};  // nothing to take off, then a bind
-  const std::string script =
-      "[ \"$LISTEN_FDS\" = 2 ] && [ \"$LISTEN_PID\" = $$ ] && echo listen >&3;"
-      "[ -e " +
-      dir +
-      "/hostname ] && echo bound >&3;"
-      "[ -e /proc/self/fd/4 ] && echo exe >&3; echo end >&3";
-  Result<RuntimeContainer> started =
-      LaunchRuntime({"/bin/sh", "-c", script}, probe_.Get(), -1, start);
-  ASSERT_TRUE(started) << started.error().Message();
-  Result<RuntimeOutput> out =
-      CollectRuntimeOutput(started->container, started->stderr_read.Get(),
-                           std::chrono::steady_clock::now() + std::chrono::seconds(5),
-                           std::chrono::milliseconds(250), 4096, 4096);
-  ASSERT_TRUE(out) << out.error().Message();
-  EXPECT_EQ(out->probe.data, "listen\nbound\nexe\nend\n") << out->stderr_text;
-  struct stat st {};
-  EXPECT_NE(stat((dir + "/hostname").c_str(), &st), 0) << "the bind reached the caller";
-  EXPECT_EQ(rmdir(dir.c_str()), 0);
-
-  // A step that fails is an error naming it, before anything runs.
-  start.own_mounts = {{"/nonexistent-nsm", dir}};
-  Result<RuntimeContainer> failed =
-      LaunchRuntime({"/bin/sh", "-c", "exit 0"}, probe_.Get(), -1, start);
-  ASSERT_FALSE(failed);
-  EXPECT_NE(failed.error().Message().find("bind /nonexistent-nsm on " + dir), std::string::npos)
-      << failed.error().Message();
+  int fd = probe_.Get();
+  Findings found = InSandbox([fd](HostSandbox&) {
+    const std::string off = "/tmp/nsm-own-off", bound = "/tmp/nsm-own-bound";
+    if (mkdir(off.c_str(), 0755) != 0 || mkdir(bound.c_str(), 0755) != 0 ||
+        mount("nsm-own", off.c_str(), "tmpfs", 0, "size=4k") != 0 ||
+        close(open((off + "/marker").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) != 0)
+      return Findings("could not set the test up\n");
+    RuntimeStart start;
+    start.listen_fds = true;
+    start.own_mount_namespace = true;
+    start.own_mounts = {{"", off}, {"/etc", bound}};
+    const std::string script =
+        "[ \"$LISTEN_FDS\" = 2 ] && [ \"$LISTEN_PID\" = $$ ] && echo listen >&3;"
+        "[ ! -e " +
+        off +
+        "/marker ] && echo off >&3;"
+        "[ -e " +
+        bound +
+        "/hostname ] && echo bound >&3;"
+        "[ -e /proc/self/fd/4 ] && echo exe >&3; echo end >&3";
+    Result<RuntimeContainer> started = LaunchRuntime({"/bin/sh", "-c", script}, fd, -1, start);
+    if (!started) return Findings("launch: " + started.error().Message() + "\n");
+    Result<RuntimeOutput> out =
+        CollectRuntimeOutput(started->container, started->stderr_read.Get(),
+                             std::chrono::steady_clock::now() + std::chrono::seconds(5),
+                             std::chrono::milliseconds(250), 4096, 4096);
+    if (!out) return Findings("collect: " + out.error().Message() + "\n");
+    struct stat st {};
+    Findings f = Expect(out->probe.data == "listen\noff\nbound\nexe\nend\n",
+                        "the runtime saw: " + out->probe.data + out->stderr_text);
+    f += Expect(stat((off + "/marker").c_str(), &st) == 0, "the take-off reached the caller");
+    f += Expect(stat((bound + "/hostname").c_str(), &st) != 0, "the bind reached the caller");
+    // A step that fails is an error naming it, before anything runs.
+    start.own_mounts = {{"/nonexistent-nsm", bound}};
+    Result<RuntimeContainer> failed = LaunchRuntime({"/bin/sh", "-c", "exit 0"}, fd, -1, start);
+    f += Expect(!failed && failed.error().Message().find("bind /nonexistent-nsm on " + bound) !=
+                               std::string::npos,
+                "a failed bind is an error naming it: " +
+                    (failed ? std::string("it ran") : failed.error().Message()));
+    return f;
+  });
+  EXPECT_EQ(found, "");
 }
 
 }  // namespace

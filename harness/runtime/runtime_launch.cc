@@ -33,6 +33,7 @@ struct RuntimeChildFailure {
 };
 constexpr int kStepExec = -1;
 constexpr int kStepNamespace = -2;
+constexpr int kStepDescriptors = -3;
 
 // "LISTEN_PID=<pid>" into `buffer` without allocating (in a child of clone3).
 void FormatListenPid(char (&buffer)[32], pid_t pid) {
@@ -55,6 +56,10 @@ std::vector<RuntimeMount> ApiFilesystemsOff(const std::string& rootfs) {
   std::vector<RuntimeMount> steps;
   for (const char* api : {"/proc", "/sys", "/dev", "/run"}) steps.push_back({"", rootfs + api});
   return steps;
+}
+
+RuntimeMount CgroupHierarchyFrom(const std::string& dir) {
+  return {dir, "/sys/fs/cgroup"};
 }
 
 Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int probe_exe_fd,
@@ -103,7 +108,7 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
     // dup2 clears close-on-exec on the copies; every source is at 10 or above.
     if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(stderr_fd, 2) < 0 ||
         dup2(result_fd, protocol::kResultFd) < 0 || dup2(exe_fd, kProbeExeFd) < 0)
-      fail(kStepExec);
+      fail(kStepDescriptors);
     if (start.own_mount_namespace) {
       if (unshare(CLONE_NEWNS) != 0 ||
           mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
@@ -115,7 +120,7 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
             fail(static_cast<int>(i));
           continue;
         }
-        while (umount2(target, MNT_DETACH) == 0) {
+        while (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0) {
         }
         if (errno != EINVAL) fail(static_cast<int>(i));  // EINVAL: no mount left there
       }
@@ -141,6 +146,8 @@ Result<RuntimeContainer> LaunchRuntime(const std::vector<std::string>& argv, int
     child.KillAndReap();
     if (failed.step == kStepExec)
       return Fail(failed.err, "execve " + argv[0], "start the container runtime");
+    if (failed.step == kStepDescriptors)
+      return Fail(failed.err, "dup2", "give the container runtime its descriptors");
     std::string what = "make its mount namespace";
     if (failed.step >= 0 && static_cast<size_t>(failed.step) < start.own_mounts.size()) {
       const RuntimeMount& m = start.own_mounts[failed.step];

@@ -39,6 +39,16 @@ struct RuntimeMount {
 // where nothing is mounted yet, as in an OS tree.
 std::vector<RuntimeMount> ApiFilesystemsOff(const std::string& rootfs);
 
+// The step that makes `dir` (a directory of the cgroup v2 hierarchy: the
+// caller's cgroup namespace root) the whole of /sys/fs/cgroup, in a runtime's
+// own mount namespace. systemd-nspawn makes its cgroups by the paths
+// /proc/self/cgroup gives, below the hierarchy it finds there: with the
+// caller's mounts (made before its cgroup namespace) those paths name the
+// machine's own cgroups, and on a hybrid layout it also makes copies in the
+// machine's name=systemd hierarchy. Given this, it sees a pure cgroup v2
+// host rooted where the caller's cgroups are, and makes its cgroups there.
+RuntimeMount CgroupHierarchyFrom(const std::string& dir);
+
 // How the runtime program is started beyond its argv.
 struct RuntimeStart {
   std::vector<std::string> env;  // NAME=VALUE, beside PATH

@@ -118,6 +118,7 @@ Result<CgroupTree> CgroupTree::Create() {
   std::string base = *mount + (*own == "/" ? "" : *own);
   RemoveStale(base);
   CgroupTree tree;
+  tree.hierarchy_ = *mount;
   tree.root_ = base + "/nsmatrix-" + std::to_string(getpid());
   if (mkdir(tree.root_.c_str(), 0755) != 0) {
     int err = errno;

@@ -21,7 +21,9 @@ class CgroupTree {
   // Fails (with the reason) where there is no writable cgroup v2 hierarchy.
   static Result<CgroupTree> Create();
   CgroupTree(CgroupTree&& other) noexcept
-      : root_(std::move(other.root_)), janitor_(std::move(other.janitor_)) {
+      : root_(std::move(other.root_)),
+        hierarchy_(std::move(other.hierarchy_)),
+        janitor_(std::move(other.janitor_)) {
     other.root_.clear();
   }
   CgroupTree& operator=(CgroupTree&&) = delete;
@@ -32,10 +34,13 @@ class CgroupTree {
     std::string cell;  // path of its containers' cgroup
   };
   Result<WorkerCgroups> AddWorker(int index);
+  // Where cgroup v2 is mounted: the paths /proc/self/cgroup gives are below it.
+  const std::string& HierarchyRoot() const { return hierarchy_; }
 
  private:
   CgroupTree() = default;
   std::string root_;
+  std::string hierarchy_;
   // A process outside the tree that removes it should this one be killed
   // outright (SIGKILL runs no destructor); stopped when the tree is removed here.
   ChildProcess janitor_;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 #include "tests/integration/cli_process.h"
 
@@ -140,10 +141,11 @@ TEST(Runtimes, CrunMakesTimeNamespacesWithOffsetsAndIsolatesTheRest) {
 // systemd-nspawn always makes a mount namespace and never a time namespace;
 // the rest it makes or leaves as asked, and each isolates. It mounts its own
 // sysfs and cgroup hierarchies, which closes two leaks the bare flags leave
-// open: a new network namespace's /sys/class/net is its own, and the host's
-// cgroup2 mount is not there. The kernel refuses it a procfs in a user
-// namespace without a PID namespace, and a sysfs with a user and a network
-// namespace (systemd 252 makes the network namespace first, as host root).
+// open: a new network namespace's /sys/class/net is its own, and with a
+// cgroup namespace its cgroup2 mount shows only the container's (without one
+// it shows the host's namespace's hierarchy: leaked). The kernel refuses it a
+// procfs in a user namespace without a PID namespace (the PID namespace is
+// not the user namespace's).
 TEST(Runtimes, NspawnIsolatesWhatItMakesAndMountsItsOwnSysfs) {
   ExpectUnder("nspawn",
               {{"uts+net", "ns.uts", "refused"},
@@ -166,16 +168,44 @@ TEST(Runtimes, NspawnIsolatesWhatItMakesAndMountsItsOwnSysfs) {
                {"mnt+cgroup", "net.sysfs_iface", "leaked"},
                {"mnt+net+cgroup", "net.sysfs_iface", "isolated"},
                {"mnt+cgroup", "cgroup.host_mount", "isolated"},
+               {"mnt", "cgroup.host_mount", "leaked"},
+               {"mnt", "ns.cgroup", "leaked"},
+               {"mnt+cgroup", "ns.cgroup", "isolated"},
+               {"mnt", "net.sysfs_iface", "leaked"},
+               {"mnt+net", "net.sysfs_iface", "isolated"},
                {"mnt+cgroup", "user.host_root_file", "leaked"},
                {"mnt+user+cgroup", "ns.user", "refused"},
-               {"mnt+net+pid+user+cgroup", "ns.user", "refused"}},
+               {"mnt+net+pid+user+cgroup", "ns.user", "isolated"},
+               {"mnt+net+pid+user+cgroup", "net.sysfs_iface", "isolated"}},
               {"--userns-map", "root"});
 }
 
-// Paths under /sys/fs/cgroup named nsm-*, one per line.
+// Cgroups in any hierarchy under /sys/fs/cgroup that a run or a runtime could
+// make: runc's nsm-*, nsmatrix's nsmatrix-* tree with its cells, and
+// systemd-nspawn's payload and supervisor. One path per line.
 std::string CgroupsNamedNsm() {
   ScopedTempDir dir;
-  WaitExit(StartProgram({"/usr/bin/find", "/sys/fs/cgroup", "-name", "nsm-*"}, dir.path()));
+  WaitExit(StartProgram({"/usr/bin/find",
+                         "/sys/fs/cgroup",
+                         "-type",
+                         "d",
+                         "(",
+                         "-name",
+                         "nsm-*",
+                         "-o",
+                         "-name",
+                         "nsmatrix-*",
+                         "-o",
+                         "-name",
+                         "cell",
+                         "-o",
+                         "-name",
+                         "payload",
+                         "-o",
+                         "-name",
+                         "supervisor",
+                         ")"},
+                        dir.path()));
   return Slurp(dir.path() + "/stdout");
 }
 
@@ -192,7 +222,7 @@ TEST(Runtimes, RuntimesLeaveNothingBehind) {
   const std::string cgroups_before = CgroupsNamedNsm();
   for (const char* runtime : {"runc", "crun", "nspawn"}) {
     CliRun run = RunNsmatrix({"run", "--runtime", runtime, "--combos",
-                              "mnt+cgroup,mnt+pid+cgroup,mnt+user+pid+cgroup", "--no-progress"});
+                              "mnt,mnt+pid,mnt+user+pid+net,mnt+cgroup", "--no-progress"});
     EXPECT_EQ(run.exit_code, 0) << runtime << ": " << run.err;
   }
   EXPECT_EQ(stat("/run/runc", &st) == 0, runc_state_before);
@@ -206,7 +236,7 @@ std::string HangingProbe(const ScopedTempDir& dir) {
   std::string probe = dir.path() + "/hang.sh";
   FILE* f = fopen(probe.c_str(), "w");
   if (f == nullptr) return "";
-  fputs("#!/bin/sh\nexec sleep 1000\n", f);
+  fputs("#!/bin/sh\nexec sleep 987654\n", f);
   fclose(f);
   return chmod(probe.c_str(), 0755) == 0 ? probe : "";
 }
@@ -240,6 +270,7 @@ TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
   ASSERT_FALSE(probe.empty());
   struct stat st {};
   const bool nspawn_state_before = stat("/run/systemd/nspawn", &st) == 0;
+  const std::string cgroups_before = CgroupsNamedNsm();
   CliRun run = RunNsmatrix({"run", "--runtime", "nspawn", "--combos", "mnt+cgroup,mnt+pid+cgroup",
                             "--probes", "ns.mnt", "--probe-binary", probe, "--timeout-ms", "1500",
                             "--no-progress"});
@@ -252,8 +283,9 @@ TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
   }
   EXPECT_EQ(stat("/run/systemd/nspawn", &st) == 0, nspawn_state_before);
   ScopedTempDir out;
-  WaitExit(StartProgram({"/usr/bin/pgrep", "-f", probe}, out.path()));
+  WaitExit(StartProgram({"/usr/bin/pgrep", "-f", "sleep 987654"}, out.path()));
   EXPECT_EQ(Slurp(out.path() + "/stdout"), "") << "the hung probe is still running";
+  EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
 }
 
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
