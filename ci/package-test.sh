@@ -31,7 +31,10 @@ cmake --install "$out/build" --prefix "$out/stage" >/dev/null
 # must be found through the installed layout.
 "$out/stage/bin/nsmatrix" run --combos none,all --scenario docker-default --no-progress \
   --json "$out/staged.json" >/dev/null || { echo "ci/package-test.sh: FAILED: the staged install did not pass" >&2; exit 1; }
-echo "   staged install: pass"
+for f in share/man/man1/nsmatrix.1 share/bash-completion/completions/nsmatrix; do
+  [ -s "$out/stage/$f" ] || { echo "ci/package-test.sh: FAILED: the install has no $f" >&2; exit 1; }
+done
+echo "   staged install: pass (with its manual page and bash completion)"
 
 echo "== cpack -G DEB"
 rm -f "$out"/build/nsmatrix_*.deb
