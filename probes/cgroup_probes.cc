@@ -20,6 +20,24 @@ namespace {
 
 constexpr int kMaxNsCandidates = 4;
 
+// A mount point as mountinfo writes it: space, tab, newline and backslash as
+// \ooo octal escapes.
+std::string Unescape(std::string_view text) {
+  auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 3 < text.size() && octal(text[i + 1]) && octal(text[i + 2]) &&
+        octal(text[i + 3])) {
+      out += static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
+                               (text[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 protocol::Record CgroupPath(const ProbeContext&, std::string_view id) {
   std::string text;
   if (int err = ReadWholeFile("/proc/self/cgroup", &text))
@@ -49,9 +67,11 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
   // The same cgroup under every cgroup2 mount point, by its path in the host's
   // cgroup namespace; the host judges which, if any, is the container's.
   std::string in_ns = ctx.Get("cgroup-cell-in-ns");
+  if (in_ns.empty()) return record;  // the host has no cgroup namespace of its own
   std::string mountinfo;
-  if (in_ns.empty() || ReadWholeFile("/proc/self/mountinfo", &mountinfo) != 0)
-    return record.Add("ns_seen", 0);
+  if (int err = ReadWholeFile("/proc/self/mountinfo", &mountinfo))
+    return ErrorRecord(id, "read /proc/self/mountinfo", err);
+  record.Add("ns_path", in_ns);
   int seen = 0;
   size_t start = 0;
   while (start < mountinfo.size() && seen < kMaxNsCandidates) {
@@ -67,7 +87,7 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
       at = line.find(' ', at + 1);
     if (at == std::string_view::npos) continue;
     size_t point_end = line.find(' ', at + 1);
-    std::string candidate = std::string(line.substr(at + 1, point_end - at - 1)) + in_ns;
+    std::string candidate = Unescape(line.substr(at + 1, point_end - at - 1)) + in_ns;
     if (stat(candidate.c_str(), &st) != 0) continue;
     std::string n = std::to_string(seen++);
     record.Add("ns_path" + n, candidate)

@@ -31,22 +31,43 @@ _nsmatrix_scenarios() {
   "$1" run --help 2>/dev/null | sed -n 's/.*a shipped name (\([^)]*\)).*/\1/p' | tr -d ','
 }
 
-# The item after the last ',' or '+' of a list ("none,mnt+p" -> "none,mnt+pid").
+# The item after the last ',' or '+' of a list ("none,mnt+p" -> "none,mnt+pid");
+# after a '+', only names ($3), not `all` or `none`.
 _nsmatrix_list_item() {
-  local head="" tail=$1 item
+  local head="" tail=$1 words=$2 item
   if [[ $1 == *[,+]* ]]; then
     head=${1%[,+]*}
     head=${1:0:${#head}+1}
     tail=${1:${#head}}
+    [[ $head == *+ && -n $3 ]] && words=$3
   fi
   COMPREPLY=()
-  for item in $(compgen -W "$2" -- "$tail"); do COMPREPLY+=("$head$item"); done
+  for item in $(compgen -W "$words" -- "$tail"); do COMPREPLY+=("$head$item"); done
   compopt -o nospace 2>/dev/null
+}
+
+# Files (and directories to descend into), quoted as file names; with a
+# suffix ($2), only files with it.
+_nsmatrix_files() {
+  local IFS=$'\n'
+  if [[ -n $2 ]]; then
+    COMPREPLY+=($(compgen -d -- "$1") $(compgen -f -X "!*$2" -- "$1"))
+  else
+    COMPREPLY+=($(compgen -f -- "$1"))
+  fi
+  compopt -o filenames 2>/dev/null
 }
 
 _nsmatrix() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local program=${COMP_WORDS[0]} command="" i
+  COMPREPLY=()
+  # --option=value: bash splits at '=' (COMP_WORDBREAKS).
+  if [[ $cur == = ]]; then
+    prev=${COMP_WORDS[COMP_CWORD-1]} cur=""
+  elif [[ $prev == = ]]; then
+    prev=${COMP_WORDS[COMP_CWORD-2]}
+  fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
       run|report|gate|kernel|vm|bench) command=${COMP_WORDS[i]}; break ;;
@@ -69,25 +90,37 @@ _nsmatrix() {
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return 0 ;;
     --accel) COMPREPLY=($(compgen -W "auto kvm tcg" -- "$cur")); return 0 ;;
     --combos)
-      _nsmatrix_list_item "$cur" "all none mnt uts ipc net pid user cgroup time"; return 0 ;;
+      _nsmatrix_list_item "$cur" "all none mnt uts ipc net pid user cgroup time" \
+        "mnt uts ipc net pid user cgroup time"
+      return 0 ;;
     --probes)
       _nsmatrix_list_item "$cur" "all ns. pid. escape. uts. ipc. net. mnt. user. cgroup. time."
       return 0 ;;
     --scenario)
-      COMPREPLY=($(compgen -W "$(_nsmatrix_scenarios "$program")" -- "$cur") $(compgen -f -X '!*.toml' -- "$cur"))
+      COMPREPLY=($(compgen -W "$(_nsmatrix_scenarios "$program")" -- "$cur"))
+      _nsmatrix_files "$cur" .toml
       return 0 ;;
-    --rootfs) COMPREPLY=($(compgen -W "host" -- "$cur") $(compgen -d -- "$cur")); return 0 ;;
-    --out|--modules) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
+    --rootfs)
+      COMPREPLY=($(compgen -W "host" -- "$cur"))
+      local IFS=$'\n'
+      COMPREPLY+=($(compgen -d -- "$cur"))
+      compopt -o filenames 2>/dev/null
+      return 0 ;;
+    --out|--modules)
+      local IFS=$'\n'
+      COMPREPLY=($(compgen -d -- "$cur"))
+      compopt -o filenames 2>/dev/null
+      return 0 ;;
     --json|--markdown|--html|--junit|--baseline|--compare|--allow|--from|--config|--kernel| \
     --probe-binary|--qemu|--busybox)
-      COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+      _nsmatrix_files "$cur"; return 0 ;;
     --jobs|-j|--timeout-ms|--memory|--cpus|--boot-timeout|--timeout|--threshold|--module|--append)
       return 0 ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$(_nsmatrix_options "$command")" -- "$cur"))
   else
-    COMPREPLY=($(compgen -f -- "$cur"))  # report's and gate's matrices
+    _nsmatrix_files "$cur"  # report's and gate's matrices
   fi
   return 0
 }

@@ -43,6 +43,9 @@ struct HeldUserns {
 struct CellCgroupDir {
   std::string path;  // absolute, in the host's mount namespace
   uint64_t dev = 0, ino = 0;
+  // Its path in the host's cgroup namespace ("/cell"), when the host has a
+  // cgroup namespace of its own rooted at the cell's parent; empty otherwise.
+  std::string in_ns;
 };
 
 class HostView {

@@ -27,7 +27,7 @@ class FakeHost : public HostView {
   pid_t LauncherPid() const override { return 1; }
   std::optional<CellCgroupDir> CellCgroup() const override {
     if (cgroup_unavailable) return std::nullopt;
-    return CellCgroupDir{"/sys/fs/cgroup/nsmatrix-1/w0/cell", 30, 4242};
+    return CellCgroupDir{"/sys/fs/cgroup/nsmatrix-1/w0/cell", 30, 4242, cell_in_ns};
   }
   bool SysfsListsHostIface() const override { return sysfs_lists_iface; }
   bool PropagationMountMade() const override { return propagation_mounted; }
@@ -44,6 +44,7 @@ class FakeHost : public HostView {
     return sentinel_dead;
   }
   std::string current_hostname = "nsm-host-0";
+  std::string cell_in_ns;  // empty: the host has no cgroup namespace of its own
   bool sentinel_dead = false;
   std::chrono::milliseconds last_grace{-1};
   std::optional<NsId> container_link;
@@ -309,15 +310,23 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
             Outcome::isolated);
   // Through a mount made in the host's cgroup namespace, at the path it names
   // the cell by: leaked when it is the cell, whatever the host's path shows.
+  host.cell_in_ns = "/cell";
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
-                  "found=0 errno=2 ns_seen=2 ns_path0=/a/cell ns_dev0=30 ns_ino0=7 "
-                  "ns_path1=/sys/fs/cgroup/cell ns_dev1=30 ns_ino1=4242")
+                  "found=0 errno=2 ns_path=/cell ns_seen=2 ns_path0=/a/cell ns_dev0=30 "
+                  "ns_ino0=7 ns_path1=/sys/fs/cgroup/cell ns_dev1=30 ns_ino1=4242")
                 .outcome,
             Outcome::leaked);
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
-                  "found=0 errno=2 ns_seen=1 ns_path0=/sys/fs/cgroup/cell ns_dev0=30 ns_ino0=7")
+                  "found=0 errno=2 ns_path=/cell ns_seen=1 ns_path0=/sys/fs/cgroup/cell "
+                  "ns_dev0=30 ns_ino0=7")
                 .outcome,
             Outcome::isolated);
+  // A probe that did not search there proves nothing about it.
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2")
+                .outcome,
+            Outcome::error);
+  host.cell_in_ns.clear();
   // A probe that looked elsewhere proves nothing.
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/elsewhere found=0 errno=2").outcome,
             Outcome::error);

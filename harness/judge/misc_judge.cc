@@ -91,7 +91,11 @@ Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host)
   if (!found) return {record.id, Outcome::error, "record lacks found"};
   // Through a cgroup2 mount made in the host's cgroup namespace (a runtime's
   // own, for a container without a cgroup namespace of its own).
-  for (long long i = 0; i < record.GetInt("ns_seen").value_or(0); ++i) {
+  std::optional<long long> ns_seen = record.GetInt("ns_seen");
+  if (!cell->in_ns.empty() && (!ns_seen || record.Get("ns_path") != cell->in_ns))
+    return {record.id, Outcome::error,
+            "the probe did not look for " + cell->in_ns + " under every cgroup2 mount"};
+  for (long long i = 0; i < ns_seen.value_or(0); ++i) {
     std::string n = std::to_string(i);
     if (record.GetInt("ns_dev" + n) == static_cast<long long>(cell->dev) &&
         record.GetInt("ns_ino" + n) == static_cast<long long>(cell->ino)) {

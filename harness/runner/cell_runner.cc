@@ -45,8 +45,7 @@ std::vector<std::string> ProbeArgv(const CellEnvironment& env, const HostSandbox
                                    "--orphan-comm=" + names.orphan_comm};
   if (std::optional<CellCgroupDir> cell = sandbox.CellCgroup()) {
     argv.push_back("--cgroup-cell=" + cell->path);
-    // The cell is a child of the sandbox's cgroup namespace root (cgroup_tree.h).
-    argv.push_back("--cgroup-cell-in-ns=" + cell->path.substr(cell->path.rfind('/')));
+    if (!cell->in_ns.empty()) argv.push_back("--cgroup-cell-in-ns=" + cell->in_ns);
   }
   argv.insert(argv.end(), env.probes.begin(), env.probes.end());
   return argv;
@@ -111,10 +110,11 @@ void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
 Result<std::vector<RuntimeMount>> OwnMountNamespaceSteps(const std::string& rootfs,
                                                          const HostSandbox& sandbox) {
   std::optional<CellCgroupDir> cell = sandbox.CellCgroup();
-  if (!cell) {
+  if (!cell || cell->in_ns.empty()) {
     return Fail(0, "give the runtime a cgroup hierarchy of the sandbox's",
-                "there is no cell cgroup here; the runtime would make its cgroups in the "
-                "machine's own");
+                cell ? "the host sandbox has no cgroup namespace of its own here"
+                     : "there is no cell cgroup here; the runtime would make its cgroups in the "
+                       "machine's own");
   }
   std::vector<RuntimeMount> steps = ApiFilesystemsOff(rootfs);
   steps.push_back(CgroupHierarchyFrom(cell->path.substr(0, cell->path.rfind('/'))));

@@ -81,10 +81,12 @@ struct SandboxNeeds {
   bool private_run = false;
   // The runtime started in a mount namespace of its own (a slave of the
   // sandbox's) in which the workspace root has no /proc, /sys, /dev or /run
-  // mounted, as in an OS tree: nspawn mounts its own there only where nothing
-  // is mounted yet. And in which the cgroup v2 hierarchy is mounted from the
-  // sandbox's cgroup namespace root, so that the paths in /proc/self/cgroup
-  // are paths below it (nspawn makes its payload's cgroup by that path).
+  // mounted, as in an OS tree (nspawn mounts its own only where nothing is
+  // mounted yet), /sys/fs/cgroup is the sandbox's cgroup namespace root (so
+  // nspawn sees a cgroup v2 host whose paths match /proc/self/cgroup and makes
+  // its cgroups below the cell's), and the sandbox's own sysfs over
+  // /sys/class/net is gone (it would make the kernel refuse a new sysfs in a
+  // user namespace). See OwnMountNamespaceSteps (cell_runner.cc).
   bool own_mount_namespace = false;
 };
 

@@ -138,7 +138,12 @@ Result<HostSandbox> HostSandbox::SetUp(const SandboxConfig& config) {
     struct stat st {};
     if (stat(config.cgroup_cell.c_str(), &st) != 0)
       return wrap(FailErrno("stat cell cgroup " + config.cgroup_cell).error());
-    sandbox.cell_cgroup_ = CellCgroupDir{config.cgroup_cell, st.st_dev, st.st_ino};
+    // The sandbox's cgroup namespace is rooted at the cell's parent
+    // (cgroup_tree.h), unless the kernel gave it none.
+    std::string in_ns = config.without.Has(Ns::cgroup)
+                            ? std::string()
+                            : config.cgroup_cell.substr(config.cgroup_cell.rfind('/'));
+    sandbox.cell_cgroup_ = CellCgroupDir{config.cgroup_cell, st.st_dev, st.st_ino, in_ns};
   }
   Result<FsFixture> fs = FsFixture::Create(config.root, nonce);
   if (!fs) return wrap(fs.error());

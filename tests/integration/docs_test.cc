@@ -67,8 +67,9 @@ TEST(Docs, EveryOptionIsInTheManualAndTheCompletion) {
     std::set<std::string> offered = Completions({"nsmatrix", command, "--"});
     for (const std::string& option : options) {
       if (option == "--help") continue;  // said once for every command
-      std::string in_troff = "\\-\\-" + option.substr(2);
-      EXPECT_NE(section.find(in_troff), std::string::npos)
+      // The whole option: --timeout is not found inside --timeout-ms.
+      std::regex in_troff(R"(\\-\\-)" + option.substr(2) + "(?![a-z0-9-])");
+      EXPECT_TRUE(std::regex_search(section, in_troff))
           << command << " " << option << " is not in docs/nsmatrix.1";
       EXPECT_TRUE(offered.contains(option)) << command << " " << option << " is not completed";
     }
@@ -88,6 +89,11 @@ TEST(Docs, TheCompletionKnowsTheCommandsAndTheirValues) {
   EXPECT_TRUE(scenarios.contains("runtime-runc"));
   EXPECT_EQ(Completions({"nsmatrix", "run", "--combos", "none,mnt+p"}),
             std::set<std::string>{"none,mnt+pid"});
+  EXPECT_FALSE(Completions({"nsmatrix", "run", "--combos", "mnt+"}).contains("mnt+all"));
+  EXPECT_TRUE(Completions({"nsmatrix", "run", "--combos", "mnt,"}).contains("mnt,all"));
+  // --option=value, as bash splits it.
+  EXPECT_EQ(Completions({"nsmatrix", "run", "--runtime", "=", "ns"}),
+            std::set<std::string>{"nspawn"});
   EXPECT_EQ(Completions({"nsmatrix", "kernel", "--color", "a"}),
             (std::set<std::string>{"auto", "always"}));
   // After `bench --` the words are Google Benchmark's.
