@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "harness/common/strings.h"
+#include "reports/markdown_text.h"
 #include "reports/markdown_writer.h"
 #include "reports/step_summary.h"
 
@@ -12,12 +13,8 @@ namespace {
 // A detail in a table cell is cut to this many bytes (the JSON form has all of it).
 constexpr size_t kDetailLimit = 300;
 
-std::string Row(const std::vector<std::string>& cells) {
-  return "| " + Join(cells, " | ") + " |\n";
-}
-
 std::string Delimiter(size_t fixed, size_t runs) {
-  return Row(std::vector<std::string>(fixed + runs, "---"));
+  return MdRow(std::vector<std::string>(fixed + runs, "---"));
 }
 
 std::string Count(size_t n, const char* one, const char* many) {
@@ -32,24 +29,24 @@ std::string Header(const char* first, const char* second, const Comparison& c) {
   std::vector<std::string> cells = {first};
   if (second) cells.push_back(second);
   for (const CompareRun& run : c.runs) cells.push_back(EscapeTableCell(run.label));
-  return Row(cells) + Delimiter(second ? 2 : 1, c.runs.size());
+  return MdRow(cells) + Delimiter(second ? 2 : 1, c.runs.size());
 }
 
 void RenderRuns(const Comparison& c, std::string& out) {
   out += "## Runs\n\n";
-  out += Row(
+  out += MdRow(
       {"run", "file", "kernel", "mode", "options", "generated", "cells", "pass", "fail", "skip"});
-  out += Row({"---", "---", "---", "---", "---", "---", "---:", "---:", "---:", "---:"});
+  out += MdRow({"---", "---", "---", "---", "---", "---", "---:", "---:", "---:", "---:"});
   for (const CompareRun& r : c.runs) {
     std::string kernel = r.kernel_release + "\n" + r.kernel_version;
     if (!r.vm_kernel_path.empty() || !r.vm_kernel_release.empty())
       kernel += "\nVM kernel: " + r.vm_kernel_path +
                 (r.vm_kernel_release.empty() ? "" : " (" + r.vm_kernel_release + ")");
-    out += Row({"**" + EscapeTableCell(r.label) + "**", EscapeTableCell(r.file),
-                EscapeTableCell(kernel), EscapeTableCell(r.mode), EscapeTableCell(r.options),
-                EscapeTableCell(r.generated_at), std::to_string(r.totals.cells),
-                std::to_string(r.totals.pass), std::to_string(r.totals.fail),
-                std::to_string(r.totals.skip)});
+    out += MdRow({"**" + EscapeTableCell(r.label) + "**", EscapeTableCell(r.file),
+                  EscapeTableCell(kernel), EscapeTableCell(r.mode), EscapeTableCell(r.options),
+                  EscapeTableCell(r.generated_at), std::to_string(r.totals.cells),
+                  std::to_string(r.totals.pass), std::to_string(r.totals.fail),
+                  std::to_string(r.totals.skip)});
   }
   out += "\n";
 }
@@ -72,7 +69,7 @@ void RenderKernelChecks(const Comparison& c, std::string& out) {
       }
       cells.push_back(EscapeTableCell(text));
     }
-    out += Row(cells);
+    out += MdRow(cells);
   }
   out += "\n";
 }
@@ -89,7 +86,7 @@ void RenderKernelSettings(const Comparison& c, std::string& out) {
     for (const auto& value : row.values) {
       cells.push_back(value ? EscapeTableCell(*value) : "(not known)");
     }
-    out += Row(cells);
+    out += MdRow(cells);
   }
   out += "\n";
 }
@@ -115,7 +112,7 @@ void RenderCells(const Comparison& c, std::string& out) {
       if (!value->detail.empty()) text += ": " + EscapeTableCell(Cut(value->detail));
       cells.push_back(text);
     }
-    out += Row(cells);
+    out += MdRow(cells);
   }
   out += "\n";
 }

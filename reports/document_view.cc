@@ -51,4 +51,16 @@ std::vector<std::string> ProbeOrder(const json& doc) {
   return ids;
 }
 
+std::string ScalarText(const nlohmann::json& value) {
+  if (value.is_null() || value.is_structured()) return "?";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+std::string ModeMeaning(std::string_view mode) {
+  if (mode == "root") return "real root";
+  if (mode == "userns-root") return "root inside a user namespace";
+  if (mode == "rootless") return "an unprivileged user";
+  return "unknown mode";
+}
+
 }  // namespace nsm

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nsm {
@@ -19,5 +20,10 @@ Totals CountTotals(const nlohmann::json& doc);
 bool IsFailingCell(const nlohmann::json& cell);
 // Probe ids in doc["probes"] order, then any only named by cells.
 std::vector<std::string> ProbeOrder(const nlohmann::json& doc);
+// A scalar as text: a string as itself, a number or boolean as JSON writes
+// it; null, an array or an object as "?".
+std::string ScalarText(const nlohmann::json& value);
+// What the document's host.mode means, in words ("real root", ...).
+std::string ModeMeaning(std::string_view mode);
 
 }  // namespace nsm

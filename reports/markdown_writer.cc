@@ -11,24 +11,13 @@
 #include "reports/document_view.h"
 #include "reports/json_access.h"
 #include "reports/kernel_section.h"
+#include "reports/markdown_text.h"
 
 namespace nsm {
 namespace {
 
 using nlohmann::json;
 namespace ja = json_access;
-
-std::string Code(std::string_view text) {
-  if (text.find('`') == std::string_view::npos) return "`" + std::string(text) + "`";
-  return "`` " + std::string(text) + " ``";
-}
-
-std::string ModeMeaning(std::string_view mode) {
-  if (mode == "root") return "real root";
-  if (mode == "userns-root") return "root inside a user namespace";
-  if (mode == "rootless") return "an unprivileged user";
-  return "unknown mode";
-}
 
 std::string OutcomeSymbol(std::string_view outcome) {
   if (outcome == "isolated") return "iso";
@@ -37,15 +26,6 @@ std::string OutcomeSymbol(std::string_view outcome) {
   if (outcome == "refused") return "REF";
   if (outcome == "error") return "ERR";
   return "?";
-}
-
-std::string Row(const std::vector<std::string>& cells) {
-  return "| " + Join(cells, " | ") + " |\n";
-}
-
-std::string Scalar(const json& value) {
-  if (value.is_null() || value.is_structured()) return "?";
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 std::vector<std::string> CombinationOrder(const json& doc) {
@@ -62,7 +42,7 @@ void RenderHost(const json& doc, std::string& out) {
   const json& h = ja::Object(doc, "host");
   std::string mode = ja::Text(h, "mode");
   out += "Host: Linux " + ja::Text(h, "kernel_release") + " on " + ja::Text(h, "architecture") +
-         ", " + ja::Text(h, "cpus") + " CPUs; nsmatrix ran in mode " + Code(mode) + " (" +
+         ", " + ja::Text(h, "cpus") + " CPUs; nsmatrix ran in mode " + MdCode(mode) + " (" +
          ModeMeaning(mode) + ").";
   if (std::string sandbox = ja::String(h, "sandbox"); !sandbox.empty()) out += " " + sandbox;
   out += "\n\n";
@@ -70,9 +50,9 @@ void RenderHost(const json& doc, std::string& out) {
     // nsmatrix vm: the host above is a guest kernel; say which file and which QEMU.
     const json& k = ja::Object(*vm, "kernel");
     const json& q = ja::Object(*vm, "qemu");
-    out += "Booted by `nsmatrix vm`: kernel " + Code(ja::Text(k, "path")) + " (sha256 " +
-           Code(ja::Text(k, "sha256")) + ") under " + ja::Text(q, "version") + " (" +
-           Code(ja::Text(q, "accelerator")) + ", " + ja::Text(q, "cpus") + " CPUs, " +
+    out += "Booted by `nsmatrix vm`: kernel " + MdCode(ja::Text(k, "path")) + " (sha256 " +
+           MdCode(ja::Text(k, "sha256")) + ") under " + ja::Text(q, "version") + " (" +
+           MdCode(ja::Text(q, "accelerator")) + ", " + ja::Text(q, "cpus") + " CPUs, " +
            ja::Text(q, "memory_mib") + " MiB); booted in " + ja::Text(*vm, "boot_seconds") +
            " s.\n\n";
   }
@@ -86,20 +66,20 @@ void RenderOptions(const json& doc, std::string& out) {
   const json& o = ja::Object(doc, "options");
   std::vector<std::string> probes;
   for (const json& id : ja::Array(o, "probes")) {
-    probes.push_back(id.is_string() ? Code(id.get<std::string>()) : "?");
+    probes.push_back(id.is_string() ? MdCode(id.get<std::string>()) : "?");
   }
   out += "Options: " + ja::Text(o, "combinations") + " combinations; probes " +
          (probes.empty() ? std::string("?") : Join(probes, ", ")) + "; user namespace map " +
-         Code(ja::Text(o, "userns_map")) + "; jobs " + ja::Text(o, "jobs") + "; timeout " +
-         ja::Text(o, "timeout_ms") + " ms; rootfs " + Code(ja::Text(o, "rootfs")) + ".\n\n";
+         MdCode(ja::Text(o, "userns_map")) + "; jobs " + ja::Text(o, "jobs") + "; timeout " +
+         ja::Text(o, "timeout_ms") + " ms; rootfs " + MdCode(ja::Text(o, "rootfs")) + ".\n\n";
   if (const json* runtime = ja::Find(doc, "runtime"); runtime && runtime->is_object()) {
-    out += "Containers made by " + Code(ja::Text(*runtime, "name")) + " (" +
-           ja::Text(*runtime, "version") + ", " + Code(ja::Text(*runtime, "path")) +
+    out += "Containers made by " + MdCode(ja::Text(*runtime, "name")) + " (" +
+           ja::Text(*runtime, "version") + ", " + MdCode(ja::Text(*runtime, "path")) +
            "): it accepted " + ja::Text(*runtime, "accepted_combinations") + " of " +
            ja::Text(o, "combinations") + " combinations.";
     std::vector<std::string> left_out;
     for (const json& p : ja::Array(*runtime, "probes_not_run"))
-      left_out.push_back(Code(ja::Text(p, "probe")) + " (" + ja::Text(p, "why") + ")");
+      left_out.push_back(MdCode(ja::Text(p, "probe")) + " (" + ja::Text(p, "why") + ")");
     if (!left_out.empty()) out += " Not run under it: " + Join(left_out, "; ") + ".";
     out += "\n\n";
   }
@@ -111,10 +91,10 @@ std::string RenderMarkdownTotals(const json& doc) {
   std::string out;
   Totals t = CountTotals(doc);
   out += "## Totals\n\n";
-  out += Row({"cells", "pass", "fail", "skip"});
-  out += Row({"---:", "---:", "---:", "---:"});
-  out += Row({std::to_string(t.cells), std::to_string(t.pass), std::to_string(t.fail),
-              std::to_string(t.skip)});
+  out += MdRow({"cells", "pass", "fail", "skip"});
+  out += MdRow({"---:", "---:", "---:", "---:"});
+  out += MdRow({std::to_string(t.cells), std::to_string(t.pass), std::to_string(t.fail),
+                std::to_string(t.skip)});
   out += "\nOutcomes: " + std::to_string(t.outcomes["isolated"]) + " isolated, " +
          std::to_string(t.outcomes["leaked"]) + " leaked, " +
          std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
@@ -153,19 +133,19 @@ void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::str
   json analysis = AnalyzeProbes(doc);
 
   out += "## Probes\n\n";
-  out += Row({"probe", "description", "isolated in", "isolated by", "failures"});
-  out += Row({"---", "---", "---:", "---", "---:"});
+  out += MdRow({"probe", "description", "isolated in", "isolated by", "failures"});
+  out += MdRow({"---", "---", "---:", "---", "---:"});
   for (const std::string& id : ids) {
     auto entry = entries.find(id);
     const json* probe = entry == entries.end() ? nullptr : entry->second;
     const json& computed = ja::Object(analysis, id.c_str());
     const json& isolated = ProbeField(probe, computed, "isolated_count");
     const json& cells = ProbeField(probe, computed, "cell_count");
-    out += Row({Code(EscapeTableCell(id)),
-                EscapeTableCell(probe ? ja::String(*probe, "description") : ""),
-                Scalar(isolated) + " of " + Scalar(cells) + " combinations",
-                EscapeTableCell(RenderIsolatedBy(ProbeField(probe, computed, "isolated_by"))),
-                std::to_string(failures[id])});
+    out += MdRow({MdCode(EscapeTableCell(id)),
+                  EscapeTableCell(probe ? ja::String(*probe, "description") : ""),
+                  ScalarText(isolated) + " of " + ScalarText(cells) + " combinations",
+                  EscapeTableCell(RenderIsolatedBy(ProbeField(probe, computed, "isolated_by"))),
+                  std::to_string(failures[id])});
   }
   out += "\n";
 
@@ -176,7 +156,7 @@ void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::str
     const json& list = ProbeField(probe, ja::Object(analysis, id.c_str()), "anomalies");
     if (!list.is_array()) continue;
     for (const json& text : list) {
-      anomalies.push_back("- " + Code(id) + ": " +
+      anomalies.push_back("- " + MdCode(id) + ": " +
                           (text.is_string() ? text.get<std::string>() : text.dump()));
     }
   }
@@ -190,18 +170,18 @@ void RenderFailures(const json& doc, std::string& out) {
   std::vector<std::string> rows;
   for (const json& cell : ja::Array(doc, "cells")) {
     if (!IsFailingCell(cell)) continue;
-    rows.push_back(Row({EscapeTableCell(ja::Text(cell, "combination")),
-                        Code(EscapeTableCell(ja::Text(cell, "probe"))),
-                        EscapeTableCell(ja::Text(cell, "expected")),
-                        EscapeTableCell(ja::Text(cell, "outcome")),
-                        EscapeTableCell(ja::String(cell, "detail"))}));
+    rows.push_back(MdRow({EscapeTableCell(ja::Text(cell, "combination")),
+                          MdCode(EscapeTableCell(ja::Text(cell, "probe"))),
+                          EscapeTableCell(ja::Text(cell, "expected")),
+                          EscapeTableCell(ja::Text(cell, "outcome")),
+                          EscapeTableCell(ja::String(cell, "detail"))}));
   }
   if (rows.empty()) {
     out += "None.\n\n";
     return;
   }
-  out += Row({"combination", "probe", "expected", "observed", "detail"});
-  out += Row({"---", "---", "---", "---", "---"});
+  out += MdRow({"combination", "probe", "expected", "observed", "detail"});
+  out += MdRow({"---", "---", "---", "---", "---"});
   out += Join(rows, "") + "\n";
 }
 
@@ -223,15 +203,15 @@ void RenderMatrix(const json& doc, const std::vector<std::string>& ids, std::str
       "(observed outcome differs from the expected one).\n\n";
   std::vector<std::string> header = {"combination"};
   for (const std::string& id : ids) header.push_back(EscapeTableCell(id));
-  out += Row(header);
-  out += Row(std::vector<std::string>(header.size(), "---"));
+  out += MdRow(header);
+  out += MdRow(std::vector<std::string>(header.size(), "---"));
   for (const std::string& combination : CombinationOrder(doc)) {
     std::vector<std::string> row = {EscapeTableCell(combination)};
     for (const std::string& id : ids) {
       auto it = symbols.find({combination, id});
       row.push_back(it == symbols.end() ? "-" : Join(it->second, " / "));
     }
-    out += Row(row);
+    out += MdRow(row);
   }
 }
 

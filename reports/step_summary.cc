@@ -17,6 +17,7 @@
 #include "reports/analysis.h"
 #include "reports/document_view.h"
 #include "reports/json_access.h"
+#include "reports/markdown_text.h"
 #include "reports/markdown_writer.h"
 
 namespace nsm {
@@ -30,28 +31,14 @@ constexpr size_t kTrailerReserve = 256;
 // A failure's detail in the shortened report is cut to this many bytes.
 constexpr size_t kDetailLimit = 400;
 
-std::string Code(std::string_view text) {
-  if (text.find('`') == std::string_view::npos) return "`" + std::string(text) + "`";
-  return "`` " + std::string(text) + " ``";
-}
-
-std::string Row(const std::vector<std::string>& cells) {
-  return "| " + Join(cells, " | ") + " |\n";
-}
-
-std::string Scalar(const json& value) {
-  if (value.is_null() || value.is_structured()) return "?";
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 std::string Head(const json& doc) {
   const json& host = ja::Object(doc, "host");
   const json& options = ja::Object(doc, "options");
   Totals t = CountTotals(doc);
   std::string out = "# nsmatrix isolation matrix (summary)\n\n";
   out += "Host: Linux " + ja::Text(host, "kernel_release") + " on " +
-         ja::Text(host, "architecture") + "; mode " + Code(ja::Text(host, "mode")) +
-         "; user namespace map " + Code(ja::Text(options, "userns_map")) + "; " +
+         ja::Text(host, "architecture") + "; mode " + MdCode(ja::Text(host, "mode")) +
+         "; user namespace map " + MdCode(ja::Text(options, "userns_map")) + "; " +
          ja::Text(options, "combinations") + " combinations. Generated " +
          ja::Text(doc, "generated_at") + " in " + ja::Text(doc, "duration_seconds") + " s.\n\n";
   out += "> The full matrix (" + std::to_string(t.cells) +
@@ -94,10 +81,10 @@ std::string Shortened(const json& doc, size_t limit) {
     std::string detail = ja::String(cell, "detail");
     if (detail.size() > kDetailLimit) detail = TruncateUtf8(detail, kDetailLimit) + "...";
     failure_rows.push_back(
-        Row({EscapeTableCell(ja::Text(cell, "combination")),
-             Code(EscapeTableCell(ja::Text(cell, "probe"))),
-             EscapeTableCell(ja::Text(cell, "expected")),
-             EscapeTableCell(ja::Text(cell, "outcome")), EscapeTableCell(detail)}));
+        MdRow({EscapeTableCell(ja::Text(cell, "combination")),
+               MdCode(EscapeTableCell(ja::Text(cell, "probe"))),
+               EscapeTableCell(ja::Text(cell, "expected")),
+               EscapeTableCell(ja::Text(cell, "outcome")), EscapeTableCell(detail)}));
   }
 
   std::vector<std::string> probe_rows;
@@ -111,23 +98,24 @@ std::string Shortened(const json& doc, size_t limit) {
       const json* value = ja::Find(computed, key);
       return value ? *value : kNull;
     };
-    probe_rows.push_back(Row(
-        {Code(EscapeTableCell(id)),
-         Scalar(field("isolated_count")) + " of " + Scalar(field("cell_count")) + " combinations",
-         EscapeTableCell(RenderIsolatedBy(field("isolated_by"))), std::to_string(failures[id])}));
+    probe_rows.push_back(MdRow({MdCode(EscapeTableCell(id)),
+                                ScalarText(field("isolated_count")) + " of " +
+                                    ScalarText(field("cell_count")) + " combinations",
+                                EscapeTableCell(RenderIsolatedBy(field("isolated_by"))),
+                                std::to_string(failures[id])}));
   }
 
   out += "## Probes\n\n";
-  out += Row({"probe", "isolated in", "isolated by", "failures"});
-  out += Row({"---", "---:", "---", "---:"});
+  out += MdRow({"probe", "isolated in", "isolated by", "failures"});
+  out += MdRow({"---", "---:", "---", "---:"});
   AppendRows(probe_rows, "probes", limit, out);
 
   out += "## Failures\n\n";
   if (failure_rows.empty()) {
     out += "None.\n";
   } else {
-    out += Row({"combination", "probe", "expected", "observed", "detail"});
-    out += Row({"---", "---", "---", "---", "---"});
+    out += MdRow({"combination", "probe", "expected", "observed", "detail"});
+    out += MdRow({"---", "---", "---", "---", "---"});
     AppendRows(failure_rows, "failures", limit, out);
   }
   return out;

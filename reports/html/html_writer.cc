@@ -76,11 +76,6 @@ const OutcomeStyle& StyleOf(std::string_view outcome) {
   return kUnknownOutcome;
 }
 
-std::string Scalar(const json& value) {
-  if (value.is_null() || value.is_structured()) return "?";
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 // Any value as one line of text: arrays joined by ", ", objects as "key: value; ...".
 std::string ValueText(const json& value) {
   if (value.is_array()) {
@@ -93,22 +88,15 @@ std::string ValueText(const json& value) {
     for (const auto& [key, item] : value.items()) parts.push_back(key + ": " + ValueText(item));
     return Join(parts, "; ");
   }
-  return Scalar(value);
+  return ScalarText(value);
 }
 
 // A duration with two decimals ("0.27"), or the value as text when it is not a number.
 std::string Seconds(const json& value) {
-  if (!value.is_number()) return Scalar(value);
+  if (!value.is_number()) return ScalarText(value);
   char text[64];
   std::snprintf(text, sizeof text, "%.2f", value.get<double>());
   return text;
-}
-
-std::string ModeMeaning(std::string_view mode) {
-  if (mode == "root") return "real root";
-  if (mode == "userns-root") return "root inside a user namespace";
-  if (mode == "rootless") return "an unprivileged user";
-  return "unknown mode";
 }
 
 std::string Plural(long long n, std::string_view one, std::string_view many) {
@@ -300,7 +288,7 @@ void RenderHostAndOptions(const json& doc, std::string& out) {
   KeyValue("combinations", E(ja::Text(o, "combinations")), out);
   std::vector<std::string> probe_ids;
   for (const json& id : ja::Array(o, "probes"))
-    probe_ids.push_back("<code>" + E(Scalar(id)) + "</code>");
+    probe_ids.push_back("<code>" + E(ScalarText(id)) + "</code>");
   KeyValue("probes", probe_ids.empty() ? std::string("?") : Join(probe_ids, ", "), out);
   KeyValue("user namespace map", "<code>" + E(ja::Text(o, "userns_map")) + "</code>", out);
   KeyValue("jobs", E(ja::Text(o, "jobs")), out);
@@ -443,8 +431,8 @@ void RenderProbes(const std::vector<ProbeInfo>& probes, std::string& out) {
       out += "<br><span class=\"muted\">" + E(why) + "</span>";
     }
     out += "</td><td><code>" + E(ja::Text(entry, "isolated_when")) +
-           "</code></td><td class=\"n\">" + E(Scalar(p.isolated_count)) + " of " +
-           E(Scalar(p.cell_count)) + "</td><td>" + E(RenderIsolatedBy(p.isolated_by)) + "</td>";
+           "</code></td><td class=\"n\">" + E(ScalarText(p.isolated_count)) + " of " +
+           E(ScalarText(p.cell_count)) + "</td><td>" + E(RenderIsolatedBy(p.isolated_by)) + "</td>";
     if (p.anomalies.empty()) {
       out += "<td>none</td>";
     } else {
