@@ -44,8 +44,7 @@ std::vector<NamedSet> SingleTypeSets() {
 }
 
 bool IsUnsupported(const Error& error) {
-  return error.err == EINVAL &&
-         (error.op.starts_with("clone3(") || error.op.starts_with("unshare("));
+  return error.err == EINVAL && error.kind == ErrorKind::kNamespaceRefused;
 }
 
 void SkipWith(benchmark::State& state, const Error& error) {

@@ -51,8 +51,8 @@ Status Floor::Run(std::span<const NsSet> combos, int jobs) const {
   bool wants_time =
       std::any_of(combos.begin(), combos.end(), [](NsSet s) { return s.Has(Ns::time); });
   if (wants_time && !Clone3SupportsNewTime()) {
-    return Fail(EINVAL, "clone3(CLONE_NEWTIME)", "floor",
-                "this kernel's clone3 refuses CLONE_NEWTIME; leave time combinations out");
+    return FailNamespace(EINVAL, "clone3(CLONE_NEWTIME)", "floor",
+                         "this kernel's clone3 refuses CLONE_NEWTIME; leave time combinations out");
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};

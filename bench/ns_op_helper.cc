@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/common/namespaces.h"
 #include "harness/launcher/clone3.h"
 
 namespace nsm {
@@ -163,6 +164,9 @@ Result<double> NsOpHelper::Run(uint32_t count) {
   if (n != sizeof(reply)) {
     return Fail(EPIPE, "read reply", "unshare/setns helper", "the helper process died");
   }
+  if (reply.err != 0 && reply.stage == kCall && spec_.call == NsCall::kUnshare &&
+      (spec_.flag & NsSet::All().CloneFlags()))
+    return FailNamespace(reply.err, StageName(spec_, reply.stage), {}, NamespaceHint(reply.err));
   if (reply.err != 0)
     return Fail(reply.err, StageName(spec_, reply.stage), {}, NamespaceHint(reply.err));
   return static_cast<double>(reply.nanoseconds) * 1e-9;

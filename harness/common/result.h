@@ -8,11 +8,17 @@
 
 namespace nsm {
 
+// What kind of failure it is, where a caller must tell them apart: the
+// kernel refusing to make the namespaces asked for (clone3 or unshare with
+// CLONE_NEW* flags) is a result about the kernel, not the tool's error.
+enum class ErrorKind { kOther, kNamespaceRefused };
+
 struct Error {
   int err = 0;          // errno, or 0 when the failure is not a system call's
   std::string op;       // "clone3(CLONE_NEWNET)", "parse combination"
   std::string context;  // what we were doing, outermost first after Wrap()
   std::string hint;     // what the user can do; empty when nothing specific is known
+  ErrorKind kind = ErrorKind::kOther;
 
   // "context: op: ENOSPC (No space left on device) (hint: ...)"
   std::string Message() const;
@@ -25,7 +31,15 @@ using Status = Result<void>;
 
 inline std::unexpected<Error> Fail(int err, std::string op, std::string context = {},
                                    std::string hint = {}) {
-  return std::unexpected(Error{err, std::move(op), std::move(context), std::move(hint)});
+  return std::unexpected(
+      Error{err, std::move(op), std::move(context), std::move(hint), ErrorKind::kOther});
+}
+
+// The kernel would not make the namespaces `op` asked for (ErrorKind::kNamespaceRefused).
+inline std::unexpected<Error> FailNamespace(int err, std::string op, std::string context = {},
+                                            std::string hint = {}) {
+  return std::unexpected(
+      Error{err, std::move(op), std::move(context), std::move(hint), ErrorKind::kNamespaceRefused});
 }
 
 // Fail with the current errno and a hint derived from it for namespace operations.

@@ -6,11 +6,20 @@ namespace nsm {
 namespace {
 
 TEST(Error, MessageNamesErrnoOperationContextAndHint) {
-  Error error{ENOSPC, "clone3(CLONE_NEWNET)", "container net", NamespaceHint(ENOSPC)};
+  Error error =
+      Fail(ENOSPC, "clone3(CLONE_NEWNET)", "container net", NamespaceHint(ENOSPC)).error();
   std::string message = std::move(error).Wrap("run matrix").Message();
   EXPECT_EQ(message.rfind("run matrix: container net: clone3(CLONE_NEWNET): ENOSPC", 0), 0u)
       << message;
   EXPECT_NE(message.find("max_*_namespaces"), std::string::npos) << message;
+}
+
+// Whether the kernel refused the namespaces is a field of its own, kept
+// through Wrap, never read out of the message.
+TEST(Error, TheKindOfFailureIsAFieldNotText) {
+  EXPECT_EQ(Fail(EINVAL, "clone3(CLONE_NEWTIME)").error().kind, ErrorKind::kOther);
+  Error refused = FailNamespace(EPERM, "clone3(CLONE_NEWUSER)").error();
+  EXPECT_EQ(std::move(refused).Wrap("container").kind, ErrorKind::kNamespaceRefused);
 }
 
 TEST(Error, HintsForKnownCauses) {

@@ -31,7 +31,9 @@ Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid, int cgroup
   long pid = syscall(SYS_clone3, &args, sizeof(args));
   if (pid < 0) {
     int err = errno;
-    return Fail(err, "clone3(" + CloneFlagNames(flags) + ")", {}, NamespaceHint(err));
+    std::string op = "clone3(" + CloneFlagNames(flags) + ")";
+    if (flags & NsSet::All().CloneFlags()) return FailNamespace(err, op, {}, NamespaceHint(err));
+    return Fail(err, op, {}, NamespaceHint(err));
   }
   Cloned cloned;
   cloned.pid = static_cast<pid_t>(pid);

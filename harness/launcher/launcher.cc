@@ -174,9 +174,9 @@ Result<ReadToEndResult> CollectOutput(const Container& container,
 }
 
 bool IsCreationRefused(const Error& error) {
-  // clone3 itself, or the unshare(CLONE_NEWTIME) that makes a time namespace
-  // with offsets (time_ns.h).
-  return error.op.starts_with("clone3(") || error.op == kUnshareTimeOp;
+  // clone3 with the combination's flags, or the unshare(CLONE_NEWTIME) that
+  // makes a time namespace with offsets (time_ns.h).
+  return error.kind == ErrorKind::kNamespaceRefused;
 }
 
 }  // namespace nsm

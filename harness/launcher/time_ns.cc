@@ -35,14 +35,14 @@ Result<TimeNsForNextChild> TimeNsForNextChild::Enter(const std::string& offsets)
   if (!own.Valid() && errno == ENOENT) {
     // A kernel without CONFIG_TIME_NS has no time link at all; unshare would
     // refuse with EINVAL, and without the link there would be no way back.
-    return Fail(EINVAL, kUnshareTimeOp,
-                "this kernel has no time namespaces (/proc/self/ns/time does not exist)",
-                NamespaceHint(EINVAL));
+    return FailNamespace(EINVAL, kUnshareTimeOp,
+                         "this kernel has no time namespaces (/proc/self/ns/time does not exist)",
+                         NamespaceHint(EINVAL));
   }
   if (!own.Valid()) return FailErrno("open /proc/self/ns/time", "time namespace");
   if (unshare(CLONE_NEWTIME) != 0) {
     int err = errno;
-    return Fail(err, kUnshareTimeOp, {}, NamespaceHint(err));
+    return FailNamespace(err, kUnshareTimeOp, {}, NamespaceHint(err));
   }
   TimeNsForNextChild guard(std::move(own));
   // Until the first process enters, the offsets can still be written.

@@ -56,7 +56,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
   if (!propagation) return Fatal(propagation.error());
   std::unique_ptr<RuntimeAdapter> runtime = MakeRuntimeAdapter(config.runtime);
   if (runtime && (config.runtime_path.empty() || config.runtime_path[0] != '/'))
-    return Fatal(Error{EINVAL, "worker options", "--runtime-path must be absolute", {}});
+    return Fatal(Fail(EINVAL, "worker options", "--runtime-path must be absolute").error());
   if (runtime) {
     SandboxNeeds needs = runtime->Needs();
     sandbox_config.runtime_workspace = needs.bundle_workspace;
@@ -93,7 +93,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
     Result<protocol::Record> request = protocol::Parse(**line);
     std::optional<long long> index = request ? request->GetInt("combination") : std::nullopt;
     if (!request || request->kind != "run" || !index || *index < 0 || *index >= kCombinationCount) {
-      return Fatal(Error{EPROTO, "worker request", "'" + **line + "'", {}});
+      return Fatal(Fail(EPROTO, "worker request", "'" + **line + "'").error());
     }
     std::vector<Observation> observations =
         RunCombination(NsSet::FromIndex(static_cast<unsigned>(*index)), env, *sandbox);

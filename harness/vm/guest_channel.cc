@@ -49,9 +49,10 @@ std::optional<long> ParseNumber(std::string_view text) {
 }
 
 Error ChannelError(size_t line_no, std::string what) {
-  return Error{0, "read the VM's result channel",
-               "line " + std::to_string(line_no) + ": " + std::move(what),
-               "the results did not arrive intact; run again, and report a bug if it repeats"};
+  return Fail(0, "read the VM's result channel",
+              "line " + std::to_string(line_no) + ": " + std::move(what),
+              "the results did not arrive intact; run again, and report a bug if it repeats")
+      .error();
 }
 
 struct OpenFile {
