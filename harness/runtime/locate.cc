@@ -15,12 +15,16 @@ Result<RuntimeInfo> LocateRuntime(const RuntimeAdapter& adapter) {
   RuntimeInfo info;
   info.kind = adapter.Kind();
   info.path = *path;
-  Result<CapturedOutput> version =
-      RunAndCapture({info.path, "--version"}, std::chrono::milliseconds(5000));
+  // Asked where nothing it writes reaches the machine: crun 1.8 makes
+  // /run/crun even to print its version.
+  Result<CapturedOutput> version = RunAndCapture(
+      {info.path, "--version"}, std::chrono::milliseconds(5000), SpawnOptions{.own_run = true});
   if (!version)
     return std::unexpected(std::move(version.error()).Wrap("ask " + info.path + " its version"));
   if (!version->status.exited || version->status.code != 0) {
-    return Fail(0, info.path + " --version", "ended with " + version->status.Describe(),
+    return Fail(0, info.path + " --version",
+                "ended with " + version->status.Describe() + ": " +
+                    std::string(Trim(version->output.substr(0, 300))),
                 "is " + info.path + " the runtime from the Debian package " +
                     std::string(adapter.Package()) + "?");
   }

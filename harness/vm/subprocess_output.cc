@@ -1,7 +1,9 @@
 #include "harness/vm/subprocess_output.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -11,7 +13,7 @@
 
 namespace nsm {
 
-Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
+Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv, const SpawnOptions& options) {
   std::vector<char*> cargv;
   for (const std::string& arg : argv) cargv.push_back(const_cast<char*>(arg.c_str()));
   cargv.push_back(nullptr);
@@ -38,6 +40,14 @@ Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
     dup2(null.Get(), STDIN_FILENO);
     dup2(write_end.Get(), STDOUT_FILENO);
     dup2(write_end.Get(), STDERR_FILENO);
+    if (options.own_run &&
+        (unshare(CLONE_NEWNS) != 0 ||
+         mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0 ||
+         mount("nsm-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0)) {
+      static const char kWhy[] = "nsmatrix: could not give it a /run of its own (needs root)\n";
+      (void)!write(STDERR_FILENO, kWhy, sizeof(kWhy) - 1);
+      _exit(126);
+    }
     execvp(cargv[0], cargv.data());
     _exit(127);
   }
@@ -52,8 +62,9 @@ Result<PipedChild> SpawnPiped(const std::vector<std::string>& argv) {
 }
 
 Result<CapturedOutput> RunAndCapture(const std::vector<std::string>& argv,
-                                     std::chrono::milliseconds timeout) {
-  Result<PipedChild> child = SpawnPiped(argv);
+                                     std::chrono::milliseconds timeout,
+                                     const SpawnOptions& options) {
+  Result<PipedChild> child = SpawnPiped(argv, options);
   if (!child) return std::unexpected(child.error());
   Result<ReadToEndResult> read =
       ReadToEnd(child->output.Get(), std::chrono::steady_clock::now() + timeout, 16 << 20);

@@ -217,6 +217,7 @@ std::string CgroupsNamedNsm() {
 TEST(Runtimes, RuntimesLeaveNothingBehind) {
   struct stat st {};
   const bool runc_state_before = stat("/run/runc", &st) == 0;
+  const bool crun_state_before = stat("/run/crun", &st) == 0;
   const bool nspawn_state_before = stat("/run/systemd/nspawn", &st) == 0;
   const std::string resolv_before = Slurp("/etc/resolv.conf");
   const std::string cgroups_before = CgroupsNamedNsm();
@@ -226,6 +227,7 @@ TEST(Runtimes, RuntimesLeaveNothingBehind) {
     EXPECT_EQ(run.exit_code, 0) << runtime << ": " << run.err;
   }
   EXPECT_EQ(stat("/run/runc", &st) == 0, runc_state_before);
+  EXPECT_EQ(stat("/run/crun", &st) == 0, crun_state_before);  // crun --version makes it
   EXPECT_EQ(stat("/run/systemd/nspawn", &st) == 0, nspawn_state_before);
   EXPECT_EQ(Slurp("/etc/resolv.conf"), resolv_before);
   EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
