@@ -243,51 +243,47 @@ std::string HangingProbe(const ScopedTempDir& dir) {
   return chmod(probe.c_str(), 0755) == 0 ? probe : "";
 }
 
-// A container that never reports: runc is killed at the deadline with its
-// container running, so the cell is an error, and `runc delete --force` (its
-// state was left) and the cgroup clean-up leave nothing behind.
-TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
-  ScopedTempDir dir;
-  const std::string probe = HangingProbe(dir);
-  ASSERT_FALSE(probe.empty());
-  const std::string cgroups_before = CgroupsNamedNsm();
-  CliRun run =
-      RunNsmatrix({"run", "--runtime", "runc", "--combos", "mnt,mnt+pid", "--probes", "ns.mnt",
-                   "--probe-binary", probe, "--timeout-ms", "1000", "--no-progress"});
-  EXPECT_EQ(run.exit_code, 1) << run.err;
-  for (const char* combination : {"mnt", "mnt+pid"}) {
-    nlohmann::json cell = Cell(run.doc, combination, "ns.mnt");
-    EXPECT_EQ(cell["outcome"], "error") << combination << ": " << cell["detail"];
-    EXPECT_NE(cell["detail"].get<std::string>().find("timed out"), std::string::npos)
-        << cell["detail"];
-  }
-  EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
-}
-
-// The same under nspawn: killed at the deadline, its container's processes
-// go with the host sandbox's clean-up after the cell, and nothing of it stays.
-TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
+// A container that never reports, in two combinations under `runtime`: the
+// runtime is killed at the deadline with its container running, so each cell
+// is an error, and nothing of it stays: no process, no cgroup, no state in
+// `state_dir`.
+void ExpectHungRunIsAnErrorAndLeavesNothing(const std::string& runtime,
+                                            const std::vector<std::string>& combinations,
+                                            const std::string& timeout_ms,
+                                            const std::string& state_dir) {
   ScopedTempDir dir;
   const std::string probe = HangingProbe(dir);
   ASSERT_FALSE(probe.empty());
   struct stat st {};
-  const bool nspawn_state_before = stat("/run/systemd/nspawn", &st) == 0;
+  const bool state_before = stat(state_dir.c_str(), &st) == 0;
   const std::string cgroups_before = CgroupsNamedNsm();
-  CliRun run = RunNsmatrix({"run", "--runtime", "nspawn", "--combos", "mnt+cgroup,mnt+pid+cgroup",
-                            "--probes", "ns.mnt", "--probe-binary", probe, "--timeout-ms", "1500",
-                            "--no-progress"});
+  CliRun run = RunNsmatrix({"run", "--runtime", runtime, "--combos",
+                            combinations[0] + "," + combinations[1], "--probes", "ns.mnt",
+                            "--probe-binary", probe, "--timeout-ms", timeout_ms, "--no-progress"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  for (const char* combination : {"mnt+cgroup", "mnt+pid+cgroup"}) {
+  for (const std::string& combination : combinations) {
     nlohmann::json cell = Cell(run.doc, combination, "ns.mnt");
     EXPECT_EQ(cell["outcome"], "error") << combination << ": " << cell["detail"];
     EXPECT_NE(cell["detail"].get<std::string>().find("timed out"), std::string::npos)
         << cell["detail"];
   }
-  EXPECT_EQ(stat("/run/systemd/nspawn", &st) == 0, nspawn_state_before);
+  EXPECT_EQ(stat(state_dir.c_str(), &st) == 0, state_before);
   ScopedTempDir out;
   WaitExit(StartProgram({"/usr/bin/pgrep", "-f", "sleep 987654"}, out.path()));
   EXPECT_EQ(Slurp(out.path() + "/stdout"), "") << "the hung probe is still running";
   EXPECT_EQ(CgroupsNamedNsm(), cgroups_before);
+}
+
+// runc: `runc delete --force` (its state was left) and the cgroup clean-up.
+TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
+  ExpectHungRunIsAnErrorAndLeavesNothing("runc", {"mnt", "mnt+pid"}, "1000", "/run/runc");
+}
+
+// nspawn: its container's processes go with the host sandbox's clean-up
+// after the cell.
+TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
+  ExpectHungRunIsAnErrorAndLeavesNothing("nspawn", {"mnt+cgroup", "mnt+pid+cgroup"}, "1500",
+                                         "/run/systemd/nspawn");
 }
 
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
