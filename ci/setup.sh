@@ -11,7 +11,7 @@ packages=(
   python3 python3-jsonschema
   libtomlplusplus-dev busybox-static chromium
   qemu-system-x86 debootstrap
-  bubblewrap runc crun systemd-container groff-base
+  bubblewrap runc crun systemd-container groff-base uidmap
 )
 
 missing=()

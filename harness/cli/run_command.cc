@@ -16,6 +16,7 @@
 #include "harness/document/document.h"
 #include "harness/kernel/kernel_report.h"
 #include "harness/launcher/child_steps.h"
+#include "harness/launcher/rootless.h"
 #include "harness/runtime/runtime.h"
 #include "scenarios/scenario.h"
 
@@ -145,6 +146,22 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
+  if (DetectMode() == "rootless") {
+    // Found by trying: runc makes each container's cgroups at the top of the
+    // machine's hierarchies, nspawn below a cell cgroup the sandbox delegates,
+    // and unshare maps a range only through newuidmap, whose set-user-ID bit
+    // means nothing inside the run's user namespace.
+    if (*kind == RuntimeKind::runc || *kind == RuntimeKind::nspawn) {
+      return UsageError("--runtime " + name +
+                        " needs cgroups it can write, which a rootless run does not have: run "
+                        "it as root, or use --runtime crun, bwrap or unshare");
+    }
+    if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+      return UsageError(
+          "--runtime unshare --userns-map unprivileged maps ids through newuidmap, which "
+          "cannot work inside a rootless run's user namespace: use --userns-map root");
+    }
+  }
   // unshare maps a range only through newuidmap: without it (or without root's
   // subordinate ids) every user combination would look refused.
   if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
@@ -192,6 +209,18 @@ int Run(RunArgs args, CLI::App* sub) {
     if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
     plan.rootfs = *rootfs;
   }
+  // An ordinary user's run is root in a user namespace of its own, and builds
+  // its host sandboxes there: nothing outside that namespace can change.
+  if (geteuid() != 0) {
+    Result<RootlessEntry> entry = EnterRootlessUserNamespace();
+    if (!entry) {
+      return UsageError("cannot run rootless: " + entry.error().Message() +
+                        ". Run it as root, or let ordinary users make user namespaces");
+    }
+    MarkRootless();
+    fprintf(stderr, "nsmatrix run: rootless, in a user namespace of its own: %s\n",
+            entry->description.c_str());
+  }
   if (int code = ChooseRuntime(args, sub, plan); code != kExitOk) return code;
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
@@ -206,18 +235,16 @@ int Run(RunArgs args, CLI::App* sub) {
                       " is missing or not executable (it is built and installed with nsmatrix)");
   }
   std::string mode = DetectMode();
-  if (mode == "rootless") {
-    return UsageError(
-        "needs root: each run builds host sandboxes with their own network, PID and mount "
-        "namespaces. Run it with sudo, or as root inside `unshare --user --map-root-user`.");
-  }
   if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {
     // Inside `unshare --map-root-user` only root is mapped: ids 100000+ cannot be.
     if (args.userns_map_chosen || sub->count("--userns-map")) {
       return UsageError(
           "--userns-map unprivileged maps container root to ids 100000-165535, which are not "
-          "mapped into this user namespace (see /proc/self/uid_map): use --userns-map root, or "
-          "map them into it (newuidmap/newgidmap)");
+          "mapped into this user namespace (see /proc/self/uid_map): use --userns-map root, or " +
+          std::string(mode == "rootless"
+                          ? "give this user 65536 subordinate ids in /etc/subuid and /etc/subgid "
+                            "(usermod --add-subuids and --add-subgids) and install uidmap"
+                          : "map them into it (newuidmap/newgidmap)"));
     }
     plan.userns_map = UsernsMap::root;
     fprintf(stderr,
@@ -291,7 +318,10 @@ CommandFn AddRunCommand(CLI::App& app) {
       "  nsmatrix run --combos mnt+uts+ipc+net+pid+user --userns-map root --json m.json\n\n"
       "A combination is 'none' or namespace names joined by '+': mnt uts ipc net pid user cgroup\n"
       "time. Probe lists take ids or prefixes (ns., pid.). Exit: 0 all pass/skip, 1 a verdict\n"
-      "failed, 2 usage or environment error, 130 interrupted.");
+      "failed, 2 usage or environment error, 130 interrupted.\n\n"
+      "As an ordinary user the run is rootless: it enters a user namespace of its own, mapping\n"
+      "the user's subordinate ids from /etc/subuid and /etc/subgid through newuidmap (package\n"
+      "uidmap) where it can, else only the user's own ids; cgroup probes are then unsupported.");
   auto args = std::make_shared<RunArgs>();
   sub->add_option("--combos", args->combos,
                   "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"

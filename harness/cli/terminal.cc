@@ -1,5 +1,6 @@
 #include "harness/cli/terminal.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -47,17 +48,23 @@ std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
   }
   // A runtime's refusals get a column of their own; the native launcher has none.
   const bool runtime = plan.runtime.kind != RuntimeKind::native;
+  // The probe column as wide as its longest id, so the counts line up.
+  int width = 5;
+  for (const ProbeSpec* spec : plan.probes)
+    width = std::max(width, static_cast<int>(spec->id.size()));
   std::string out;
-  char line[256];
-  snprintf(line, sizeof(line), "%-16s %9s %7s %12s%s %6s %5s  %s\n", "probe", "isolated", "leaked",
-           "unsupported", runtime ? "  refused" : "", "error", "fail", "expected isolated when");
+  char line[512];
+  snprintf(line, sizeof(line), "%-*s %9s %7s %12s%s %6s %5s  %s\n", width, "probe", "isolated",
+           "leaked", "unsupported", runtime ? "  refused" : "", "error", "fail",
+           "expected isolated when");
   out += line;
   for (const ProbeSpec* spec : plan.probes) {
     const Counts& c = by_probe[spec->id];
     char refused[16] = "";
     if (runtime) snprintf(refused, sizeof(refused), " %8d", c.refused);
-    snprintf(line, sizeof(line), "%-16s %9d %7d %12d%s %6d %5d  %s\n", spec->id.c_str(), c.isolated,
-             c.leaked, c.unsupported, refused, c.error, c.fail, spec->isolated_when.Text().c_str());
+    snprintf(line, sizeof(line), "%-*s %9d %7d %12d%s %6d %5d  %s\n", width, spec->id.c_str(),
+             c.isolated, c.leaked, c.unsupported, refused, c.error, c.fail,
+             spec->isolated_when.Text().c_str());
     out += line;
   }
   if (runtime) {

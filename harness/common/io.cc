@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <vector>
 
+#include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 
 namespace nsm {
@@ -128,6 +131,21 @@ Status EmptyDirectory(int dir, const std::string& path) {
       return FailErrno("remove " + path + "/" + name);
   }
   return {};
+}
+
+Result<std::string> FindOnPath(std::string_view program, std::string_view package) {
+  const char* path_env = getenv("PATH");
+  std::string search = path_env && *path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  for (std::string_view dir : Split(search, ':')) {
+    if (dir.empty() || dir[0] != '/') continue;  // never the current directory
+    std::string candidate = std::string(dir) + "/" + std::string(program);
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return Fail(ENOENT, "find " + std::string(program), "not on PATH (" + search + ")",
+              "install it: apt-get install " + std::string(package));
 }
 
 }  // namespace nsm

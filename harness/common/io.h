@@ -49,4 +49,9 @@ Result<UniqueFd> HighDup(int fd);
 // tree a container could write. The first failure, naming `path`/entry.
 Status EmptyDirectory(int dir, const std::string& path);
 
+// The first executable regular file `program` in the directories of $PATH
+// (absolute ones only: never the current directory), or ENOENT naming the
+// Debian package that has it.
+Result<std::string> FindOnPath(std::string_view program, std::string_view package);
+
 }  // namespace nsm

@@ -10,8 +10,16 @@
 
 namespace nsm {
 
+namespace {
+bool entered_rootless = false;
+}  // namespace
+
+void MarkRootless() {
+  entered_rootless = true;
+}
+
 std::string DetectMode() {
-  if (geteuid() != 0) return "rootless";
+  if (entered_rootless || geteuid() != 0) return "rootless";
   // The initial user namespace has a fixed inode (PROC_USER_INIT_INO); an
   // identity-mapped child namespace would fool the map test below.
   constexpr ino_t kInitialUserNsInode = 0xEFFFFFFD;

@@ -20,7 +20,13 @@ struct HostInfo {
 HostInfo CollectHostInfo();
 
 // root: euid 0 in the machine's user namespace; userns-root: euid 0 inside a
-// user namespace (e.g. unshare --user --map-root-user); rootless otherwise.
+// user namespace (e.g. unshare --user --map-root-user); rootless: an ordinary
+// user, or a run that entered a user namespace of its own as one
+// (MarkRootless).
 std::string DetectMode();
+
+// Called once a run by an ordinary user is root in a user namespace of its
+// own (EnterRootlessUserNamespace): it stays a rootless run.
+void MarkRootless();
 
 }  // namespace nsm

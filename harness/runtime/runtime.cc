@@ -7,6 +7,7 @@
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "harness/launcher/rootless.h"
 #include "harness/runtime/bwrap_adapter.h"
 #include "harness/runtime/crun_adapter.h"
 #include "harness/runtime/nspawn_adapter.h"
@@ -76,30 +77,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& ProbesNeedingT
   return kProbes;
 }
 
-Result<std::string> FindOnPath(std::string_view program, std::string_view package) {
-  const char* path_env = getenv("PATH");
-  std::string search = path_env && *path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
-  for (std::string_view dir : Split(search, ':')) {
-    if (dir.empty() || dir[0] != '/') continue;  // never the current directory
-    std::string candidate = std::string(dir) + "/" + std::string(program);
-    struct stat st;
-    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return Fail(ENOENT, "find " + std::string(program), "not on PATH (" + search + ")",
-              "install it: apt-get install " + std::string(package));
-}
-
 bool GivesRootTheUnprivilegedRange(const std::string& file) {
   Result<std::string> text = ReadFile(file);
   if (!text) return false;
-  for (std::string_view line : Split(*text, '\n')) {
-    std::vector<std::string_view> f = Split(Trim(line), ':');
-    if (f.size() != 3 || (f[0] != "root" && f[0] != "0")) continue;
-    long start = std::strtol(std::string(f[1]).c_str(), nullptr, 10);
-    long count = std::strtol(std::string(f[2]).c_str(), nullptr, 10);
-    if (start <= 100000 && start + count >= 165536) return true;
+  for (const SubordinateRange& range : SubordinateRanges(*text, "root", 0)) {
+    if (range.start <= 100000 && range.start + range.count >= 165536) return true;
   }
   return false;
 }

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "harness/common/io.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
 #include "harness/launcher/child_steps.h"
@@ -141,10 +142,6 @@ struct RuntimeInfo {
   std::string version;  // the first line of `PROGRAM --version`
 };
 
-// The first executable regular file `program` in the directories of $PATH
-// (absolute ones only: never the current directory), or ENOENT naming the
-// Debian package that has it.
-Result<std::string> FindOnPath(std::string_view program, std::string_view package);
 inline Result<std::string> FindRuntimeProgram(const RuntimeAdapter& adapter) {
   return FindOnPath(adapter.Program(), adapter.Package());
 }

@@ -344,11 +344,21 @@ TEST(Runtimes, AScenariosPropagationBwrapCannotGiveIsAUsageError) {
 // unshare maps a range only through newuidmap; where that cannot work, asking
 // for it is exit 2 with what to do, not 128 refused combinations.
 TEST(Runtimes, AnIdRangeUnshareCannotMapIsAUsageError) {
-  if (access("/usr/bin/newuidmap", X_OK) == 0) GTEST_SKIP() << "uidmap is installed here";
-  CliRun run = RunNsmatrix(
-      {"run", "--runtime", "unshare", "--userns-map", "unprivileged", "--combos", "user"});
-  EXPECT_EQ(run.exit_code, 2) << run.err;
-  EXPECT_NE(run.err.find("apt-get install uidmap"), std::string::npos) << run.err;
+  // newuidmap is looked for on PATH: one with unshare and without newuidmap
+  // is a machine without uidmap, whether this one has it or not.
+  ScopedTempDir path;
+  ASSERT_EQ(symlink("/usr/bin/unshare", (path.path() + "/unshare").c_str()), 0);
+  ScopedTempDir dir;
+  int exit_code =
+      WaitExit(StartProgram({"/usr/bin/env", "PATH=" + path.path(), BinDir() + "/nsmatrix", "run",
+                             "--runtime", "unshare", "--userns-map", "unprivileged", "--combos",
+                             "user", "--no-progress", "--json", dir.path() + "/m.json"},
+                            dir.path()));
+  std::string err = Slurp(dir.path() + "/stderr");
+  EXPECT_EQ(exit_code, 2) << err;
+  EXPECT_NE(err.find("newuidmap"), std::string::npos) << err;
+  EXPECT_NE(err.find("apt-get install uidmap"), std::string::npos) << err;
+  EXPECT_NE(access((dir.path() + "/m.json").c_str(), F_OK), 0) << "a report was written";
 }
 
 TEST(Runtimes, OptionsARuntimeCannotHonourAreUsageErrors) {

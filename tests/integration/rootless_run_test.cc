@@ -1,0 +1,176 @@
+// nsmatrix run by an ordinary user (uid 65534, nobody): it enters a user
+// namespace of its own and runs the matrix there, with the user's own ids
+// only or with subordinate ids from /etc/subuid and /etc/subgid through
+// newuidmap/newgidmap.
+//
+// The machine's /etc is never written: each run has a mount namespace of its
+// own in which an overlay over /etc holds the subuid and subgid files the test
+// gives nobody (none, or a range). nsmatrix and its helpers are copied where
+// nobody may run them, whatever the build directory's permissions.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "tests/integration/cli_process.h"
+
+namespace nsm::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// `script` runs with /bin/sh as root in a mount namespace of its own, with
+// $NOBODY the command prefix that drops to uid/gid 65534, $NSM nsmatrix (run
+// as nobody from $DIR/bin), and $OUT a directory nobody may write and the
+// current directory. `subuid`, `subgid`: the lines of /etc/subuid and
+// /etc/subgid there.
+CliRun RunAsNobody(const std::string& script, const std::string& subuid = "",
+                   const std::string& subgid = "") {
+  CliRun run;
+  run.dir = std::make_shared<ScopedTempDir>();
+  const std::string& dir = run.dir->path();
+  std::string prelude =
+      "set -e; DIR=" + dir + "; BIN=" + BinDir() +
+      "; chmod 755 \"$DIR\"; mkdir -m 755 \"$DIR/bin\"; mkdir -m 777 \"$DIR/out\"; "
+      "for f in nsmatrix nsm-sandbox nsprobe; do cp \"$BIN/$f\" \"$DIR/bin/\"; done; "
+      "NSM=\"$DIR/bin/nsmatrix\"; OUT=\"$DIR/out\"; cd \"$OUT\"; "
+      "mount --make-rprivate /; mkdir \"$DIR/upper\" \"$DIR/work\"; "
+      "mount -t overlay nsm-etc -o lowerdir=/etc,upperdir=\"$DIR/upper\",workdir=\"$DIR/work\" "
+      "/etc; printf '" +
+      subuid + "' > /etc/subuid; printf '" + subgid +
+      "' > /etc/subgid; "
+      "NOBODY='setpriv --reuid=65534 --regid=65534 --clear-groups'; set +e; ";
+  run.exit_code = WaitExit(
+      StartProgram({"/usr/bin/unshare", "--mount", "/bin/sh", "-c", prelude + script}, dir));
+  run.out = Slurp(dir + "/stdout");
+  run.err = Slurp(dir + "/stderr");
+  run.json_path = dir + "/out/m.json";
+  run.doc = ReadJson(run.json_path);
+  return run;
+}
+
+// Cells by outcome per probe.
+std::map<std::string, std::map<std::string, int>> OutcomesByProbe(const nlohmann::json& doc) {
+  std::map<std::string, std::map<std::string, int>> by_probe;
+  for (const nlohmann::json& cell : doc["cells"]) {
+    by_probe[cell["probe"].get<std::string>()][cell["outcome"].get<std::string>()]++;
+  }
+  return by_probe;
+}
+
+std::string Outcome(const nlohmann::json& doc, const std::string& combination,
+                    const std::string& probe) {
+  nlohmann::json cell = Cell(doc, combination, probe);
+  return cell.is_object() ? cell["outcome"].get<std::string>() : "(no cell)";
+}
+
+void ExpectEveryCellPasses(const nlohmann::json& doc, const std::set<std::string>& unsupported) {
+  ASSERT_TRUE(doc.is_object());
+  ASSERT_EQ(doc["cells"].size(), 256u * 39u);
+  for (const nlohmann::json& cell : doc["cells"]) {
+    std::string probe = cell["probe"];
+    if (unsupported.count(probe)) {
+      EXPECT_EQ(cell["outcome"], "unsupported") << cell.dump();
+    } else {
+      EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
+    }
+  }
+}
+
+// What the run's own user namespace still shows, both ways: the same probe
+// leaks without the namespace and is isolated with it.
+void ExpectLeaksWithoutTheNamespace(const nlohmann::json& doc) {
+  for (const auto& [probe, ns] : std::map<std::string, std::string>{{"uts.hostname", "uts"},
+                                                                    {"ipc.sysv_shm", "ipc"},
+                                                                    {"net.loopback_tcp", "net"},
+                                                                    {"pid.kill_host", "pid"},
+                                                                    {"user.caps", "user"},
+                                                                    {"ns.mnt", "mnt"}}) {
+    EXPECT_EQ(Outcome(doc, "none", probe), "leaked") << probe;
+    EXPECT_EQ(Outcome(doc, ns, probe), "isolated") << probe;
+  }
+}
+
+TEST(RootlessRun, FullMatrixWithTheUsersOwnIdsPasses) {
+  CliRun run = RunAsNobody("$NOBODY \"$NSM\" run --no-progress --json m.json");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("rootless, in a user namespace of its own: uid 0 is 65534 and "
+                                 "gid 0 is 65534, nothing else mapped"));
+  EXPECT_THAT(run.err, HasSubstr("using --userns-map root"));
+  const nlohmann::json& doc = run.doc;
+  ASSERT_TRUE(doc.is_object()) << run.err;
+  EXPECT_EQ(doc["host"]["mode"], "rootless");
+  EXPECT_EQ(doc["options"]["userns_map"], "root");
+  // No cgroup an ordinary user may write; uid 4242 does not exist there.
+  ExpectEveryCellPasses(doc, {"cgroup.path", "cgroup.host_mount", "user.overflow_id"});
+  ExpectLeaksWithoutTheNamespace(doc);
+  // No process of the run has a capability in the machine's user namespace.
+  std::map<std::string, std::map<std::string, int>> by_probe = OutcomesByProbe(doc);
+  EXPECT_EQ(by_probe["user.mknod"]["isolated"], 256);
+  EXPECT_THAT(Cell(doc, "none", "cgroup.path")["detail"].get<std::string>(), HasSubstr("EACCES"));
+}
+
+TEST(RootlessRun, SubordinateIdsGiveTheUnprivilegedMap) {
+  CliRun run =
+      RunAsNobody("$NOBODY \"$NSM\" run --no-progress --userns-map unprivileged --json m.json",
+                  "nobody:200000:65537\\n", "65534:300000:65537\\n");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("uids 0 is 65534, 100000-165535 are 200000-265535, 4242 is "
+                                 "265536; gids 0 is 65534, 100000-165535 are 300000-365535, "
+                                 "4242 is 365536 (newuidmap and newgidmap"));
+  const nlohmann::json& doc = run.doc;
+  ASSERT_TRUE(doc.is_object()) << run.err;
+  EXPECT_EQ(doc["host"]["mode"], "rootless");
+  EXPECT_EQ(doc["options"]["userns_map"], "unprivileged");
+  ExpectEveryCellPasses(doc, {"cgroup.path", "cgroup.host_mount"});
+  ExpectLeaksWithoutTheNamespace(doc);
+  // The file of uid 4242 is there now: its owner shows through without a
+  // user namespace and as the overflow id with one.
+  EXPECT_EQ(Outcome(doc, "none", "user.overflow_id"), "leaked");
+  EXPECT_EQ(Outcome(doc, "user", "user.overflow_id"), "isolated");
+  // Container root is not the user: it cannot write the run's root-owned
+  // segment without an IPC namespace.
+  EXPECT_EQ(Outcome(doc, "user", "ipc.shm_write"), "isolated");
+  EXPECT_EQ(Outcome(doc, "user", "pid.kill_host"), "isolated");
+}
+
+TEST(RootlessRun, SubordinateIdsWithoutNewuidmapFallBackToTheUsersOwn) {
+  CliRun run = RunAsNobody(
+      "$NOBODY env PATH=/nonexistent \"$NSM\" run --no-progress --combos none,all --probes "
+      "ns. --json m.json",
+      "nobody:200000:65536\\n", "nobody:300000:65536\\n");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("nothing else mapped (the user has subordinate ids, but "
+                                 "newuidmap/newgidmap are missing: apt-get install uidmap)"));
+  EXPECT_EQ(run.doc["options"]["userns_map"], "root");
+}
+
+TEST(RootlessRun, RuntimesThatNeedCgroupsAreUsageErrors) {
+  CliRun run = RunAsNobody(
+      "for r in runc nspawn; do $NOBODY \"$NSM\" run --no-progress --runtime $r --combos mnt "
+      "--json m.json; echo \"$r=$?\"; done");
+  EXPECT_THAT(run.out, HasSubstr("runc=2"));
+  EXPECT_THAT(run.out, HasSubstr("nspawn=2"));
+  EXPECT_THAT(run.err, HasSubstr("--runtime runc needs cgroups it can write, which a rootless "
+                                 "run does not have"));
+  EXPECT_FALSE(run.doc.is_object());  // no report written
+}
+
+TEST(RootlessRun, NoUserNamespaceForTheUserIsAUsageError) {
+  // A user namespace in which nobody exists and may make no user namespace
+  // (the limit is lowered there only). unshare maps it through newuidmap,
+  // from root's subordinate ids.
+  CliRun run = RunAsNobody(
+      "unshare --user --map-users=0,0,65536 --map-groups=0,0,65536 sh -c 'echo 0 > "
+      "/proc/sys/user/max_user_namespaces && '\"$NOBODY\"' \"$0\" run --no-progress --combos "
+      "none --json m.json'  \"$NSM\"; echo \"exit=$?\"",
+      "root:0:65536\\n", "root:0:65536\\n");
+  EXPECT_THAT(run.out, HasSubstr("exit=2")) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("cannot run rootless"));
+  EXPECT_THAT(run.err, HasSubstr("unshare(CLONE_NEWUSER): ENOSPC"));
+  EXPECT_FALSE(run.doc.is_object());
+}
+
+}  // namespace
+}  // namespace nsm::testing
