@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
       "Launches containers with every combination of the eight namespace flags (mnt uts ipc net\n"
       "pid user cgroup time), runs probes inside that try what an attacker would, and reports\n"
       "which combinations isolate what. Probes act on a disposable host sandbox, never on this\n"
-      "machine. Needs root.\n\n"
+      "machine. run, vm and bench are for root; run as an ordinary user is rootless (in a user\n"
+      "namespace of its own).\n\n"
       "Exit codes: 0 every verdict pass or skip, 1 some verdict failed, 2 usage or environment\n"
       "error, 130 interrupted.",
       "nsmatrix"};

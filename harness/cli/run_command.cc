@@ -147,14 +147,15 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
   if (DetectMode() == "rootless") {
-    // Found by trying: runc makes each container's cgroups at the top of the
-    // machine's hierarchies, nspawn below a cell cgroup the sandbox delegates,
-    // and unshare maps a range only through newuidmap, whose set-user-ID bit
-    // means nothing inside the run's user namespace.
+    // runc makes each container's cgroups at the top of the machine's
+    // hierarchies, which no ordinary user may write; nspawn has not been tried
+    // rootless. unshare maps a range only through newuidmap, whose
+    // set-user-ID bit means nothing inside the run's user namespace.
     if (*kind == RuntimeKind::runc || *kind == RuntimeKind::nspawn) {
       return UsageError("--runtime " + name +
-                        " needs cgroups it can write, which a rootless run does not have: run "
-                        "it as root, or use --runtime crun, bwrap or unshare");
+                        " is not supported in a rootless run (runc makes cgroups at the top of "
+                        "the machine's hierarchies; nspawn has not been tried rootless): run it "
+                        "as root, or use --runtime crun, bwrap or unshare");
     }
     if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
       return UsageError(
@@ -321,7 +322,8 @@ CommandFn AddRunCommand(CLI::App& app) {
       "failed, 2 usage or environment error, 130 interrupted.\n\n"
       "As an ordinary user the run is rootless: it enters a user namespace of its own, mapping\n"
       "the user's subordinate ids from /etc/subuid and /etc/subgid through newuidmap (package\n"
-      "uidmap) where it can, else only the user's own ids; cgroup probes are then unsupported.");
+      "uidmap) where it can, else only the user's own ids. Without a cgroup delegated to the\n"
+      "user, the cgroup probes are unsupported.");
   auto args = std::make_shared<RunArgs>();
   sub->add_option("--combos", args->combos,
                   "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"

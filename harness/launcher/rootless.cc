@@ -16,6 +16,7 @@ bool ParseNumber(std::string_view text, unsigned long* out) {
     if (c < '0' || c > '9') return false;
     value = value * 10 + static_cast<unsigned long>(c - '0');
   }
+  if (value > 0xFFFFFFFFul) return false;  // ids are 32 bits
   *out = value;
   return true;
 }
@@ -27,7 +28,8 @@ std::vector<SubordinateRange> SubordinateRanges(std::string_view text, std::stri
   std::vector<SubordinateRange> ranges;
   std::string id_text = std::to_string(id);
   for (std::string_view line : Split(text, '\n')) {
-    std::vector<std::string_view> f = Split(Trim(line), ':');
+    // As shadow reads them: fields split on ':', nothing trimmed.
+    std::vector<std::string_view> f = Split(line, ':');
     if (f.size() != 3) continue;
     if (!((!name.empty() && f[0] == name) || f[0] == id_text)) continue;
     SubordinateRange range;

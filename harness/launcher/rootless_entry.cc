@@ -1,12 +1,14 @@
 // EnterRootlessUserNamespace: looks the user up through NSS, so it is built
 // into nsmatrix only, never into the static sandbox worker.
-#include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <initializer_list>
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
@@ -17,17 +19,10 @@
 namespace nsm {
 namespace {
 
-constexpr unsigned long kUnprivilegedBase = 100000;  // --userns-map unprivileged's root
-constexpr unsigned long kUnprivilegedCount = 65536;
-
 std::string UnshareHint(int err) {
-  if (err == EINVAL) return "a process with threads, or in a chroot, cannot make a user namespace";
+  if (err == EINVAL) return "a process with threads cannot make a user namespace";
+  if (err == EPERM) return NamespaceHint(err) + "; a chrooted process cannot make one either";
   return NamespaceHint(err);
-}
-
-std::string UserName(uid_t uid) {
-  passwd* pw = getpwuid(uid);
-  return pw ? pw->pw_name : "";
 }
 
 std::optional<SubordinateRange> RangeFrom(const std::string& file, const std::string& name,
@@ -58,32 +53,55 @@ Status MapOwnIds(uid_t uid, gid_t gid) {
   return WriteIdMaps(getpid(), PlanIdMaps(UsernsMap::root, uid, gid, /*privileged=*/false));
 }
 
+// Why newuidmap/newgidmap would refuse this process whatever the files say,
+// or empty. They map only a process whose real and effective ids are the
+// passwd entry's, with the user's primary group as its own gid line.
+std::string WhyNotNewuidmap(const passwd* pw) {
+  if (!pw) return "this uid has no passwd entry";
+  uid_t ruid = 0, euid = 0, suid = 0;
+  gid_t rgid = 0, egid = 0, sgid = 0;
+  getresuid(&ruid, &euid, &suid);
+  getresgid(&rgid, &egid, &sgid);
+  if (ruid != pw->pw_uid || euid != pw->pw_uid)
+    return "the real and effective uids differ from the passwd entry's";
+  if (rgid != pw->pw_gid || egid != pw->pw_gid)
+    return "the process's group is not the user's primary group " + std::to_string(pw->pw_gid);
+  return "";
+}
+
+struct ArgvStore {
+  std::vector<std::string> strings;
+  std::vector<char*> pointers;
+};
+
+ArgvStore ToolArgv(const std::string& program, pid_t target,
+                   const std::vector<unsigned long>& triples) {
+  ArgvStore argv;
+  argv.strings = {program, std::to_string(target)};
+  for (unsigned long v : triples) argv.strings.push_back(std::to_string(v));
+  for (std::string& s : argv.strings) argv.pointers.push_back(s.data());
+  argv.pointers.push_back(nullptr);
+  return argv;
+}
+
+// Exit codes of the mapper.
+constexpr int kNewuidmapFailed = 1, kNewgidmapFailed = 2, kNoGo = 3, kNoFork = 4;
+
 // Runs newuidmap and then newgidmap on `target` from a child forked before
 // `target` left the caller's user namespace (they must be run from there:
 // inside, their set-user-ID bit means nothing). The child waits on `go` for
-// the namespace to exist; EOF there means it never will.
-pid_t StartMapper(int go, int output, pid_t target, const std::string& newuidmap,
-                  const std::string& newgidmap, const std::vector<unsigned long>& uid_triples,
-                  const std::vector<unsigned long>& gid_triples) {
-  // argv built before fork: the child only forks, execs and waits.
-  auto argv_for = [target](const std::string& program, const std::vector<unsigned long>& t) {
-    std::vector<std::string> argv{program, std::to_string(target)};
-    for (unsigned long v : t) argv.push_back(std::to_string(v));
-    return argv;
-  };
-  std::vector<std::string> uid_argv = argv_for(newuidmap, uid_triples);
-  std::vector<std::string> gid_argv = argv_for(newgidmap, gid_triples);
-  auto pointers = [](std::vector<std::string>& argv) {
-    std::vector<char*> out;
-    for (std::string& s : argv) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-  };
-  std::vector<char*> uid_ptrs = pointers(uid_argv), gid_ptrs = pointers(gid_argv);
-
+// the namespace to exist; EOF there means it never will. `close_in_child`:
+// the parent's ends of the pipes, which the child must not hold (the mapper
+// never execs, so close-on-exec does not close them). The mapper leads a
+// process group of its own, so that killing the group ends a tool too.
+pid_t StartMapper(int go, int output, std::initializer_list<int> close_in_child, pid_t target,
+                  ArgvStore& uid_argv, ArgvStore& gid_argv) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  for (int fd : close_in_child) close(fd);
+  setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != target) _exit(kNoGo);  // the caller died before the prctl
   dup2(output, STDOUT_FILENO);
   dup2(output, STDERR_FILENO);
   char byte = 0;
@@ -91,18 +109,20 @@ pid_t StartMapper(int go, int output, pid_t target, const std::string& newuidmap
   do {
     n = read(go, &byte, 1);
   } while (n < 0 && errno == EINTR);
-  if (n != 1) _exit(3);
-  for (std::vector<char*>* argv : {&uid_ptrs, &gid_ptrs}) {
+  if (n != 1) _exit(kNoGo);
+  for (ArgvStore* argv : {&uid_argv, &gid_argv}) {
     pid_t tool = fork();
-    if (tool < 0) _exit(4);
+    if (tool < 0) _exit(kNoFork);
     if (tool == 0) {
-      execv((*argv)[0], argv->data());
+      execv(argv->pointers[0], argv->pointers.data());
       _exit(127);
     }
-    int status = 0;
-    while (waitpid(tool, &status, 0) < 0 && errno == EINTR) {
+    int status = -1;
+    pid_t got;
+    while ((got = waitpid(tool, &status, 0)) < 0 && errno == EINTR) {
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) _exit(argv == &uid_ptrs ? 1 : 2);
+    if (got != tool || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      _exit(argv == &uid_argv ? kNewuidmapFailed : kNewgidmapFailed);
   }
   _exit(0);
 }
@@ -113,8 +133,11 @@ Status MapSubordinateIds(const std::string& newuidmap, const std::string& newgid
   UniqueFd go_read, go_write, out_read, out_write;
   if (Status s = HighPipe(&go_read, &go_write); !s) return s;
   if (Status s = HighPipe(&out_read, &out_write); !s) return s;
-  pid_t mapper = StartMapper(go_read.Get(), out_write.Get(), getpid(), newuidmap, newgidmap,
-                             uid_triples, gid_triples);
+  // argv built before fork: the child only forks, execs and waits.
+  ArgvStore uid_argv = ToolArgv(newuidmap, getpid(), uid_triples);
+  ArgvStore gid_argv = ToolArgv(newgidmap, getpid(), gid_triples);
+  pid_t mapper = StartMapper(go_read.Get(), out_write.Get(), {go_write.Get(), out_read.Get()},
+                             getpid(), uid_argv, gid_argv);
   if (mapper < 0) return FailErrno("fork", "the process that runs newuidmap");
   go_read.Reset();
   out_write.Reset();
@@ -122,26 +145,57 @@ Status MapSubordinateIds(const std::string& newuidmap, const std::string& newgid
   if (unshare_err == 0) (void)!write(go_write.Get(), "g", 1);
   go_write.Reset();  // EOF: a mapper still waiting gives up
   // Read first (a full pipe must not stall the mapper), until it and the
-  // tools are gone; one that hangs is killed at the deadline.
+  // tools are gone; if they hang, the whole group is killed at the deadline.
   Result<ReadToEndResult> said =
       ReadToEnd(out_read.Get(), std::chrono::steady_clock::now() + std::chrono::seconds(30), 4096);
-  if (!said || said->timed_out) kill(mapper, SIGKILL);
-  int status = 0;
-  while (waitpid(mapper, &status, 0) < 0 && errno == EINTR) {
+  if (!said || said->timed_out) kill(-mapper, SIGKILL);
+  int status = -1;
+  pid_t got;
+  while ((got = waitpid(mapper, &status, 0)) < 0 && errno == EINTR) {
   }
-  std::string output = said ? std::string(Trim(said->data)) : "";
-  if (said && said->timed_out) output = "did not finish in 30 s";
   if (unshare_err != 0) {
     return FailNamespace(unshare_err, "unshare(CLONE_NEWUSER)", "entering a user namespace",
                          UnshareHint(unshare_err));
   }
+  if (got != mapper) return FailErrno("waitpid", "the process that runs newuidmap");
+  std::string output = said ? std::string(Trim(said->data)) : "";
+  if (said && said->timed_out) {
+    return Fail(ETIMEDOUT, "newuidmap and newgidmap",
+                "did not finish in 30 s" + (output.empty() ? "" : ": " + output));
+  }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  const char* which = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "newgidmap" : "newuidmap";
-  const std::vector<unsigned long>& triples =
-      WIFEXITED(status) && WEXITSTATUS(status) == 2 ? gid_triples : uid_triples;
-  return Fail(0, which, MapText(triples, ' ') + (output.empty() ? "" : ": " + output),
-              "check the user's lines in /etc/subuid and /etc/subgid (subuid(5)), or remove them "
-              "to run with the user's own ids only");
+  bool gid_side = WIFEXITED(status) && WEXITSTATUS(status) == kNewgidmapFailed;
+  bool tool_failed = WIFEXITED(status) && (WEXITSTATUS(status) == kNewuidmapFailed || gid_side);
+  if (!tool_failed) {
+    return Fail(0, "the process that runs newuidmap", "ended with " + std::to_string(status));
+  }
+  return Fail(
+      0, gid_side ? "newgidmap" : "newuidmap",
+      MapText(gid_side ? gid_triples : uid_triples, ' ') + (output.empty() ? "" : ": " + output),
+      "check the user's lines in /etc/subuid and /etc/subgid (subuid(5)), or remove them "
+      "to run with the user's own ids only");
+}
+
+// What makes the run root in its namespace: the maps written, and the
+// capabilities a new user namespace gives its creator. A security module
+// that lets the namespace be made but withholds them (AppArmor's
+// restrict_unprivileged_userns) leaves a root that can do nothing.
+Status CheckRootThere() {
+  Result<std::string> map = ReadFile("/proc/self/uid_map");
+  if (!map || Trim(*map).empty() || geteuid() != 0)
+    return Fail(0, "check /proc/self/uid_map", "the user namespace was not mapped");
+  cap_t caps = cap_get_proc();
+  cap_flag_value_t admin = CAP_CLEAR;
+  if (caps) {
+    cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
+    cap_free(caps);
+  }
+  if (admin != CAP_SET) {
+    return Fail(EPERM, "check capabilities", "no CAP_SYS_ADMIN in the run's own user namespace",
+                "a security module withholds them (AppArmor's restrict_unprivileged_userns: "
+                "sysctl kernel.apparmor_restrict_unprivileged_userns)");
+  }
+  return {};
 }
 
 }  // namespace
@@ -149,20 +203,21 @@ Status MapSubordinateIds(const std::string& newuidmap, const std::string& newgid
 Result<RootlessEntry> EnterRootlessUserNamespace() {
   uid_t uid = geteuid();
   gid_t gid = getegid();
+  const passwd* pw = getpwuid(uid);
   // subgid(5) lists ranges by user, as subuid(5) does (and so does newgidmap).
-  std::string name = UserName(uid);
+  std::string name = pw ? pw->pw_name : "";
   std::optional<SubordinateRange> subuid = RangeFrom("/etc/subuid", name, uid);
   std::optional<SubordinateRange> subgid = RangeFrom("/etc/subgid", name, uid);
   Result<std::string> newuidmap = FindOnPath("newuidmap", "uidmap");
   Result<std::string> newgidmap = FindOnPath("newgidmap", "uidmap");
+  std::string why_not = (subuid || subgid) ? WhyNotNewuidmap(pw) : "";
 
   RootlessEntry entry;
-  if (subuid && subgid && newuidmap && newgidmap) {
+  if (subuid && subgid && newuidmap && newgidmap && why_not.empty()) {
     std::vector<unsigned long> uids = RootlessMap(uid, subuid), gids = RootlessMap(gid, subgid);
     if (Status s = MapSubordinateIds(*newuidmap, *newgidmap, uids, gids); !s)
       return std::unexpected(std::move(s.error()).Wrap("mapping the run's user namespace"));
-    // The caller's supplementary groups are not mapped here; drop them.
-    (void)setgroups(0, nullptr);
+    if (Status s = CheckRootThere(); !s) return std::unexpected(s.error());
     entry.subordinate = true;
     entry.description = DescribeMap("uids", uids) + "; " + DescribeMap("gids", gids) +
                         " (newuidmap and newgidmap, from /etc/subuid and /etc/subgid)";
@@ -175,14 +230,22 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
   }
   if (Status s = MapOwnIds(uid, gid); !s)
     return std::unexpected(std::move(s.error()).Wrap("mapping the run's user namespace"));
+  if (Status s = CheckRootThere(); !s) return std::unexpected(s.error());
   entry.description = "uid 0 is " + std::to_string(uid) + " and gid 0 is " + std::to_string(gid) +
                       ", nothing else mapped";
-  if ((subuid || subgid) && (!newuidmap || !newgidmap)) {
+  if (!subuid && !subgid) {
+    entry.description += " (no range for this user in /etc/subuid or /etc/subgid)";
+  } else if (!subuid || !subgid) {
+    entry.description += std::string(" (a range for this user in ") +
+                         (subuid ? "/etc/subuid" : "/etc/subgid") + " but none in " +
+                         (subuid ? "/etc/subgid" : "/etc/subuid") + ")";
+  } else if (!newuidmap || !newgidmap) {
     entry.description +=
         " (the user has subordinate ids, but newuidmap/newgidmap are missing: "
         "apt-get install uidmap)";
-  } else if (!subuid || !subgid) {
-    entry.description += " (no range for this user in /etc/subuid and /etc/subgid)";
+  } else {
+    entry.description +=
+        " (the user has subordinate ids, but newuidmap would refuse: " + why_not + ")";
   }
   return entry;
 }

@@ -9,14 +9,15 @@ TEST(SubordinateRanges, ByNameOrIdInFileOrder) {
   const char* text =
       "alice:100000:65536\n"
       "bob:165536:65536\n"
-      "  1000:231072:10  \n"
+      "1000:231072:10\n"
+      " alice:1:65536\n"
       "alice:300000:65536\n";
   std::vector<SubordinateRange> alice = SubordinateRanges(text, "alice", 1000);
   ASSERT_EQ(alice.size(), 3u);
   EXPECT_EQ(alice[0].start, 100000u);
   EXPECT_EQ(alice[1].start, 231072u);  // by uid
   EXPECT_EQ(alice[1].count, 10u);
-  EXPECT_EQ(alice[2].start, 300000u);
+  EXPECT_EQ(alice[2].start, 300000u);  // " alice" is not alice: shadow trims nothing
   // Another user's lines, and a name only matched whole, are not alice's.
   EXPECT_TRUE(SubordinateRanges("alicex:1:65536\nbob:1:65536\n", "alice", 1000).empty());
   // Without a name (no passwd entry) only the id matches.
@@ -30,6 +31,7 @@ TEST(SubordinateRanges, MalformedLinesAreSkipped) {
       "alice:100000:-1\n"
       "alice:100000:0\n"
       "alice:99999999999:1\n"
+      "alice:4294967296:1\n"
       "# alice:1:1\n"
       "alice:7:8\n";
   std::vector<SubordinateRange> ranges = SubordinateRanges(text, "alice", 1000);

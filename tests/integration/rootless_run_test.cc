@@ -111,6 +111,30 @@ TEST(RootlessRun, FullMatrixWithTheUsersOwnIdsPasses) {
   EXPECT_THAT(Cell(doc, "none", "cgroup.path")["detail"].get<std::string>(), HasSubstr("EACCES"));
 }
 
+TEST(RootlessRun, ACgroupDelegatedToTheUserRunsTheCgroupProbes) {
+  // As systemd delegates a user's session: a cgroup v2 directory the user
+  // owns, with the run started in it. nsmatrix makes its cgroups below it,
+  // and removes them: the directory is empty again afterwards.
+  CliRun run = RunAsNobody(
+      "CG=$(awk '$3 == \"cgroup2\" { print $2; exit }' /proc/self/mounts); "
+      "ORIG=$(sed -n 's/^0:://p' /proc/self/cgroup); D=\"$CG/nsm-rootless-test-$$\"; "
+      "mkdir \"$D\" && chown 65534:65534 \"$D\" \"$D/cgroup.procs\" \"$D/cgroup.threads\" "
+      "\"$D/cgroup.subtree_control\" && echo $$ > \"$D/cgroup.procs\" && "
+      "$NOBODY \"$NSM\" run --no-progress --json m.json; echo \"exit=$?\"; "
+      "echo $$ > \"$CG$ORIG/cgroup.procs\"; ls \"$D\" | grep -c '^nsmatrix-'; "
+      "rmdir \"$D\"; echo \"rmdir=$?\"");
+  EXPECT_THAT(run.out, HasSubstr("exit=0")) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("\n0\nrmdir=0")) << "nsmatrix left its cgroups";
+  const nlohmann::json& doc = run.doc;
+  ASSERT_TRUE(doc.is_object()) << run.err;
+  EXPECT_EQ(doc["host"]["mode"], "rootless");
+  ExpectEveryCellPasses(doc, {"user.overflow_id"});
+  // Both ways, as for root: its own cgroup namespace hides the path.
+  EXPECT_EQ(Outcome(doc, "none", "cgroup.path"), "leaked");
+  EXPECT_EQ(Outcome(doc, "cgroup", "cgroup.path"), "isolated");
+  EXPECT_EQ(Outcome(doc, "cgroup", "cgroup.host_mount"), "leaked");
+}
+
 TEST(RootlessRun, SubordinateIdsGiveTheUnprivilegedMap) {
   CliRun run =
       RunAsNobody("$NOBODY \"$NSM\" run --no-progress --userns-map unprivileged --json m.json",
@@ -146,14 +170,27 @@ TEST(RootlessRun, SubordinateIdsWithoutNewuidmapFallBackToTheUsersOwn) {
   EXPECT_EQ(run.doc["options"]["userns_map"], "root");
 }
 
-TEST(RootlessRun, RuntimesThatNeedCgroupsAreUsageErrors) {
+TEST(RootlessRun, AGroupNewgidmapWouldRefuseFallsBackToTheUsersOwnIds) {
+  // newgidmap maps only a process whose group is the user's primary group.
+  CliRun run = RunAsNobody(
+      "setpriv --reuid=65534 --regid=100 --clear-groups \"$NSM\" run --no-progress --combos "
+      "none,all --probes ns. --json m.json",
+      "nobody:200000:65536\\n", "nobody:300000:65536\\n");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("uid 0 is 65534 and gid 0 is 100, nothing else mapped (the user "
+                                 "has subordinate ids, but newuidmap would refuse: the "
+                                 "process's group is not the user's primary group 65534)"));
+  EXPECT_EQ(run.doc["host"]["mode"], "rootless");
+}
+
+TEST(RootlessRun, RuncAndNspawnAreUsageErrors) {
   CliRun run = RunAsNobody(
       "for r in runc nspawn; do $NOBODY \"$NSM\" run --no-progress --runtime $r --combos mnt "
       "--json m.json; echo \"$r=$?\"; done");
   EXPECT_THAT(run.out, HasSubstr("runc=2"));
   EXPECT_THAT(run.out, HasSubstr("nspawn=2"));
-  EXPECT_THAT(run.err, HasSubstr("--runtime runc needs cgroups it can write, which a rootless "
-                                 "run does not have"));
+  EXPECT_THAT(run.err, HasSubstr("--runtime runc is not supported in a rootless run"));
+  EXPECT_THAT(run.err, HasSubstr("--runtime nspawn is not supported in a rootless run"));
   EXPECT_FALSE(run.doc.is_object());  // no report written
 }
 
@@ -169,6 +206,28 @@ TEST(RootlessRun, NoUserNamespaceForTheUserIsAUsageError) {
   EXPECT_THAT(run.out, HasSubstr("exit=2")) << run.err;
   EXPECT_THAT(run.err, HasSubstr("cannot run rootless"));
   EXPECT_THAT(run.err, HasSubstr("unshare(CLONE_NEWUSER): ENOSPC"));
+  EXPECT_FALSE(run.doc.is_object());
+}
+
+TEST(RootlessRun, NoUserNamespaceWithSubordinateIdsIsAUsageErrorAtOnce) {
+  // The same with a range for nobody: the process forked to run newuidmap
+  // must hear at once that there is nothing to map (it once waited 30 s for
+  // a pipe it held open itself), and nothing of it may be left.
+  CliRun run = RunAsNobody(
+      "unshare --user --map-users=0,0,65536 --map-groups=0,0,65536 sh -c 'echo 0 > "
+      "/proc/sys/user/max_user_namespaces && start=$(date +%s) && '\"$NOBODY\"' \"$0\" run "
+      "--no-progress --combos none --json m.json; echo \"exit=$? took=$(( $(date +%s) - start "
+      "))\"; ps -eo args | grep -c [n]ewuidmap'  \"$NSM\"",
+      "root:0:65536\\nnobody:200000:65536\\n", "root:0:65536\\nnobody:300000:65536\\n");
+  EXPECT_THAT(run.out, HasSubstr("exit=2")) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("unshare(CLONE_NEWUSER): ENOSPC"));
+  // A hang, not a speed: the broken version took 30 s.
+  int took = -1;
+  size_t at = run.out.find("took=");
+  if (at != std::string::npos) took = std::stoi(run.out.substr(at + 5));
+  EXPECT_GE(took, 0) << run.out;
+  EXPECT_LT(took, 10) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("\n0\n")) << "a newuidmap is left running";
   EXPECT_FALSE(run.doc.is_object());
 }
 
