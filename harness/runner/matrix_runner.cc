@@ -14,8 +14,8 @@
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
+#include "harness/runner/sandbox_process.h"
 #include "harness/sandbox/cgroup_tree.h"
-#include "harness/sandbox/sandbox_process.h"
 #include "probes/protocol.h"
 
 namespace nsm {

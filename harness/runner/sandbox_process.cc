@@ -1,4 +1,4 @@
-#include "harness/sandbox/sandbox_process.h"
+#include "harness/runner/sandbox_process.h"
 
 #include <fcntl.h>
 #include <linux/sched.h>
