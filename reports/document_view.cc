@@ -51,6 +51,15 @@ std::vector<std::string> ProbeOrder(const json& doc) {
   return ids;
 }
 
+const nlohmann::json& ProbeField(const nlohmann::json* probe, const nlohmann::json& analysis,
+                                 const char* key) {
+  const nlohmann::json* value = probe ? ja::Find(*probe, key) : nullptr;
+  if (value) return *value;
+  const nlohmann::json* computed = ja::Find(analysis, key);
+  static const nlohmann::json kNull;
+  return computed ? *computed : kNull;
+}
+
 std::string ScalarText(const nlohmann::json& value) {
   if (value.is_null() || value.is_structured()) return "?";
   return value.is_string() ? value.get<std::string>() : value.dump();

@@ -23,6 +23,11 @@ std::vector<std::string> ProbeOrder(const nlohmann::json& doc);
 // A scalar as text: a string as itself, a number or boolean as JSON writes
 // it; null, an array or an object as "?".
 std::string ScalarText(const nlohmann::json& value);
+// A probe's field `key` from its entry in doc["probes"] (`probe`, may be
+// null) when there, else from AnalyzeProbes()'s entry for it (`analysis`);
+// null when neither has it.
+const nlohmann::json& ProbeField(const nlohmann::json* probe, const nlohmann::json& analysis,
+                                 const char* key);
 // What the document's host.mode means, in words ("real root", ...).
 std::string ModeMeaning(std::string_view mode);
 

@@ -112,15 +112,6 @@ std::string RenderMarkdownTotals(const json& doc) {
 
 namespace {
 
-// The probe's field `key` from doc["probes"] when present, else from the analysis.
-const json& ProbeField(const json* probe, const json& analysis, const char* key) {
-  const json* value = probe ? ja::Find(*probe, key) : nullptr;
-  if (value) return *value;
-  const json* computed = ja::Find(analysis, key);
-  static const json kNull;
-  return computed ? *computed : kNull;
-}
-
 void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::string& out) {
   std::map<std::string, const json*> entries;
   for (const json& probe : ja::Array(doc, "probes")) {

@@ -9,13 +9,6 @@
 namespace nsm {
 namespace {
 
-// On top of the matrix report's style sheet: a value unlike the first run's.
-constexpr std::string_view kCompareStyle = R"css(
-td.chg{box-shadow:inset 4px 0 0 var(--warn-line)}
-td .dt{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.82em;color:var(--muted);
-max-width:40rem;margin-top:.15rem}
-)css";
-
 std::string E(std::string_view text) {
   return EscapeHtml(text);
 }
@@ -156,7 +149,7 @@ std::string RenderCompareHtml(const Comparison& c) {
   for (size_t i = 0; i < labels.size(); ++i) title += (i ? " | " : "") + labels[i];
   out += E(title) + "</title>\n<style>";
   out += html_assets::kStyle;
-  out += kCompareStyle;
+  out += html_assets::kCompareStyle;
   out += "</style>\n</head>\n<body>\n<h1>nsmatrix comparison</h1>\n";
   std::string runs = Count(c.runs.size(), "run", "runs");
   if (c.Identical()) {
