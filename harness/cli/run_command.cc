@@ -119,10 +119,13 @@ Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunP
 // --runtime: who makes the containers. A runtime's program must be there (exit
 // 2 names its package); its fixed choices replace the run's options, and the
 // probes it cannot run leave the plan, listed in the report.
-int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
+// The runtime itself is looked for later (LocateChosenRuntime), once a
+// rootless run is in its user namespace.
+int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan,
+                  std::unique_ptr<RuntimeAdapter>& adapter) {
   Result<RuntimeKind> kind = ParseRuntime(args.runtime);
   if (!kind) return UsageError("--runtime: " + kind.error().context);
-  std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(*kind);
+  adapter = MakeRuntimeAdapter(*kind);
   if (!adapter) return kExitOk;  // native
   const std::string name(Name(*kind));
   if (!plan.rootfs.empty()) {
@@ -169,7 +172,14 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan) {
     if (Status s = CheckSubordinateIdTools(); !s)
       return UsageError("--runtime unshare --userns-map unprivileged: " + s.error().Message());
   }
-  Result<RuntimeInfo> info = LocateRuntime(*adapter);
+  return kExitOk;
+}
+
+// Finds the chosen runtime and asks its version (in a mount namespace of its
+// own: see LocateRuntime), and takes out the probes it cannot run.
+int LocateChosenRuntime(const RuntimeAdapter& adapter, RunPlan& plan) {
+  const std::string name(Name(adapter.Kind()));
+  Result<RuntimeInfo> info = LocateRuntime(adapter);
   if (!info) return UsageError("--runtime " + name + ": " + info.error().Message());
   plan.runtime = *info;
   for (const auto& [probe, why] : ProbesNeedingTheLauncher()) {
@@ -210,6 +220,20 @@ int Run(RunArgs args, CLI::App* sub) {
     if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
     plan.rootfs = *rootfs;
   }
+  std::unique_ptr<RuntimeAdapter> adapter;
+  if (int code = ChooseRuntime(args, sub, plan, adapter); code != kExitOk) return code;
+  if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
+
+  plan.probe_path = args.probe_binary.empty() ? HelperProgram("nsprobe") : args.probe_binary;
+  if (access(plan.probe_path.c_str(), X_OK) != 0) {
+    return UsageError("probe program " + plan.probe_path +
+                      " is missing or not executable (build it, or pass --probe-binary)");
+  }
+  plan.worker_exe = HelperProgram("nsm-sandbox");
+  if (access(plan.worker_exe.c_str(), X_OK) != 0) {
+    return UsageError("the sandbox worker " + plan.worker_exe +
+                      " is missing or not executable (it is built and installed with nsmatrix)");
+  }
   // An ordinary user's run is root in a user namespace of its own, and builds
   // its host sandboxes there: nothing outside that namespace can change.
   if (geteuid() != 0) {
@@ -222,18 +246,8 @@ int Run(RunArgs args, CLI::App* sub) {
     fprintf(stderr, "nsmatrix run: rootless, in a user namespace of its own: %s\n",
             entry->description.c_str());
   }
-  if (int code = ChooseRuntime(args, sub, plan); code != kExitOk) return code;
-  if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
-
-  plan.probe_path = args.probe_binary.empty() ? HelperProgram("nsprobe") : args.probe_binary;
-  if (access(plan.probe_path.c_str(), X_OK) != 0) {
-    return UsageError("probe program " + plan.probe_path +
-                      " is missing or not executable (build it, or pass --probe-binary)");
-  }
-  plan.worker_exe = HelperProgram("nsm-sandbox");
-  if (access(plan.worker_exe.c_str(), X_OK) != 0) {
-    return UsageError("the sandbox worker " + plan.worker_exe +
-                      " is missing or not executable (it is built and installed with nsmatrix)");
+  if (adapter) {
+    if (int code = LocateChosenRuntime(*adapter, plan); code != kExitOk) return code;
   }
   std::string mode = DetectMode();
   if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {

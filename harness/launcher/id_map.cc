@@ -13,9 +13,6 @@
 namespace nsm {
 namespace {
 
-constexpr unsigned kSubordinateBase = 100000;
-constexpr unsigned kSubordinateCount = 65536;
-
 // `dir`: /proc/PID, opened once for all the files (each full path would look
 // the process up again).
 Status WriteProcFile(int dir, const std::string& dir_path, const char* name,
@@ -106,14 +103,21 @@ IdMapPlan PlanIdMapsForThisProcess(UsernsMap map) {
   return plan;
 }
 
+bool HoldsEffectiveCapabilities(std::initializer_list<int> caps) {
+  cap_t state = cap_get_proc();
+  if (!state) return false;
+  bool all = true;
+  for (int cap : caps) {
+    cap_flag_value_t value = CAP_CLEAR;
+    cap_get_flag(state, static_cast<cap_value_t>(cap), CAP_EFFECTIVE, &value);
+    all = all && value == CAP_SET;
+  }
+  cap_free(state);
+  return all;
+}
+
 bool HoldsIdMappingCapabilities() {
-  cap_t caps = cap_get_proc();
-  if (!caps) return false;
-  cap_flag_value_t setuid = CAP_CLEAR, setgid = CAP_CLEAR;
-  cap_get_flag(caps, CAP_SETUID, CAP_EFFECTIVE, &setuid);
-  cap_get_flag(caps, CAP_SETGID, CAP_EFFECTIVE, &setgid);
-  cap_free(caps);
-  return setuid == CAP_SET && setgid == CAP_SET;
+  return HoldsEffectiveCapabilities({CAP_SETUID, CAP_SETGID});
 }
 
 }  // namespace nsm

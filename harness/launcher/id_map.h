@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ namespace nsm {
 // podman and LXC do with subordinate ids. root: container root is the caller,
 // as `unshare --map-root-user` does (the story's way).
 enum class UsernsMap { unprivileged, root };
+inline constexpr unsigned long kSubordinateBase = 100000;  // the unprivileged map's root
+inline constexpr unsigned long kSubordinateCount = 65536;
 
 std::string_view Name(UsernsMap map);
 Result<UsernsMap> ParseUsernsMap(std::string_view text);
@@ -32,7 +35,10 @@ IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool pri
 // Writes setgroups/gid_map/uid_map for `pid`.
 Status WriteIdMaps(pid_t pid, const IdMapPlan& plan);
 
-// Does this process hold CAP_SETUID and CAP_SETGID (effective)? Asked via libcap.
+// Does this process hold every one of `caps` (CAP_* numbers) effective, in
+// its user namespace? Asked via libcap.
+bool HoldsEffectiveCapabilities(std::initializer_list<int> caps);
+// Does this process hold CAP_SETUID and CAP_SETGID (effective)?
 bool HoldsIdMappingCapabilities();
 
 // Is setgroups(2) denied in this user namespace (/proc/self/setgroups is

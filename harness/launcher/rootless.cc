@@ -1,13 +1,11 @@
 #include "harness/launcher/rootless.h"
 
 #include "harness/common/strings.h"
+#include "harness/launcher/id_map.h"
 #include "probes/fixtures.h"
 
 namespace nsm {
 namespace {
-
-constexpr unsigned long kUnprivilegedBase = 100000;  // --userns-map unprivileged's root
-constexpr unsigned long kUnprivilegedCount = 65536;
 
 bool ParseNumber(std::string_view text, unsigned long* out) {
   if (text.empty() || text.size() > 10) return false;
@@ -43,7 +41,7 @@ std::vector<SubordinateRange> SubordinateRanges(std::string_view text, std::stri
 std::optional<SubordinateRange> ChooseSubordinateRange(
     const std::vector<SubordinateRange>& ranges) {
   for (const SubordinateRange& range : ranges) {
-    if (range.count >= kUnprivilegedCount) return range;
+    if (range.count >= kSubordinateCount) return range;
   }
   if (ranges.empty()) return std::nullopt;
   return ranges.front();
@@ -53,13 +51,13 @@ std::vector<unsigned long> RootlessMap(unsigned long own_id,
                                        const std::optional<SubordinateRange>& range) {
   std::vector<unsigned long> triples{0, own_id, 1};
   if (!range) return triples;
-  if (range->count < kUnprivilegedCount) {
+  if (range->count < kSubordinateCount) {
     triples.insert(triples.end(), {1, range->start, range->count});
     return triples;
   }
-  triples.insert(triples.end(), {kUnprivilegedBase, range->start, kUnprivilegedCount});
-  if (range->count > kUnprivilegedCount) {
-    triples.insert(triples.end(), {fixtures::kForeignId, range->start + kUnprivilegedCount, 1});
+  triples.insert(triples.end(), {kSubordinateBase, range->start, kSubordinateCount});
+  if (range->count > kSubordinateCount) {
+    triples.insert(triples.end(), {fixtures::kForeignId, range->start + kSubordinateCount, 1});
   }
   return triples;
 }

@@ -41,8 +41,7 @@ std::vector<unsigned long> RootlessMap(unsigned long own_id,
 std::string MapText(const std::vector<unsigned long>& triples, char separator);
 
 struct RootlessEntry {
-  bool subordinate = false;  // newuidmap/newgidmap mapped subordinate ids
-  std::string description;   // for the user: how the ids were mapped
+  std::string description;  // for the user: how the ids were mapped
 };
 
 // Enters a new user namespace and maps it: with newuidmap/newgidmap and the

@@ -1,9 +1,9 @@
 // EnterRootlessUserNamespace: looks the user up through NSS, so it is built
 // into nsmatrix only, never into the static sandbox worker.
+#include <linux/capability.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,10 +19,12 @@
 namespace nsm {
 namespace {
 
-std::string UnshareHint(int err) {
-  if (err == EINVAL) return "a process with threads cannot make a user namespace";
-  if (err == EPERM) return NamespaceHint(err) + "; a chrooted process cannot make one either";
-  return NamespaceHint(err);
+std::unexpected<Error> FailUnshare(int err) {
+  std::string hint = err == EINVAL ? "a process with threads cannot make a user namespace"
+                     : err == EPERM
+                         ? NamespaceHint(err) + "; a chrooted process cannot make one either"
+                         : NamespaceHint(err);
+  return FailNamespace(err, "unshare(CLONE_NEWUSER)", "entering a user namespace", hint);
 }
 
 std::optional<SubordinateRange> RangeFrom(const std::string& file, const std::string& name,
@@ -153,10 +155,7 @@ Status MapSubordinateIds(const std::string& newuidmap, const std::string& newgid
   pid_t got;
   while ((got = waitpid(mapper, &status, 0)) < 0 && errno == EINTR) {
   }
-  if (unshare_err != 0) {
-    return FailNamespace(unshare_err, "unshare(CLONE_NEWUSER)", "entering a user namespace",
-                         UnshareHint(unshare_err));
-  }
+  if (unshare_err != 0) return FailUnshare(unshare_err);
   if (got != mapper) return FailErrno("waitpid", "the process that runs newuidmap");
   std::string output = said ? std::string(Trim(said->data)) : "";
   if (said && said->timed_out) {
@@ -176,21 +175,14 @@ Status MapSubordinateIds(const std::string& newuidmap, const std::string& newgid
       "to run with the user's own ids only");
 }
 
-// What makes the run root in its namespace: the maps written, and the
-// capabilities a new user namespace gives its creator. A security module
-// that lets the namespace be made but withholds them (AppArmor's
-// restrict_unprivileged_userns) leaves a root that can do nothing.
+// What makes the run root in its namespace: its maps (unmapped, its euid
+// would be the overflow id), and the capabilities a new user namespace gives
+// its creator. A security module that lets the namespace be made but
+// withholds them (AppArmor's restrict_unprivileged_userns) leaves a root that
+// can do nothing.
 Status CheckRootThere() {
-  Result<std::string> map = ReadFile("/proc/self/uid_map");
-  if (!map || Trim(*map).empty() || geteuid() != 0)
-    return Fail(0, "check /proc/self/uid_map", "the user namespace was not mapped");
-  cap_t caps = cap_get_proc();
-  cap_flag_value_t admin = CAP_CLEAR;
-  if (caps) {
-    cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
-    cap_free(caps);
-  }
-  if (admin != CAP_SET) {
+  if (geteuid() != 0) return Fail(0, "check geteuid()", "the user namespace was not mapped");
+  if (!HoldsEffectiveCapabilities({CAP_SYS_ADMIN})) {
     return Fail(EPERM, "check capabilities", "no CAP_SYS_ADMIN in the run's own user namespace",
                 "a security module withholds them (AppArmor's restrict_unprivileged_userns: "
                 "sysctl kernel.apparmor_restrict_unprivileged_userns)");
@@ -208,9 +200,13 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
   std::string name = pw ? pw->pw_name : "";
   std::optional<SubordinateRange> subuid = RangeFrom("/etc/subuid", name, uid);
   std::optional<SubordinateRange> subgid = RangeFrom("/etc/subgid", name, uid);
-  Result<std::string> newuidmap = FindOnPath("newuidmap", "uidmap");
-  Result<std::string> newgidmap = FindOnPath("newgidmap", "uidmap");
-  std::string why_not = (subuid || subgid) ? WhyNotNewuidmap(pw) : "";
+  // Only a user with both ranges has any use for the tools.
+  Result<std::string> newuidmap = Fail(ENOENT, "newuidmap"), newgidmap = newuidmap;
+  if (subuid && subgid) {
+    newuidmap = FindOnPath("newuidmap", "uidmap");
+    newgidmap = FindOnPath("newgidmap", "uidmap");
+  }
+  std::string why_not = (subuid && subgid) ? WhyNotNewuidmap(pw) : "";
 
   RootlessEntry entry;
   if (subuid && subgid && newuidmap && newgidmap && why_not.empty()) {
@@ -218,16 +214,11 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
     if (Status s = MapSubordinateIds(*newuidmap, *newgidmap, uids, gids); !s)
       return std::unexpected(std::move(s.error()).Wrap("mapping the run's user namespace"));
     if (Status s = CheckRootThere(); !s) return std::unexpected(s.error());
-    entry.subordinate = true;
     entry.description = DescribeMap("uids", uids) + "; " + DescribeMap("gids", gids) +
                         " (newuidmap and newgidmap, from /etc/subuid and /etc/subgid)";
     return entry;
   }
-  if (unshare(CLONE_NEWUSER) != 0) {
-    int err = errno;
-    return FailNamespace(err, "unshare(CLONE_NEWUSER)", "entering a user namespace",
-                         UnshareHint(err));
-  }
+  if (unshare(CLONE_NEWUSER) != 0) return FailUnshare(errno);
   if (Status s = MapOwnIds(uid, gid); !s)
     return std::unexpected(std::move(s.error()).Wrap("mapping the run's user namespace"));
   if (Status s = CheckRootThere(); !s) return std::unexpected(s.error());

@@ -1,12 +1,7 @@
 #include "harness/runtime/runtime.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdlib>
-
 #include "harness/common/io.h"
-#include "harness/common/strings.h"
+#include "harness/launcher/id_map.h"
 #include "harness/launcher/rootless.h"
 #include "harness/runtime/bwrap_adapter.h"
 #include "harness/runtime/crun_adapter.h"
@@ -81,7 +76,9 @@ bool GivesRootTheUnprivilegedRange(const std::string& file) {
   Result<std::string> text = ReadFile(file);
   if (!text) return false;
   for (const SubordinateRange& range : SubordinateRanges(*text, "root", 0)) {
-    if (range.start <= 100000 && range.start + range.count >= 165536) return true;
+    if (range.start <= kSubordinateBase &&
+        range.start + range.count >= kSubordinateBase + kSubordinateCount)
+      return true;
   }
   return false;
 }
