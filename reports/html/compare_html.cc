@@ -4,17 +4,14 @@
 
 #include "reports/compare_markdown.h"
 #include "reports/html/html_assets.h"
+#include "reports/html/html_parts.h"
 #include "reports/html/html_writer.h"
 
 namespace nsm {
 namespace {
 
-std::string E(std::string_view text) {
-  return EscapeHtml(text);
-}
-std::string A(std::string_view text) {
-  return EscapeHtml(text, true);
-}
+using html_parts::A;
+using html_parts::E;
 
 std::string Count(size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);

@@ -1,6 +1,6 @@
 #include "reports/html/kernel_html.h"
 
-#include "reports/html/html_writer.h"
+#include "reports/html/html_parts.h"
 #include "reports/json_access.h"
 
 namespace nsm {
@@ -8,10 +8,7 @@ namespace {
 
 namespace ja = json_access;
 using json = nlohmann::json;
-
-std::string E(std::string_view text) {
-  return EscapeHtml(text);
-}
+using html_parts::E;
 
 std::string StatusCell(const json& check) {
   std::string status = ja::String(check, "status", "?");
