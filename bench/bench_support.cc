@@ -4,8 +4,8 @@
 
 #include <atomic>
 
-#include "bench/subprocess.h"
 #include "harness/common/install_paths.h"
+#include "harness/common/subprocess.h"
 #include "reports/bench/bench_results.h"
 
 namespace nsm {

@@ -22,10 +22,10 @@
 #include "bench/bench_support.h"
 #include "bench/floor.h"
 #include "bench/paired_timer.h"
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
 #include "harness/launcher/launcher.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

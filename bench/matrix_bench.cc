@@ -14,7 +14,7 @@
 #include "bench/bench_support.h"
 #include "bench/floor.h"
 #include "bench/paired_timer.h"
-#include "bench/subprocess.h"
+#include "harness/common/subprocess.h"
 
 namespace nsm {
 namespace {

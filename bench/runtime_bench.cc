@@ -30,13 +30,13 @@
 #include "bench/bench_support.h"
 #include "bench/floor.h"
 #include "bench/paired_timer.h"
+#include "harness/common/fixtures.h"
 #include "harness/judge/probe_output.h"
 #include "harness/runtime/oci_config.h"
 #include "harness/runtime/runtime.h"
 #include "harness/runtime/runtime_launch.h"
 #include "harness/sandbox/cgroup_tree.h"
 #include "harness/sandbox/runtime_workspace.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

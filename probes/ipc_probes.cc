@@ -13,7 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "probes/fixtures.h"
+#include "harness/common/fixtures.h"
 #include "probes/probe.h"
 
 namespace nsm::probes {

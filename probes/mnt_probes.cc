@@ -8,7 +8,7 @@
 
 #include <cerrno>
 
-#include "probes/fixtures.h"
+#include "harness/common/fixtures.h"
 #include "probes/probe.h"
 
 namespace nsm::probes {

@@ -18,7 +18,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "probes/fixtures.h"
+#include "harness/common/fixtures.h"
 #include "probes/probe.h"
 
 namespace nsm::probes {

@@ -13,7 +13,7 @@
 
 #include <cerrno>
 
-#include "probes/fixtures.h"
+#include "harness/common/fixtures.h"
 #include "probes/probe.h"
 #include "probes/proc_scan.h"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probes/protocol.h"
+#include "harness/common/protocol.h"
 
 namespace nsm::probes {
 

@@ -25,9 +25,6 @@ constexpr std::string_view kTopKeys[] = {"name",   "description", "combinations"
 constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs",     "propagation",
                                             "jobs",       "timeout_ms", "runtime"};
 constexpr std::string_view kExpectKeys[] = {"probe", "combination", "outcome", "reason"};
-constexpr std::string_view kPropagations[] = {"private", "slave", "shared", "unchanged"};
-// As harness/runtime's ParseRuntime takes them.
-constexpr std::string_view kRuntimes[] = {"native", "unshare", "bwrap", "runc", "crun", "nspawn"};
 
 // A string as it would be written in TOML, so messages show exactly what the file holds.
 std::string Quote(std::string_view text) {
@@ -83,6 +80,14 @@ std::string QuotedAlternatives(const Range& words) {
   if (quoted.size() <= 1) return Join(quoted, "");
   std::string head = Join(std::vector<std::string>(quoted.begin(), quoted.end() - 1), ", ");
   return head + (quoted.size() == 2 ? " or " : ", or ") + quoted.back();
+}
+
+// The spellings of every value of an option's enum, in its order.
+template <typename Enum, size_t N>
+std::vector<std::string_view> Names(const Enum (&values)[N]) {
+  std::vector<std::string_view> names;
+  for (Enum value : values) names.push_back(Name(value));
+  return names;
 }
 
 // Turns nodes into values, or into errors that say where and what was expected.
@@ -257,22 +262,20 @@ Status ReadOptions(const Reader& r, const toml::node& node, Scenario& scenario) 
     }
   }
   if (const toml::node* propagation = options->get("propagation")) {
-    std::string what = QuotedAlternatives(kPropagations);
+    std::string what = QuotedAlternatives(Names(kPropagations));
     Result<std::string> text = r.String(*propagation, "options.propagation", what);
     if (!text) return std::unexpected(text.error());
-    if (std::find(std::begin(kPropagations), std::end(kPropagations), *text) ==
-        std::end(kPropagations)) {
-      return r.Expected(*propagation, "options.propagation", what);
-    }
-    scenario.propagation = *text;
+    Result<Propagation> parsed = ParsePropagation(*text);
+    if (!parsed) return r.Expected(*propagation, "options.propagation", what);
+    scenario.propagation = *parsed;
   }
   if (const toml::node* runtime = options->get("runtime")) {
-    std::string what = QuotedAlternatives(kRuntimes);
+    std::string what = QuotedAlternatives(Names(kRuntimeKinds));
     Result<std::string> text = r.String(*runtime, "options.runtime", what);
     if (!text) return std::unexpected(text.error());
-    if (std::find(std::begin(kRuntimes), std::end(kRuntimes), *text) == std::end(kRuntimes))
-      return r.Expected(*runtime, "options.runtime", what);
-    scenario.runtime = *text;
+    Result<RuntimeKind> parsed = ParseRuntime(*text);
+    if (!parsed) return r.Expected(*runtime, "options.runtime", what);
+    scenario.runtime = *parsed;
   }
   if (const toml::node* jobs = options->get("jobs")) {
     Result<int64_t> n = r.Integer(*jobs, "options.jobs", 1, kMaxJobs,

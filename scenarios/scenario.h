@@ -33,7 +33,7 @@
 
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
-#include "harness/launcher/id_map.h"
+#include "harness/common/run_options.h"
 #include "harness/rules/catalogue.h"
 #include "harness/rules/expectation_override.h"
 #include "harness/rules/verdict.h"
@@ -50,11 +50,11 @@ struct Scenario {
   std::vector<std::string> probe_selectors;  // ids/prefixes/"all", each matches the catalogue
 
   std::optional<UsernsMap> userns_map;
-  std::optional<std::string> rootfs;       // "host", or a normalised absolute path
-  std::optional<std::string> propagation;  // private | slave | shared | unchanged
+  std::optional<std::string> rootfs;  // "host", or a normalised absolute path
+  std::optional<Propagation> propagation;
   std::optional<int> jobs;
   std::optional<long> timeout_ms;
-  std::optional<std::string> runtime;  // native | unshare | bwrap
+  std::optional<RuntimeKind> runtime;
 
   std::vector<ExpectationOverride> overrides;  // in file order
 

@@ -95,10 +95,10 @@ TEST_F(ScenarioTest, ValidFileRoundTrip) {
   EXPECT_EQ(s->probe_selectors, (std::vector<std::string>{"ns.", "pid.kill_host"}));
   EXPECT_EQ(s->userns_map, UsernsMap::root);
   EXPECT_EQ(s->rootfs, (fs::absolute(dir_) / "roots/debian").lexically_normal().string());
-  EXPECT_EQ(s->propagation, "slave");
+  EXPECT_EQ(s->propagation, Propagation::kSlave);
   EXPECT_EQ(s->jobs, 3);
   EXPECT_EQ(s->timeout_ms, 2500);
-  EXPECT_EQ(s->runtime, "bwrap");
+  EXPECT_EQ(s->runtime, RuntimeKind::bwrap);
   ASSERT_EQ(s->overrides.size(), 2u);
   EXPECT_EQ(s->overrides[0].probe, "ns.cgroup");
   EXPECT_FALSE(s->overrides[0].combination);
@@ -403,14 +403,14 @@ TEST(ShippedScenarios, ModelWhatTheySay) {
   EXPECT_EQ(combos(load("docker-default")), std::vector<std::string>{"mnt+uts+ipc+net+pid+cgroup"});
   EXPECT_EQ(combos(load("podman-rootless")),
             std::vector<std::string>{"mnt+uts+ipc+net+pid+user+cgroup"});
-  EXPECT_EQ(load("runtime-unshare").runtime, "unshare");
-  EXPECT_EQ(load("runtime-bwrap").runtime, "bwrap");
-  EXPECT_EQ(load("runtime-runc").runtime, "runc");
-  EXPECT_EQ(load("runtime-runc").propagation, "slave");
-  EXPECT_EQ(load("runtime-crun").runtime, "crun");
-  EXPECT_EQ(load("runtime-nspawn").runtime, "nspawn");
+  EXPECT_EQ(load("runtime-unshare").runtime, RuntimeKind::unshare);
+  EXPECT_EQ(load("runtime-bwrap").runtime, RuntimeKind::bwrap);
+  EXPECT_EQ(load("runtime-runc").runtime, RuntimeKind::runc);
+  EXPECT_EQ(load("runtime-runc").propagation, Propagation::kSlave);
+  EXPECT_EQ(load("runtime-crun").runtime, RuntimeKind::crun);
+  EXPECT_EQ(load("runtime-nspawn").runtime, RuntimeKind::nspawn);
   Scenario shared = load("shared-propagation");
-  EXPECT_EQ(shared.propagation, "shared");
+  EXPECT_EQ(shared.propagation, Propagation::kShared);
   for (NsSet set : shared.combinations) EXPECT_TRUE(set.Has(Ns::mnt)) << set.ToString();
 }
 

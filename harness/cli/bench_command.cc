@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <memory>
 
-#include "bench/subprocess.h"
 #include "harness/cli/commands.h"
 #include "harness/common/install_paths.h"
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "harness/common/subprocess.h"
 #include "reports/atomic_file.h"
 #include "reports/bench/bench_compare.h"
 #include "reports/bench/bench_html.h"

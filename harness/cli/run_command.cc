@@ -105,11 +105,11 @@ Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunP
   }
   if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
   if (unset("--propagation") && scenario->propagation) {
-    args.propagation = *scenario->propagation;
+    args.propagation = std::string(Name(*scenario->propagation));
     args.propagation_chosen = true;
   }
   if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
-  if (unset("--runtime") && scenario->runtime) args.runtime = *scenario->runtime;
+  if (unset("--runtime") && scenario->runtime) args.runtime = std::string(Name(*scenario->runtime));
   if (unset("--timeout-ms") && scenario->timeout_ms) args.timeout_ms = *scenario->timeout_ms;
   plan.overrides = scenario->overrides;
   plan.scenario = {scenario->name, scenario->description, scenario->path};
@@ -134,17 +134,16 @@ int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan,
                       "native launcher only");
   }
   if (std::optional<Propagation> fixed = adapter->FixedPropagation()) {
-    std::string fixed_name(Name(*fixed));
-    if (plan.propagation != fixed_name &&
-        (sub->count("--propagation") || args.propagation_chosen)) {
-      return UsageError("--runtime " + name + " always gives containers " + fixed_name +
-                        " propagation; --propagation " + plan.propagation + " cannot apply");
+    if (plan.propagation != *fixed && (sub->count("--propagation") || args.propagation_chosen)) {
+      return UsageError("--runtime " + name + " always gives containers " +
+                        std::string(Name(*fixed)) + " propagation; --propagation " +
+                        std::string(Name(plan.propagation)) + " cannot apply");
     }
-    plan.propagation = fixed_name;
+    plan.propagation = *fixed;
   }
-  if (Result<Propagation> propagation = ParsePropagation(plan.propagation); propagation) {
-    if (std::optional<std::string> why = adapter->CannotGive(*propagation))
-      return UsageError("--runtime " + name + " --propagation " + plan.propagation + ": " + *why);
+  if (std::optional<std::string> why = adapter->CannotGive(plan.propagation)) {
+    return UsageError("--runtime " + name + " --propagation " +
+                      std::string(Name(plan.propagation)) + ": " + *why);
   }
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
@@ -214,7 +213,7 @@ int Run(RunArgs args, CLI::App* sub) {
   plan.time_via_unshare = args.time_ns_via == "unshare";
   Result<Propagation> propagation = ParsePropagation(args.propagation);
   if (!propagation) return UsageError("--propagation: " + propagation.error().context);
-  plan.propagation = args.propagation;
+  plan.propagation = *propagation;
   if (args.rootfs != "host") {
     Result<std::string> rootfs = CheckRootfs(args.rootfs);
     if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);

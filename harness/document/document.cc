@@ -109,7 +109,7 @@ json DocumentBuilder::Finish(const RunPlan& plan, const MatrixResult& result, co
                     {"jobs", plan.jobs},
                     {"timeout_ms", plan.timeout.count()},
                     {"rootfs", plan.rootfs.empty() ? "host" : plan.rootfs},
-                    {"propagation", plan.propagation},
+                    {"propagation", Name(plan.propagation)},
                     {"time_offsets", result.time_via_unshare}};
   if (plan.runtime.kind != RuntimeKind::native) {
     json left_out = json::array();

@@ -1,9 +1,9 @@
 // mnt.mount_leak and user.mknod: judged by what appeared on the host side.
 // mnt.propagation_in: by whether the host's own mount reached the container.
 // user.host_root_file: by whether the container read the host's secret.
+#include "harness/common/fixtures.h"
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 

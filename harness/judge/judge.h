@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "harness/common/protocol.h"
 #include "harness/judge/host_view.h"
 #include "harness/rules/verdict.h"
-#include "probes/protocol.h"
 
 namespace nsm {
 

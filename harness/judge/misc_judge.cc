@@ -1,8 +1,8 @@
 // uts.domainname, user.caps, user.overflow_id, user.setns_sibling, cgroup.path,
 // cgroup.host_mount.
+#include "harness/common/fixtures.h"
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 

@@ -1,9 +1,9 @@
 // net.*: an interface lookup, connections proven by the host listeners'
 // banner (which carries the sandbox's nonce), and the host interface's MTU
 // and address read from the host side.
+#include "harness/common/fixtures.h"
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probes/protocol.h"
+#include "harness/common/protocol.h"
 
 namespace nsm {
 

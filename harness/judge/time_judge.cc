@@ -2,9 +2,9 @@
 // the launch and just after the container exited. Inside the window: the
 // host's clock (leaked). Inside the window shifted by the offset a time
 // namespace is given: isolated. Anywhere else proves nothing: error.
+#include "harness/common/fixtures.h"
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <cerrno>
 
-#include "probes/protocol.h"
+#include "harness/common/protocol.h"
 
 namespace nsm {
 
@@ -36,29 +36,6 @@ std::string_view Describe(ChildStep step) {
       return "execveat probe";
   }
   return "unknown step";
-}
-
-std::string_view Name(Propagation propagation) {
-  switch (propagation) {
-    case Propagation::kPrivate:
-      return "private";
-    case Propagation::kSlave:
-      return "slave";
-    case Propagation::kShared:
-      return "shared";
-    case Propagation::kUnchanged:
-      return "unchanged";
-  }
-  return "private";
-}
-
-Result<Propagation> ParsePropagation(std::string_view text) {
-  for (Propagation p : {Propagation::kPrivate, Propagation::kSlave, Propagation::kShared,
-                        Propagation::kUnchanged}) {
-    if (Name(p) == text) return p;
-  }
-  return Fail(EINVAL, "parse --propagation",
-              "'" + std::string(text) + "' is not one of private, slave, shared, unchanged");
 }
 
 std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options) {

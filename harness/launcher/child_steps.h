@@ -14,6 +14,7 @@
 
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
+#include "harness/common/run_options.h"
 
 namespace nsm {
 
@@ -30,11 +31,6 @@ enum class ChildStep : int32_t {
 };
 
 std::string_view Describe(ChildStep step);
-
-// What a container's mount namespace does to the propagation it inherits.
-enum class Propagation { kPrivate, kSlave, kShared, kUnchanged };
-std::string_view Name(Propagation propagation);
-Result<Propagation> ParsePropagation(std::string_view text);
 
 struct ChildPlanOptions {
   // Time namespaces with offsets, made by the launcher before clone3 (see

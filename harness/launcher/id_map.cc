@@ -33,17 +33,6 @@ Status WriteProcFile(int dir, const std::string& dir_path, const char* name,
 
 }  // namespace
 
-std::string_view Name(UsernsMap map) {
-  return map == UsernsMap::root ? "root" : "unprivileged";
-}
-
-Result<UsernsMap> ParseUsernsMap(std::string_view text) {
-  if (text == "unprivileged") return UsernsMap::unprivileged;
-  if (text == "root") return UsernsMap::root;
-  return Fail(EINVAL, "parse --userns-map",
-              "'" + std::string(text) + "' is neither 'unprivileged' nor 'root'");
-}
-
 IdMapPlan PlanIdMaps(UsernsMap map, uid_t caller_uid, gid_t caller_gid, bool privileged) {
   IdMapPlan plan;
   if (map == UsernsMap::unprivileged && privileged) {

@@ -8,18 +8,9 @@
 #include <string_view>
 
 #include "harness/common/result.h"
+#include "harness/common/run_options.h"
 
 namespace nsm {
-
-// unprivileged: container root is host uid/gid 100000 (65536 ids), as rootful
-// podman and LXC do with subordinate ids. root: container root is the caller,
-// as `unshare --map-root-user` does (the story's way).
-enum class UsernsMap { unprivileged, root };
-inline constexpr unsigned long kSubordinateBase = 100000;  // the unprivileged map's root
-inline constexpr unsigned long kSubordinateCount = 65536;
-
-std::string_view Name(UsernsMap map);
-Result<UsernsMap> ParseUsernsMap(std::string_view text);
 
 struct IdMapPlan {
   std::string uid_map;  // the text written to /proc/PID/uid_map

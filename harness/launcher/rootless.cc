@@ -1,8 +1,8 @@
 #include "harness/launcher/rootless.h"
 
+#include "harness/common/fixtures.h"
 #include "harness/common/strings.h"
 #include "harness/launcher/id_map.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <variant>
 
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
 #include "harness/judge/probe_output.h"
 #include "harness/runtime/runtime_cgroups.h"
 #include "harness/runtime/runtime_launch.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

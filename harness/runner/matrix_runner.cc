@@ -12,11 +12,11 @@
 #include <utility>
 
 #include "harness/common/io.h"
+#include "harness/common/protocol.h"
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
 #include "harness/runner/sandbox_process.h"
 #include "harness/sandbox/cgroup_tree.h"
-#include "probes/protocol.h"
 
 namespace nsm {
 namespace {
@@ -147,11 +147,12 @@ class Runner {
     RuleContext ctx;
     ctx.namespaces = ns;
     ctx.map_root = plan_.userns_map == UsernsMap::root;
-    ctx.propagation_shared = plan_.propagation == "shared" || plan_.propagation == "unchanged";
+    ctx.propagation_shared =
+        plan_.propagation == Propagation::kShared || plan_.propagation == Propagation::kUnchanged;
     ctx.time_offsets = time_via_unshare_;
     ctx.initial_userns = plan_.initial_userns;
     ctx.host_root = plan_.rootfs.empty();
-    ctx.propagation_private = plan_.propagation == "private";
+    ctx.propagation_private = plan_.propagation == Propagation::kPrivate;
     ctx.runtime_sysfs = runtime_sysfs_;
     std::vector<CellResult> cells;
     cells.reserve(plan_.probes.size());
@@ -206,7 +207,7 @@ class Runner {
         "--userns-map=" + std::string(Name(plan_.userns_map)),
         "--timeout-ms=" + std::to_string(plan_.timeout.count()),
         std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0"),
-        "--propagation=" + plan_.propagation};
+        "--propagation=" + std::string(Name(plan_.propagation))};
     if (!plan_.rootfs.empty()) args.push_back("--rootfs=" + plan_.rootfs);
     if (plan_.runtime.kind != RuntimeKind::native) {
       args.push_back("--runtime=" + std::string(Name(plan_.runtime.kind)));

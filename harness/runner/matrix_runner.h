@@ -29,7 +29,7 @@ struct RunPlan {
   // Time namespaces via unshare + offsets in the launcher (true), or clone3(CLONE_NEWTIME)
   // with zero offsets where the kernel takes it (false).
   bool time_via_unshare = true;
-  std::string propagation = "private";         // private | slave | shared | unchanged
+  Propagation propagation = Propagation::kPrivate;
   std::string rootfs;                          // absolute path; empty: the host's root
   std::vector<ExpectationOverride> overrides;  // a scenario's, applied over the catalogue's rules
   // Per namespace type, why the kernel will not create (or let us use) one

@@ -5,11 +5,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
+#include "harness/common/protocol.h"
 #include "harness/runner/cell_runner.h"
 #include "harness/runtime/oci_config.h"
-#include "probes/fixtures.h"
-#include "probes/protocol.h"
 
 namespace nsm {
 namespace {
@@ -52,8 +52,6 @@ int RunSandboxWorker(const WorkerConfig& config) {
     sandbox_config.cgroup_unavailable =
         config.cgroup_unavailable.empty() ? "not set up" : config.cgroup_unavailable;
   }
-  Result<Propagation> propagation = ParsePropagation(config.propagation);
-  if (!propagation) return Fatal(propagation.error());
   std::unique_ptr<RuntimeAdapter> runtime = MakeRuntimeAdapter(config.runtime);
   if (runtime && (config.runtime_path.empty() || config.runtime_path[0] != '/'))
     return Fatal(Fail(EINVAL, "worker options", "--runtime-path must be absolute").error());
@@ -75,7 +73,7 @@ int RunSandboxWorker(const WorkerConfig& config) {
   env.SetProbes(config.probes);
   env.id_maps = PlanIdMapsForThisProcess(config.userns_map);
   env.child.time_via_unshare = config.time_via_unshare;
-  env.child.propagation = *propagation;
+  env.child.propagation = config.propagation;
   env.timeout = config.timeout;
   env.rootfs = config.rootfs;
   env.cgroup_fd = cgroup.Get();

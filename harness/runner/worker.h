@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "harness/common/namespaces.h"
-#include "harness/launcher/id_map.h"
-#include "harness/runtime/runtime.h"
+#include "harness/common/run_options.h"
 
 namespace nsm {
 
@@ -22,7 +21,7 @@ struct WorkerConfig {
   UsernsMap userns_map = UsernsMap::unprivileged;
   std::chrono::milliseconds timeout{10000};
   bool time_via_unshare = true;
-  std::string propagation = "private";
+  Propagation propagation = Propagation::kPrivate;
   std::string rootfs;              // empty: the host's root
   std::string cgroup_cell;         // the cgroup (v2 directory) containers start in
   std::string cgroup_unavailable;  // why there is none (when cgroup_cell is empty)

@@ -16,7 +16,7 @@
 int main(int argc, char** argv) {
   CLI::App app("nsm-sandbox: the host sandbox's worker, run by `nsmatrix run` (internal)");
   nsm::WorkerConfig config;
-  std::string probes, map, without = "none", runtime = "native";
+  std::string probes, map, without = "none", runtime = "native", propagation = "private";
   long timeout_ms = 10000;
   app.add_option("--index", config.index)->required();
   app.add_option("--probe-exe", config.probe_path)->required();
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   app.add_option("--userns-map", map)->required();
   app.add_option("--timeout-ms", timeout_ms)->required();
   app.add_option("--time-via-unshare", config.time_via_unshare)->required();
-  app.add_option("--propagation", config.propagation);
+  app.add_option("--propagation", propagation);
   app.add_option("--rootfs", config.rootfs);
   app.add_option("--cgroup-cell", config.cgroup_cell);
   app.add_option("--cgroup-unavailable", config.cgroup_unavailable);
@@ -45,14 +45,17 @@ int main(int argc, char** argv) {
   for (std::string_view id : nsm::Split(probes, ',')) config.probes.emplace_back(id);
   nsm::Result<nsm::UsernsMap> parsed_map = nsm::ParseUsernsMap(map);
   nsm::Result<nsm::RuntimeKind> parsed_runtime = nsm::ParseRuntime(runtime);
+  nsm::Result<nsm::Propagation> parsed_propagation = nsm::ParsePropagation(propagation);
   for (const nsm::Error* error : {parsed_map ? nullptr : &parsed_map.error(),
-                                  parsed_runtime ? nullptr : &parsed_runtime.error()}) {
+                                  parsed_runtime ? nullptr : &parsed_runtime.error(),
+                                  parsed_propagation ? nullptr : &parsed_propagation.error()}) {
     if (error == nullptr) continue;
     fprintf(stderr, "nsm-sandbox: %s\n", error->Message().c_str());
     return 2;
   }
   config.userns_map = *parsed_map;
   config.runtime = *parsed_runtime;
+  config.propagation = *parsed_propagation;
   config.timeout = std::chrono::milliseconds(timeout_ms);
   return nsm::RunSandboxWorker(config);
 }

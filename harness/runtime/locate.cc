@@ -1,11 +1,10 @@
-// LocateRuntime (runtime.h): in the nsmatrix program only, which can start
-// and read a subprocess (harness/vm's RunAndCapture); the sandbox worker gets
-// the path it found.
+// LocateRuntime (runtime.h): run by nsmatrix before the sandboxes start; the
+// sandbox worker gets the path it found.
 #include <chrono>
 
 #include "harness/common/strings.h"
+#include "harness/common/subprocess.h"
 #include "harness/runtime/runtime.h"
-#include "harness/vm/subprocess_output.h"
 
 namespace nsm {
 

@@ -11,32 +11,6 @@
 
 namespace nsm {
 
-std::string_view Name(RuntimeKind kind) {
-  switch (kind) {
-    case RuntimeKind::native:
-      return "native";
-    case RuntimeKind::unshare:
-      return "unshare";
-    case RuntimeKind::bwrap:
-      return "bwrap";
-    case RuntimeKind::runc:
-      return "runc";
-    case RuntimeKind::crun:
-      return "crun";
-    case RuntimeKind::nspawn:
-      return "nspawn";
-  }
-  return "?";
-}
-
-Result<RuntimeKind> ParseRuntime(std::string_view text) {
-  for (RuntimeKind kind : kRuntimeKinds) {
-    if (text == Name(kind)) return kind;
-  }
-  return Fail(EINVAL, "parse runtime",
-              "'" + std::string(text) + "' is not native, unshare, bwrap, runc, crun or nspawn");
-}
-
 std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind) {
   switch (kind) {
     case RuntimeKind::native:

@@ -16,20 +16,11 @@
 #include "harness/common/io.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
+#include "harness/common/run_options.h"
 #include "harness/launcher/child_steps.h"
 #include "harness/launcher/id_map.h"
 
 namespace nsm {
-
-enum class RuntimeKind { native, unshare, bwrap, runc, crun, nspawn };
-
-// Every kind, in the order help texts list them.
-inline constexpr RuntimeKind kRuntimeKinds[] = {RuntimeKind::native, RuntimeKind::unshare,
-                                                RuntimeKind::bwrap,  RuntimeKind::runc,
-                                                RuntimeKind::crun,   RuntimeKind::nspawn};
-
-std::string_view Name(RuntimeKind kind);
-Result<RuntimeKind> ParseRuntime(std::string_view text);
 
 // What one container must be, in the terms every runtime understands.
 struct RuntimeCell {

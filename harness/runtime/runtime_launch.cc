@@ -16,8 +16,8 @@
 #include <cstring>
 
 #include "harness/common/io.h"
+#include "harness/common/protocol.h"
 #include "harness/launcher/clone3.h"
-#include "probes/protocol.h"
 
 namespace nsm {
 

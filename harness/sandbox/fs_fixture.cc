@@ -10,9 +10,9 @@
 #include <cstdlib>
 
 #include "harness/common/child_process.h"
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
 #include "harness/common/unique_fd.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 std::string FsFixture::HostPath(const std::string& container_path) const {

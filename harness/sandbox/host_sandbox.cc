@@ -17,11 +17,11 @@
 #include <random>
 #include <utility>
 
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
 #include "harness/common/loopback.h"
 #include "harness/common/unique_fd.h"
 #include "harness/sandbox/runtime_workspace.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

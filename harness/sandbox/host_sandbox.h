@@ -13,13 +13,13 @@
 #include <optional>
 #include <string>
 
+#include "harness/common/fixtures.h"
 #include "harness/common/result.h"
 #include "harness/judge/host_view.h"
 #include "harness/sandbox/fs_fixture.h"
 #include "harness/sandbox/ipc_fixture.h"
 #include "harness/sandbox/net_fixture.h"
 #include "harness/sandbox/sentinel.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <utility>
 
-#include "probes/fixtures.h"
+#include "harness/common/fixtures.h"
 
 namespace nsm {
 namespace {

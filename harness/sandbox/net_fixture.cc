@@ -19,9 +19,9 @@
 
 #include <cstring>
 
+#include "harness/common/fixtures.h"
 #include "harness/common/io.h"
 #include "harness/common/unique_fd.h"
-#include "probes/fixtures.h"
 
 namespace nsm {
 namespace {

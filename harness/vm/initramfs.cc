@@ -8,9 +8,9 @@
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "harness/common/subprocess.h"
 #include "harness/vm/cpio.h"
 #include "harness/vm/guest_channel.h"
-#include "harness/vm/subprocess_output.h"
 
 namespace nsm {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <charconv>
 
-#include "harness/vm/subprocess_output.h"
+#include "harness/common/subprocess.h"
 
 namespace nsm {
 namespace {

@@ -1,4 +1,4 @@
-#include "probes/protocol.h"
+#include "harness/common/protocol.h"
 
 #include <gtest/gtest.h>
 
