@@ -16,6 +16,7 @@
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
 #include "harness/runner/sandbox_process.h"
+#include "harness/runner/worker_config.h"
 #include "harness/sandbox/cgroup_tree.h"
 
 namespace nsm {
@@ -198,27 +199,22 @@ class Runner {
     return out;
   }
 
-  std::vector<std::string> WorkerArgs(int index, const std::string& cgroup_cell) const {
-    std::vector<std::string> args = {
-        "--index=" + std::to_string(index),
-        "--probe-exe=" + plan_.probe_path,
-        "--probes=" + Join(run_probes_, ","),
-        "--sandbox-without=" + sandbox_without_.ToString(),
-        "--userns-map=" + std::string(Name(plan_.userns_map)),
-        "--timeout-ms=" + std::to_string(plan_.timeout.count()),
-        std::string("--time-via-unshare=") + (time_via_unshare_ ? "1" : "0"),
-        "--propagation=" + std::string(Name(plan_.propagation))};
-    if (!plan_.rootfs.empty()) args.push_back("--rootfs=" + plan_.rootfs);
-    if (plan_.runtime.kind != RuntimeKind::native) {
-      args.push_back("--runtime=" + std::string(Name(plan_.runtime.kind)));
-      args.push_back("--runtime-path=" + plan_.runtime.path);
-    }
-    if (!cgroup_cell.empty()) {
-      args.push_back("--cgroup-cell=" + cgroup_cell);
-    } else {
-      args.push_back("--cgroup-unavailable=" + cgroup_unavailable_);
-    }
-    return args;
+  WorkerConfig ConfigFor(int index, const std::string& cgroup_cell) const {
+    WorkerConfig config;
+    config.index = index;
+    config.probe_path = plan_.probe_path;
+    config.probes = run_probes_;
+    config.sandbox_without = sandbox_without_;
+    config.userns_map = plan_.userns_map;
+    config.timeout = plan_.timeout;
+    config.time_via_unshare = time_via_unshare_;
+    config.propagation = plan_.propagation;
+    config.rootfs = plan_.rootfs;
+    config.runtime = plan_.runtime.kind;
+    if (config.runtime != RuntimeKind::native) config.runtime_path = plan_.runtime.path;
+    config.cgroup_cell = cgroup_cell;
+    if (cgroup_cell.empty()) config.cgroup_unavailable = cgroup_unavailable_;
+    return config;
   }
 
   Status StartWorker() {
@@ -232,10 +228,13 @@ class Runner {
       cell = placed->cell;
     }
     // The sandbox's own time namespace needs no offsets: clone3 where it can.
-    Result<SandboxProcess> sandbox =
-        StartSandbox(worker_exe_.Get(), WorkerArgs(index, cell), Clone3SupportsNewTime(),
-                     sandbox_cgroup.Get(), sandbox_without_);
+    Result<SandboxProcess> sandbox = StartSandbox(worker_exe_.Get(), {}, Clone3SupportsNewTime(),
+                                                  sandbox_cgroup.Get(), sandbox_without_);
     if (!sandbox) return std::unexpected(sandbox.error());
+    // Its part of the plan, before any request. A failed write means the
+    // worker is gone: its EOF retires it next round.
+    (void)WriteAll(sandbox->channel.Get(),
+                   protocol::Format(EncodeWorkerConfig(ConfigFor(index, cell))) + "\n");
     auto worker = std::make_unique<Worker>();
     worker->sandbox = std::move(*sandbox);
     worker->deadline = Clock::now() + kWorkerSlack;

@@ -9,6 +9,7 @@
 #include "harness/common/io.h"
 #include "harness/common/protocol.h"
 #include "harness/runner/cell_runner.h"
+#include "harness/runner/worker_config.h"
 #include "harness/runtime/oci_config.h"
 
 namespace nsm {
@@ -25,14 +26,28 @@ int Fatal(const Error& error) {
   return 1;
 }
 
+// The first record on the channel: the plan's part this worker runs.
+Result<WorkerConfig> ReadConfig(LineBuffer& buffer) {
+  Result<std::optional<std::string>> line = ReadLine(kWorkerChannelFd, buffer);
+  if (!line) return std::unexpected(line.error());
+  if (!*line) return Fail(EPROTO, "worker config", "the channel closed before it came");
+  Result<protocol::Record> record = protocol::Parse(**line);
+  if (!record) return std::unexpected(record.error());
+  return DecodeWorkerConfig(*record);
+}
+
 }  // namespace
 
-int RunSandboxWorker(const WorkerConfig& config) {
+int RunSandboxWorker() {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The runner blocks SIGINT/SIGTERM for its signalfd; nothing here needs that.
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+  LineBuffer buffer;
+  Result<WorkerConfig> read = ReadConfig(buffer);
+  if (!read) return Fatal(read.error());
+  const WorkerConfig& config = *read;
   // getppid() is 0 in a new PID namespace, so the runner's death shows as EOF
   // on the command pipe (and PDEATHSIG covers a runner killed outright).
   // Opened before the sandbox mounts its fixtures over /tmp, where the
@@ -53,8 +68,6 @@ int RunSandboxWorker(const WorkerConfig& config) {
         config.cgroup_unavailable.empty() ? "not set up" : config.cgroup_unavailable;
   }
   std::unique_ptr<RuntimeAdapter> runtime = MakeRuntimeAdapter(config.runtime);
-  if (runtime && (config.runtime_path.empty() || config.runtime_path[0] != '/'))
-    return Fatal(Fail(EINVAL, "worker options", "--runtime-path must be absolute").error());
   if (runtime) {
     SandboxNeeds needs = runtime->Needs();
     sandbox_config.runtime_workspace = needs.bundle_workspace;
@@ -83,7 +96,6 @@ int RunSandboxWorker(const WorkerConfig& config) {
   ready.Add("ready", 1).Add("hostname", sandbox->ExpectedHostname());
   if (!Reply(ready)) return 1;
 
-  LineBuffer buffer;
   while (true) {
     Result<std::optional<std::string>> line = ReadLine(kWorkerChannelFd, buffer);
     if (!line) return Fatal(line.error());
