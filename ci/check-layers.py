@@ -19,6 +19,7 @@ LAYERS = [
     ["harness/judge", "scenarios"],
     ["harness/sandbox"],
     ["harness/runtime"],
+    ["harness/plan"],
     ["harness/runner"],
     ["harness/document"],
     ["harness/kernel", "harness/gate"],

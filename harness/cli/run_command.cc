@@ -4,7 +4,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <boost/filesystem.hpp>
+#include <algorithm>
 #include <cstdio>
 
 #include "harness/cli/commands.h"
@@ -15,8 +15,8 @@
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
 #include "harness/kernel/kernel_report.h"
-#include "harness/launcher/child_steps.h"
 #include "harness/launcher/rootless.h"
+#include "harness/plan/plan.h"
 #include "harness/runtime/runtime.h"
 #include "scenarios/scenario.h"
 
@@ -24,45 +24,15 @@ namespace nsm {
 namespace {
 
 struct RunArgs {
-  std::string combos = "all";
-  std::string probes = "all";
-  std::string userns_map = "unprivileged";
-  bool userns_map_chosen = false;  // on the command line or by the scenario
-  int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
-  long timeout_ms = 10000;
+  PlanRequest request;
   ReportFiles files;
-  std::string scenario;
   std::string probe_binary;
-  std::string time_ns_via = "unshare";
-  std::string rootfs = "host";
-  std::string propagation = "private";
-  bool propagation_chosen = false;  // by the scenario (the command line is counted apart)
-  std::string runtime = "native";
   bool no_progress = false;
 };
 
 int UsageError(const std::string& message) {
   fprintf(stderr, "nsmatrix run: %s\n", message.c_str());
   return kExitUsage;
-}
-
-// A root filesystem needs /proc and /tmp directories: the sandbox mounts its
-// procfs and its fixtures there (in its own mount namespace, leaving the
-// tree's contents alone).
-Result<std::string> CheckRootfs(const std::string& path) {
-  boost::system::error_code ec;
-  boost::filesystem::path root = boost::filesystem::canonical(path, ec);
-  if (ec) return Fail(ec.value(), "canonical", ec.message());
-  if (!boost::filesystem::is_directory(root, ec))
-    return Fail(ENOTDIR, "check rootfs", "not a directory");
-  if (root == "/") return Fail(EINVAL, "check rootfs", "is the host's root: use --rootfs host");
-  for (const char* dir : {"proc", "tmp"}) {
-    if (!boost::filesystem::is_directory(root / dir, ec)) {
-      return Fail(ENOENT, "check rootfs",
-                  "has no /" + std::string(dir) + " directory (mkdir it in the tree)");
-    }
-  }
-  return root.string();
 }
 
 // The document is some 100 000 small allocations (6656 cells), and the process
@@ -88,92 +58,6 @@ UniqueFd InterruptFd() {
   return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
 }
 
-// Scenario values fill what the command line did not say.
-Status ApplyScenario(const std::string& name, CLI::App* sub, RunArgs& args, RunPlan& plan) {
-  Result<Scenario> scenario = LoadScenario(name, ScenarioDir(), Catalogue::Builtin());
-  if (!scenario) return std::unexpected(scenario.error());
-  auto unset = [sub](const char* option) { return sub->count(option) == 0; };
-  if (unset("--combos")) {
-    std::vector<std::string> names;
-    for (NsSet ns : scenario->combinations) names.push_back(ns.ToString());
-    args.combos = Join(names, ",");
-  }
-  if (unset("--probes")) args.probes = Join(scenario->probe_selectors, ",");
-  if (unset("--userns-map") && scenario->userns_map) {
-    args.userns_map = std::string(Name(*scenario->userns_map));
-    args.userns_map_chosen = true;
-  }
-  if (unset("--rootfs") && scenario->rootfs) args.rootfs = *scenario->rootfs;
-  if (unset("--propagation") && scenario->propagation) {
-    args.propagation = std::string(Name(*scenario->propagation));
-    args.propagation_chosen = true;
-  }
-  if (unset("--jobs") && scenario->jobs) args.jobs = *scenario->jobs;
-  if (unset("--runtime") && scenario->runtime) args.runtime = std::string(Name(*scenario->runtime));
-  if (unset("--timeout-ms") && scenario->timeout_ms) args.timeout_ms = *scenario->timeout_ms;
-  plan.overrides = scenario->overrides;
-  plan.scenario = {scenario->name, scenario->description, scenario->path};
-  return {};
-}
-
-// --runtime: who makes the containers. A runtime's program must be there (exit
-// 2 names its package); its fixed choices replace the run's options, and the
-// probes it cannot run leave the plan, listed in the report.
-// The runtime itself is looked for later (LocateChosenRuntime), once a
-// rootless run is in its user namespace.
-int ChooseRuntime(RunArgs& args, CLI::App* sub, RunPlan& plan,
-                  std::unique_ptr<RuntimeAdapter>& adapter) {
-  Result<RuntimeKind> kind = ParseRuntime(args.runtime);
-  if (!kind) return UsageError("--runtime: " + kind.error().context);
-  adapter = MakeRuntimeAdapter(*kind);
-  if (!adapter) return kExitOk;  // native
-  const std::string name(Name(*kind));
-  if (!plan.rootfs.empty()) {
-    return UsageError("--runtime " + name +
-                      " runs containers in the host's root filesystem; --rootfs is for the "
-                      "native launcher only");
-  }
-  if (std::optional<Propagation> fixed = adapter->FixedPropagation()) {
-    if (plan.propagation != *fixed && (sub->count("--propagation") || args.propagation_chosen)) {
-      return UsageError("--runtime " + name + " always gives containers " +
-                        std::string(Name(*fixed)) + " propagation; --propagation " +
-                        std::string(Name(plan.propagation)) + " cannot apply");
-    }
-    plan.propagation = *fixed;
-  }
-  if (std::optional<std::string> why = adapter->CannotGive(plan.propagation)) {
-    return UsageError("--runtime " + name + " --propagation " +
-                      std::string(Name(plan.propagation)) + ": " + *why);
-  }
-  // A runtime maps container root to its caller unless told otherwise, as
-  // `unshare --map-root-user` and `bwrap --unshare-user` do.
-  if (!args.userns_map_chosen && sub->count("--userns-map") == 0) plan.userns_map = UsernsMap::root;
-  if (DetectMode() == "rootless") {
-    // runc makes each container's cgroups at the top of the machine's
-    // hierarchies, which no ordinary user may write; nspawn has not been tried
-    // rootless. unshare maps a range only through newuidmap, whose
-    // set-user-ID bit means nothing inside the run's user namespace.
-    if (*kind == RuntimeKind::runc || *kind == RuntimeKind::nspawn) {
-      return UsageError("--runtime " + name +
-                        " is not supported in a rootless run (runc makes cgroups at the top of "
-                        "the machine's hierarchies; nspawn has not been tried rootless): run it "
-                        "as root, or use --runtime crun, bwrap or unshare");
-    }
-    if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
-      return UsageError(
-          "--runtime unshare --userns-map unprivileged maps ids through newuidmap, which "
-          "cannot work inside a rootless run's user namespace: use --userns-map root");
-    }
-  }
-  // unshare maps a range only through newuidmap: without it (or without root's
-  // subordinate ids) every user combination would look refused.
-  if (*kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
-    if (Status s = CheckSubordinateIdTools(); !s)
-      return UsageError("--runtime unshare --userns-map unprivileged: " + s.error().Message());
-  }
-  return kExitOk;
-}
-
 // Finds the chosen runtime and asks its version (in a mount namespace of its
 // own: see LocateRuntime), and takes out the probes it cannot run.
 int LocateChosenRuntime(const RuntimeAdapter& adapter, RunPlan& plan) {
@@ -181,46 +65,19 @@ int LocateChosenRuntime(const RuntimeAdapter& adapter, RunPlan& plan) {
   Result<RuntimeInfo> info = LocateRuntime(adapter);
   if (!info) return UsageError("--runtime " + name + ": " + info.error().Message());
   plan.runtime = *info;
-  for (const auto& [probe, why] : ProbesNeedingTheLauncher()) {
-    auto it = std::find_if(plan.probes.begin(), plan.probes.end(),
-                           [&](const ProbeSpec* spec) { return spec->id == probe; });
-    if (it == plan.probes.end()) continue;
-    plan.probes.erase(it);
-    plan.runtime_left_out.emplace_back(probe, why);
-  }
-  if (plan.probes.empty())
-    return UsageError("none of the selected probes can run under --runtime " + name);
+  if (auto left = LeaveOutLauncherProbes(plan); !left) return UsageError(left.error());
   return kExitOk;
 }
 
 int Run(RunArgs args, CLI::App* sub) {
-  RunPlan plan;
-  if (!args.scenario.empty()) {
-    if (Status s = ApplyScenario(args.scenario, sub, args, plan); !s)
-      return UsageError("--scenario: " + s.error().Message());
+  for (const CLI::Option* option : sub->get_options()) {
+    if (option->count() > 0) args.request.given.insert(option->get_name());
   }
-  Result<std::vector<NsSet>> combos = ParseCombinationList(args.combos);
-  if (!combos) return UsageError("--combos: " + combos.error().context);
-  plan.combinations = std::move(*combos);
-  Result<std::vector<const ProbeSpec*>> probes = Catalogue::Builtin().Select(args.probes);
-  if (!probes) return UsageError("--probes: " + probes.error().context);
-  plan.probes = std::move(*probes);
-  Result<UsernsMap> map = ParseUsernsMap(args.userns_map);
-  if (!map) return UsageError("--userns-map: " + map.error().context);
-  plan.userns_map = *map;
-  plan.jobs = args.jobs;
-  plan.timeout = std::chrono::milliseconds(args.timeout_ms);
-  plan.time_via_unshare = args.time_ns_via == "unshare";
-  Result<Propagation> propagation = ParsePropagation(args.propagation);
-  if (!propagation) return UsageError("--propagation: " + propagation.error().context);
-  plan.propagation = *propagation;
-  if (args.rootfs != "host") {
-    Result<std::string> rootfs = CheckRootfs(args.rootfs);
-    if (!rootfs) return UsageError("--rootfs " + args.rootfs + ": " + rootfs.error().context);
-    plan.rootfs = *rootfs;
-  }
-  std::unique_ptr<RuntimeAdapter> adapter;
-  if (int code = ChooseRuntime(args, sub, plan, adapter); code != kExitOk) return code;
+  std::expected<BuiltPlan, std::string> built =
+      BuildPlan(args.request, {ScenarioDir(), DetectMode() == "rootless"});
+  if (!built) return UsageError(built.error());
+  RunPlan plan = std::move(built->plan);
+  std::unique_ptr<RuntimeAdapter> adapter = std::move(built->adapter);
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
 
   plan.probe_path = args.probe_binary.empty() ? HelperProgram("nsprobe") : args.probe_binary;
@@ -251,7 +108,7 @@ int Run(RunArgs args, CLI::App* sub) {
   std::string mode = DetectMode();
   if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {
     // Inside `unshare --map-root-user` only root is mapped: ids 100000+ cannot be.
-    if (args.userns_map_chosen || sub->count("--userns-map")) {
+    if (built->userns_map_chosen) {
       return UsageError(
           "--userns-map unprivileged maps container root to ids 100000-165535, which are not "
           "mapped into this user namespace (see /proc/self/uid_map): use --userns-map root, or " +
@@ -338,48 +195,51 @@ CommandFn AddRunCommand(CLI::App& app) {
       "uidmap) where it can, else only the user's own ids. Without a cgroup delegated to the\n"
       "user, the cgroup probes are unsupported.");
   auto args = std::make_shared<RunArgs>();
-  sub->add_option("--combos", args->combos,
+  // One host sandbox per CPU, within what --jobs takes.
+  args->request.jobs = std::clamp(static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), 1, 64);
+  sub->add_option("--combos", args->request.combos,
                   "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"
                   "'all' is the combination of all eight types (none,all: both ends)")
       ->capture_default_str();
-  sub->add_option("--probes", args->probes, "Probe ids or prefixes, comma-separated, or 'all'")
+  sub->add_option("--probes", args->request.probes,
+                  "Probe ids or prefixes, comma-separated, or 'all'")
       ->capture_default_str();
-  sub->add_option("--userns-map", args->userns_map,
+  sub->add_option("--userns-map", args->request.userns_map,
                   "unprivileged: container root is host uid/gid 100000 (as rootful podman/LXC);\n"
                   "root: container root is the caller (as unshare --map-root-user)")
       ->capture_default_str();
-  sub->add_option("--jobs,-j", args->jobs, "Parallel host sandboxes")
+  sub->add_option("--jobs,-j", args->request.jobs, "Parallel host sandboxes")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  sub->add_option("--timeout-ms", args->timeout_ms,
+  sub->add_option("--timeout-ms", args->request.timeout_ms,
                   "Per-combination timeout; a hung probe becomes 'error'")
       ->capture_default_str()
       ->check(CLI::Range(100L, 600000L));
   args->files.AddOptions(sub, /*with_json=*/true);
-  sub->add_option("--scenario", args->scenario,
+  sub->add_option("--scenario", args->request.scenario,
                   "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +
                       ") or a TOML file. Options given on the command line win over it");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");
   sub->add_option(
-         "--rootfs", args->rootfs,
+         "--rootfs", args->request.rootfs,
          "host: the host's filesystem (as unshare without chroot); PATH: run in that tree\n"
          "(pivot_root with a mount namespace, chroot without, as the story does)")
       ->capture_default_str();
   sub->add_option(
-         "--propagation", args->propagation,
+         "--propagation", args->request.propagation,
          "What a container's mount namespace does to the propagation it inherits from the\n"
          "host (whose mounts are shared): private, slave, shared or unchanged")
       ->capture_default_str();
   sub->add_option(
-         "--time-ns-via", args->time_ns_via,
+         "--time-ns-via", args->request.time_ns_via,
          "unshare: unshare(CLONE_NEWTIME) + offsets, then clone3 (as unshare --boottime);\n"
          "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
          "where the kernel refuses it)")
       ->capture_default_str()
       ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_option(
-         "--runtime", args->runtime,
+         "--runtime", args->request.runtime,
          "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux),\n"
          "bwrap (bubblewrap), runc or crun (OCI bundles), nspawn (systemd-nspawn, package\n"
          "systemd-container), found on PATH. A combination a runtime will not make is\n"

@@ -1,0 +1,194 @@
+#include "harness/plan/plan.h"
+
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <cerrno>
+
+#include "harness/common/strings.h"
+#include "scenarios/scenario.h"
+
+namespace nsm {
+namespace {
+
+using Problem = std::unexpected<std::string>;
+
+bool Given(const PlanRequest& request, const char* option) {
+  return request.given.count(option) != 0;
+}
+
+// Scenario values fill what the command line did not say.
+struct FromScenario {
+  bool userns_map = false;
+  bool propagation = false;
+};
+
+std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
+                                                       const PlanSetting& setting, RunPlan& plan) {
+  Result<Scenario> scenario =
+      LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
+  if (!scenario) return Problem("--scenario: " + scenario.error().Message());
+  FromScenario from;
+  if (!Given(request, "--combos")) {
+    std::vector<std::string> names;
+    for (NsSet ns : scenario->combinations) names.push_back(ns.ToString());
+    request.combos = Join(names, ",");
+  }
+  if (!Given(request, "--probes")) request.probes = Join(scenario->probe_selectors, ",");
+  if (!Given(request, "--userns-map") && scenario->userns_map) {
+    request.userns_map = std::string(Name(*scenario->userns_map));
+    from.userns_map = true;
+  }
+  if (!Given(request, "--rootfs") && scenario->rootfs) request.rootfs = *scenario->rootfs;
+  if (!Given(request, "--propagation") && scenario->propagation) {
+    request.propagation = std::string(Name(*scenario->propagation));
+    from.propagation = true;
+  }
+  if (!Given(request, "--jobs") && scenario->jobs) request.jobs = *scenario->jobs;
+  if (!Given(request, "--runtime") && scenario->runtime)
+    request.runtime = std::string(Name(*scenario->runtime));
+  if (!Given(request, "--timeout-ms") && scenario->timeout_ms)
+    request.timeout_ms = *scenario->timeout_ms;
+  plan.overrides = scenario->overrides;
+  plan.scenario = {scenario->name, scenario->description, scenario->path};
+  return from;
+}
+
+// A root filesystem needs /proc and /tmp directories: the sandbox mounts its
+// procfs and its fixtures there (in its own mount namespace, leaving the
+// tree's contents alone).
+Result<std::string> CheckRootfs(const std::string& path) {
+  boost::system::error_code ec;
+  boost::filesystem::path root = boost::filesystem::canonical(path, ec);
+  if (ec) return Fail(ec.value(), "canonical", ec.message());
+  if (!boost::filesystem::is_directory(root, ec))
+    return Fail(ENOTDIR, "check rootfs", "not a directory");
+  if (root == "/") return Fail(EINVAL, "check rootfs", "is the host's root: use --rootfs host");
+  for (const char* dir : {"proc", "tmp"}) {
+    if (!boost::filesystem::is_directory(root / dir, ec)) {
+      return Fail(ENOENT, "check rootfs",
+                  "has no /" + std::string(dir) + " directory (mkdir it in the tree)");
+    }
+  }
+  return root.string();
+}
+
+// --runtime: who makes the containers. Its fixed choices replace the run's
+// options; what it cannot do is a usage error.
+std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAdapter& adapter,
+                                               bool propagation_chosen, bool userns_map_chosen,
+                                               bool rootless, RunPlan& plan) {
+  const std::string name(Name(kind));
+  if (!plan.rootfs.empty()) {
+    return Problem("--runtime " + name +
+                   " runs containers in the host's root filesystem; --rootfs is for the "
+                   "native launcher only");
+  }
+  if (std::optional<Propagation> fixed = adapter.FixedPropagation()) {
+    if (plan.propagation != *fixed && propagation_chosen) {
+      return Problem("--runtime " + name + " always gives containers " + std::string(Name(*fixed)) +
+                     " propagation; --propagation " + std::string(Name(plan.propagation)) +
+                     " cannot apply");
+    }
+    plan.propagation = *fixed;
+  }
+  if (std::optional<std::string> why = adapter.CannotGive(plan.propagation)) {
+    return Problem("--runtime " + name + " --propagation " + std::string(Name(plan.propagation)) +
+                   ": " + *why);
+  }
+  // A runtime maps container root to its caller unless told otherwise, as
+  // `unshare --map-root-user` and `bwrap --unshare-user` do.
+  if (!userns_map_chosen) plan.userns_map = UsernsMap::root;
+  if (rootless) {
+    // runc makes each container's cgroups at the top of the machine's
+    // hierarchies, which no ordinary user may write; nspawn has not been tried
+    // rootless. unshare maps a range only through newuidmap, whose
+    // set-user-ID bit means nothing inside the run's user namespace.
+    if (kind == RuntimeKind::runc || kind == RuntimeKind::nspawn) {
+      return Problem("--runtime " + name +
+                     " is not supported in a rootless run (runc makes cgroups at the top of "
+                     "the machine's hierarchies; nspawn has not been tried rootless): run it "
+                     "as root, or use --runtime crun, bwrap or unshare");
+    }
+    if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+      return Problem(
+          "--runtime unshare --userns-map unprivileged maps ids through newuidmap, which "
+          "cannot work inside a rootless run's user namespace: use --userns-map root");
+    }
+  }
+  // unshare maps a range only through newuidmap: without it (or without root's
+  // subordinate ids) every user combination would look refused.
+  if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+    if (Status s = CheckSubordinateIdTools(); !s)
+      return Problem("--runtime unshare --userns-map unprivileged: " + s.error().Message());
+  }
+  return {};
+}
+
+}  // namespace
+
+std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanSetting& setting) {
+  BuiltPlan built;
+  RunPlan& plan = built.plan;
+  FromScenario from;
+  if (!request.scenario.empty()) {
+    auto applied = ApplyScenario(request, setting, plan);
+    if (!applied) return Problem(applied.error());
+    from = *applied;
+  }
+  Result<std::vector<NsSet>> combos = ParseCombinationList(request.combos);
+  if (!combos) return Problem("--combos: " + combos.error().context);
+  plan.combinations = std::move(*combos);
+  Result<std::vector<const ProbeSpec*>> probes = Catalogue::Builtin().Select(request.probes);
+  if (!probes) return Problem("--probes: " + probes.error().context);
+  plan.probes = std::move(*probes);
+  Result<UsernsMap> map = ParseUsernsMap(request.userns_map);
+  if (!map) return Problem("--userns-map: " + map.error().context);
+  plan.userns_map = *map;
+  built.userns_map_chosen = from.userns_map || Given(request, "--userns-map");
+  if (request.jobs < 1 || request.jobs > 64)
+    return Problem("--jobs: " + std::to_string(request.jobs) + " is not from 1 to 64");
+  plan.jobs = request.jobs;
+  if (request.timeout_ms < 100 || request.timeout_ms > 600000) {
+    return Problem("--timeout-ms: " + std::to_string(request.timeout_ms) +
+                   " is not from 100 to 600000");
+  }
+  plan.timeout = std::chrono::milliseconds(request.timeout_ms);
+  if (request.time_ns_via != "unshare" && request.time_ns_via != "clone3")
+    return Problem("--time-ns-via: '" + request.time_ns_via + "' is neither unshare nor clone3");
+  plan.time_via_unshare = request.time_ns_via == "unshare";
+  Result<Propagation> propagation = ParsePropagation(request.propagation);
+  if (!propagation) return Problem("--propagation: " + propagation.error().context);
+  plan.propagation = *propagation;
+  if (request.rootfs != "host") {
+    Result<std::string> rootfs = CheckRootfs(request.rootfs);
+    if (!rootfs) return Problem("--rootfs " + request.rootfs + ": " + rootfs.error().context);
+    plan.rootfs = *rootfs;
+  }
+  Result<RuntimeKind> kind = ParseRuntime(request.runtime);
+  if (!kind) return Problem("--runtime: " + kind.error().context);
+  built.adapter = MakeRuntimeAdapter(*kind);
+  if (built.adapter) {
+    auto chosen =
+        ChooseRuntime(*kind, *built.adapter, from.propagation || Given(request, "--propagation"),
+                      built.userns_map_chosen, setting.rootless, plan);
+    if (!chosen) return Problem(chosen.error());
+  }
+  return built;
+}
+
+std::expected<void, std::string> LeaveOutLauncherProbes(RunPlan& plan) {
+  for (const auto& [probe, why] : ProbesNeedingTheLauncher()) {
+    auto it = std::find_if(plan.probes.begin(), plan.probes.end(),
+                           [&](const ProbeSpec* spec) { return spec->id == probe; });
+    if (it == plan.probes.end()) continue;
+    plan.probes.erase(it);
+    plan.runtime_left_out.emplace_back(probe, why);
+  }
+  if (plan.probes.empty()) {
+    return Problem("none of the selected probes can run under --runtime " +
+                   std::string(Name(plan.runtime.kind)));
+  }
+  return {};
+}
+
+}  // namespace nsm

@@ -1,0 +1,229 @@
+#include "harness/plan/plan.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace nsm {
+namespace {
+
+PlanSetting Shipped(bool rootless = false) {
+  return {NSM_SCENARIO_DIR, rootless};
+}
+
+std::string ErrorOf(PlanRequest request, bool rootless = false) {
+  auto built = BuildPlan(std::move(request), Shipped(rootless));
+  return built ? "(built)" : built.error();
+}
+
+TEST(BuildPlan, TheDefaultsAreTheWholeMatrixOnTheNativeLauncher) {
+  auto built = BuildPlan({}, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  const RunPlan& plan = built->plan;
+  EXPECT_EQ(plan.combinations.size(), 256u);
+  EXPECT_EQ(plan.probes.size(), Catalogue::Builtin().Probes().size());
+  EXPECT_EQ(plan.userns_map, UsernsMap::unprivileged);
+  EXPECT_EQ(plan.propagation, Propagation::kPrivate);
+  EXPECT_TRUE(plan.time_via_unshare);
+  EXPECT_EQ(plan.timeout, std::chrono::milliseconds(10000));
+  EXPECT_TRUE(plan.rootfs.empty());
+  EXPECT_EQ(built->adapter, nullptr);
+  EXPECT_FALSE(built->userns_map_chosen);
+  EXPECT_TRUE(plan.scenario.name.empty());
+}
+
+TEST(BuildPlan, EachBadOptionIsASentenceNamingIt) {
+  auto with = [](auto set) {
+    PlanRequest request;
+    set(request);
+    return ErrorOf(request);
+  };
+  EXPECT_EQ(with([](PlanRequest& r) { r.combos = "mnt+foo"; }).rfind("--combos: ", 0), 0u);
+  EXPECT_EQ(with([](PlanRequest& r) { r.probes = "nope."; }).rfind("--probes: ", 0), 0u);
+  EXPECT_EQ(with([](PlanRequest& r) { r.userns_map = "rooot"; }),
+            "--userns-map: 'rooot' is neither 'unprivileged' nor 'root'");
+  EXPECT_EQ(with([](PlanRequest& r) { r.propagation = "rshared"; }),
+            "--propagation: 'rshared' is not one of private, slave, shared, unchanged");
+  EXPECT_EQ(with([](PlanRequest& r) { r.runtime = "docker"; }),
+            "--runtime: 'docker' is not native, unshare, bwrap, runc, crun or nspawn");
+  EXPECT_EQ(with([](PlanRequest& r) { r.time_ns_via = "setns"; }),
+            "--time-ns-via: 'setns' is neither unshare nor clone3");
+  EXPECT_EQ(with([](PlanRequest& r) { r.jobs = 0; }), "--jobs: 0 is not from 1 to 64");
+  EXPECT_EQ(with([](PlanRequest& r) { r.timeout_ms = 99; }),
+            "--timeout-ms: 99 is not from 100 to 600000");
+  EXPECT_EQ(with([](PlanRequest& r) { r.rootfs = "/nonexistent/nsm"; }).rfind("--rootfs ", 0), 0u);
+  EXPECT_EQ(with([](PlanRequest& r) { r.rootfs = "/"; }),
+            "--rootfs /: is the host's root: use --rootfs host");
+  EXPECT_EQ(with([](PlanRequest& r) { r.scenario = "no-such-scenario"; }).rfind("--scenario: ", 0),
+            0u);
+}
+
+// A directory made for the test, removed with what is in it (files and empty
+// directories only: nothing else writes there).
+class TempTree {
+ public:
+  TempTree() {
+    char dir[] = "/tmp/nsm-plan-test-XXXXXX";
+    path_ = mkdtemp(dir);
+  }
+  ~TempTree() {
+    for (auto it = made_.rbegin(); it != made_.rend(); ++it) remove(it->c_str());
+    rmdir(path_.c_str());
+  }
+  std::string Dir(const std::string& name) {
+    std::string p = path_ + "/" + name;
+    mkdir(p.c_str(), 0755);
+    made_.push_back(p);
+    return p;
+  }
+  std::string File(const std::string& name, const std::string& content) {
+    std::string p = path_ + "/" + name;
+    std::ofstream(p) << content;
+    made_.push_back(p);
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> made_;
+};
+
+TEST(BuildPlan, ARootFilesystemNeedsProcAndTmp) {
+  TempTree tree;
+  tree.Dir("proc");
+  PlanRequest request;
+  request.rootfs = tree.path();
+  EXPECT_EQ(ErrorOf(request),
+            "--rootfs " + tree.path() + ": has no /tmp directory (mkdir it in the tree)");
+  tree.Dir("tmp");
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.rootfs, tree.path());
+}
+
+TEST(BuildPlan, AScenarioFillsWhatTheCommandLineDidNotSay) {
+  TempTree tree;
+  std::string file = tree.File("mine.toml",
+                               "name = \"mine\"\n"
+                               "description = \"a test\"\n"
+                               "combinations = [\"mnt+pid\", \"none\"]\n"
+                               "probes = [\"pid.\"]\n"
+                               "[options]\n"
+                               "userns_map = \"root\"\n"
+                               "propagation = \"slave\"\n"
+                               "jobs = 3\n"
+                               "timeout_ms = 2000\n");
+  PlanRequest request;
+  request.scenario = file;
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.combinations.size(), 2u);
+  for (const ProbeSpec* probe : built->plan.probes) EXPECT_EQ(probe->id.rfind("pid.", 0), 0u);
+  EXPECT_EQ(built->plan.userns_map, UsernsMap::root);
+  EXPECT_TRUE(built->userns_map_chosen);
+  EXPECT_EQ(built->plan.propagation, Propagation::kSlave);
+  EXPECT_EQ(built->plan.jobs, 3);
+  EXPECT_EQ(built->plan.timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(built->plan.scenario.name, "mine");
+
+  // What the command line gave wins over the file.
+  request.propagation = "shared";
+  request.jobs = 1;
+  request.combos = "all";
+  request.given = {"--propagation", "--jobs", "--combos"};
+  built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.propagation, Propagation::kShared);
+  EXPECT_EQ(built->plan.jobs, 1);
+  EXPECT_EQ(built->plan.combinations.size(), 256u);
+  EXPECT_EQ(built->plan.userns_map, UsernsMap::root);  // still the file's
+}
+
+TEST(BuildPlan, ARuntimeMapsRootToTheCallerUnlessAMapWasChosen) {
+  PlanRequest request;
+  request.runtime = "crun";
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  ASSERT_NE(built->adapter, nullptr);
+  EXPECT_EQ(built->adapter->Kind(), RuntimeKind::crun);
+  EXPECT_EQ(built->plan.userns_map, UsernsMap::root);
+
+  request.given = {"--userns-map"};
+  built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.userns_map, UsernsMap::unprivileged);
+}
+
+TEST(BuildPlan, ARuntimesFixedPropagationReplacesTheDefaultButNotAChoice) {
+  PlanRequest request;
+  request.runtime = "bwrap";
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.propagation, Propagation::kSlave);
+
+  request.given = {"--propagation"};
+  EXPECT_EQ(ErrorOf(request),
+            "--runtime bwrap always gives containers slave propagation; --propagation private "
+            "cannot apply");
+
+  request.runtime = "crun";
+  request.propagation = "shared";
+  EXPECT_EQ(ErrorOf(request).rfind("--runtime crun --propagation shared: ", 0), 0u);
+
+  TempTree tree;
+  tree.Dir("proc");
+  tree.Dir("tmp");
+  PlanRequest rootfs;
+  rootfs.runtime = "bwrap";
+  rootfs.rootfs = tree.path();
+  EXPECT_EQ(ErrorOf(rootfs),
+            "--runtime bwrap runs containers in the host's root filesystem; --rootfs is for the "
+            "native launcher only");
+}
+
+TEST(BuildPlan, ARootlessRunRefusesRuncNspawnAndUnshareWithARange) {
+  for (const char* runtime : {"runc", "nspawn"}) {
+    PlanRequest request;
+    request.runtime = runtime;
+    EXPECT_NE(ErrorOf(request, /*rootless=*/true).find("is not supported in a rootless run"),
+              std::string::npos)
+        << runtime;
+    // As root they are planned (the runtime is looked for later).
+    EXPECT_EQ(ErrorOf(request, /*rootless=*/false), "(built)") << runtime;
+  }
+  PlanRequest unshare;
+  unshare.runtime = "unshare";
+  unshare.given = {"--userns-map"};  // unprivileged, chosen
+  EXPECT_NE(ErrorOf(unshare, /*rootless=*/true).find("cannot work inside a rootless run"),
+            std::string::npos);
+  unshare.userns_map = "root";
+  EXPECT_EQ(ErrorOf(unshare, /*rootless=*/true), "(built)");
+}
+
+TEST(LeaveOutLauncherProbes, TakesOutWhatOnlyTheLauncherCanRunAndSaysWhy) {
+  PlanRequest request;
+  request.runtime = "bwrap";
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  built->plan.runtime.kind = RuntimeKind::bwrap;
+  size_t before = built->plan.probes.size();
+  ASSERT_TRUE(LeaveOutLauncherProbes(built->plan));
+  EXPECT_EQ(built->plan.probes.size() + built->plan.runtime_left_out.size(), before);
+  EXPECT_EQ(built->plan.runtime_left_out.size(), ProbesNeedingTheLauncher().size());
+  for (const auto& [id, why] : built->plan.runtime_left_out) EXPECT_FALSE(why.empty()) << id;
+
+  request.probes = "pid.signal_sender,mnt.propagation_in";
+  built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  built->plan.runtime.kind = RuntimeKind::bwrap;
+  auto left = LeaveOutLauncherProbes(built->plan);
+  ASSERT_FALSE(left);
+  EXPECT_EQ(left.error(), "none of the selected probes can run under --runtime bwrap");
+}
+
+}  // namespace
+}  // namespace nsm
