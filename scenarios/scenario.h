@@ -36,7 +36,7 @@
 #include "harness/common/run_options.h"
 #include "harness/rules/catalogue.h"
 #include "harness/rules/expectation_override.h"
-#include "harness/rules/verdict.h"
+#include "harness/common/outcome.h"
 
 namespace nsm {
 

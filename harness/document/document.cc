@@ -6,6 +6,7 @@
 #include <map>
 
 #include "reports/analysis.h"
+#include "reports/matrix_cells.h"
 
 namespace nsm {
 
@@ -30,27 +31,16 @@ namespace {
 using nlohmann::json;
 
 json CellJson(const CellResult& cell) {
-  std::vector<std::string_view> names = cell.namespaces.Names();
-  json names_json = json::array();
-  names_json.get_ref<json::array_t&>().reserve(names.size());
-  for (std::string_view name : names) names_json.push_back(name);
-  // Built member by member and moved in (nlohmann's initializer lists copy
-  // every value), in key order, each placed at the end: no search per member.
-  json::object_t out;
-  auto add = [&out](const char* key, json value) {
-    out.emplace_hint(out.end(), key, std::move(value));
-  };
-  add("combination", cell.namespaces.ToString());
-  add("detail", cell.detail);
-  add("expected", Name(cell.expected));
-  if (cell.override_used) {
-    add("expectation_override", cell.override_used->source + ": " + cell.override_used->reason);
-  }
-  add("namespaces", std::move(names_json));
-  add("outcome", Name(cell.outcome));
-  add("probe", cell.probe);
-  add("verdict", Name(cell.verdict));
-  return out;
+  MatrixCell out;
+  out.combination = cell.namespaces;
+  out.probe = cell.probe;
+  out.outcome = cell.outcome;
+  out.expected = cell.expected;
+  out.verdict = cell.verdict;
+  out.detail = cell.detail;
+  if (cell.override_used)
+    out.expectation_override = cell.override_used->source + ": " + cell.override_used->reason;
+  return CellToJson(std::move(out));
 }
 
 json::array_t CellsJson(std::span<const CellResult> cells) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/common/namespaces.h"
+
 namespace nsm {
 namespace {
 
@@ -386,6 +388,21 @@ TEST(CompareMatricesTest, InvalidDocuments) {
   other = good;
   other["cells"][0] = "cell";
   EXPECT_THAT(error_of(other, good), StartsWith("baseline: cell 0 is not an object"));
+  other = good;
+  other["cells"][0]["combination"] = "uts+bogus";
+  EXPECT_THAT(error_of(good, other),
+              StartsWith("current: cell 0 (uts+bogus uts.hostname): combination \"uts+bogus\": "));
+}
+
+// Cells are compared as combinations, not as strings: a hand-edited baseline
+// may name the namespaces in any order.
+TEST(CompareMatricesTest, ACombinationIsTheSameInAnyOrder) {
+  GateResult result = Compare(Doc({Cell("pid+mnt", "pid.see_host", "isolated", "pass")}),
+                              Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail")}));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "isolation-lost");
+  EXPECT_EQ(result.regressions[0].combination, "mnt+pid");
+  EXPECT_TRUE(result.improvements.empty());
 }
 
 GateResult Mixed() {
@@ -464,7 +481,8 @@ TEST(RenderGateMarkdownTest, StaysUnderItsLimit) {
   std::vector<json> before, after;
   for (int c = 0; c < 256; ++c) {
     for (int p = 0; p < 30; ++p) {
-      std::string combination = "c" + std::to_string(c), probe = "p.n" + std::to_string(p);
+      std::string combination = NsSet::FromIndex(static_cast<unsigned>(c)).ToString(),
+                  probe = "p.n" + std::to_string(p);
       before.push_back(Cell(combination, probe, "isolated", "pass"));
       after.push_back(
           Cell(combination, probe, "leaked", "fail", "isolated", std::string(600, 'd')));

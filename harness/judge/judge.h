@@ -6,7 +6,7 @@
 
 #include "harness/common/protocol.h"
 #include "harness/judge/host_view.h"
-#include "harness/rules/verdict.h"
+#include "harness/common/outcome.h"
 
 namespace nsm {
 

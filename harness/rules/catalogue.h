@@ -10,7 +10,7 @@
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
 #include "harness/rules/expression.h"
-#include "harness/rules/verdict.h"
+#include "harness/common/outcome.h"
 
 namespace nsm {
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/rules/verdict.h"
+
 namespace nsm {
 namespace {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/common/namespaces.h"
-#include "harness/rules/verdict.h"
+#include "harness/common/outcome.h"
 
 namespace nsm {
 

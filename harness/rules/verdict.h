@@ -1,19 +1,9 @@
-// Outcomes (what a probe observed) and verdicts (whether that was expected).
+// A cell's verdict from what its probe observed and what its rule expects.
 #pragma once
 
-#include <optional>
-#include <string_view>
+#include "harness/common/outcome.h"
 
 namespace nsm {
-
-// unsupported: the kernel would not create the combination's namespaces;
-// refused: a container runtime would not make (or cannot express) the container.
-enum class Outcome { isolated, leaked, unsupported, refused, error };
-enum class Verdict { pass, fail, skip };
-
-std::string_view Name(Outcome outcome);
-std::string_view Name(Verdict verdict);
-std::optional<Outcome> OutcomeFromName(std::string_view name);
 
 // pass: observed what the rule expects; skip: the combination could not be
 // created (unsupported or refused); fail: anything else, including a probe error (an error is never

@@ -15,6 +15,7 @@
 #include "harness/common/protocol.h"
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
+#include "harness/rules/verdict.h"
 #include "harness/runner/sandbox_process.h"
 #include "harness/runner/worker_config.h"
 #include "harness/sandbox/cgroup_tree.h"
