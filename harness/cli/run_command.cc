@@ -197,49 +197,50 @@ CommandFn AddRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   // One host sandbox per CPU, within what --jobs takes.
   args->request.jobs = std::clamp(static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), 1, 64);
-  sub->add_option("--combos", args->request.combos,
+  sub->add_option(plan_option::kCombos, args->request.combos,
                   "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"
                   "'all' is the combination of all eight types (none,all: both ends)")
       ->capture_default_str();
-  sub->add_option("--probes", args->request.probes,
+  sub->add_option(plan_option::kProbes, args->request.probes,
                   "Probe ids or prefixes, comma-separated, or 'all'")
       ->capture_default_str();
-  sub->add_option("--userns-map", args->request.userns_map,
+  sub->add_option(plan_option::kUsernsMap, args->request.userns_map,
                   "unprivileged: container root is host uid/gid 100000 (as rootful podman/LXC);\n"
                   "root: container root is the caller (as unshare --map-root-user)")
       ->capture_default_str();
-  sub->add_option("--jobs,-j", args->request.jobs, "Parallel host sandboxes")
+  sub->add_option(std::string(plan_option::kJobs) + ",-j", args->request.jobs,
+                  "Parallel host sandboxes")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  sub->add_option("--timeout-ms", args->request.timeout_ms,
+  sub->add_option(plan_option::kTimeoutMs, args->request.timeout_ms,
                   "Per-combination timeout; a hung probe becomes 'error'")
       ->capture_default_str()
       ->check(CLI::Range(100L, 600000L));
   args->files.AddOptions(sub, /*with_json=*/true);
-  sub->add_option("--scenario", args->request.scenario,
+  sub->add_option(plan_option::kScenario, args->request.scenario,
                   "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +
                       ") or a TOML file. Options given on the command line win over it");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");
   sub->add_option(
-         "--rootfs", args->request.rootfs,
+         plan_option::kRootfs, args->request.rootfs,
          "host: the host's filesystem (as unshare without chroot); PATH: run in that tree\n"
          "(pivot_root with a mount namespace, chroot without, as the story does)")
       ->capture_default_str();
   sub->add_option(
-         "--propagation", args->request.propagation,
+         plan_option::kPropagation, args->request.propagation,
          "What a container's mount namespace does to the propagation it inherits from the\n"
          "host (whose mounts are shared): private, slave, shared or unchanged")
       ->capture_default_str();
   sub->add_option(
-         "--time-ns-via", args->request.time_ns_via,
+         plan_option::kTimeNsVia, args->request.time_ns_via,
          "unshare: unshare(CLONE_NEWTIME) + offsets, then clone3 (as unshare --boottime);\n"
          "clone3: clone3(CLONE_NEWTIME), which cannot set offsets (falls back to unshare\n"
          "where the kernel refuses it)")
       ->capture_default_str()
       ->check(CLI::IsMember({"clone3", "unshare"}));
   sub->add_option(
-         "--runtime", args->request.runtime,
+         plan_option::kRuntime, args->request.runtime,
          "Who makes the containers: native (nsmatrix's own launcher), unshare (util-linux),\n"
          "bwrap (bubblewrap), runc or crun (OCI bundles), nspawn (systemd-nspawn, package\n"
          "systemd-container), found on PATH. A combination a runtime will not make is\n"

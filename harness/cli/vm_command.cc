@@ -478,7 +478,7 @@ CommandFn AddVmCommand(CLI::App& app) {
   sub->add_option("--propagation", args->propagation, "As nsmatrix run");
   sub->add_option("--time-ns-via", args->time_ns_via, "As nsmatrix run")
       ->check(CLI::IsMember({"clone3", "unshare"}));
-  sub->add_option("--jobs,-j", args->jobs, "As nsmatrix run (default: the guest's CPUs)")
+  sub->add_option("--jobs,-j", args->jobs, "As nsmatrix run (default: the guest's CPUs, at most 64)")
       ->check(CLI::Range(1, 64));
   sub->add_option("--timeout-ms", args->timeout_ms, "As nsmatrix run")
       ->check(CLI::Range(100L, 600000L));

@@ -28,25 +28,25 @@ std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
       LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
   if (!scenario) return Problem("--scenario: " + scenario.error().Message());
   FromScenario from;
-  if (!Given(request, "--combos")) {
+  if (!Given(request, plan_option::kCombos)) {
     std::vector<std::string> names;
     for (NsSet ns : scenario->combinations) names.push_back(ns.ToString());
     request.combos = Join(names, ",");
   }
-  if (!Given(request, "--probes")) request.probes = Join(scenario->probe_selectors, ",");
-  if (!Given(request, "--userns-map") && scenario->userns_map) {
+  if (!Given(request, plan_option::kProbes)) request.probes = Join(scenario->probe_selectors, ",");
+  if (!Given(request, plan_option::kUsernsMap) && scenario->userns_map) {
     request.userns_map = std::string(Name(*scenario->userns_map));
     from.userns_map = true;
   }
-  if (!Given(request, "--rootfs") && scenario->rootfs) request.rootfs = *scenario->rootfs;
-  if (!Given(request, "--propagation") && scenario->propagation) {
+  if (!Given(request, plan_option::kRootfs) && scenario->rootfs) request.rootfs = *scenario->rootfs;
+  if (!Given(request, plan_option::kPropagation) && scenario->propagation) {
     request.propagation = std::string(Name(*scenario->propagation));
     from.propagation = true;
   }
-  if (!Given(request, "--jobs") && scenario->jobs) request.jobs = *scenario->jobs;
-  if (!Given(request, "--runtime") && scenario->runtime)
+  if (!Given(request, plan_option::kJobs) && scenario->jobs) request.jobs = *scenario->jobs;
+  if (!Given(request, plan_option::kRuntime) && scenario->runtime)
     request.runtime = std::string(Name(*scenario->runtime));
-  if (!Given(request, "--timeout-ms") && scenario->timeout_ms)
+  if (!Given(request, plan_option::kTimeoutMs) && scenario->timeout_ms)
     request.timeout_ms = *scenario->timeout_ms;
   plan.overrides = scenario->overrides;
   plan.scenario = {scenario->name, scenario->description, scenario->path};
@@ -144,7 +144,7 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
   Result<UsernsMap> map = ParseUsernsMap(request.userns_map);
   if (!map) return Problem("--userns-map: " + map.error().context);
   plan.userns_map = *map;
-  built.userns_map_chosen = from.userns_map || Given(request, "--userns-map");
+  built.userns_map_chosen = from.userns_map || Given(request, plan_option::kUsernsMap);
   if (request.jobs < 1 || request.jobs > 64)
     return Problem("--jobs: " + std::to_string(request.jobs) + " is not from 1 to 64");
   plan.jobs = request.jobs;
@@ -168,9 +168,9 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
   if (!kind) return Problem("--runtime: " + kind.error().context);
   built.adapter = MakeRuntimeAdapter(*kind);
   if (built.adapter) {
-    auto chosen =
-        ChooseRuntime(*kind, *built.adapter, from.propagation || Given(request, "--propagation"),
-                      built.userns_map_chosen, setting.rootless, plan);
+    auto chosen = ChooseRuntime(*kind, *built.adapter,
+                                from.propagation || Given(request, plan_option::kPropagation),
+                                built.userns_map_chosen, setting.rootless, plan);
     if (!chosen) return Problem(chosen.error());
   }
   return built;

@@ -14,46 +14,28 @@
 #include <utility>
 #include <vector>
 
-#include "harness/common/namespaces.h"
-#include "harness/common/run_options.h"
-#include "harness/rules/catalogue.h"
-#include "harness/rules/expectation_override.h"
+#include "harness/plan/run_plan.h"
 #include "harness/runtime/runtime.h"
 
 namespace nsm {
 
-struct RunPlan {
-  std::vector<NsSet> combinations;
-  std::vector<const ProbeSpec*> probes;  // in run order
-  UsernsMap userns_map = UsernsMap::unprivileged;
-  int jobs = 1;
-  std::chrono::milliseconds timeout{10000};
-  std::string probe_path;  // nsprobe
-  std::string worker_exe;  // nsm-sandbox, the host sandbox's worker
-  // Time namespaces via unshare + offsets in the launcher (true), or clone3(CLONE_NEWTIME)
-  // with zero offsets where the kernel takes it (false).
-  bool time_via_unshare = true;
-  Propagation propagation = Propagation::kPrivate;
-  std::string rootfs;                          // absolute path; empty: the host's root
-  std::vector<ExpectationOverride> overrides;  // a scenario's, applied over the catalogue's rules
-  // Per namespace type, why the kernel will not create (or let us use) one
-  // here, from `nsmatrix kernel`'s live check as root; empty when it will.
-  // Combinations with such a type come out unsupported with this as the cause;
-  // a host sandbox without one runs none of the probes that need it.
-  std::array<std::string, kNsCount> unavailable;
-  // Runs in the machine's initial user namespace (mode root), not as root
-  // inside one (userns-root): the rules' `initial_userns`.
-  bool initial_userns = true;
-  struct {
-    std::string name, description, path;
-  } scenario;  // empty name: no scenario
-  // Who makes the containers: the native launcher, or a container runtime.
-  RuntimeInfo runtime;
-  // Probes of the selection a runtime cannot run ({id, why}); not in `probes`.
-  std::vector<std::pair<std::string, std::string>> runtime_left_out;
-};
+// The options BuildPlan reads from a request, by the names `nsmatrix run`
+// gives them (and lists in PlanRequest::given).
+namespace plan_option {
+inline constexpr const char* kCombos = "--combos";
+inline constexpr const char* kProbes = "--probes";
+inline constexpr const char* kUsernsMap = "--userns-map";
+inline constexpr const char* kJobs = "--jobs";
+inline constexpr const char* kTimeoutMs = "--timeout-ms";
+inline constexpr const char* kScenario = "--scenario";
+inline constexpr const char* kTimeNsVia = "--time-ns-via";
+inline constexpr const char* kRootfs = "--rootfs";
+inline constexpr const char* kPropagation = "--propagation";
+inline constexpr const char* kRuntime = "--runtime";
+}  // namespace plan_option
 
-// What the user asked for, as text, with `nsmatrix run`'s defaults.
+// What the user asked for, as text, with `nsmatrix run`'s defaults (but for
+// jobs, whose default there is the number of CPUs, at most 64).
 struct PlanRequest {
   std::string combos = "all";
   std::string probes = "all";
@@ -65,8 +47,8 @@ struct PlanRequest {
   std::string rootfs = "host";
   std::string propagation = "private";
   std::string runtime = "native";
-  // The options the command line gave ("--combos", "--propagation", ...): a
-  // scenario fills only the others.
+  // The options the command line gave (plan_option's names): a scenario fills
+  // only the others.
   std::set<std::string> given;
 };
 

@@ -204,6 +204,43 @@ TEST(BuildPlan, ARootlessRunRefusesRuncNspawnAndUnshareWithARange) {
   EXPECT_EQ(ErrorOf(unshare, /*rootless=*/true), "(built)");
 }
 
+TEST(BuildPlan, AScenariosRuntimeAndRootfsApplyAndItsPropagationCountsAsChosen) {
+  TempTree tree;
+  std::string bwrap = tree.File("bwrap.toml",
+                                "name = \"bwrap\"\ndescription = \"x\"\ncombinations = [\"mnt\"]\n"
+                                "[options]\nruntime = \"bwrap\"\npropagation = \"private\"\n");
+  PlanRequest request;
+  request.scenario = bwrap;
+  // As if --propagation private had been given: bwrap cannot.
+  EXPECT_EQ(ErrorOf(request),
+            "--runtime bwrap always gives containers slave propagation; --propagation private "
+            "cannot apply");
+  // The command line's runtime wins, and the file's propagation applies to it.
+  request.runtime = "native";
+  request.given = {plan_option::kRuntime};
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->adapter, nullptr);
+  EXPECT_EQ(built->plan.propagation, Propagation::kPrivate);
+
+  tree.Dir("root");
+  tree.Dir("root/proc");
+  tree.Dir("root/tmp");
+  std::string rooted =
+      tree.File("rooted.toml",
+                "name = \"rooted\"\ndescription = \"x\"\ncombinations = [\"mnt\"]\n"
+                "[options]\nrootfs = \"root\"\n");
+  PlanRequest in_tree;
+  in_tree.scenario = rooted;
+  built = BuildPlan(in_tree, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.rootfs, tree.path() + "/root");  // relative to the file
+  in_tree.given = {plan_option::kRootfs};                // --rootfs host given
+  built = BuildPlan(in_tree, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_TRUE(built->plan.rootfs.empty());
+}
+
 TEST(LeaveOutLauncherProbes, TakesOutWhatOnlyTheLauncherCanRunAndSaysWhy) {
   PlanRequest request;
   request.runtime = "bwrap";

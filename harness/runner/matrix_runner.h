@@ -11,7 +11,7 @@
 
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
-#include "harness/plan/plan.h"
+#include "harness/plan/run_plan.h"
 #include "harness/rules/catalogue.h"
 #include "harness/rules/expectation_override.h"
 #include "harness/runtime/runtime.h"

@@ -67,6 +67,22 @@ TEST(Scenarios, CommandLineWinsAndBadFilesExit2) {
   CliRun unknown = RunNsmatrix({"run", "--scenario", "no-such-scenario"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("docker-default"), std::string::npos) << unknown.err;
+  // Every option a scenario can set is the command line's when given, short forms too.
+  Spit(tmp.path() + "/options.toml",
+       "name = \"options\"\ndescription = \"x\"\ncombinations = [\"mnt\"]\n"
+       "probes = [\"uts.\"]\n[options]\nuserns_map = \"root\"\npropagation = \"slave\"\n"
+       "jobs = 3\ntimeout_ms = 5000\n");
+  CliRun given = RunNsmatrix({"run", "--scenario", tmp.path() + "/options.toml", "--combos", "none",
+                              "--probes", "ns.mnt", "--userns-map", "unprivileged", "--propagation",
+                              "shared", "-j", "1", "--timeout-ms", "4000"});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  const nlohmann::json& options = given.doc["options"];
+  EXPECT_EQ(options["combinations"], 1);
+  EXPECT_EQ(options["probes"], nlohmann::json({"ns.mnt"}));
+  EXPECT_EQ(options["userns_map"], "unprivileged");
+  EXPECT_EQ(options["propagation"], "shared");
+  EXPECT_EQ(options["jobs"], 1);
+  EXPECT_EQ(options["timeout_ms"], 4000);
 }
 
 TEST(ReportCommand, RendersExactlyWhatRunWrote) {
