@@ -74,7 +74,9 @@ int Run(RunArgs args, CLI::App* sub) {
     if (option->count() > 0) args.request.given.insert(option->get_name());
   }
   std::expected<BuiltPlan, std::string> built =
-      BuildPlan(args.request, {ScenarioDir(), DetectMode() == "rootless"});
+      BuildPlan(args.request, {.scenario_dir = ScenarioDir(),
+                               .rootless = DetectMode() == "rootless",
+                               .initial_userns = DetectMode() == "root"});
   if (!built) return UsageError(built.error());
   RunPlan plan = std::move(built->plan);
   std::unique_ptr<RuntimeAdapter> adapter = std::move(built->adapter);

@@ -76,7 +76,7 @@ Result<std::string> CheckRootfs(const std::string& path) {
 // options; what it cannot do is a usage error.
 std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAdapter& adapter,
                                                bool propagation_chosen, bool userns_map_chosen,
-                                               bool rootless, RunPlan& plan) {
+                                               const PlanSetting& setting, RunPlan& plan) {
   const std::string name(Name(kind));
   if (!plan.rootfs.empty()) {
     return Problem("--runtime " + name +
@@ -98,17 +98,19 @@ std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAd
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!userns_map_chosen) plan.userns_map = UsernsMap::root;
-  if (rootless) {
-    // runc makes each container's cgroups at the top of the machine's
-    // hierarchies, which no ordinary user may write; nspawn has not been tried
-    // rootless. unshare maps a range only through newuidmap, whose
-    // set-user-ID bit means nothing inside the run's user namespace.
-    if (kind == RuntimeKind::runc || kind == RuntimeKind::nspawn) {
-      return Problem("--runtime " + name +
-                     " is not supported in a rootless run (runc makes cgroups at the top of "
-                     "the machine's hierarchies; nspawn has not been tried rootless): run it "
-                     "as root, or use --runtime crun, bwrap or unshare");
+  if (!setting.initial_userns || setting.rootless) {
+    if (std::optional<std::string> why = adapter.NotInAUserNamespace()) {
+      return Problem(
+          "--runtime " + name + " is not supported " +
+          (setting.rootless ? "in a rootless run" : "inside a user namespace (mode userns-root)") +
+          " (" + *why +
+          "): run it as the machine's root, or use --runtime crun, bwrap "
+          "or unshare");
     }
+  }
+  if (setting.rootless) {
+    // unshare maps a range only through newuidmap, whose set-user-ID bit
+    // means nothing inside the run's user namespace.
     if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
       return Problem(
           "--runtime unshare --userns-map unprivileged maps ids through newuidmap, which "
@@ -170,7 +172,7 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
   if (built.adapter) {
     auto chosen = ChooseRuntime(*kind, *built.adapter,
                                 from.propagation || Given(request, plan_option::kPropagation),
-                                built.userns_map_chosen, setting.rootless, plan);
+                                built.userns_map_chosen, setting, plan);
     if (!chosen) return Problem(chosen.error());
   }
   return built;

@@ -56,6 +56,9 @@ struct PlanRequest {
 struct PlanSetting {
   std::string scenario_dir;  // where shipped scenarios are
   bool rootless = false;     // an ordinary user's run (see DetectMode)
+  // Root of the machine's initial user namespace (mode root), not root inside
+  // a user namespace (userns-root) or a rootless run.
+  bool initial_userns = true;
 };
 
 struct BuiltPlan {

@@ -185,7 +185,7 @@ TEST(BuildPlan, ARuntimesFixedPropagationReplacesTheDefaultButNotAChoice) {
             "native launcher only");
 }
 
-TEST(BuildPlan, ARootlessRunRefusesRuncNspawnAndUnshareWithARange) {
+TEST(BuildPlan, OutsideTheInitialUserNamespaceRuncAndNspawnAreRefused) {
   for (const char* runtime : {"runc", "nspawn"}) {
     PlanRequest request;
     request.runtime = runtime;
@@ -194,6 +194,21 @@ TEST(BuildPlan, ARootlessRunRefusesRuncNspawnAndUnshareWithARange) {
         << runtime;
     // As root they are planned (the runtime is looked for later).
     EXPECT_EQ(ErrorOf(request, /*rootless=*/false), "(built)") << runtime;
+    // Root inside a user namespace is no more the machine's root.
+    auto in_userns = BuildPlan(
+        request, {.scenario_dir = NSM_SCENARIO_DIR, .rootless = false, .initial_userns = false});
+    ASSERT_FALSE(in_userns) << runtime;
+    EXPECT_EQ(in_userns.error().rfind("--runtime " + std::string(runtime) +
+                                          " is not supported inside a user namespace (mode "
+                                          "userns-root) (",
+                                      0),
+              0u)
+        << in_userns.error();
+  }
+  for (const char* runtime : {"crun", "bwrap"}) {
+    PlanRequest request;
+    request.runtime = runtime;
+    EXPECT_EQ(ErrorOf(request, /*rootless=*/true), "(built)") << runtime;
   }
   PlanRequest unshare;
   unshare.runtime = "unshare";

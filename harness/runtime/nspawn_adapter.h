@@ -16,6 +16,9 @@ class NspawnAdapter final : public RuntimeAdapter {
     return {.bundle_workspace = true, .private_run = true, .own_mount_namespace = true};
   }
   bool MountsOwnSysfs() const override { return true; }
+  std::optional<std::string> NotInAUserNamespace() const override {
+    return "systemd-nspawn has not been tried outside the machine's initial user namespace";
+  }
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
   std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;

@@ -12,6 +12,10 @@ class RuncAdapter final : public OciAdapter {
   std::string_view Program() const override { return "runc"; }
   std::string_view Package() const override { return "runc"; }
   SandboxNeeds Needs() const override { return {.bundle_workspace = true}; }
+  std::optional<std::string> NotInAUserNamespace() const override {
+    return "runc makes each container's cgroups at the top of the machine's hierarchies, which "
+           "only the machine's root may write";
+  }
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
 };

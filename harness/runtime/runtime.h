@@ -99,6 +99,10 @@ class RuntimeAdapter {
   // it (the run is then exit 2), or nullopt when it can.
   virtual std::optional<std::string> CannotGive(Propagation) const { return std::nullopt; }
   virtual SandboxNeeds Needs() const { return {}; }
+  // Why this runtime is not run outside the machine's initial user namespace
+  // (a rootless run, or root inside `unshare --map-root-user`); nothing when
+  // it is.
+  virtual std::optional<std::string> NotInAUserNamespace() const { return std::nullopt; }
   // Does it mount a sysfs and cgroup hierarchies of its own in every
   // container, whatever the flags (the rules' `runtime_sysfs`)?
   virtual bool MountsOwnSysfs() const { return false; }
