@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,16 @@ Status WriteAll(int fd, std::string_view data) {
     ssize_t n = write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return FailErrno("write");
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+Status SendAll(int socket_fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = send(socket_fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("send");
     data.remove_prefix(static_cast<size_t>(n));
   }
   return {};

@@ -12,6 +12,9 @@
 namespace nsm {
 
 Status WriteAll(int fd, std::string_view data);
+// WriteAll for a socket, without SIGPIPE when the other end is gone (EPIPE
+// instead), whatever this process does with the signal.
+Status SendAll(int socket_fd, std::string_view data);
 
 // Splits a byte stream into lines.
 class LineBuffer {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace nsm {
@@ -46,6 +48,20 @@ TEST(ReadToEnd, ALateDrainStopsAtTheLimit) {
   EXPECT_TRUE(out->timed_out);
   pollfd rest{r.Get(), POLLIN, 0};
   EXPECT_EQ(poll(&rest, 1, 0), 1) << "the drain emptied the pipe past the limit";
+}
+
+// The runner writes to sandboxes that may have died: that must be an error
+// it can act on, not a SIGPIPE that ends nsmatrix, whatever the signal's
+// disposition (default here).
+TEST(SendAll, APeerThatIsGoneIsEpipeNotSigpipe) {
+  ASSERT_EQ(signal(SIGPIPE, SIG_DFL), SIG_DFL) << "another test changed SIGPIPE";
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+  close(pair[1]);
+  Status sent = SendAll(pair[0], "run combination=1\n");
+  close(pair[0]);
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().err, EPIPE);
 }
 
 }  // namespace

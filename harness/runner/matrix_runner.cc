@@ -16,19 +16,14 @@
 #include "harness/common/strings.h"
 #include "harness/launcher/clone3.h"
 #include "harness/rules/verdict.h"
-#include "harness/runner/sandbox_process.h"
+#include "harness/runner/sandbox_starter.h"
 #include "harness/runner/worker_config.h"
-#include "harness/sandbox/cgroup_tree.h"
 
 namespace nsm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Extra time the runner allows a worker beyond the cell timeout (kill grace,
-// judging) before it declares the whole sandbox hung.
-constexpr std::chrono::seconds kWorkerSlack{10};
-constexpr int kMaxSandboxRestarts = 4;
 // Requests a worker holds at once: the one it runs and the next, already in
 // its pipe when it finishes, so it never sleeps waiting for the runner.
 constexpr size_t kRequestsInFlight = 2;
@@ -51,9 +46,14 @@ struct Worker {
 
 class Runner {
  public:
-  Runner(const RunPlan& plan, const ProgressFn& progress, const CombinationFn& on_combination,
-         int cancel_fd)
-      : plan_(plan), progress_(progress), on_combination_(on_combination), cancel_fd_(cancel_fd) {}
+  Runner(const RunPlan& plan, SandboxStarter& starter, const RunnerLimits& limits,
+         const ProgressFn& progress, const CombinationFn& on_combination, int cancel_fd)
+      : plan_(plan),
+        starter_(starter),
+        limits_(limits),
+        progress_(progress),
+        on_combination_(on_combination),
+        cancel_fd_(cancel_fd) {}
 
   Result<MatrixResult> Run() {
     auto start = Clock::now();
@@ -63,14 +63,8 @@ class Runner {
     time_via_unshare_ = plan_.time_via_unshare || !Clone3SupportsNewTime();
     if (std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(plan_.runtime.kind))
       runtime_sysfs_ = adapter->MountsOwnSysfs();
-    Result<CgroupTree> cgroups = CgroupTree::Create();
-    if (cgroups) {
-      cgroups_.emplace(std::move(*cgroups));
-    } else {
-      cgroup_unavailable_ = cgroups.error().Message();
-    }
-    worker_exe_.Reset(open(plan_.worker_exe.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!worker_exe_.Valid()) return FailErrno("open " + plan_.worker_exe, "run matrix");
+    if (Status s = starter_.Prepare(); !s) return std::unexpected(s.error());
+    cgroup_unavailable_ = starter_.CgroupUnavailable();
     if (run_probes_.empty()) {
       for (NsSet ns : plan_.combinations) Record(ns.Index(), {});
     } else {
@@ -220,25 +214,16 @@ class Runner {
 
   Status StartWorker() {
     int index = next_index_++;
-    UniqueFd sandbox_cgroup;
-    std::string cell;
-    if (cgroups_) {
-      Result<CgroupTree::WorkerCgroups> placed = cgroups_->AddWorker(index);
-      if (!placed) return std::unexpected(placed.error());
-      sandbox_cgroup = std::move(placed->sandbox);
-      cell = placed->cell;
-    }
-    // The sandbox's own time namespace needs no offsets: clone3 where it can.
-    Result<SandboxProcess> sandbox = StartSandbox(worker_exe_.Get(), {}, Clone3SupportsNewTime(),
-                                                  sandbox_cgroup.Get(), sandbox_without_);
-    if (!sandbox) return std::unexpected(sandbox.error());
+    Result<SandboxStarter::Started> started = starter_.Start(index, sandbox_without_);
+    if (!started) return std::unexpected(started.error());
     // Its part of the plan, before any request. A failed write means the
     // worker is gone: its EOF retires it next round.
-    (void)WriteAll(sandbox->channel.Get(),
-                   protocol::Format(EncodeWorkerConfig(ConfigFor(index, cell))) + "\n");
+    (void)SendAll(
+        started->sandbox.channel.Get(),
+        protocol::Format(EncodeWorkerConfig(ConfigFor(index, started->cgroup_cell))) + "\n");
     auto worker = std::make_unique<Worker>();
-    worker->sandbox = std::move(*sandbox);
-    worker->deadline = Clock::now() + kWorkerSlack;
+    worker->sandbox = std::move(started->sandbox);
+    worker->deadline = Clock::now() + limits_.worker_slack;
     workers_.push_back(std::move(worker));
     return {};
   }
@@ -249,12 +234,13 @@ class Runner {
       unsigned index = queue_.front();
       queue_.pop_front();
       // The worker starts it now: the clock for it starts too.
-      if (worker.in_flight.empty()) worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
+      if (worker.in_flight.empty())
+        worker.deadline = Clock::now() + plan_.timeout + limits_.worker_slack;
       worker.in_flight.push_back(index);
       protocol::Record request{"run", "", {}};
       request.Add("combination", static_cast<long long>(index));
       // A failed write means the worker is gone: its EOF retires it next round.
-      (void)WriteAll(worker.sandbox.channel.Get(), protocol::Format(request) + "\n");
+      (void)SendAll(worker.sandbox.channel.Get(), protocol::Format(request) + "\n");
     }
   }
 
@@ -289,7 +275,7 @@ class Runner {
       }
     }
     if (results_.size() == plan_.combinations.size()) return {};  // all done: no replacement needed
-    if (++restarts_ > kMaxSandboxRestarts)
+    if (++restarts_ > limits_.max_restarts)
       return Fail(EPROTO, "host sandbox", "keeps failing: " + reason);
     if (!queue_.empty()) return StartWorker();
     return {};
@@ -318,7 +304,8 @@ class Runner {
       unsigned index = worker.in_flight.front();
       worker.in_flight.pop_front();
       // The next one is already running.
-      if (!worker.in_flight.empty()) worker.deadline = Clock::now() + plan_.timeout + kWorkerSlack;
+      if (!worker.in_flight.empty())
+        worker.deadline = Clock::now() + plan_.timeout + limits_.worker_slack;
       Dispatch(worker);
       Record(index, std::exchange(worker.replies, {}));
       return {};
@@ -376,14 +363,13 @@ class Runner {
   }
 
   const RunPlan& plan_;
+  SandboxStarter& starter_;
+  const RunnerLimits limits_;
   const ProgressFn& progress_;
   const CombinationFn& on_combination_;
   int cancel_fd_;
   bool time_via_unshare_ = true;
   bool runtime_sysfs_ = false;  // the runtime mounts its own sysfs (RuntimeAdapter)
-  UniqueFd worker_exe_;
-  // Declared before the workers: destroyed after them, once their cgroups are empty.
-  std::optional<CgroupTree> cgroups_;
   std::string cgroup_unavailable_;
   NsSet sandbox_without_;                       // namespaces the kernel would not give it
   std::map<std::string, std::string> not_run_;  // probe id -> why it cannot run here
@@ -399,9 +385,17 @@ class Runner {
 
 Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress,
                                const CombinationFn& on_combination, int cancel_fd) {
+  // Declared before the runner: its cgroups outlive every sandbox.
+  HostSandboxStarter starter(plan.worker_exe);
+  return RunMatrixWith(plan, starter, {}, progress, on_combination, cancel_fd);
+}
+
+Result<MatrixResult> RunMatrixWith(const RunPlan& plan, SandboxStarter& starter,
+                                   const RunnerLimits& limits, const ProgressFn& progress,
+                                   const CombinationFn& on_combination, int cancel_fd) {
   if (plan.combinations.empty() || plan.probes.empty())
     return Fail(EINVAL, "run matrix", "nothing to run");
-  return Runner(plan, progress, on_combination, cancel_fd).Run();
+  return Runner(plan, starter, limits, progress, on_combination, cancel_fd).Run();
 }
 
 }  // namespace nsm

@@ -48,4 +48,19 @@ using CombinationFn = std::function<void(NsSet combination, std::span<const Cell
 Result<MatrixResult> RunMatrix(const RunPlan& plan, const ProgressFn& progress,
                                const CombinationFn& on_combination, int cancel_fd);
 
+// How long and how often the runner bears with a failing sandbox.
+struct RunnerLimits {
+  // Beyond the plan's per-combination timeout (kill grace, judging), before
+  // the whole sandbox counts as hung; also the time it has to say it is ready.
+  std::chrono::milliseconds worker_slack{10000};
+  // Sandboxes started in place of failed ones before the run gives up.
+  int max_restarts = 4;
+};
+
+class SandboxStarter;  // sandbox_starter.h
+// RunMatrix with the sandboxes from `starter` (tests give a fake one).
+Result<MatrixResult> RunMatrixWith(const RunPlan& plan, SandboxStarter& starter,
+                                   const RunnerLimits& limits, const ProgressFn& progress,
+                                   const CombinationFn& on_combination, int cancel_fd);
+
 }  // namespace nsm

@@ -17,8 +17,8 @@ extern char** environ;
 
 namespace nsm {
 
-Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns, int cgroup_fd, NsSet without) {
+Result<SandboxProcess> StartSandbox(int worker_exe_fd, bool with_time_ns, int cgroup_fd,
+                                    NsSet without) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return FailErrno("socketpair");
   UniqueFd runner_end(pair[0]), worker_end_low(pair[1]);
@@ -28,10 +28,7 @@ Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::st
   worker_end_low.Reset();
   Result<UniqueFd> exe = HighDup(worker_exe_fd);
   if (!exe) return std::unexpected(exe.error());
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>("nsm-sandbox"));
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
+  char* argv[] = {const_cast<char*>("nsm-sandbox"), nullptr};
 
   uint64_t flags =
       (SandboxCloneFlags() | (with_time_ns ? CLONE_NEWTIME : 0)) & ~without.CloneFlags();
@@ -43,7 +40,7 @@ Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::st
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (dup2(worker_end->Get(), kWorkerChannelFd) < 0) _exit(126);
-    syscall(SYS_execveat, exe->Get(), "", argv.data(), environ, AT_EMPTY_PATH);
+    syscall(SYS_execveat, exe->Get(), "", argv, environ, AT_EMPTY_PATH);
     _exit(127);
   }
   return SandboxProcess{ChildProcess(cloned->pid, std::move(cloned->pidfd)), std::move(runner_end)};

@@ -2,9 +2,6 @@
 // namespaces and exec the worker program (nsm-sandbox) there.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "harness/common/child_process.h"
 #include "harness/common/namespaces.h"
 #include "harness/common/result.h"
@@ -19,10 +16,10 @@ struct SandboxProcess {
   UniqueFd channel;
 };
 
-// `args` follow argv[0]; the worker gets its end of the channel on fd 3.
-// `cgroup_fd` >= 0 starts the sandbox in that cgroup. `without`: namespaces
-// (of SandboxOptionalNamespaces) the sandbox shares with the caller.
-Result<SandboxProcess> StartSandbox(int worker_exe_fd, const std::vector<std::string>& args,
-                                    bool with_time_ns, int cgroup_fd, NsSet without = {});
+// The worker gets its end of the channel on fd 3. `cgroup_fd` >= 0 starts
+// the sandbox in that cgroup. `without`: namespaces (of
+// SandboxOptionalNamespaces) the sandbox shares with the caller.
+Result<SandboxProcess> StartSandbox(int worker_exe_fd, bool with_time_ns, int cgroup_fd,
+                                    NsSet without = {});
 
 }  // namespace nsm

@@ -1,0 +1,270 @@
+// The runner against fake sandboxes: forked processes that speak the worker's
+// protocol from a script (answer, exit, hang, garble, never be ready), so the
+// runner's restart and time-out logic is tested without root or namespaces.
+#include "harness/runner/matrix_runner.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <set>
+
+#include "harness/common/io.h"
+#include "harness/common/protocol.h"
+#include "harness/runner/sandbox_starter.h"
+#include "harness/runner/worker_config.h"
+
+namespace nsm {
+namespace {
+
+enum class Act { kAnswer, kExit, kHang, kGarble, kFatal };
+
+// What worker `index` does with its `nth` request (0, 1, ...), for `combination`.
+using Script = std::function<Act(int index, unsigned combination, int nth)>;
+
+void Send(int fd, const protocol::Record& record) {
+  (void)WriteAll(fd, protocol::Format(record) + "\n");
+}
+
+// The fake worker, in a forked child: never returns.
+[[noreturn]] void FakeWorker(int fd, int index, bool ready, const Script& script) {
+  LineBuffer buffer;
+  Result<std::optional<std::string>> line = ReadLine(fd, buffer);
+  if (!line || !*line) _exit(1);
+  Result<protocol::Record> record = protocol::Parse(**line);
+  if (!record) _exit(2);
+  Result<WorkerConfig> config = DecodeWorkerConfig(*record);
+  if (!config || config->index != index) _exit(3);
+  if (!ready) pause();
+  protocol::Record hello{std::string(protocol::kHello), "", {}};
+  Send(fd, hello.Add("ready", 1).Add("hostname", "fake"));
+  for (int nth = 0;; ++nth) {
+    line = ReadLine(fd, buffer);
+    if (!line || !*line) _exit(0);
+    record = protocol::Parse(**line);
+    if (!record || !record->GetInt("combination")) _exit(4);
+    unsigned combination = static_cast<unsigned>(*record->GetInt("combination"));
+    switch (script(index, combination, nth)) {
+      case Act::kAnswer: {
+        std::string replies;
+        for (const std::string& probe : config->probes) {
+          protocol::Record reply{"probe", probe, {}};
+          reply.Add("outcome", "isolated").Add("detail", "fake " + std::to_string(combination));
+          replies += protocol::Format(reply) + "\n";
+        }
+        protocol::Record end{"end", "", {}};
+        replies += protocol::Format(end.Add("probes", (long long)config->probes.size())) + "\n";
+        (void)WriteAll(fd, replies);
+        break;
+      }
+      case Act::kExit:
+        _exit(0);
+      case Act::kHang:
+        pause();
+        _exit(0);
+      case Act::kGarble:
+        (void)WriteAll(fd, "probe ns.mnt outcome=%zz\n");  // a bad escape
+        break;
+      case Act::kFatal: {
+        protocol::Record fatal{"fatal", "", {}};
+        Send(fd, fatal.Add("error", "the fake broke"));
+        _exit(1);
+      }
+    }
+  }
+}
+
+class FakeStarter final : public SandboxStarter {
+ public:
+  explicit FakeStarter(
+      Script script, std::function<bool(int)> ready = [](int) { return true; })
+      : script_(std::move(script)), ready_(std::move(ready)) {}
+
+  Status Prepare() override { return {}; }
+  std::string CgroupUnavailable() const override { return "a fake has no cgroups"; }
+
+  Result<Started> Start(int index, NsSet) override {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+      return FailErrno("socketpair");
+    UniqueFd runner_end(pair[0]), worker_end(pair[1]);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) return FailErrno("fork");
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(9);
+      runner_end.Reset();
+      FakeWorker(worker_end.Get(), index, ready_(index), script_);
+    }
+    pids_.insert(pid);
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd.Valid()) return FailErrno("pidfd_open");
+    return Started{SandboxProcess{ChildProcess(pid, std::move(pidfd)), std::move(runner_end)}, ""};
+  }
+
+  int started() const { return static_cast<int>(pids_.size()); }
+  const std::set<pid_t>& pids() const { return pids_; }
+
+ private:
+  Script script_;
+  std::function<bool(int)> ready_;
+  std::set<pid_t> pids_;
+};
+
+RunPlan Plan(size_t combinations, int jobs) {
+  RunPlan plan;
+  for (unsigned i = 0; i < combinations; ++i) plan.combinations.push_back(NsSet::FromIndex(i));
+  plan.probes = *Catalogue::Builtin().Select("ns.mnt,ns.uts");
+  plan.jobs = jobs;
+  plan.timeout = std::chrono::milliseconds(100);
+  plan.time_via_unshare = true;  // no clone3 probe of the kernel
+  plan.probe_path = "/fake/nsprobe";
+  return plan;
+}
+
+const RunnerLimits kQuick{.worker_slack = std::chrono::milliseconds(300), .max_restarts = 4};
+
+Result<MatrixResult> RunFake(const RunPlan& plan, FakeStarter& starter,
+                             const RunnerLimits& limits = kQuick, int cancel_fd = -1,
+                             const CombinationFn& on_combination = {}) {
+  return RunMatrixWith(plan, starter, limits, {}, on_combination, cancel_fd);
+}
+
+// The combinations whose cells are all errors, and the details of their cells.
+std::map<unsigned, std::string> Errors(const MatrixResult& result) {
+  std::map<unsigned, std::string> errors;
+  for (const CellResult& cell : result.cells) {
+    if (cell.outcome == Outcome::error) errors[cell.namespaces.Index()] = cell.detail;
+  }
+  return errors;
+}
+
+bool Gone(pid_t pid) {
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+TEST(MatrixRunner, EveryCombinationComesBackFromItsWorker) {
+  FakeStarter starter([](int, unsigned, int) { return Act::kAnswer; });
+  RunPlan plan = Plan(8, 2);
+  std::set<unsigned> handed_on;
+  Result<MatrixResult> result = RunFake(plan, starter, kQuick, -1, [&](NsSet ns, auto cells) {
+    EXPECT_EQ(cells.size(), 2u);
+    handed_on.insert(ns.Index());
+  });
+  ASSERT_TRUE(result) << result.error().Message();
+  ASSERT_EQ(result->cells.size(), 16u);
+  for (size_t i = 0; i < result->cells.size(); ++i) {
+    const CellResult& cell = result->cells[i];
+    EXPECT_EQ(cell.namespaces.Index(), i / 2);  // the plan's order, whoever ran it
+    EXPECT_EQ(cell.outcome, Outcome::isolated);
+    EXPECT_EQ(cell.detail, "fake " + std::to_string(i / 2));
+  }
+  EXPECT_EQ(handed_on.size(), 8u);
+  EXPECT_EQ(starter.started(), 2);
+  EXPECT_EQ(result->cgroup_unavailable, "a fake has no cgroups");
+}
+
+TEST(MatrixRunner, AWorkerThatDiesTakesOnlyItsCombinationDown) {
+  // Worker 0 answers its first request, then dies on the second: the third,
+  // already queued behind it, must run in the sandbox started in its place.
+  // (One job: with two, the other worker might run everything first.)
+  FakeStarter starter([](int index, unsigned, int nth) {
+    return index == 0 && nth == 1 ? Act::kExit : Act::kAnswer;
+  });
+  Result<MatrixResult> result = RunFake(Plan(8, 1), starter);
+  ASSERT_TRUE(result) << result.error().Message();
+  std::map<unsigned, std::string> errors = Errors(*result);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors.begin()->first, 1u);
+  EXPECT_EQ(errors.begin()->second,
+            "host sandbox failed during this combination: sandbox worker exited (exit 0)");
+  EXPECT_EQ(starter.started(), 2);
+  size_t isolated = 0;
+  for (const CellResult& cell : result->cells) isolated += cell.outcome == Outcome::isolated;
+  EXPECT_EQ(isolated, 14u);
+}
+
+TEST(MatrixRunner, AHungWorkerIsKilledAtItsDeadline) {
+  FakeStarter starter([](int index, unsigned, int nth) {
+    return index == 0 && nth == 0 ? Act::kHang : Act::kAnswer;
+  });
+  auto start = std::chrono::steady_clock::now();
+  Result<MatrixResult> result = RunFake(Plan(4, 1), starter);
+  ASSERT_TRUE(result) << result.error().Message();
+  std::map<unsigned, std::string> errors = Errors(*result);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors.begin()->first, 0u);
+  EXPECT_EQ(errors.begin()->second,
+            "host sandbox failed during this combination: sandbox worker did not answer in time "
+            "(killed by SIGKILL)");
+  // The cell's timeout and the slack, not the default 10 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(Gone(*starter.pids().begin()));
+}
+
+TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
+  for (Act act : {Act::kGarble, Act::kFatal}) {
+    FakeStarter starter([act](int index, unsigned, int nth) {
+      return index == 0 && nth == 0 ? act : Act::kAnswer;
+    });
+    Result<MatrixResult> result = RunFake(Plan(3, 1), starter);
+    ASSERT_TRUE(result) << result.error().Message();
+    std::map<unsigned, std::string> errors = Errors(*result);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find(act == Act::kGarble ? "garbled reply" : "the fake broke"),
+              std::string::npos)
+        << errors[0];
+    EXPECT_EQ(starter.started(), 2);
+  }
+}
+
+TEST(MatrixRunner, SandboxesThatKeepFailingEndTheRun) {
+  FakeStarter starter([](int, unsigned, int) { return Act::kExit; });
+  RunnerLimits limits = kQuick;
+  limits.max_restarts = 2;
+  Result<MatrixResult> result = RunFake(Plan(8, 1), starter, limits);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().Message().find("keeps failing: sandbox worker exited"),
+            std::string::npos)
+      << result.error().Message();
+  EXPECT_EQ(starter.started(), 3);  // the first and two restarts
+  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+}
+
+TEST(MatrixRunner, ASandboxThatNeverSaysReadyIsAnErrorNotAHang) {
+  FakeStarter starter([](int, unsigned, int) { return Act::kAnswer; }, [](int) { return false; });
+  Result<MatrixResult> result = RunFake(Plan(2, 1), starter);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().Message().find("start host sandbox"), std::string::npos)
+      << result.error().Message();
+  EXPECT_NE(result.error().Message().find("did not answer in time"), std::string::npos);
+  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+}
+
+TEST(MatrixRunner, ACancelStopsTheRunAndLeavesNoWorker) {
+  // The workers would go on for ever: the cancel descriptor is what ends it.
+  FakeStarter starter([](int, unsigned, int nth) { return nth == 0 ? Act::kAnswer : Act::kHang; });
+  int cancel[2];
+  ASSERT_EQ(pipe2(cancel, O_CLOEXEC), 0);
+  UniqueFd read_end(cancel[0]), write_end(cancel[1]);
+  RunnerLimits patient{.worker_slack = std::chrono::seconds(30), .max_restarts = 4};
+  RunPlan plan = Plan(8, 2);
+  plan.timeout = std::chrono::seconds(30);
+  Result<MatrixResult> result = RunFake(plan, starter, patient, read_end.Get(), [&](NsSet, auto) {
+    ASSERT_EQ(write(write_end.Get(), "x", 1), 1);
+  });
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().err, EINTR);
+  EXPECT_EQ(starter.started(), 2);
+  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+}
+
+}  // namespace
+}  // namespace nsm
