@@ -1,7 +1,5 @@
 #include "scenarios/scenario.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -9,11 +7,16 @@
 
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
+#include "scenarios/toml_reader.h"
 
 namespace nsm {
 namespace {
 
 namespace fs = std::filesystem;
+using toml_reader::Names;
+using toml_reader::Quote;
+using toml_reader::QuotedAlternatives;
+using toml_reader::Reader;
 
 // Same bounds as `nsmatrix run --jobs` and `--timeout-ms`.
 constexpr int64_t kMaxJobs = 64;
@@ -25,166 +28,6 @@ constexpr std::string_view kTopKeys[] = {"name",   "description", "combinations"
 constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs",     "propagation",
                                             "jobs",       "timeout_ms", "runtime"};
 constexpr std::string_view kExpectKeys[] = {"probe", "combination", "outcome", "reason"};
-
-// A string as it would be written in TOML, so messages show exactly what the file holds.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string Describe(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return Quote(node.ref<std::string>());
-    case toml::node_type::integer:
-      return "integer " + std::to_string(node.ref<int64_t>());
-    case toml::node_type::floating_point: {
-      char buf[64];
-      snprintf(buf, sizeof buf, "%g", node.ref<double>());
-      return std::string("float ") + buf;
-    }
-    case toml::node_type::boolean:
-      return node.ref<bool>() ? "boolean true" : "boolean false";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::array:
-      return node.is_array_of_tables() ? "an array of tables" : "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
-
-template <typename Range>
-std::string QuotedAlternatives(const Range& words) {
-  std::vector<std::string> quoted;
-  for (std::string_view word : words) quoted.push_back(Quote(word));
-  if (quoted.size() <= 1) return Join(quoted, "");
-  std::string head = Join(std::vector<std::string>(quoted.begin(), quoted.end() - 1), ", ");
-  return head + (quoted.size() == 2 ? " or " : ", or ") + quoted.back();
-}
-
-// The spellings of every value of an option's enum, in its order.
-template <typename Enum, size_t N>
-std::vector<std::string_view> Names(const Enum (&values)[N]) {
-  std::vector<std::string_view> names;
-  for (Enum value : values) names.push_back(Name(value));
-  return names;
-}
-
-// Turns nodes into values, or into errors that say where and what was expected.
-class Reader {
- public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
-
-  const std::string& path() const { return path_; }
-
-  std::string Where(const toml::source_region& region) const {
-    if (region.begin.line == 0) return path_;
-    return path_ + ":" + std::to_string(region.begin.line) + ":" +
-           std::to_string(region.begin.column);
-  }
-  std::string Line(const toml::source_region& region) const {
-    if (region.begin.line == 0) return path_;
-    return path_ + ":" + std::to_string(region.begin.line);
-  }
-
-  // "FILE:LINE:COLUMN: KEY: WHAT"
-  std::unexpected<Error> Bad(const toml::source_region& region, std::string_view key,
-                             std::string_view what) const {
-    std::string op = key.empty() ? std::string(what) : std::string(key) + ": " + std::string(what);
-    return Fail(0, std::move(op), Where(region));
-  }
-  std::unexpected<Error> Expected(const toml::node& node, std::string_view key,
-                                  std::string_view expected) const {
-    return Bad(node.source(), key, "expected " + std::string(expected) + ", got " + Describe(node));
-  }
-
-  template <typename Range>
-  Status OnlyKeys(const toml::table& table, std::string_view prefix, const Range& allowed) const {
-    for (auto&& [key, value] : table) {
-      if (std::find(std::begin(allowed), std::end(allowed), key.str()) != std::end(allowed)) {
-        continue;
-      }
-      std::vector<std::string_view> names(std::begin(allowed), std::end(allowed));
-      return Bad(key.source(), std::string(prefix) + std::string(key.str()),
-                 "unknown key (expected one of " + Join(names, ", ") + ")");
-    }
-    return {};
-  }
-
-  // The node at `key`, or an error pointing at the table that lacks it.
-  Result<const toml::node*> Required(const toml::table& table, std::string_view prefix,
-                                     std::string_view key) const {
-    if (const toml::node* node = table.get(key)) return node;
-    std::string owner(prefix);
-    if (!owner.empty() && owner.back() == '.') owner.pop_back();
-    std::string where = table.source().begin.line == 0 ? path_ + ":1:1" : Where(table.source());
-    return Fail(0, (owner.empty() ? "" : owner + ": ") + "missing required key " + Quote(key),
-                std::move(where));
-  }
-
-  Result<std::string> String(const toml::node& node, std::string_view key,
-                             std::string_view expected = "a string") const {
-    if (const toml::value<std::string>* value = node.as_string()) return value->get();
-    return Expected(node, key, expected);
-  }
-
-  Result<std::string> NonEmptyString(const toml::node& node, std::string_view key,
-                                     std::string_view expected) const {
-    Result<std::string> text = String(node, key, expected);
-    if (!text) return text;
-    if (Trim(*text).empty()) return Expected(node, key, expected);
-    return text;
-  }
-
-  Result<int64_t> Integer(const toml::node& node, std::string_view key, int64_t min, int64_t max,
-                          std::string_view expected) const {
-    const toml::value<int64_t>* value = node.as_integer();
-    if (!value || value->get() < min || value->get() > max) return Expected(node, key, expected);
-    return value->get();
-  }
-
-  // A non-empty array of strings; each element's node is returned for its position.
-  Result<std::vector<const toml::node*>> StringArray(const toml::node& node, std::string_view key,
-                                                     std::string_view what) const {
-    const toml::array* array = node.as_array();
-    if (!array) return Expected(node, key, "an array of " + std::string(what));
-    if (array->empty()) return Expected(node, key, "a non-empty array of " + std::string(what));
-    std::vector<const toml::node*> items;
-    for (size_t i = 0; i < array->size(); ++i) {
-      const toml::node& item = *array->get(i);
-      if (!item.is_string()) return Expected(item, Index(key, i), std::string(what));
-      items.push_back(&item);
-    }
-    return items;
-  }
-
-  static std::string Index(std::string_view key, size_t i) {
-    return std::string(key) + "[" + std::to_string(i) + "]";
-  }
-
- private:
-  std::string path_;
-};
 
 Result<std::vector<NsSet>> ReadCombinations(const Reader& r, const toml::node& node) {
   constexpr std::string_view kWhat = "combination names (\"none\", \"mnt+pid\", ...) or [\"all\"]";

@@ -32,11 +32,11 @@
 #include <vector>
 
 #include "harness/common/namespaces.h"
+#include "harness/common/outcome.h"
 #include "harness/common/result.h"
 #include "harness/common/run_options.h"
 #include "harness/rules/catalogue.h"
 #include "harness/rules/expectation_override.h"
-#include "harness/common/outcome.h"
 
 namespace nsm {
 
