@@ -1,7 +1,9 @@
 #include "reports/document_view.h"
 
+#include <map>
 #include <set>
 
+#include "reports/analysis.h"
 #include "reports/json_access.h"
 
 namespace nsm {
@@ -58,6 +60,35 @@ const nlohmann::json& ProbeField(const nlohmann::json* probe, const nlohmann::js
   const nlohmann::json* computed = ja::Find(analysis, key);
   static const nlohmann::json kNull;
   return computed ? *computed : kNull;
+}
+
+std::vector<ProbeSummary> SummarizeProbes(const json& doc, const std::vector<std::string>& ids) {
+  std::map<std::string, const json*> entries;
+  for (const json& probe : ja::Array(doc, "probes")) {
+    entries.emplace(ja::String(probe, "id", "?"), &probe);
+  }
+  std::map<std::string, long long> failures;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
+  }
+  json analysis = AnalyzeProbes(doc);
+  std::vector<ProbeSummary> probes;
+  probes.reserve(ids.size());
+  for (const std::string& id : ids) {
+    ProbeSummary summary;
+    summary.id = id;
+    auto entry = entries.find(id);
+    summary.entry = entry == entries.end() ? nullptr : entry->second;
+    const json& computed = ja::Object(analysis, id.c_str());
+    summary.isolated_count = ProbeField(summary.entry, computed, "isolated_count");
+    summary.cell_count = ProbeField(summary.entry, computed, "cell_count");
+    summary.isolated_by = ProbeField(summary.entry, computed, "isolated_by");
+    const json& anomalies = ProbeField(summary.entry, computed, "anomalies");
+    if (anomalies.is_array()) summary.anomalies = anomalies;
+    summary.failures = failures[id];
+    probes.push_back(std::move(summary));
+  }
+  return probes;
 }
 
 std::string ScalarText(const nlohmann::json& value) {

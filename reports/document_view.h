@@ -28,6 +28,19 @@ std::string ScalarText(const nlohmann::json& value);
 // null when neither has it.
 const nlohmann::json& ProbeField(const nlohmann::json* probe, const nlohmann::json& analysis,
                                  const char* key);
+// What every writer shows of one probe: its entry in doc["probes"], the
+// figures of the report analysis (from that entry when there, else computed
+// by AnalyzeProbes, as ProbeField), and how many of its cells failed.
+struct ProbeSummary {
+  std::string id;
+  const nlohmann::json* entry = nullptr;  // in doc["probes"], or null when only cells name it
+  nlohmann::json isolated_count, cell_count, isolated_by;  // null when neither has them
+  nlohmann::json anomalies = nlohmann::json::array();      // always an array
+  long long failures = 0;
+};
+// One per id, in the order given (ProbeOrder's, usually).
+std::vector<ProbeSummary> SummarizeProbes(const nlohmann::json& doc,
+                                          const std::vector<std::string>& ids);
 // What the document's host.mode means, in words ("real root", ...).
 std::string ModeMeaning(std::string_view mode);
 

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "harness/common/strings.h"
-#include "reports/analysis.h"
 #include "reports/document_view.h"
 #include "reports/json_access.h"
 #include "reports/kernel_section.h"
@@ -113,41 +112,23 @@ std::string RenderMarkdownTotals(const json& doc) {
 namespace {
 
 void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::string& out) {
-  std::map<std::string, const json*> entries;
-  for (const json& probe : ja::Array(doc, "probes")) {
-    entries.emplace(ja::String(probe, "id", "?"), &probe);
-  }
-  std::map<std::string, int> failures;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
-  }
-  json analysis = AnalyzeProbes(doc);
-
+  std::vector<ProbeSummary> probes = SummarizeProbes(doc, ids);
   out += "## Probes\n\n";
   out += MdRow({"probe", "description", "isolated in", "isolated by", "failures"});
   out += MdRow({"---", "---", "---:", "---", "---:"});
-  for (const std::string& id : ids) {
-    auto entry = entries.find(id);
-    const json* probe = entry == entries.end() ? nullptr : entry->second;
-    const json& computed = ja::Object(analysis, id.c_str());
-    const json& isolated = ProbeField(probe, computed, "isolated_count");
-    const json& cells = ProbeField(probe, computed, "cell_count");
-    out += MdRow({MdCode(EscapeTableCell(id)),
-                  EscapeTableCell(probe ? ja::String(*probe, "description") : ""),
-                  ScalarText(isolated) + " of " + ScalarText(cells) + " combinations",
-                  EscapeTableCell(RenderIsolatedBy(ProbeField(probe, computed, "isolated_by"))),
-                  std::to_string(failures[id])});
+  for (const ProbeSummary& p : probes) {
+    out +=
+        MdRow({MdCode(EscapeTableCell(p.id)),
+               EscapeTableCell(p.entry ? ja::String(*p.entry, "description") : ""),
+               ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count) + " combinations",
+               EscapeTableCell(RenderIsolatedBy(p.isolated_by)), std::to_string(p.failures)});
   }
   out += "\n";
 
   std::vector<std::string> anomalies;
-  for (const std::string& id : ids) {
-    auto entry = entries.find(id);
-    const json* probe = entry == entries.end() ? nullptr : entry->second;
-    const json& list = ProbeField(probe, ja::Object(analysis, id.c_str()), "anomalies");
-    if (!list.is_array()) continue;
-    for (const json& text : list) {
-      anomalies.push_back("- " + MdCode(id) + ": " +
+  for (const ProbeSummary& p : probes) {
+    for (const json& text : p.anomalies) {
+      anomalies.push_back("- " + MdCode(p.id) + ": " +
                           (text.is_string() ? text.get<std::string>() : text.dump()));
     }
   }

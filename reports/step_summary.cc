@@ -14,7 +14,6 @@
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
-#include "reports/analysis.h"
 #include "reports/document_view.h"
 #include "reports/json_access.h"
 #include "reports/markdown_text.h"
@@ -68,16 +67,9 @@ void AppendRows(const std::vector<std::string>& rows, const std::string& what, s
 std::string Shortened(const json& doc, size_t limit) {
   std::string out = Head(doc);
 
-  json analysis = AnalyzeProbes(doc);
-  std::map<std::string, const json*> entries;
-  for (const json& probe : ja::Array(doc, "probes")) {
-    entries.emplace(ja::String(probe, "id", "?"), &probe);
-  }
-  std::map<std::string, long long> failures;
   std::vector<std::string> failure_rows;
   for (const json& cell : ja::Array(doc, "cells")) {
-    if (ja::String(cell, "verdict") != "fail") continue;
-    ++failures[ja::String(cell, "probe", "?")];
+    if (!IsFailingCell(cell)) continue;
     std::string detail = ja::String(cell, "detail");
     if (detail.size() > kDetailLimit) detail = TruncateUtf8(detail, kDetailLimit) + "...";
     failure_rows.push_back(
@@ -88,21 +80,11 @@ std::string Shortened(const json& doc, size_t limit) {
   }
 
   std::vector<std::string> probe_rows;
-  for (const std::string& id : ProbeOrder(doc)) {
-    auto entry = entries.find(id);
-    const json* probe = entry == entries.end() ? nullptr : entry->second;
-    const json& computed = ja::Object(analysis, id.c_str());
-    auto field = [&](const char* key) -> const json& {
-      static const json kNull;
-      if (const json* value = probe ? ja::Find(*probe, key) : nullptr) return *value;
-      const json* value = ja::Find(computed, key);
-      return value ? *value : kNull;
-    };
-    probe_rows.push_back(MdRow({MdCode(EscapeTableCell(id)),
-                                ScalarText(field("isolated_count")) + " of " +
-                                    ScalarText(field("cell_count")) + " combinations",
-                                EscapeTableCell(RenderIsolatedBy(field("isolated_by"))),
-                                std::to_string(failures[id])}));
+  for (const ProbeSummary& p : SummarizeProbes(doc, ProbeOrder(doc))) {
+    probe_rows.push_back(
+        MdRow({MdCode(EscapeTableCell(p.id)),
+               ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count) + " combinations",
+               EscapeTableCell(RenderIsolatedBy(p.isolated_by)), std::to_string(p.failures)}));
   }
 
   out += "## Probes\n\n";

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "harness/common/strings.h"
-#include "reports/analysis.h"
 #include "reports/html/html_writer.h"
 #include "reports/json_access.h"
 
@@ -115,36 +114,6 @@ std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinat
 
 bool Failed(const Totals& t) {
   return t.fail > 0 || t.failing_cells > 0;
-}
-
-std::vector<ProbeInfo> CollectProbes(const json& doc, const std::vector<std::string>& ids) {
-  std::map<std::string, const json*> entries;
-  for (const json& probe : ja::Array(doc, "probes")) {
-    entries.emplace(ja::String(probe, "id", "?"), &probe);
-  }
-  std::map<std::string, long long> failures;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
-  }
-  json analysis = AnalyzeProbes(doc);
-  std::vector<ProbeInfo> probes;
-  for (const std::string& id : ids) {
-    ProbeInfo info;
-    info.id = id;
-    auto entry = entries.find(id);
-    info.entry = entry == entries.end() ? nullptr : entry->second;
-    const json& computed = ja::Object(analysis, id.c_str());
-    info.isolated_count = ProbeField(info.entry, computed, "isolated_count");
-    info.cell_count = ProbeField(info.entry, computed, "cell_count");
-    info.isolated_by = ProbeField(info.entry, computed, "isolated_by");
-    const json& anomalies = ProbeField(info.entry, computed, "anomalies");
-    if (anomalies.is_array()) {
-      for (const json& text : anomalies) info.anomalies.push_back(ValueText(text));
-    }
-    info.failures = failures[id];
-    probes.push_back(std::move(info));
-  }
-  return probes;
 }
 
 void KeyValue(std::string_view key, std::string_view html_value, std::string& out) {

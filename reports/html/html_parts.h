@@ -61,14 +61,7 @@ std::vector<Combination> CombinationOrder(const json& doc);
 // The canonical namespaces, then any other name the cells use, in first-appearance order.
 std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinations);
 bool Failed(const Totals& t);
-struct ProbeInfo {
-  std::string id;
-  const json* entry = nullptr;  // in doc["probes"], or null when only cells name it
-  json isolated_count, cell_count, isolated_by;
-  std::vector<std::string> anomalies;
-  long long failures = 0;
-};
-std::vector<ProbeInfo> CollectProbes(const json& doc, const std::vector<std::string>& ids);
+using ProbeInfo = ProbeSummary;  // document_view.h
 
 // --- sections, in page order ------------------------------------------------
 void RenderHeader(const json& doc, const json& gate, const Totals& t,

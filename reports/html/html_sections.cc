@@ -261,7 +261,8 @@ void RenderProbes(const std::vector<ProbeInfo>& probes, std::string& out) {
         "<div class=\"alert\" id=\"anomalies\">⚠ Anomalies: adding a namespace made a probe "
         "leak\n<ul>\n";
     for (const ProbeInfo& p : probes) {
-      for (const std::string& text : p.anomalies) {
+      for (const json& anomaly : p.anomalies) {
+        const std::string text = ValueText(anomaly);
         out += "<li><code>" + E(p.id) + "</code>: " + E(text) + "</li>\n";
       }
     }

@@ -82,7 +82,7 @@ std::string EscapeHtml(std::string_view text, bool attribute) {
 
 std::string RenderHtml(const json& doc, const json& gate) {
   Totals totals = CountTotals(doc);
-  std::vector<ProbeInfo> probes = CollectProbes(doc, ProbeOrder(doc));
+  std::vector<ProbeInfo> probes = SummarizeProbes(doc, ProbeOrder(doc));
   const json& host = ja::Object(doc, "host");
 
   std::string out;
