@@ -73,10 +73,12 @@ int Run(RunArgs args, CLI::App* sub) {
   for (const CLI::Option* option : sub->get_options()) {
     if (option->count() > 0) args.request.given.insert(option->get_name());
   }
+  // As the run starts: an ordinary user's run becomes rootless below.
+  const std::string starting_mode = DetectMode();
   std::expected<BuiltPlan, std::string> built =
       BuildPlan(args.request, {.scenario_dir = ScenarioDir(),
-                               .rootless = DetectMode() == "rootless",
-                               .initial_userns = DetectMode() == "root"});
+                               .rootless = starting_mode == "rootless",
+                               .initial_userns = starting_mode == "root"});
   if (!built) return UsageError(built.error());
   RunPlan plan = std::move(built->plan);
   std::unique_ptr<RuntimeAdapter> adapter = std::move(built->adapter);

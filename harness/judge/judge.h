@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "harness/common/outcome.h"
 #include "harness/common/protocol.h"
 #include "harness/judge/host_view.h"
-#include "harness/common/outcome.h"
 
 namespace nsm {
 

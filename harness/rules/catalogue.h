@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "harness/common/namespaces.h"
+#include "harness/common/outcome.h"
 #include "harness/common/result.h"
 #include "harness/rules/expression.h"
-#include "harness/common/outcome.h"
 
 namespace nsm {
 

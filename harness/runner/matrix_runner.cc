@@ -1,6 +1,5 @@
 #include "harness/runner/matrix_runner.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 

@@ -9,10 +9,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <cerrno>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "harness/common/io.h"
@@ -103,19 +105,33 @@ class FakeStarter final : public SandboxStarter {
       runner_end.Reset();
       FakeWorker(worker_end.Get(), index, ready_(index), script_);
     }
-    pids_.insert(pid);
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     if (!pidfd.Valid()) return FailErrno("pidfd_open");
+    pidfds_[index] = UniqueFd(fcntl(pidfd.Get(), F_DUPFD_CLOEXEC, 3));
     return Started{SandboxProcess{ChildProcess(pid, std::move(pidfd)), std::move(runner_end)}, ""};
   }
 
-  int started() const { return static_cast<int>(pids_.size()); }
-  const std::set<pid_t>& pids() const { return pids_; }
+  int started() const { return static_cast<int>(pidfds_.size()); }
+
+  // Has worker `index` been killed and reaped? Asked through its pidfd, so a
+  // pid used again by then cannot answer for it.
+  bool Gone(int index) const {
+    siginfo_t info{};
+    return waitid(P_PIDFD, static_cast<id_t>(pidfds_.at(index).Get()), &info, WEXITED | WNOHANG) <
+               0 &&
+           errno == ECHILD;
+  }
+  bool AllGone() const {
+    for (const auto& [index, fd] : pidfds_) {
+      if (!Gone(index)) return false;
+    }
+    return true;
+  }
 
  private:
   Script script_;
   std::function<bool(int)> ready_;
-  std::set<pid_t> pids_;
+  std::map<int, UniqueFd> pidfds_;  // by worker index
 };
 
 RunPlan Plan(size_t combinations, int jobs) {
@@ -129,10 +145,14 @@ RunPlan Plan(size_t combinations, int jobs) {
   return plan;
 }
 
-const RunnerLimits kQuick{.worker_slack = std::chrono::milliseconds(300), .max_restarts = 4};
+// Where no deadline should fire: long enough for a loaded machine (CI runs
+// the integration tests beside this, and everything again under ASan).
+const RunnerLimits kPatient{.worker_slack = std::chrono::seconds(30), .max_restarts = 4};
+// Where one must: the cell's timeout and this slack, far below the 10 s default.
+const RunnerLimits kBrief{.worker_slack = std::chrono::seconds(2), .max_restarts = 4};
 
 Result<MatrixResult> RunFake(const RunPlan& plan, FakeStarter& starter,
-                             const RunnerLimits& limits = kQuick, int cancel_fd = -1,
+                             const RunnerLimits& limits = kPatient, int cancel_fd = -1,
                              const CombinationFn& on_combination = {}) {
   return RunMatrixWith(plan, starter, limits, {}, on_combination, cancel_fd);
 }
@@ -146,15 +166,11 @@ std::map<unsigned, std::string> Errors(const MatrixResult& result) {
   return errors;
 }
 
-bool Gone(pid_t pid) {
-  return kill(pid, 0) != 0 && errno == ESRCH;
-}
-
 TEST(MatrixRunner, EveryCombinationComesBackFromItsWorker) {
   FakeStarter starter([](int, unsigned, int) { return Act::kAnswer; });
   RunPlan plan = Plan(8, 2);
   std::set<unsigned> handed_on;
-  Result<MatrixResult> result = RunFake(plan, starter, kQuick, -1, [&](NsSet ns, auto cells) {
+  Result<MatrixResult> result = RunFake(plan, starter, kPatient, -1, [&](NsSet ns, auto cells) {
     EXPECT_EQ(cells.size(), 2u);
     handed_on.insert(ns.Index());
   });
@@ -196,7 +212,9 @@ TEST(MatrixRunner, AHungWorkerIsKilledAtItsDeadline) {
     return index == 0 && nth == 0 ? Act::kHang : Act::kAnswer;
   });
   auto start = std::chrono::steady_clock::now();
-  Result<MatrixResult> result = RunFake(Plan(4, 1), starter);
+  RunPlan plan = Plan(4, 1);
+  plan.timeout = std::chrono::seconds(1);
+  Result<MatrixResult> result = RunFake(plan, starter, kBrief);
   ASSERT_TRUE(result) << result.error().Message();
   std::map<unsigned, std::string> errors = Errors(*result);
   ASSERT_EQ(errors.size(), 1u);
@@ -204,9 +222,9 @@ TEST(MatrixRunner, AHungWorkerIsKilledAtItsDeadline) {
   EXPECT_EQ(errors.begin()->second,
             "host sandbox failed during this combination: sandbox worker did not answer in time "
             "(killed by SIGKILL)");
-  // The cell's timeout and the slack, not the default 10 s.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  EXPECT_TRUE(Gone(*starter.pids().begin()));
+  // The cell's timeout and the slack (3 s), not the default's 20 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(9));
+  EXPECT_TRUE(starter.Gone(0));
 }
 
 TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
@@ -227,7 +245,7 @@ TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
 
 TEST(MatrixRunner, SandboxesThatKeepFailingEndTheRun) {
   FakeStarter starter([](int, unsigned, int) { return Act::kExit; });
-  RunnerLimits limits = kQuick;
+  RunnerLimits limits = kPatient;
   limits.max_restarts = 2;
   Result<MatrixResult> result = RunFake(Plan(8, 1), starter, limits);
   ASSERT_FALSE(result);
@@ -235,17 +253,17 @@ TEST(MatrixRunner, SandboxesThatKeepFailingEndTheRun) {
             std::string::npos)
       << result.error().Message();
   EXPECT_EQ(starter.started(), 3);  // the first and two restarts
-  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+  EXPECT_TRUE(starter.AllGone());
 }
 
 TEST(MatrixRunner, ASandboxThatNeverSaysReadyIsAnErrorNotAHang) {
   FakeStarter starter([](int, unsigned, int) { return Act::kAnswer; }, [](int) { return false; });
-  Result<MatrixResult> result = RunFake(Plan(2, 1), starter);
+  Result<MatrixResult> result = RunFake(Plan(2, 1), starter, kBrief);
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().Message().find("start host sandbox"), std::string::npos)
       << result.error().Message();
   EXPECT_NE(result.error().Message().find("did not answer in time"), std::string::npos);
-  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+  EXPECT_TRUE(starter.AllGone());
 }
 
 TEST(MatrixRunner, ACancelStopsTheRunAndLeavesNoWorker) {
@@ -254,16 +272,15 @@ TEST(MatrixRunner, ACancelStopsTheRunAndLeavesNoWorker) {
   int cancel[2];
   ASSERT_EQ(pipe2(cancel, O_CLOEXEC), 0);
   UniqueFd read_end(cancel[0]), write_end(cancel[1]);
-  RunnerLimits patient{.worker_slack = std::chrono::seconds(30), .max_restarts = 4};
   RunPlan plan = Plan(8, 2);
   plan.timeout = std::chrono::seconds(30);
-  Result<MatrixResult> result = RunFake(plan, starter, patient, read_end.Get(), [&](NsSet, auto) {
+  Result<MatrixResult> result = RunFake(plan, starter, kPatient, read_end.Get(), [&](NsSet, auto) {
     ASSERT_EQ(write(write_end.Get(), "x", 1), 1);
   });
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().err, EINTR);
   EXPECT_EQ(starter.started(), 2);
-  for (pid_t pid : starter.pids()) EXPECT_TRUE(Gone(pid)) << pid;
+  EXPECT_TRUE(starter.AllGone());
 }
 
 }  // namespace

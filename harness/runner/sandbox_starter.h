@@ -5,7 +5,6 @@
 // tested without root or namespaces (matrix_runner_test.cc).
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 

@@ -55,6 +55,25 @@ TEST(RestrictedNamespaces, UnlimitedUsernsRootPassesEverything) {
   EXPECT_EQ(KernelEntry(doc, "net")["root"]["status"], "usable");
 }
 
+// Root in a user namespace is not the machine's root: runc (cgroups at the top
+// of the machine's hierarchies) and nspawn are refused before anything runs,
+// while crun, which the same run can use, makes its container.
+TEST(RestrictedNamespaces, UsernsRootRefusesRuncAndNspawnButRunsCrun) {
+  CliRun run = RunAsUsernsRoot(
+      "for r in runc nspawn crun; do \"$NSM\" run --no-progress --runtime $r --combos mnt "
+      "--probes ns.mnt --json \"$DIR/$r.json\"; echo \"$r=$?\"; done");
+  EXPECT_THAT(run.out, HasSubstr("runc=2"));
+  EXPECT_THAT(run.out, HasSubstr("nspawn=2"));
+  EXPECT_THAT(run.err, HasSubstr("--runtime runc is not supported inside a user namespace (mode "
+                                 "userns-root)"));
+  EXPECT_THAT(run.err, HasSubstr("--runtime nspawn is not supported inside a user namespace"));
+  EXPECT_FALSE(ReadJson(run.dir->path() + "/runc.json").is_object());  // no report
+  if (access("/usr/bin/crun", X_OK) == 0) {
+    EXPECT_THAT(run.out, HasSubstr("crun=0"));
+    EXPECT_EQ(ReadJson(run.dir->path() + "/crun.json")["host"]["mode"], "userns-root");
+  }
+}
+
 TEST(RestrictedNamespaces, NetLimitZeroMakesNetUnsupportedAndTheGateFails) {
   CliRun run = RunAsUsernsRoot(RunCommand("base.json") + " >/dev/null && " + Limit("net") +
                                RunCommand("net0.json") + " && \"$NSM\" gate --baseline " +
