@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "harness/common/strings.h"
 #include "reports/analysis.h"
 #include "reports/json_access.h"
 
@@ -60,6 +61,24 @@ const nlohmann::json& ProbeField(const nlohmann::json* probe, const nlohmann::js
   const nlohmann::json* computed = ja::Find(analysis, key);
   static const nlohmann::json kNull;
   return computed ? *computed : kNull;
+}
+
+std::vector<CombinationView> CombinationOrder(const json& doc) {
+  std::vector<CombinationView> combinations;
+  std::set<std::string> seen;
+  for (const json& cell : ja::Array(doc, "cells")) {
+    CombinationView c{ja::String(cell, "combination", "?"), {}};
+    if (!seen.insert(c.name).second) continue;
+    if (const json* names = ja::Find(cell, "namespaces"); names && names->is_array()) {
+      for (const json& name : *names) {
+        if (name.is_string()) c.namespaces.push_back(name.get<std::string>());
+      }
+    } else if (c.name != "none") {
+      for (std::string_view part : Split(c.name, '+')) c.namespaces.emplace_back(part);
+    }
+    combinations.push_back(std::move(c));
+  }
+  return combinations;
 }
 
 std::vector<ProbeSummary> SummarizeProbes(const json& doc, const std::vector<std::string>& ids) {

@@ -41,6 +41,14 @@ struct ProbeSummary {
 // One per id, in the order given (ProbeOrder's, usually).
 std::vector<ProbeSummary> SummarizeProbes(const nlohmann::json& doc,
                                           const std::vector<std::string>& ids);
+// A combination as the cells name it, and its namespaces (the cell's
+// "namespaces", or the name split at '+').
+struct CombinationView {
+  std::string name;
+  std::vector<std::string> namespaces;
+};
+// In the order the cells first name them.
+std::vector<CombinationView> CombinationOrder(const nlohmann::json& doc);
 // What the document's host.mode means, in words ("real root", ...).
 std::string ModeMeaning(std::string_view mode);
 

@@ -27,16 +27,6 @@ std::string OutcomeSymbol(std::string_view outcome) {
   return "?";
 }
 
-std::vector<std::string> CombinationOrder(const json& doc) {
-  std::vector<std::string> combinations;
-  std::set<std::string> seen;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    std::string combination = ja::String(cell, "combination", "?");
-    if (seen.insert(combination).second) combinations.push_back(combination);
-  }
-  return combinations;
-}
-
 void RenderHost(const json& doc, std::string& out) {
   const json& h = ja::Object(doc, "host");
   std::string mode = ja::Text(h, "mode");
@@ -177,7 +167,8 @@ void RenderMatrix(const json& doc, const std::vector<std::string>& ids, std::str
   for (const std::string& id : ids) header.push_back(EscapeTableCell(id));
   out += MdRow(header);
   out += MdRow(std::vector<std::string>(header.size(), "---"));
-  for (const std::string& combination : CombinationOrder(doc)) {
+  for (const CombinationView& view : CombinationOrder(doc)) {
+    const std::string& combination = view.name;
     std::vector<std::string> row = {EscapeTableCell(combination)};
     for (const std::string& id : ids) {
       auto it = symbols.find({combination, id});

@@ -7,6 +7,7 @@
 #include "harness/common/strings.h"
 #include "harness/gate/gate.h"
 #include "reports/json_access.h"
+#include "reports/markdown_text.h"
 #include "reports/markdown_writer.h"
 #include "reports/step_summary.h"
 
@@ -86,26 +87,17 @@ std::string TextLine(const char* label, const GateDifference& d) {
   return TerminalSafe(line) + "\n";
 }
 
-std::string Code(std::string_view text) {
-  if (text.find('`') == std::string_view::npos) return "`" + std::string(text) + "`";
-  return "`` " + std::string(text) + " ``";
-}
-
-std::string Row(const std::vector<std::string>& cells) {
-  return "| " + Join(cells, " | ") + " |\n";
-}
-
 std::string MarkdownRow(const GateDifference& d, bool with_reason) {
   std::string detail = d.detail;
   if (detail.size() > kMarkdownDetailLimit) {
     detail = TruncateUtf8(detail, kMarkdownDetailLimit) + "...";
   }
-  std::vector<std::string> cells = {EscapeTableCell(d.combination), Code(EscapeTableCell(d.probe)),
-                                    EscapeTableCell(d.before + " → " + d.after),
-                                    EscapeTableCell(d.kind)};
+  std::vector<std::string> cells = {
+      EscapeTableCell(d.combination), MdCode(EscapeTableCell(d.probe)),
+      EscapeTableCell(d.before + " → " + d.after), EscapeTableCell(d.kind)};
   if (with_reason) cells.push_back(EscapeTableCell(d.reason));
   cells.push_back(EscapeTableCell(detail));
-  return Row(cells);
+  return MdRow(cells);
 }
 
 struct MarkdownSection {
@@ -159,13 +151,13 @@ std::string RenderGateMarkdown(const GateResult& result, size_t limit) {
     out += "\n";
   }
 
-  const std::string diff_header = Row({"combination", "probe", "outcome", "kind", "detail"}) +
-                                  Row({"---", "---", "---", "---", "---"});
+  const std::string diff_header = MdRow({"combination", "probe", "outcome", "kind", "detail"}) +
+                                  MdRow({"---", "---", "---", "---", "---"});
   MarkdownSection sections[] = {
       {"## Regressions\n\n", diff_header, {}, "regressions"},
       {"## Allowed regressions\n\n",
-       Row({"combination", "probe", "outcome", "kind", "reason", "detail"}) +
-           Row({"---", "---", "---", "---", "---", "---"}),
+       MdRow({"combination", "probe", "outcome", "kind", "reason", "detail"}) +
+           MdRow({"---", "---", "---", "---", "---", "---"}),
        {},
        "allowed regressions"},
       {"## Improvements\n\n", diff_header, {}, "improvements"},

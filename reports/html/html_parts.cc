@@ -82,24 +82,6 @@ std::string Plural(long long n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-std::vector<Combination> CombinationOrder(const json& doc) {
-  std::vector<Combination> combinations;
-  std::set<std::string> seen;
-  for (const json& cell : ja::Array(doc, "cells")) {
-    Combination c{ja::String(cell, "combination", "?"), {}};
-    if (!seen.insert(c.name).second) continue;
-    if (const json* names = ja::Find(cell, "namespaces"); names && names->is_array()) {
-      for (const json& name : *names) {
-        if (name.is_string()) c.namespaces.push_back(name.get<std::string>());
-      }
-    } else if (c.name != "none") {
-      for (std::string_view part : Split(c.name, '+')) c.namespaces.emplace_back(part);
-    }
-    combinations.push_back(std::move(c));
-  }
-  return combinations;
-}
-
 // The canonical namespaces, then any other name the cells use, in first-appearance order.
 std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinations) {
   std::vector<std::string> names(std::begin(kCanonicalNamespaces), std::end(kCanonicalNamespaces));

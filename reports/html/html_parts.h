@@ -53,11 +53,7 @@ const OutcomeStyle& StyleOf(std::string_view outcome);
 
 // --- the document, arranged -------------------------------------------------
 // A combination's namespaces: its first cell's "namespaces", else its name split on '+'.
-struct Combination {
-  std::string name;
-  std::vector<std::string> namespaces;
-};
-std::vector<Combination> CombinationOrder(const json& doc);
+using Combination = CombinationView;  // document_view.h
 // The canonical namespaces, then any other name the cells use, in first-appearance order.
 std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinations);
 bool Failed(const Totals& t);
