@@ -16,15 +16,11 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/report_files.h"
+#include "harness/cli/vm_inputs.h"
 #include "harness/cli/vm_progress.h"
 #include "harness/common/install_paths.h"
 #include "harness/common/io.h"
-#include "harness/common/namespaces.h"
-#include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
-#include "harness/launcher/child_steps.h"
-#include "harness/launcher/id_map.h"
-#include "harness/rules/catalogue.h"
 #include "harness/vm/bzimage.h"
 #include "harness/vm/guest_channel.h"
 #include "harness/vm/initramfs.h"
@@ -33,71 +29,15 @@
 #include "harness/vm/temp_dir.h"
 #include "reports/atomic_file.h"
 #include "reports/json_text.h"
-#include "scenarios/scenario.h"
 
 namespace nsm {
 namespace {
 
 namespace fs = boost::filesystem;
 
-struct VmArgs {
-  std::string kernel, config, modules_dir;
-  std::vector<std::string> modules = {"veth"};
-  bool no_modules = false;
-  int memory_mib = 1024;
-  int cpus = 2;
-  std::string accel = "auto";
-  std::string qemu = "qemu-system-x86_64";
-  std::string busybox;
-  std::string append;
-  int boot_timeout_s = 120;
-  int timeout_s = 3600;
-  bool no_progress = false;
-  // `nsmatrix run` options, passed on.
-  std::string combos, probes, userns_map, propagation, time_ns_via, scenario;
-  int jobs = 0;
-  long timeout_ms = 0;
-  ReportFiles files;
-};
-
 int Usage(const std::string& message) {
   fprintf(stderr, "nsmatrix vm: %s\n", message.c_str());
   return kExitUsage;
-}
-
-// A program name is looked up in PATH; a path is taken as it is.
-std::optional<std::string> FindProgram(const std::string& name) {
-  if (name.find('/') != std::string::npos) {
-    return access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
-  }
-  const char* path = getenv("PATH");
-  for (std::string_view dir : Split(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = std::string(dir) + "/" + name;
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
-bool IsStatic(const std::string& program) {
-  Result<std::vector<std::string>> libs = SharedLibraries(program);
-  return libs && libs->empty();
-}
-
-// Debian's layout: /boot/vmlinuz-R beside /boot/config-R, and /lib/modules/R
-// beside /boot (also inside a package unpacked with dpkg -x).
-std::string Beside(const std::string& kernel, const std::string& relative) {
-  fs::path candidate = fs::absolute(kernel).parent_path() / relative;
-  boost::system::error_code ec;
-  return fs::exists(candidate, ec) ? candidate.lexically_normal().string() : std::string();
-}
-
-std::string ConfigValue(const std::string& config_path, const std::string& option) {
-  Result<std::string> text = ReadFile(config_path);
-  if (!text) return "";
-  for (std::string_view line : Split(*text, '\n')) {
-    if (line.starts_with(option + "=")) return std::string(line.substr(option.size() + 1));
-  }
-  return "";
 }
 
 // SIGINT/SIGTERM/SIGHUP as a descriptor: an interrupt kills QEMU through its
@@ -137,63 +77,15 @@ std::string TailText(const std::deque<std::string>& tail) {
   return out.empty() ? "  (the console printed nothing)\n" : out;
 }
 
-// What the guest is told to run, checked here first so that a typo costs no boot.
-Result<std::vector<std::string>> RunArguments(const VmArgs& args, std::string* scenario_file) {
-  std::vector<std::string> out;
-  if (!args.scenario.empty()) {
-    Result<Scenario> scenario = LoadScenario(args.scenario, ScenarioDir(), Catalogue::Builtin());
-    if (!scenario) return Fail(EINVAL, "--scenario", scenario.error().Message());
-    if (scenario->rootfs && *scenario->rootfs != "host") {
-      return Fail(EINVAL, "--scenario",
-                  "sets a root filesystem, which nsmatrix vm cannot take along");
-    }
-    *scenario_file =
-        scenario->path.find('/') == std::string::npos && !scenario->path.ends_with(".toml")
-            ? ScenarioDir() + "/" + args.scenario + ".toml"
-            : scenario->path;
-    if (access(scenario_file->c_str(), R_OK) != 0) {
-      *scenario_file = ScenarioDir() + "/" + args.scenario + ".toml";
-    }
-    out.insert(out.end(), {"--scenario", "/nsm/scenario.toml"});
-  }
-  if (!args.combos.empty()) {
-    if (Result<std::vector<NsSet>> c = ParseCombinationList(args.combos); !c) {
-      return Fail(EINVAL, "--combos", c.error().context);
-    }
-    out.insert(out.end(), {"--combos", args.combos});
-  }
-  if (!args.probes.empty()) {
-    if (auto p = Catalogue::Builtin().Select(args.probes); !p) {
-      return Fail(EINVAL, "--probes", p.error().context);
-    }
-    out.insert(out.end(), {"--probes", args.probes});
-  }
-  if (!args.userns_map.empty()) {
-    if (Result<UsernsMap> m = ParseUsernsMap(args.userns_map); !m) {
-      return Fail(EINVAL, "--userns-map", m.error().context);
-    }
-    out.insert(out.end(), {"--userns-map", args.userns_map});
-  }
-  if (!args.propagation.empty()) {
-    if (Result<Propagation> p = ParsePropagation(args.propagation); !p) {
-      return Fail(EINVAL, "--propagation", p.error().context);
-    }
-    out.insert(out.end(), {"--propagation", args.propagation});
-  }
-  if (!args.time_ns_via.empty()) out.insert(out.end(), {"--time-ns-via", args.time_ns_via});
-  if (args.jobs > 0) out.insert(out.end(), {"--jobs", std::to_string(args.jobs)});
-  if (args.timeout_ms > 0) out.insert(out.end(), {"--timeout-ms", std::to_string(args.timeout_ms)});
-  return out;
-}
-
 int Vm(VmArgs args) {
   // Everything that can be wrong with the command line or this machine is
   // found before anything boots.
   Result<BzImageInfo> image = ReadBzImage(args.kernel);
   if (!image) return Usage("--kernel: " + image.error().Message());
   std::string scenario_file;
-  Result<std::vector<std::string>> run_args = RunArguments(args, &scenario_file);
-  if (!run_args) return Usage(run_args.error().op + ": " + run_args.error().context);
+  std::expected<std::vector<std::string>, std::string> run_args =
+      RunArguments(args, &scenario_file);
+  if (!run_args) return Usage(run_args.error());
   std::optional<std::string> qemu = FindProgram(args.qemu);
   if (!qemu) {
     return Usage(args.qemu +
@@ -478,7 +370,8 @@ CommandFn AddVmCommand(CLI::App& app) {
   sub->add_option("--propagation", args->propagation, "As nsmatrix run");
   sub->add_option("--time-ns-via", args->time_ns_via, "As nsmatrix run")
       ->check(CLI::IsMember({"clone3", "unshare"}));
-  sub->add_option("--jobs,-j", args->jobs, "As nsmatrix run (default: the guest's CPUs, at most 64)")
+  sub->add_option("--jobs,-j", args->jobs,
+                  "As nsmatrix run (default: the guest's CPUs, at most 64)")
       ->check(CLI::Range(1, 64));
   sub->add_option("--timeout-ms", args->timeout_ms, "As nsmatrix run")
       ->check(CLI::Range(100L, 600000L));
