@@ -1,6 +1,7 @@
 #include "reports/document_view.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "harness/common/strings.h"
@@ -90,7 +91,14 @@ std::vector<ProbeSummary> SummarizeProbes(const json& doc, const std::vector<std
   for (const json& cell : ja::Array(doc, "cells")) {
     if (IsFailingCell(cell)) ++failures[ja::String(cell, "probe", "?")];
   }
-  json analysis = AnalyzeProbes(doc);
+  // The document's own figures first: AnalyzeProbes (a pass over every cell)
+  // only for a probe whose entry lacks one.
+  std::optional<json> analysis;
+  auto computed = [&](const std::string& id) -> const json& {
+    if (!analysis) analysis = AnalyzeProbes(doc);
+    return ja::Object(*analysis, id.c_str());
+  };
+  static const json kNoEntry = json::object();
   std::vector<ProbeSummary> probes;
   probes.reserve(ids.size());
   for (const std::string& id : ids) {
@@ -98,11 +106,14 @@ std::vector<ProbeSummary> SummarizeProbes(const json& doc, const std::vector<std
     summary.id = id;
     auto entry = entries.find(id);
     summary.entry = entry == entries.end() ? nullptr : entry->second;
-    const json& computed = ja::Object(analysis, id.c_str());
-    summary.isolated_count = ProbeField(summary.entry, computed, "isolated_count");
-    summary.cell_count = ProbeField(summary.entry, computed, "cell_count");
-    summary.isolated_by = ProbeField(summary.entry, computed, "isolated_by");
-    const json& anomalies = ProbeField(summary.entry, computed, "anomalies");
+    bool complete = summary.entry != nullptr;
+    for (const char* key : {"isolated_count", "cell_count", "isolated_by", "anomalies"})
+      complete = complete && ja::Find(*summary.entry, key) != nullptr;
+    const json& fallback = complete ? kNoEntry : computed(id);
+    summary.isolated_count = ProbeField(summary.entry, fallback, "isolated_count");
+    summary.cell_count = ProbeField(summary.entry, fallback, "cell_count");
+    summary.isolated_by = ProbeField(summary.entry, fallback, "isolated_by");
+    const json& anomalies = ProbeField(summary.entry, fallback, "anomalies");
     if (anomalies.is_array()) summary.anomalies = anomalies;
     summary.failures = failures[id];
     probes.push_back(std::move(summary));

@@ -18,11 +18,6 @@ using toml_reader::Quote;
 using toml_reader::QuotedAlternatives;
 using toml_reader::Reader;
 
-// Same bounds as `nsmatrix run --jobs` and `--timeout-ms`.
-constexpr int64_t kMaxJobs = 64;
-constexpr int64_t kMinTimeoutMs = 100;
-constexpr int64_t kMaxTimeoutMs = 600000;
-
 constexpr std::string_view kTopKeys[] = {"name",   "description", "combinations",
                                          "probes", "options",     "expect"};
 constexpr std::string_view kOptionKeys[] = {"userns_map", "rootfs",     "propagation",

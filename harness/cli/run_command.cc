@@ -11,6 +11,7 @@
 #include "harness/cli/report_files.h"
 #include "harness/cli/terminal.h"
 #include "harness/common/install_paths.h"
+#include "harness/common/run_options.h"
 #include "harness/common/strings.h"
 #include "harness/common/unique_fd.h"
 #include "harness/document/document.h"
@@ -109,14 +110,13 @@ int Run(RunArgs args, CLI::App* sub) {
   if (adapter) {
     if (int code = LocateChosenRuntime(*adapter, plan); code != kExitOk) return code;
   }
-  std::string mode = DetectMode();
   if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {
     // Inside `unshare --map-root-user` only root is mapped: ids 100000+ cannot be.
     if (built->userns_map_chosen) {
       return UsageError(
           "--userns-map unprivileged maps container root to ids 100000-165535, which are not "
           "mapped into this user namespace (see /proc/self/uid_map): use --userns-map root, or " +
-          std::string(mode == "rootless"
+          std::string(starting_mode == "rootless"
                           ? "give this user 65536 subordinate ids in /etc/subuid and /etc/subgid "
                             "(usermod --add-subuids and --add-subgids) and install uidmap"
                           : "map them into it (newuidmap/newgidmap)"));
@@ -132,7 +132,6 @@ int Run(RunArgs args, CLI::App* sub) {
   UniqueFd interrupt = InterruptFd();
   // What the kernel gives us, checked live: the document's "kernel" section,
   // and the cause of every combination it refuses.
-  plan.initial_userns = mode == "root";
   KernelReport kernel = CollectKernelReport({});
   for (const NsInfo& info : kNamespaces) {
     const LiveCheck& check = kernel.root[static_cast<int>(info.ns)].check;
@@ -200,7 +199,7 @@ CommandFn AddRunCommand(CLI::App& app) {
       "user, the cgroup probes are unsupported.");
   auto args = std::make_shared<RunArgs>();
   // One host sandbox per CPU, within what --jobs takes.
-  args->request.jobs = std::clamp(static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), 1, 64);
+  args->request.jobs = std::clamp(static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)), 1, kMaxJobs);
   sub->add_option(plan_option::kCombos, args->request.combos,
                   "Combinations to run: 'all' (all 256), or a comma-separated list, where\n"
                   "'all' is the combination of all eight types (none,all: both ends)")
@@ -215,11 +214,11 @@ CommandFn AddRunCommand(CLI::App& app) {
   sub->add_option(std::string(plan_option::kJobs) + ",-j", args->request.jobs,
                   "Parallel host sandboxes")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, kMaxJobs));
   sub->add_option(plan_option::kTimeoutMs, args->request.timeout_ms,
                   "Per-combination timeout; a hung probe becomes 'error'")
       ->capture_default_str()
-      ->check(CLI::Range(100L, 600000L));
+      ->check(CLI::Range(kMinTimeoutMs, kMaxTimeoutMs));
   args->files.AddOptions(sub, /*with_json=*/true);
   sub->add_option(plan_option::kScenario, args->request.scenario,
                   "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +

@@ -20,7 +20,9 @@
 #include "harness/cli/vm_progress.h"
 #include "harness/common/install_paths.h"
 #include "harness/common/io.h"
+#include "harness/common/run_options.h"
 #include "harness/common/unique_fd.h"
+#include "harness/plan/plan.h"
 #include "harness/vm/bzimage.h"
 #include "harness/vm/guest_channel.h"
 #include "harness/vm/initramfs.h"
@@ -364,18 +366,19 @@ CommandFn AddVmCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
   sub->add_flag("--no-progress", args->no_progress, "Print nothing while it boots and runs");
-  sub->add_option("--combos", args->combos, "As nsmatrix run (default all)");
-  sub->add_option("--probes", args->probes, "As nsmatrix run (default all)");
-  sub->add_option("--userns-map", args->userns_map, "As nsmatrix run");
-  sub->add_option("--propagation", args->propagation, "As nsmatrix run");
-  sub->add_option("--time-ns-via", args->time_ns_via, "As nsmatrix run")
+  sub->add_option(plan_option::kCombos, args->combos, "As nsmatrix run (default all)");
+  sub->add_option(plan_option::kProbes, args->probes, "As nsmatrix run (default all)");
+  sub->add_option(plan_option::kUsernsMap, args->userns_map, "As nsmatrix run");
+  sub->add_option(plan_option::kPropagation, args->propagation, "As nsmatrix run");
+  sub->add_option(plan_option::kTimeNsVia, args->time_ns_via, "As nsmatrix run")
       ->check(CLI::IsMember({"clone3", "unshare"}));
-  sub->add_option("--jobs,-j", args->jobs,
+  sub->add_option(std::string(plan_option::kJobs) + ",-j", args->jobs,
                   "As nsmatrix run (default: the guest's CPUs, at most 64)")
-      ->check(CLI::Range(1, 64));
-  sub->add_option("--timeout-ms", args->timeout_ms, "As nsmatrix run")
-      ->check(CLI::Range(100L, 600000L));
-  sub->add_option("--scenario", args->scenario, "As nsmatrix run (a file or a shipped name)");
+      ->check(CLI::Range(1, kMaxJobs));
+  sub->add_option(plan_option::kTimeoutMs, args->timeout_ms, "As nsmatrix run")
+      ->check(CLI::Range(kMinTimeoutMs, kMaxTimeoutMs));
+  sub->add_option(plan_option::kScenario, args->scenario,
+                  "As nsmatrix run (a file or a shipped name)");
   args->files.AddOptions(sub, /*with_json=*/true);
   return [args]() { return Vm(*args); };
 }

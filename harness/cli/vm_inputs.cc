@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
-#include <cerrno>
 
 #include "harness/common/install_paths.h"
 #include "harness/common/io.h"
@@ -21,12 +20,8 @@ std::optional<std::string> FindProgram(const std::string& name) {
   if (name.find('/') != std::string::npos) {
     return access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
   }
-  const char* path = getenv("PATH");
-  for (std::string_view dir : Split(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = std::string(dir) + "/" + name;
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
+  Result<std::string> found = FindOnPath(name, "");
+  return found ? std::optional(*found) : std::nullopt;
 }
 
 bool IsStatic(const std::string& program) {
@@ -68,15 +63,9 @@ std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& 
                      ", which nsmatrix vm cannot take along (the guest has nsmatrix's own "
                      "launcher only)");
     }
-    *scenario_file =
-        scenario->path.find('/') == std::string::npos && !scenario->path.ends_with(".toml")
-            ? ScenarioDir() + "/" + args.scenario + ".toml"
-            : scenario->path;
-    if (access(scenario_file->c_str(), R_OK) != 0) {
-      *scenario_file = ScenarioDir() + "/" + args.scenario + ".toml";
-    }
+    *scenario_file = scenario->path;  // the file it was read from
     request.scenario = args.scenario;
-    out.insert(out.end(), {"--scenario", "/nsm/scenario.toml"});
+    out.insert(out.end(), {plan_option::kScenario, "/nsm/scenario.toml"});
   }
   auto pass_on = [&](const char* option, const std::string& value, std::string& field) {
     if (value.empty()) return;

@@ -32,7 +32,7 @@ struct VmArgs {
   ReportFiles files;
 };
 
-// A program name is looked up in PATH; a path is taken as it is.
+// A program name is looked up in PATH (FindOnPath); a path is taken as it is.
 std::optional<std::string> FindProgram(const std::string& name);
 // Linked statically (ldd lists no library)?
 bool IsStatic(const std::string& program);

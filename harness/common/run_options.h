@@ -11,6 +11,11 @@
 
 namespace nsm {
 
+// What `nsmatrix run` and a scenario file accept for --jobs and --timeout-ms.
+inline constexpr int kMaxJobs = 64;
+inline constexpr long kMinTimeoutMs = 100;
+inline constexpr long kMaxTimeoutMs = 600000;
+
 // unprivileged: container root is host uid/gid 100000 (65536 ids), as rootful
 // podman and LXC do with subordinate ids. root: container root is the caller,
 // as `unshare --map-root-user` does (the story's way).

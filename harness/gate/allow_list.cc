@@ -8,6 +8,7 @@
 
 #include "harness/common/io.h"
 #include "harness/common/namespaces.h"
+#include "harness/common/outcome.h"
 #include "harness/common/strings.h"
 
 namespace nsm {
@@ -16,7 +17,6 @@ namespace {
 constexpr const char* kHint =
     "each entry is an [[allow]] table with combination, probe, reason and optionally to; "
     "see harness/gate/allow-list.example.toml";
-constexpr std::string_view kOutcomes[] = {"isolated", "leaked", "unsupported", "refused", "error"};
 constexpr std::string_view kEntryKeys[] = {"combination", "probe", "to", "reason"};
 
 bool IsProbeChar(char c) {
@@ -168,7 +168,7 @@ class Parser {
     Result<std::optional<std::string>> to = StringMember(table, "to", line);
     if (!to) return std::unexpected(std::move(to.error()));
     if (*to) {
-      if (std::find(std::begin(kOutcomes), std::end(kOutcomes), **to) == std::end(kOutcomes)) {
+      if (!OutcomeFromName(**to)) {
         return Bad(LineOf(*table.get("to"), line),
                    "bad outcome \"" + **to +
                        "\" for 'to' (expected isolated, leaked, unsupported, refused or error)");

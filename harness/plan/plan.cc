@@ -108,18 +108,15 @@ std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAd
           "or unshare");
     }
   }
-  if (setting.rootless) {
-    // unshare maps a range only through newuidmap, whose set-user-ID bit
-    // means nothing inside the run's user namespace.
-    if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+  // unshare maps a range only through newuidmap: its set-user-ID bit means
+  // nothing inside a rootless run's user namespace, and without it (or
+  // without root's subordinate ids) every user combination would look refused.
+  if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
+    if (setting.rootless) {
       return Problem(
           "--runtime unshare --userns-map unprivileged maps ids through newuidmap, which "
           "cannot work inside a rootless run's user namespace: use --userns-map root");
     }
-  }
-  // unshare maps a range only through newuidmap: without it (or without root's
-  // subordinate ids) every user combination would look refused.
-  if (kind == RuntimeKind::unshare && plan.userns_map == UsernsMap::unprivileged) {
     if (Status s = CheckSubordinateIdTools(); !s)
       return Problem("--runtime unshare --userns-map unprivileged: " + s.error().Message());
   }
@@ -147,12 +144,14 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
   if (!map) return Problem("--userns-map: " + map.error().context);
   plan.userns_map = *map;
   built.userns_map_chosen = from.userns_map || Given(request, plan_option::kUsernsMap);
-  if (request.jobs < 1 || request.jobs > 64)
-    return Problem("--jobs: " + std::to_string(request.jobs) + " is not from 1 to 64");
+  if (request.jobs < 1 || request.jobs > kMaxJobs) {
+    return Problem("--jobs: " + std::to_string(request.jobs) + " is not from 1 to " +
+                   std::to_string(kMaxJobs));
+  }
   plan.jobs = request.jobs;
-  if (request.timeout_ms < 100 || request.timeout_ms > 600000) {
-    return Problem("--timeout-ms: " + std::to_string(request.timeout_ms) +
-                   " is not from 100 to 600000");
+  if (request.timeout_ms < kMinTimeoutMs || request.timeout_ms > kMaxTimeoutMs) {
+    return Problem("--timeout-ms: " + std::to_string(request.timeout_ms) + " is not from " +
+                   std::to_string(kMinTimeoutMs) + " to " + std::to_string(kMaxTimeoutMs));
   }
   plan.timeout = std::chrono::milliseconds(request.timeout_ms);
   if (request.time_ns_via != "unshare" && request.time_ns_via != "clone3")
@@ -166,6 +165,7 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
     if (!rootfs) return Problem("--rootfs " + request.rootfs + ": " + rootfs.error().context);
     plan.rootfs = *rootfs;
   }
+  plan.initial_userns = setting.initial_userns && !setting.rootless;
   Result<RuntimeKind> kind = ParseRuntime(request.runtime);
   if (!kind) return Problem("--runtime: " + kind.error().context);
   built.adapter = MakeRuntimeAdapter(*kind);

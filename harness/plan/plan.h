@@ -5,14 +5,10 @@
 // command-line library, so it is unit-tested on its own (plan_test.cc).
 #pragma once
 
-#include <array>
-#include <chrono>
 #include <expected>
 #include <memory>
 #include <set>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "harness/plan/run_plan.h"
 #include "harness/runtime/runtime.h"

@@ -33,6 +33,13 @@ TEST(BuildPlan, TheDefaultsAreTheWholeMatrixOnTheNativeLauncher) {
   EXPECT_EQ(built->adapter, nullptr);
   EXPECT_FALSE(built->userns_map_chosen);
   EXPECT_TRUE(plan.scenario.name.empty());
+  EXPECT_TRUE(plan.initial_userns);
+  for (PlanSetting setting :
+       {PlanSetting{NSM_SCENARIO_DIR, false, false}, PlanSetting{NSM_SCENARIO_DIR, true, true}}) {
+    auto elsewhere = BuildPlan({}, setting);
+    ASSERT_TRUE(elsewhere) << elsewhere.error();
+    EXPECT_FALSE(elsewhere->plan.initial_userns);  // the rules' initial_userns
+  }
 }
 
 TEST(BuildPlan, EachBadOptionIsASentenceNamingIt) {
