@@ -8,6 +8,7 @@
 
 #include "harness/common/strings.h"
 #include "reports/json_access.h"
+#include "reports/matrix_cells.h"
 
 namespace nsm {
 namespace {
@@ -92,37 +93,27 @@ void Disambiguate(std::vector<CompareRun>& runs) {
   }
 }
 
-using CellKey = std::pair<std::string, std::string>;
+// A cell's key: its combination (as an index, so spellings of one set agree)
+// and its probe.
+using CellKey = std::pair<unsigned, std::string>;
 
 struct CellIndex {
   std::map<CellKey, CompareCellValue> cells;
   std::vector<CellKey> order;
 };
 
+// The cells through the document's one cell codec (matrix_cells.h): an
+// unreadable cell is the input's error, named by its file.
 Result<CellIndex> IndexCells(const CompareInput& input) {
-  auto invalid = [&](const std::string& what) -> std::unexpected<Error> {
-    return Fail(EINVAL, input.file, what);
-  };
-  if (!input.doc.is_object() || ja::String(input.doc, "schema") != "nsmatrix/1")
-    return invalid("not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
-  const json* cells = ja::Find(input.doc, "cells");
-  if (!cells || !cells->is_array()) return invalid("the document has no \"cells\" array");
+  Result<std::vector<MatrixCell>> cells = ReadMatrixCells(input.doc);
+  if (!cells) return Fail(EINVAL, input.file, cells.error().context);
   CellIndex index;
-  for (size_t i = 0; i < cells->size(); ++i) {
-    const json& cell = (*cells)[i];
-    std::string where = "cell " + std::to_string(i);
-    std::string fields[4];
-    const char* keys[4] = {"combination", "probe", "outcome", "verdict"};
-    for (size_t k = 0; k < 4; ++k) {
-      fields[k] = ja::String(cell, keys[k]);
-      if (fields[k].empty()) return invalid(where + " has no \"" + keys[k] + "\" string");
-    }
-    CellKey key{fields[0], fields[1]};
-    CompareCellValue value{fields[2], fields[3], ja::String(cell, "expected", "?"),
-                           ja::String(cell, "detail")};
-    if (!index.cells.emplace(key, std::move(value)).second)
-      return invalid(where + " (" + key.first + " " + key.second +
-                     ") occurs twice: each combination and probe must occur once");
+  for (MatrixCell& cell : *cells) {
+    CellKey key{cell.combination.Index(), std::move(cell.probe)};
+    CompareCellValue value{std::string(Name(cell.outcome)), std::string(Name(cell.verdict)),
+                           cell.expected ? std::string(Name(*cell.expected)) : "?",
+                           std::move(cell.detail)};
+    index.cells.emplace(key, std::move(value));
     index.order.push_back(std::move(key));
   }
   return index;
@@ -138,7 +129,7 @@ void CompareCells(const std::vector<CellIndex>& indexes, Comparison& out) {
   for (const CellIndex& index : indexes) {
     for (const CellKey& key : index.order) {
       if (!seen.insert(key).second) continue;
-      CompareCellRow row{key.first, key.second, {}};
+      CompareCellRow row{NsSet::FromIndex(key.first).ToString(), key.second, {}};
       for (const CellIndex& other : indexes) {
         auto found = other.cells.find(key);
         row.runs.push_back(found == other.cells.end()

@@ -96,9 +96,11 @@ struct Comparison {
   }
 };
 
-// An error (exit-2 material) for fewer than two inputs, a document that is not an
-// "nsmatrix/1" object with a "cells" array, a cell without a string combination,
-// probe, outcome or verdict, or a (combination, probe) twice in one document.
+// An error (exit-2 material) for fewer than two inputs, or a document whose cells
+// ReadMatrixCells (matrix_cells.h) refuses: not an "nsmatrix/1" object with a
+// "cells" array, a cell without a combination, probe, outcome or verdict of the
+// known words, or a (combination, probe) twice. Cells are matched by namespace
+// set and probe, so "pid+mnt" in one document is "mnt+pid" in another.
 // Kernel sections are read leniently: mistyped members count as absent.
 Result<Comparison> CompareRuns(const std::vector<CompareInput>& inputs);
 

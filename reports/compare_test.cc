@@ -251,12 +251,36 @@ TEST(CompareRunsTest, InvalidInputIsAnError) {
   twice["cells"].push_back(twice["cells"][0]);
   Result<Comparison> repeated = CompareRuns({{"a.json", good}, {"b.json", twice}});
   ASSERT_FALSE(repeated);
-  EXPECT_THAT(repeated.error().Message(), HasSubstr("occurs twice"));
+  EXPECT_THAT(repeated.error().Message(), HasSubstr("b.json"));
+  EXPECT_THAT(repeated.error().Message(), HasSubstr("repeats cell 0"));
   json no_probe = good;
   no_probe["cells"][3].erase("probe");
   Result<Comparison> missing = CompareRuns({{"a.json", good}, {"b.json", no_probe}});
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().Message(), HasSubstr("cell 3 has no \"probe\" string"));
+  // Cells are read by the document's one cell codec: outcomes are words it knows.
+  json bad_outcome = good;
+  bad_outcome["cells"][2]["outcome"] = "isolatd";
+  Result<Comparison> unknown = CompareRuns({{"a.json", good}, {"b.json", bad_outcome}});
+  ASSERT_FALSE(unknown);
+  EXPECT_THAT(unknown.error().Message(), HasSubstr("outcome \"isolatd\""));
+}
+
+// A combination is a set of namespaces, however a document spells it.
+TEST(CompareRunsTest, OneSetSpelledTwoWaysIsOneCell) {
+  json a = OtherKernel("6.1.0"), b = OtherKernel("6.18.44");
+  for (json* doc : {&a, &b}) {
+    json extra = CellOf(*doc, "none", "uts.hostname");
+    extra["combination"] = doc == &a ? "pid+mnt" : "mnt+pid";
+    extra["namespaces"] = {"mnt", "pid"};
+    (*doc)["cells"].push_back(extra);
+  }
+  CellOf(b, "mnt+pid", "uts.hostname")["outcome"] = "isolated";
+  Comparison c = Compare({{"a.json", a}, {"b.json", b}});
+  ASSERT_EQ(c.cells.size(), 1u);
+  EXPECT_EQ(c.cells[0].combination, "mnt+pid");
+  EXPECT_EQ(c.cells[0].runs[0]->outcome, "leaked");
+  EXPECT_EQ(c.cells[0].runs[1]->outcome, "isolated");
 }
 
 // Differences come first and identical cells are never listed.
