@@ -129,10 +129,21 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
                                  std::string(Name(after.verdict)));
     }
   }
+  // A cell the baseline lacks (a new probe, a wider run) is judged on its own: a
+  // failed verdict there is a regression, or a leak in a new probe would pass.
   for (const MatrixCell& after : cur->cells) {
     if (base->index.contains(KeyOf(after))) continue;
-    result.improvements.push_back({after.combination.ToString(), after.probe, "cell-new", kAbsent,
-                                   std::string(Name(after.outcome)), after.detail, ""});
+    GateDifference d{after.combination.ToString(),     after.probe,  "cell-new", kAbsent,
+                     std::string(Name(after.outcome)), after.detail, ""};
+    if (after.verdict == Verdict::fail) {
+      d.kind = "new-fail";
+      d.detail = "verdict fail (expected " +
+                 std::string(after.expected ? Name(*after.expected) : "?") + ")" +
+                 (after.detail.empty() ? "" : ": " + after.detail);
+      regression(std::move(d));
+    } else {
+      result.improvements.push_back(std::move(d));
+    }
   }
   result.context_differences =
       gate_internal::ContextDifferences(baseline, base->cells, current, cur->cells);

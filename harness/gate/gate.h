@@ -10,13 +10,16 @@
 //     probe-error     any other outcome -> error
 //     verdict-fail    verdict pass or skip -> fail, when none of the above applies
 //     cell-missing    in the baseline, absent from the current matrix
+//     new-fail        absent from the baseline, in the current matrix with verdict
+//                     fail (a new probe that leaks, or errs, is not an improvement)
 //   improvements (only for cells without a regression)
 //     isolation-gained  leaked -> isolated
 //     support-gained    unsupported -> isolated or leaked
 //     runtime-accepted  refused -> isolated or leaked
 //     error-fixed       error -> isolated or leaked
 //     verdict-pass      verdict fail -> pass, when none of the above applies
-//     cell-new          absent from the baseline, in the current matrix
+//     cell-new          absent from the baseline, in the current matrix, verdict
+//                       pass or skip
 // A regression matched by an allow-list entry goes to `allowed`, with the entry's reason.
 // `before` and `after` are always outcomes ("absent" for a missing cell); for the
 // verdict kinds `detail` starts with the verdict change.

@@ -191,6 +191,24 @@ TEST(CompareMatricesTest, Improvements) {
   EXPECT_THAT(result.context_differences, ElementsAre("combinations only in current: ipc"));
 }
 
+// A cell the baseline lacks (a probe added since) is no improvement when it fails:
+// otherwise every leak a new probe finds would pass the gate until the baseline is
+// regenerated.
+TEST(CompareMatricesTest, NewCellThatFailsIsARegression) {
+  json baseline = Doc({Cell("uts", "p.one", "isolated", "pass")});
+  json current = Doc({Cell("uts", "p.one", "isolated", "pass"),
+                      Cell("uts", "p.new", "leaked", "fail", "isolated", "host name seen"),
+                      Cell("ipc", "p.one", "error", "fail", "isolated", "no record"),
+                      Cell("pid", "p.new", "unsupported", "skip")});
+  GateResult result = Compare(baseline, current);
+  EXPECT_TRUE(result.Failed());
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("uts p.new new-fail absent->leaked", "ipc p.one new-fail absent->error"));
+  EXPECT_EQ(result.regressions[0].detail, "verdict fail (expected isolated): host name seen");
+  EXPECT_THAT(Summaries(result.improvements),
+              ElementsAre("pid p.new cell-new absent->unsupported"));
+}
+
 TEST(CompareMatricesTest, ErrorToUnsupportedIsSupportLost) {
   // A combination the kernel now refuses lost support, whatever the baseline cell said.
   GateResult result = OneCell("error", "fail", "unsupported", "skip");
