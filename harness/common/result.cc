@@ -28,6 +28,10 @@ std::string NamespaceHint(int err) {
   }
 }
 
+bool RefusesNamespaces(int err) {
+  return err == EINVAL || err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS;
+}
+
 std::string Error::Message() const {
   std::string out;
   if (!context.empty()) out += context + ": ";

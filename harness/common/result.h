@@ -42,6 +42,24 @@ inline std::unexpected<Error> FailNamespace(int err, std::string op, std::string
       Error{err, std::move(op), std::move(context), std::move(hint), ErrorKind::kNamespaceRefused});
 }
 
+// Is `err`, from a call that creates namespaces, the kernel refusing them?
+// EINVAL (the type is not built in, or the flag combination is rejected),
+// EPERM and EACCES (privilege, a sysctl, a security module), ENOSPC (a
+// user.max_*_namespaces limit) and EUSERS (nesting too deep) are; EAGAIN and
+// ENOMEM (process or memory limits) and CLONE_INTO_CGROUP's EBADF, EBUSY, ENODEV and
+// EOPNOTSUPP are not: they say nothing about namespace support.
+bool RefusesNamespaces(int err);
+
+// FailNamespace when RefusesNamespaces(err), else Fail: for the errno of a call
+// that creates namespaces, so only a refusal makes a combination unsupported.
+inline std::unexpected<Error> FailCreatingNamespaces(int err, std::string op,
+                                                     std::string context = {},
+                                                     std::string hint = {}) {
+  if (RefusesNamespaces(err))
+    return FailNamespace(err, std::move(op), std::move(context), std::move(hint));
+  return Fail(err, std::move(op), std::move(context), std::move(hint));
+}
+
 // Fail with the current errno and a hint derived from it for namespace operations.
 std::unexpected<Error> FailErrno(std::string op, std::string context = {});
 

@@ -22,6 +22,16 @@ TEST(Error, TheKindOfFailureIsAFieldNotText) {
   EXPECT_EQ(std::move(refused).Wrap("container").kind, ErrorKind::kNamespaceRefused);
 }
 
+// Only the errnos of a refusal make a creation failure kNamespaceRefused.
+TEST(Error, OnlyRefusalErrnosAreNamespaceRefusals) {
+  for (int err : {EINVAL, EPERM, EACCES, ENOSPC, EUSERS})
+    EXPECT_EQ(FailCreatingNamespaces(err, "clone3").error().kind, ErrorKind::kNamespaceRefused)
+        << ErrnoName(err);
+  for (int err : {EAGAIN, ENOMEM, EBADF, EBUSY, ENODEV, EOPNOTSUPP, EINTR})
+    EXPECT_EQ(FailCreatingNamespaces(err, "clone3").error().kind, ErrorKind::kOther)
+        << ErrnoName(err);
+}
+
 TEST(Error, HintsForKnownCauses) {
   EXPECT_NE(NamespaceHint(EPERM).find("privilege"), std::string::npos);
   EXPECT_NE(NamespaceHint(EINVAL).find("kernel"), std::string::npos);

@@ -32,7 +32,8 @@ Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid, int cgroup
   if (pid < 0) {
     int err = errno;
     std::string op = "clone3(" + CloneFlagNames(flags) + ")";
-    if (flags & NsSet::All().CloneFlags()) return FailNamespace(err, op, {}, NamespaceHint(err));
+    if (flags & NsSet::All().CloneFlags())
+      return FailCreatingNamespaces(err, op, {}, NamespaceHint(err));
     return Fail(err, op, {}, NamespaceHint(err));
   }
   Cloned cloned;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/common/io.h"
+#include "harness/launcher/clone3.h"
 
 namespace nsm {
 namespace {
@@ -129,6 +130,27 @@ TEST(Launcher, TimeNamespaceNeedsASingleThreadedLauncher) {
   EXPECT_EQ(container.error().err, EUSERS);
   EXPECT_FALSE(IsCreationRefused(container.error()));
   EXPECT_EQ(Link("/proc/self/ns/time_for_children"), own);
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // nothing was started
+}
+
+// Only the kernel refusing the namespaces makes a combination unsupported: a
+// clone3 that fails for another reason (here CLONE_INTO_CGROUP with a directory
+// that is not a cgroup: EBADF) is an error, or a broken cgroup setup would skip
+// every cell instead of failing it.
+TEST(Launcher, OnlyARefusalOfTheNamespacesIsCreationRefused) {
+  Result<Cloned> refused = Clone3(CLONE_NEWUSER | CLONE_FS);  // the kernel rejects the pair
+  if (refused && refused->pid == 0) _exit(0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().err, EINVAL);
+  EXPECT_TRUE(IsCreationRefused(refused.error()));
+
+  UniqueFd not_a_cgroup(open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(not_a_cgroup.Valid());
+  Result<Cloned> other = Clone3(CLONE_NEWUTS | CLONE_NEWNET, {}, not_a_cgroup.Get());
+  if (other && other->pid == 0) _exit(0);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().err, EBADF) << other.error().Message();
+  EXPECT_FALSE(IsCreationRefused(other.error()));
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // nothing was started
 }
 

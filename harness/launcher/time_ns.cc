@@ -42,7 +42,7 @@ Result<TimeNsForNextChild> TimeNsForNextChild::Enter(const std::string& offsets)
   if (!own.Valid()) return FailErrno("open /proc/self/ns/time", "time namespace");
   if (unshare(CLONE_NEWTIME) != 0) {
     int err = errno;
-    return FailNamespace(err, kUnshareTimeOp, {}, NamespaceHint(err));
+    return FailCreatingNamespaces(err, kUnshareTimeOp, {}, NamespaceHint(err));
   }
   TimeNsForNextChild guard(std::move(own));
   // Until the first process enters, the offsets can still be written.
