@@ -30,7 +30,7 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
   if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("found", scan.pid >= 0 ? 1 : 0);
+  record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;
   record.Add("pid", scan.pid);
   // The procfs that lists the host's process lists this one too.
@@ -75,7 +75,7 @@ protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
   if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("found", scan.pid >= 0 ? 1 : 0);
+  record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;
   std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
   record.Add("pid", scan.pid).Add("path", path);

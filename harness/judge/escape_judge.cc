@@ -10,8 +10,16 @@ namespace {
 // nullopt: a host process was found, go on judging the attempt.
 std::optional<Observation> NoHostProcess(const protocol::Record& record, HostView& host) {
   std::optional<long long> found = record.GetInt("found");
-  if (!found) return Observation{record.id, Outcome::error, "record lacks found"};
+  std::optional<long long> scanned = record.GetInt("scanned");
+  if (!found || !scanned)
+    return Observation{record.id, Outcome::error, "record lacks found/scanned"};
   if (*found) return std::nullopt;
+  // A /proc that lists nothing (not a procfs, or none mounted) hides every
+  // process: as for pid.see_host, that proves nothing.
+  if (*scanned == 0) {
+    return Observation{record.id, Outcome::error,
+                       "/proc lists no process at all (not a procfs?): cannot judge"};
+  }
   // A sentinel that died (pid.kill_host leaked) cannot be found either:
   // that is no proof of isolation.
   if (host.SentinelDeadWithin(std::chrono::milliseconds(0))) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "harness/common/namespaces.h"
+#include "harness/common/result.h"
 
 namespace nsm {
 
@@ -92,8 +93,9 @@ class HostView {
   // fixture keeps it); nullopt when it cannot be read.
   virtual std::optional<std::string> HostShmText() const = 0;
   // Is a process with this name alive in the host sandbox (the container's
-  // first process already reaped)?
-  virtual bool ProcessWithComm(const std::string& comm) const = 0;
+  // first process already reaped)? An error when /proc cannot be listed or a
+  // process's name cannot be read: a scan that could not look is no "no".
+  virtual Result<bool> ProcessWithComm(const std::string& comm) const = 0;
   // The host interface's IPv4 address (empty: none, as the fixture keeps it);
   // nullopt when it cannot be read.
   virtual std::optional<std::string> HostIfaceAddress() const = 0;

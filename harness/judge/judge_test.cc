@@ -32,7 +32,10 @@ class FakeHost : public HostView {
   bool SysfsListsHostIface() const override { return sysfs_lists_iface; }
   bool PropagationMountMade() const override { return propagation_mounted; }
   std::optional<std::string> HostShmText() const override { return shm_text; }
-  bool ProcessWithComm(const std::string& comm) const override { return comm == alive_comm; }
+  Result<bool> ProcessWithComm(const std::string& comm) const override {
+    if (proc_unreadable) return Fail(EMFILE, "opendir /proc");
+    return comm == alive_comm;
+  }
   std::optional<std::string> HostIfaceAddress() const override { return iface_address; }
   const CellNames& Names() const override { return names; }
   std::string ExpectedHostname() const override { return "nsm-host-0"; }
@@ -59,6 +62,7 @@ class FakeHost : public HostView {
   bool propagation_mounted = true;
   std::optional<std::string> shm_text = "";
   std::string alive_comm;
+  bool proc_unreadable = false;
   std::optional<std::string> iface_address = "";
   CellNames names{
       "nsm-probe-0-1", "nsm-probe-domain-0-1", "nsm-leak-0-1", "/tmp/nsm-mknod/null-0-1",
@@ -337,44 +341,60 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
 TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
   FakeHost host;
   auto judge = [&](const char* line) { return Judge(Rec(line), host); };
-  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=connect connected=1 errno=0 "
-                  "banner=nsm-banner%20abc%0A")
-                .outcome,
-            Outcome::leaked);
-  EXPECT_EQ(judge("probe escape.setns_net found=0").outcome, Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=setns errno=1").outcome,
+  EXPECT_EQ(
+      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=1 errno=0 "
+            "banner=nsm-banner%20abc%0A")
+          .outcome,
+      Outcome::leaked);
+  EXPECT_EQ(judge("probe escape.setns_net found=0 scanned=3").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=setns errno=1").outcome,
             Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=open errno=13").outcome,
+  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=open errno=13").outcome,
             Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=open errno=2").outcome,
+  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=open errno=2").outcome,
             Outcome::error);
   // In the host's namespace the listener must answer: anything else proves nothing.
   EXPECT_EQ(
-      judge("probe escape.setns_net found=1 pid=7 stage=connect connected=0 errno=111").outcome,
+      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=0 errno=111")
+          .outcome,
       Outcome::error);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 pid=7 stage=connect connected=1 errno=0 "
-                  "banner=other")
-                .outcome,
-            Outcome::error);
-  EXPECT_EQ(judge("probe escape.setns_net found=1").outcome, Outcome::error);
+  EXPECT_EQ(
+      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=1 errno=0 "
+            "banner=other")
+          .outcome,
+      Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3").outcome, Outcome::error);
   // Not finding a sentinel that is dead is no proof of isolation.
   host.sentinel_dead = true;
-  EXPECT_EQ(judge("probe escape.setns_net found=0").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net found=0 scanned=3").outcome, Outcome::error);
 }
 
 TEST(JudgeEscape, ProcRootProvenByTheSecret) {
   FakeHost host;
   auto judge = [&](const char* line) { return Judge(Rec(line), host); };
-  Observation read =
-      judge("probe escape.proc_root found=1 pid=7 read=1 errno=0 content=nsm-secret%20abc%0A");
+  Observation read = judge(
+      "probe escape.proc_root found=1 scanned=3 pid=7 read=1 errno=0 content=nsm-secret%20abc%0A");
   EXPECT_EQ(read.outcome, Outcome::leaked);
   EXPECT_NE(read.detail.find("/proc/7/root"), std::string::npos) << read.detail;
-  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=1 errno=0 content=other").outcome,
-            Outcome::error);
-  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=0 errno=13").outcome,
+  EXPECT_EQ(
+      judge("probe escape.proc_root found=1 scanned=3 pid=7 read=1 errno=0 content=other").outcome,
+      Outcome::error);
+  EXPECT_EQ(judge("probe escape.proc_root found=1 scanned=3 pid=7 read=0 errno=13").outcome,
             Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.proc_root found=1 pid=7 read=0 errno=2").outcome, Outcome::error);
-  EXPECT_EQ(judge("probe escape.proc_root found=0").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.proc_root found=1 scanned=3 pid=7 read=0 errno=2").outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.proc_root found=0 scanned=3").outcome, Outcome::isolated);
+}
+
+// A /proc that lists nothing hides the host's processes as well as a PID
+// namespace does: that is no isolation (a rootfs or a runtime without procfs).
+TEST(JudgeEscape, AProcThatListsNothingCannotJudge) {
+  FakeHost host;
+  for (const char* line :
+       {"probe escape.setns_net found=0 scanned=0", "probe escape.proc_root found=0 scanned=0",
+        "probe escape.proc_root found=0"}) {
+    EXPECT_EQ(Judge(Rec(line), host).outcome, Outcome::error) << line;
+  }
 }
 
 TEST(JudgeIpcShmWrite, JudgedByTheHostsSegment) {
@@ -412,6 +432,12 @@ TEST(JudgePidOrphan, AliveLeaksGoneIsolates) {
   EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-1"), host).outcome, Outcome::leaked);
   host.alive_comm.clear();
   EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-1"), host).outcome, Outcome::isolated);
+  // A host that could not look is no "gone".
+  host.proc_unreadable = true;
+  Observation blind = Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-1"), host);
+  EXPECT_EQ(blind.outcome, Outcome::error);
+  EXPECT_NE(blind.detail.find("EMFILE"), std::string::npos) << blind.detail;
+  host.proc_unreadable = false;
   // Not started, or under another name: nothing to look for.
   EXPECT_EQ(Judge(Rec("probe pid.orphan comm=nsmo-0-1"), host).outcome, Outcome::error);
   EXPECT_EQ(Judge(Rec("probe pid.orphan pid=7 comm=nsmo-0-0"), host).outcome, Outcome::error);

@@ -84,7 +84,9 @@ Observation JudgePidOrphan(const protocol::Record& record, HostView& host) {
   const std::string& comm = host.Names().orphan_comm;
   if (!record.GetInt("pid") || record.Get("comm") != comm)
     return {record.id, Outcome::error, "the probe did not start a process named " + comm};
-  if (host.ProcessWithComm(comm)) {
+  Result<bool> alive = host.ProcessWithComm(comm);
+  if (!alive) return {record.id, Outcome::error, alive.error().Message()};
+  if (*alive) {
     return {record.id, Outcome::leaked,
             "the process it left running (" + comm +
                 ") outlived the container: nothing ended with its first process"};

@@ -163,7 +163,8 @@ TEST_F(RuntimeCell, WhatTheRuntimeDoesAfterTheReportStillCounts) {
     f += Expect(stays.size() == 1 && stays[0].outcome == Outcome::leaked,
                 "a runtime that stays: " + (stays.empty() ? "" : stays[0].detail));
     f += Expect(took < std::chrono::milliseconds(1200), "judged only at the deadline");
-    f += Expect(!sandbox.ProcessWithComm("sleep"), "the runtime that stayed is still running");
+    f += Expect(sandbox.ProcessWithComm("sleep") == false,
+                "the runtime that stayed is still running");
     return f;
   });
   EXPECT_EQ(found, "");
@@ -177,7 +178,7 @@ TEST_F(RuntimeCell, AHungRuntimeIsAnErrorAtTheDeadlineAndLeavesNothing) {
     Findings f = Expect(out.size() == 1 && out[0].outcome == Outcome::error &&
                             out[0].detail.find("timed out") != std::string::npos,
                         "a time-out error: " + (out.empty() ? "" : out[0].detail));
-    f += Expect(!sandbox.ProcessWithComm("sleep"), "the hung runtime is still running");
+    f += Expect(sandbox.ProcessWithComm("sleep") == false, "the hung runtime is still running");
     return f;
   });
   EXPECT_EQ(found, "");

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <memory>
 #include <random>
 #include <utility>
 
@@ -206,22 +208,24 @@ std::optional<std::string> HostSandbox::HostIfaceAddress() const {
   return address ? std::optional<std::string>(*address) : std::nullopt;
 }
 
-bool HostSandbox::ProcessWithComm(const std::string& comm) const {
+Result<bool> HostSandbox::ProcessWithComm(const std::string& comm) const {
   // The sandbox's procfs lists every process of its PID namespace (those in
   // containers' nested ones too); only the fixtures and strays are there.
-  DIR* dir = opendir("/proc");
-  if (!dir) return false;
-  bool found = false;
-  while (dirent* entry = readdir(dir)) {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc"), closedir);
+  if (!dir) return FailErrno("opendir /proc", "look for a process named " + comm);
+  for (;;) {
+    errno = 0;
+    dirent* entry = readdir(dir.get());
+    if (!entry) break;
     if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
     Result<std::string> text = ReadFile(std::string("/proc/") + entry->d_name + "/comm");
-    if (text && *text == comm + "\n") {
-      found = true;
-      break;
-    }
+    if (text && *text == comm + "\n") return true;
+    // A process that exited while the list was read is not the one looked for.
+    if (!text && text.error().err != ENOENT && text.error().err != ESRCH)
+      return std::unexpected(std::move(text.error()).Wrap("look for a process named " + comm));
   }
-  closedir(dir);
-  return found;
+  if (errno != 0) return FailErrno("readdir /proc", "look for a process named " + comm);
+  return false;
 }
 
 void HostSandbox::BeginCell(unsigned combination_index) {
@@ -339,18 +343,26 @@ Status HostSandbox::CheckBeforeCell() {
 Status HostSandbox::KillStrays() {
   // The sandbox's procfs lists every process in its PID namespace, those in
   // containers' nested PID namespaces included.
+  // A list that could not be read is a failed reset, not a clean sandbox.
   std::vector<std::pair<pid_t, UniqueFd>> victims;
-  if (DIR* dir = opendir("/proc")) {
-    while (dirent* entry = readdir(dir)) {
-      pid_t pid = static_cast<pid_t>(atoi(entry->d_name));
-      if (pid <= 1 || pid == sentinel_->Pid() || (net_ && pid == net_->ListenerPid())) continue;
-      UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
-      if (!pidfd.Valid()) continue;  // already gone
-      syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0);
-      victims.emplace_back(pid, std::move(pidfd));
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc"), closedir);
+  if (!dir) return FailErrno("opendir /proc", "kill leftover container processes");
+  for (;;) {
+    errno = 0;
+    dirent* entry = readdir(dir.get());
+    if (!entry) break;
+    pid_t pid = static_cast<pid_t>(atoi(entry->d_name));
+    if (pid <= 1 || pid == sentinel_->Pid() || (net_ && pid == net_->ListenerPid())) continue;
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd.Valid()) {
+      if (errno == ESRCH) continue;  // already gone
+      return FailErrno("pidfd_open " + std::to_string(pid), "kill leftover container processes");
     }
-    closedir(dir);
+    syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0);
+    victims.emplace_back(pid, std::move(pidfd));
   }
+  if (errno != 0) return FailErrno("readdir /proc", "kill leftover container processes");
+  dir.reset();
   for (const auto& [pid, pidfd] : victims) {
     pollfd pfd{pidfd.Get(), POLLIN, 0};
     if (poll(&pfd, 1, 5000) != 1) {

@@ -85,7 +85,7 @@ class HostSandbox : public HostView {
   bool SysfsListsHostIface() const override;
   bool PropagationMountMade() const override { return propagation_mounted_; }
   std::optional<std::string> HostShmText() const override;
-  bool ProcessWithComm(const std::string& comm) const override;
+  Result<bool> ProcessWithComm(const std::string& comm) const override;
   std::optional<std::string> HostIfaceAddress() const override;
   // While a container is set up (LaunchSpec::before_exec): the mount that
   // mnt.propagation_in looks for; EndCell takes it off again.

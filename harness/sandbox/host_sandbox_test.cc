@@ -102,46 +102,46 @@ TEST(HostSandbox, AResetMendsWhatAContainerDamagedAndVouchesForIt) {
 // leak: the host sees it (the judges' view), the check finds it, and the
 // reset mends it.
 TEST(HostSandbox, WritesAndLeftoversAreSeenAndMended) {
-  EXPECT_EQ(InSandbox([](HostSandbox& sandbox) {
-              Findings wrong;
-              wrong += Expect(sandbox.HostShmText() == "", "fresh segment is all zeros");
-              wrong += Expect(sandbox.HostIfaceAddress() == "", "fresh interface has no address");
-              int id = shmget(fixtures::kShmKey, 0, 0);
-              void* at = id >= 0 ? shmat(id, nullptr, 0) : reinterpret_cast<void*>(-1);
-              if (at == reinterpret_cast<void*>(-1)) return std::string("shmat failed\n");
-              strcpy(static_cast<char*>(at), "nsm-shm-x");
-              shmdt(at);
-              int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-              ifreq req{};
-              strncpy(req.ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
-              auto* addr = reinterpret_cast<sockaddr_in*>(&req.ifr_addr);
-              addr->sin_family = AF_INET;
-              inet_pton(AF_INET, fixtures::kProbeAddress, &addr->sin_addr);
-              wrong += Expect(ioctl(sock, SIOCSIFADDR, &req) == 0, "SIOCSIFADDR");
-              close(sock);
-              pid_t orphan = fork();
-              if (orphan == 0) {
-                prctl(PR_SET_NAME, "nsmo-test", 0, 0, 0);
-                for (;;) pause();
-              }
-              // The name is set by the child: wait for it to show.
-              for (int i = 0; i < 500 && !sandbox.ProcessWithComm("nsmo-test"); ++i) usleep(10000);
-              wrong += Expect(sandbox.HostShmText() == "nsm-shm-x", "the write shows");
-              wrong += Expect(sandbox.HostIfaceAddress() == fixtures::kProbeAddress,
-                              "the address shows");
-              wrong += Expect(sandbox.ProcessWithComm("nsmo-test"), "the leftover shows");
-              HostSandbox::Inspection found = sandbox.Inspect(HostSandbox::kAllFixtures);
-              wrong += Expect(found.damaged == (HostSandbox::kIpc | HostSandbox::kNet),
-                              "segment written, address added: " + Damaged(found));
-              Status reset = sandbox.ResetAfterCell();
-              wrong += Expect(reset.has_value(),
-                              "reset: " + (reset ? std::string() : reset.error().Message()));
-              wrong += Expect(sandbox.HostShmText() == "", "segment zeroed again");
-              wrong += Expect(sandbox.HostIfaceAddress() == "", "address taken off");
-              wrong += Expect(!sandbox.ProcessWithComm("nsmo-test"), "the leftover is gone");
-              return wrong;
-            }),
-            "");
+  EXPECT_EQ(
+      InSandbox([](HostSandbox& sandbox) {
+        Findings wrong;
+        wrong += Expect(sandbox.HostShmText() == "", "fresh segment is all zeros");
+        wrong += Expect(sandbox.HostIfaceAddress() == "", "fresh interface has no address");
+        int id = shmget(fixtures::kShmKey, 0, 0);
+        void* at = id >= 0 ? shmat(id, nullptr, 0) : reinterpret_cast<void*>(-1);
+        if (at == reinterpret_cast<void*>(-1)) return std::string("shmat failed\n");
+        strcpy(static_cast<char*>(at), "nsm-shm-x");
+        shmdt(at);
+        int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        ifreq req{};
+        strncpy(req.ifr_name, fixtures::kHostIface, IFNAMSIZ - 1);
+        auto* addr = reinterpret_cast<sockaddr_in*>(&req.ifr_addr);
+        addr->sin_family = AF_INET;
+        inet_pton(AF_INET, fixtures::kProbeAddress, &addr->sin_addr);
+        wrong += Expect(ioctl(sock, SIOCSIFADDR, &req) == 0, "SIOCSIFADDR");
+        close(sock);
+        pid_t orphan = fork();
+        if (orphan == 0) {
+          prctl(PR_SET_NAME, "nsmo-test", 0, 0, 0);
+          for (;;) pause();
+        }
+        // The name is set by the child: wait for it to show.
+        for (int i = 0; i < 500 && sandbox.ProcessWithComm("nsmo-test") != true; ++i) usleep(10000);
+        wrong += Expect(sandbox.HostShmText() == "nsm-shm-x", "the write shows");
+        wrong += Expect(sandbox.HostIfaceAddress() == fixtures::kProbeAddress, "the address shows");
+        wrong += Expect(sandbox.ProcessWithComm("nsmo-test") == true, "the leftover shows");
+        HostSandbox::Inspection found = sandbox.Inspect(HostSandbox::kAllFixtures);
+        wrong += Expect(found.damaged == (HostSandbox::kIpc | HostSandbox::kNet),
+                        "segment written, address added: " + Damaged(found));
+        Status reset = sandbox.ResetAfterCell();
+        wrong += Expect(reset.has_value(),
+                        "reset: " + (reset ? std::string() : reset.error().Message()));
+        wrong += Expect(sandbox.HostShmText() == "", "segment zeroed again");
+        wrong += Expect(sandbox.HostIfaceAddress() == "", "address taken off");
+        wrong += Expect(sandbox.ProcessWithComm("nsmo-test") == false, "the leftover is gone");
+        return wrong;
+      }),
+      "");
 }
 
 // A segment removed and made again under the same key is not the sandbox's:
