@@ -73,8 +73,9 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
     return ErrorRecord(id, "read /proc/self/mountinfo", err);
   record.Add("ns_path", in_ns);
   int seen = 0;
+  int more = 0;  // candidates past kMaxNsCandidates: counted, so the host knows it was not told
   size_t start = 0;
-  while (start < mountinfo.size() && seen < kMaxNsCandidates) {
+  while (start < mountinfo.size()) {
     size_t end = mountinfo.find('\n', start);
     if (end == std::string::npos) end = mountinfo.size();
     std::string_view line(mountinfo.data() + start, end - start);
@@ -89,12 +90,18 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
     size_t point_end = line.find(' ', at + 1);
     std::string candidate = Unescape(line.substr(at + 1, point_end - at - 1)) + in_ns;
     if (stat(candidate.c_str(), &st) != 0) continue;
+    if (seen == kMaxNsCandidates) {
+      ++more;
+      continue;
+    }
     std::string n = std::to_string(seen++);
     record.Add("ns_path" + n, candidate)
         .Add("ns_dev" + n, static_cast<long long>(st.st_dev))
         .Add("ns_ino" + n, static_cast<long long>(st.st_ino));
   }
-  return record.Add("ns_seen", seen);
+  record.Add("ns_seen", seen);
+  if (more) record.Add("ns_more", more);
+  return record;
 }
 
 }  // namespace

@@ -296,6 +296,9 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
   EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3 found=1").outcome, Outcome::leaked);
   EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::isolated);
   EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=2").outcome, Outcome::isolated);
+  // A directory there that could not be listed hides what it holds.
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=13").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=24").outcome, Outcome::error);
   // Where the host's own sysfs lacks the interface, its absence inside proves nothing.
   host.sysfs_lists_iface = false;
   EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::error);
@@ -312,6 +315,10 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
                   "found=0 errno=2")
                 .outcome,
             Outcome::isolated);
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=13")
+                .outcome,
+            Outcome::error);
   // Through a mount made in the host's cgroup namespace, at the path it names
   // the cell by: leaked when it is the cell, whatever the host's path shows.
   host.cell_in_ns = "/cell";
@@ -325,6 +332,12 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
                   "ns_dev0=30 ns_ino0=7")
                 .outcome,
             Outcome::isolated);
+  // Candidates the probe counted but did not report could be the cell.
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2 ns_path=/cell ns_seen=1 ns_path0=/sys/fs/cgroup/cell "
+                  "ns_dev0=30 ns_ino0=7 ns_more=1")
+                .outcome,
+            Outcome::error);
   // A probe that did not search there proves nothing about it.
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
                   "found=0 errno=2")

@@ -105,10 +105,21 @@ Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host)
                   "the host's hierarchy"};
     }
   }
+  // Candidates the probe found but did not report might be the leak.
+  if (long long more = record.GetInt("ns_more").value_or(0); more > 0) {
+    return {record.id, Outcome::error,
+            std::to_string(more) + " cgroup2 mounts beyond the " +
+                std::to_string(ns_seen.value_or(0)) + " reported hold " + cell->in_ns +
+                ": cannot tell"};
+  }
   if (!*found) {
     int err = static_cast<int>(record.GetInt("errno").value_or(0));
-    return {record.id, Outcome::isolated,
-            "the host's path of its cgroup, " + cell->path + ", is not there: " + ErrnoName(err)};
+    std::string attempt =
+        "the host's path of its cgroup, " + cell->path + ", is not there: " + ErrnoName(err);
+    // Only "no such path" is absence; a path that could not be looked at is not.
+    if (err != ENOENT && err != ENOTDIR)
+      return {record.id, Outcome::error, attempt + ": cannot tell"};
+    return {record.id, Outcome::isolated, attempt};
   }
   if (record.GetInt("dev") == static_cast<long long>(cell->dev) &&
       record.GetInt("ino") == static_cast<long long>(cell->ino)) {

@@ -30,7 +30,11 @@ Observation JudgeNetSysfsIface(const protocol::Record& record, HostView& host) {
     return {record.id, Outcome::error, "the host's /sys/class/net does not list " + name};
   if (!*listed) {
     int err = static_cast<int>(record.GetInt("errno").value_or(0));
-    return {record.id, Outcome::isolated, "/sys/class/net cannot be listed: " + ErrnoName(err)};
+    std::string attempt = "/sys/class/net cannot be listed: " + ErrnoName(err);
+    // No such directory: no sysfs there, so not the host's. Any other errno
+    // (EACCES, EMFILE...) hides what a sysfs there would show.
+    if (err != ENOENT) return {record.id, Outcome::error, attempt + ": cannot tell"};
+    return {record.id, Outcome::isolated, attempt};
   }
   return {record.id, Outcome::isolated,
           "/sys/class/net lists " + std::string(record.Get("entries").value_or("?")) +
