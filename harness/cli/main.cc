@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
       "which combinations isolate what. Probes act on a disposable host sandbox, never on this\n"
       "machine. run, vm and bench are for root; run as an ordinary user is rootless (in a user\n"
       "namespace of its own).\n\n"
-      "Exit codes: 0 every verdict pass or skip, 1 some verdict failed, 2 usage or environment\n"
-      "error, 130 interrupted.",
+      "Exit codes: 0 every verdict pass or skip, 1 some verdict failed (or run tested nothing),\n"
+      "2 usage or environment error, 130 interrupted.",
       "nsmatrix"};
   app.require_subcommand(1);
   app.set_version_flag("--version", NSM_VERSION);

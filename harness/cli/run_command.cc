@@ -171,11 +171,19 @@ int Run(RunArgs args, CLI::App* sub) {
   fputs(RenderSummary(plan, *result).c_str(), stdout);
   args.files.PrintWritten();
   LeaveToExit(std::move(doc));
-  // A runtime that made no container tested nothing: that is no pass.
+  // A run that tested nothing is no pass, though every cell is a skip.
   if (plan.runtime.kind != RuntimeKind::native && result->accepted_combinations == 0) {
     fprintf(stderr,
             "nsmatrix run: FAILED: %s made none of the %zu combinations: nothing was tested\n",
             std::string(Name(plan.runtime.kind)).c_str(), plan.combinations.size());
+    return kExitFailed;
+  }
+  if (std::none_of(result->cells.begin(), result->cells.end(),
+                   [](const CellResult& c) { return c.verdict != Verdict::skip; })) {
+    fprintf(stderr,
+            "nsmatrix run: FAILED: every cell is unsupported (the kernel refused the "
+            "combinations, or the host sandbox could not serve the probes): nothing was "
+            "tested\n");
     return kExitFailed;
   }
   return AnyFailed(*result) ? kExitFailed : kExitOk;
@@ -192,7 +200,8 @@ CommandFn AddRunCommand(CLI::App& app) {
       "  nsmatrix run --combos mnt+uts+ipc+net+pid+user --userns-map root --json m.json\n\n"
       "A combination is 'none' or namespace names joined by '+': mnt uts ipc net pid user cgroup\n"
       "time. Probe lists take ids or prefixes (ns., pid.). Exit: 0 all pass/skip, 1 a verdict\n"
-      "failed, 2 usage or environment error, 130 interrupted.\n\n"
+      "failed or nothing was tested (every cell a skip), 2 usage or environment error,\n"
+      "130 interrupted.\n\n"
       "As an ordinary user the run is rootless: it enters a user namespace of its own, mapping\n"
       "the user's subordinate ids from /etc/subuid and /etc/subgid through newuidmap (package\n"
       "uidmap) where it can, else only the user's own ids. Without a cgroup delegated to the\n"

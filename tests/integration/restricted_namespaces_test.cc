@@ -130,6 +130,24 @@ TEST(RestrictedNamespaces, UserLimitZeroMakesUserCombinationsUnsupported) {
   EXPECT_EQ(KernelEntry(doc, "user")["root"]["status"], "unavailable");
 }
 
+// A run whose every combination the kernel refuses tested nothing: all skips,
+// but no pass (exit 1). The same run one combination wider tests that one.
+TEST(RestrictedNamespaces, ARunThatTestedNothingFails) {
+  CliRun run = RunAsUsernsRoot(Limit("user") +
+                               "\"$NSM\" run --no-progress --combos user,net+user --probes " +
+                               kProbes + " --json \"$DIR/nothing.json\"");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("every cell is unsupported"));
+  nlohmann::json doc = ReadJson(run.dir->path() + "/nothing.json");
+  ASSERT_TRUE(doc.is_object());  // the report says what happened
+  EXPECT_EQ(doc["cells"].size(), 2u * 6u);
+
+  CliRun wider =
+      RunAsUsernsRoot(Limit("user") + "\"$NSM\" run --no-progress --combos none,user --probes " +
+                      kProbes + " --json \"$DIR/one.json\"");
+  EXPECT_EQ(wider.exit_code, 0) << wider.out << wider.err;
+}
+
 // For each type the host sandbox can do without: the combinations with it are
 // refused, and the probes that need the sandbox's own (host_needs) never run.
 TEST(RestrictedNamespaces, SandboxOptionalTypesUnderZeroLimits) {
