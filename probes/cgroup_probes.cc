@@ -58,7 +58,8 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
   record.Add("given", 1).Add("path", cell);
   struct stat st {};
   if (stat(cell.c_str(), &st) != 0) {
-    record.Add("found", 0).Add("errno", errno);
+    int err = errno;
+    record.Add("found", 0).Add("errno", err);
   } else {
     record.Add("found", 1)
         .Add("dev", static_cast<long long>(st.st_dev))
@@ -73,7 +74,8 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
     return ErrorRecord(id, "read /proc/self/mountinfo", err);
   record.Add("ns_path", in_ns);
   int seen = 0;
-  int more = 0;  // candidates past kMaxNsCandidates: counted, so the host knows it was not told
+  int more = 0;        // candidates past kMaxNsCandidates: counted, so the host knows
+  int unreadable = 0;  // candidates stat refused for a reason other than absence
   size_t start = 0;
   while (start < mountinfo.size()) {
     size_t end = mountinfo.find('\n', start);
@@ -89,7 +91,10 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
     if (at == std::string_view::npos) continue;
     size_t point_end = line.find(' ', at + 1);
     std::string candidate = Unescape(line.substr(at + 1, point_end - at - 1)) + in_ns;
-    if (stat(candidate.c_str(), &st) != 0) continue;
+    if (stat(candidate.c_str(), &st) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR) ++unreadable;
+      continue;
+    }
     if (seen == kMaxNsCandidates) {
       ++more;
       continue;
@@ -101,6 +106,7 @@ protocol::Record HostMount(const ProbeContext& ctx, std::string_view id) {
   }
   record.Add("ns_seen", seen);
   if (more) record.Add("ns_more", more);
+  if (unreadable) record.Add("ns_unreadable", unreadable);
   return record;
 }
 

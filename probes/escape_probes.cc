@@ -28,7 +28,7 @@ namespace {
 // belongs to it.
 protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
-  if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
+  if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;
@@ -73,7 +73,7 @@ protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   std::string secret = ctx.Get("host-secret");
   if (secret.empty() || secret[0] != '/') return ErrorRecord(id, "no host-secret given", EINVAL);
   ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
-  if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
+  if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;

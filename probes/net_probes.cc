@@ -83,15 +83,23 @@ protocol::Record Iface(const ProbeContext&, std::string_view id) {
 protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
   protocol::Record record = NewRecord(id);
   DIR* dir = opendir("/sys/class/net");
-  if (!dir) return record.Add("listed", 0).Add("errno", errno);
+  if (!dir) {
+    int err = errno;
+    return record.Add("listed", 0).Add("errno", err);
+  }
   long entries = 0;
   bool found = false;
-  while (dirent* entry = readdir(dir)) {
+  for (;;) {
+    errno = 0;
+    dirent* entry = readdir(dir);
+    if (!entry) break;
     if (entry->d_name[0] == '.') continue;
     ++entries;
     if (strcmp(entry->d_name, fixtures::kHostIface) == 0) found = true;
   }
+  int err = errno;  // a listing cut short is no "not listed"
   closedir(dir);
+  if (err != 0 && !found) return ErrorRecord(id, "readdir /sys/class/net", err);
   return record.Add("listed", 1).Add("entries", entries).Add("found", found ? 1 : 0);
 }
 

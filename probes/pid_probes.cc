@@ -22,7 +22,7 @@ namespace {
 
 protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
   ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
-  if (scan.error) return ErrorRecord(id, "opendir /proc", scan.error);
+  if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid >= 0) record.Add("pid", scan.pid);

@@ -7,9 +7,10 @@
 namespace nsm::probes {
 
 struct ProcScan {
-  long pid = -1;     // the first process whose comm matched, as /proc names it; -1: none
-  long scanned = 0;  // how many processes /proc listed
-  int error = 0;     // errno when /proc could not be listed at all
+  long pid = -1;            // the first process whose comm matched, as /proc names it; -1: none
+  long scanned = 0;         // how many processes /proc listed
+  int error = 0;            // errno when /proc could not be read through (listed, or a name read)
+  const char* failed = "";  // what failed: "opendir /proc", "readdir /proc", "read /proc/PID/comm"
 };
 
 ProcScan FindProcessByComm(const std::string& comm);

@@ -181,7 +181,7 @@ int Run(RunArgs args, CLI::App* sub) {
   if (std::none_of(result->cells.begin(), result->cells.end(),
                    [](const CellResult& c) { return c.verdict != Verdict::skip; })) {
     fprintf(stderr,
-            "nsmatrix run: FAILED: every cell is unsupported (the kernel refused the "
+            "nsmatrix run: FAILED: every cell is a skip (the kernel refused the "
             "combinations, or the host sandbox could not serve the probes): nothing was "
             "tested\n");
     return kExitFailed;

@@ -316,6 +316,12 @@ int Vm(VmArgs args) {
       summary.value("skip", nlohmann::json(0)).dump().c_str(),
       *results->run_exit == 0 ? "PASSED" : "FAILED", vm->boot_seconds, vm->total_seconds);
   args.files.PrintWritten();
+  // The guest's run fails with no failed verdict only when it tested nothing.
+  if (*results->run_exit != 0 && summary.value("fail", nlohmann::json(0)) == 0) {
+    fprintf(stderr,
+            "nsmatrix vm: FAILED: every cell is a skip in the guest (its kernel refused every "
+            "combination): nothing was tested\n");
+  }
   return *results->run_exit == 0 ? kExitOk : kExitFailed;
 }
 
@@ -333,7 +339,8 @@ CommandFn AddVmCommand(CLI::App& app) {
       "(boot/config-R) and modules (lib/modules/R: veth) are found beside it. KVM is used when\n"
       "/dev/kvm is usable (and, should QEMU die at once over KVM, the guest boots again\n"
       "without it), software emulation otherwise. Run options are passed on.\n"
-      "Exit: 0 all pass/skip, 1 a verdict failed, 2 bad input, a kernel that panics or\n"
+      "Exit: 0 all pass/skip, 1 a verdict failed or nothing was tested, 2 bad input, a kernel that "
+      "panics or\n"
       "does not boot, a time-out or results that did not arrive intact (no report written),\n"
       "130 interrupted. Nothing is left behind: QEMU is stopped and the temporary directory\n"
       "removed on every path.");

@@ -46,8 +46,9 @@ inline std::unexpected<Error> FailNamespace(int err, std::string op, std::string
 // EINVAL (the type is not built in, or the flag combination is rejected),
 // EPERM and EACCES (privilege, a sysctl, a security module), ENOSPC (a
 // user.max_*_namespaces limit) and EUSERS (nesting too deep) are; EAGAIN and
-// ENOMEM (process or memory limits) and CLONE_INTO_CGROUP's EBADF, EBUSY, ENODEV and
-// EOPNOTSUPP are not: they say nothing about namespace support.
+// ENOMEM (process or memory limits) and CLONE_INTO_CGROUP's EBADF, EBUSY, ENODEV,
+// ENOENT and EOPNOTSUPP are not: they say nothing about namespace support. (Its
+// EACCES for a cgroup the caller may not enter is told apart by Clone3.)
 bool RefusesNamespaces(int err);
 
 // FailNamespace when RefusesNamespaces(err), else Fail: for the errno of a call

@@ -338,6 +338,17 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
                   "ns_dev0=30 ns_ino0=7 ns_more=1")
                 .outcome,
             Outcome::error);
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=0 errno=2 ns_path=/cell ns_seen=1 ns_path0=/sys/fs/cgroup/cell "
+                  "ns_dev0=30 ns_ino0=7 ns_unreadable=1")
+                .outcome,
+            Outcome::error);
+  // A leak the probe did report stays a leak, whatever it could not look at.
+  EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
+                  "found=1 dev=30 ino=4242 ns_path=/cell ns_seen=1 ns_path0=/sys/fs/cgroup/cell "
+                  "ns_dev0=30 ns_ino0=7 ns_more=1 ns_unreadable=1")
+                .outcome,
+            Outcome::leaked);
   // A probe that did not search there proves nothing about it.
   EXPECT_EQ(judge("probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell "
                   "found=0 errno=2")

@@ -105,12 +105,24 @@ Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host)
                   "the host's hierarchy"};
     }
   }
-  // Candidates the probe found but did not report might be the leak.
+  if (*found && record.GetInt("dev") == static_cast<long long>(cell->dev) &&
+      record.GetInt("ino") == static_cast<long long>(cell->ino)) {
+    return {record.id, Outcome::leaked,
+            "its own cgroup is at the host's path " + cell->path +
+                ": the host's cgroup2 mount shows the whole hierarchy"};
+  }
+  // No leak seen. Candidates the probe found but did not report, or could not
+  // look at, might be one.
   if (long long more = record.GetInt("ns_more").value_or(0); more > 0) {
     return {record.id, Outcome::error,
             std::to_string(more) + " cgroup2 mounts beyond the " +
                 std::to_string(ns_seen.value_or(0)) + " reported hold " + cell->in_ns +
                 ": cannot tell"};
+  }
+  if (long long unreadable = record.GetInt("ns_unreadable").value_or(0); unreadable > 0) {
+    return {record.id, Outcome::error,
+            std::to_string(unreadable) + " cgroup2 mounts' " + cell->in_ns +
+                " could not be looked at: cannot tell"};
   }
   if (!*found) {
     int err = static_cast<int>(record.GetInt("errno").value_or(0));
@@ -120,12 +132,6 @@ Observation JudgeCgroupHostMount(const protocol::Record& record, HostView& host)
     if (err != ENOENT && err != ENOTDIR)
       return {record.id, Outcome::error, attempt + ": cannot tell"};
     return {record.id, Outcome::isolated, attempt};
-  }
-  if (record.GetInt("dev") == static_cast<long long>(cell->dev) &&
-      record.GetInt("ino") == static_cast<long long>(cell->ino)) {
-    return {record.id, Outcome::leaked,
-            "its own cgroup is at the host's path " + cell->path +
-                ": the host's cgroup2 mount shows the whole hierarchy"};
   }
   return {record.id, Outcome::error, cell->path + " is there, but not the container's cgroup"};
 }

@@ -3,6 +3,7 @@
 #include "harness/launcher/launcher.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #include "harness/common/io.h"
 #include "harness/launcher/clone3.h"
+#include "harness/sandbox/cgroup_tree.h"
 
 namespace nsm {
 namespace {
@@ -152,6 +154,32 @@ TEST(Launcher, OnlyARefusalOfTheNamespacesIsCreationRefused) {
   EXPECT_EQ(other.error().err, EBADF) << other.error().Message();
   EXPECT_FALSE(IsCreationRefused(other.error()));
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // nothing was started
+}
+
+// A cgroup the caller may not move into refuses CLONE_INTO_CGROUP with EACCES,
+// an errno a namespace refusal has too: the launcher tells them apart (the same
+// flags without the cgroup succeed), so that is an error, not unsupported.
+TEST(Launcher, ACgroupThatRefusesTheProcessIsNoNamespaceRefusal) {
+  Result<CgroupTree> tree = CgroupTree::Create();
+  ASSERT_TRUE(tree) << tree.error().Message();
+  UniqueFd root(open(tree->HierarchyRoot().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(root.Valid());
+  pid_t child = fork();
+  if (child == 0) {
+    // As nobody: it may make a user namespace, but not move into root's cgroup.
+    if (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+        setresuid(65534, 65534, 65534) != 0)
+      _exit(10);
+    Result<Cloned> into = Clone3(CLONE_NEWUSER, {}, root.Get());
+    if (into && into->pid == 0) _exit(0);
+    if (into) _exit(11);  // the cgroup took it: nothing was tested
+    if (into.error().err != EACCES && into.error().err != EPERM) _exit(12);
+    _exit(IsCreationRefused(into.error()) ? 13 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setresuid, 11 accepted, 12 errno, 13 called refused";
 }
 
 TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {

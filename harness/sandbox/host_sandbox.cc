@@ -87,6 +87,25 @@ Status MountOwnSysfsNet() {
   return {};
 }
 
+// Calls visit(pid) for each process /proc lists until it returns true (found)
+// or an error; an error too when /proc cannot be listed: a list that could not
+// be read is never "no such process".
+template <typename Visit>
+Result<bool> ForEachProcess(Visit visit) {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc"), closedir);
+  if (!dir) return FailErrno("opendir /proc");
+  for (;;) {
+    errno = 0;
+    dirent* entry = readdir(dir.get());
+    if (!entry) break;
+    if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
+    Result<bool> done = visit(static_cast<pid_t>(atoi(entry->d_name)));
+    if (!done || *done) return done;
+  }
+  if (errno != 0) return FailErrno("readdir /proc");
+  return false;
+}
+
 }  // namespace
 
 NsSet SandboxOptionalNamespaces() {
@@ -211,21 +230,16 @@ std::optional<std::string> HostSandbox::HostIfaceAddress() const {
 Result<bool> HostSandbox::ProcessWithComm(const std::string& comm) const {
   // The sandbox's procfs lists every process of its PID namespace (those in
   // containers' nested ones too); only the fixtures and strays are there.
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc"), closedir);
-  if (!dir) return FailErrno("opendir /proc", "look for a process named " + comm);
-  for (;;) {
-    errno = 0;
-    dirent* entry = readdir(dir.get());
-    if (!entry) break;
-    if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
-    Result<std::string> text = ReadFile(std::string("/proc/") + entry->d_name + "/comm");
-    if (text && *text == comm + "\n") return true;
+  Result<bool> found = ForEachProcess([&comm](pid_t pid) -> Result<bool> {
+    Result<std::string> text = ReadFile("/proc/" + std::to_string(pid) + "/comm");
+    if (text) return *text == comm + "\n";
     // A process that exited while the list was read is not the one looked for.
-    if (!text && text.error().err != ENOENT && text.error().err != ESRCH)
-      return std::unexpected(std::move(text.error()).Wrap("look for a process named " + comm));
-  }
-  if (errno != 0) return FailErrno("readdir /proc", "look for a process named " + comm);
-  return false;
+    if (text.error().err == ENOENT || text.error().err == ESRCH) return false;
+    return std::unexpected(std::move(text.error()));
+  });
+  if (!found)
+    return std::unexpected(std::move(found.error()).Wrap("look for a process named " + comm));
+  return found;
 }
 
 void HostSandbox::BeginCell(unsigned combination_index) {
@@ -345,24 +359,22 @@ Status HostSandbox::KillStrays() {
   // containers' nested PID namespaces included.
   // A list that could not be read is a failed reset, not a clean sandbox.
   std::vector<std::pair<pid_t, UniqueFd>> victims;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc"), closedir);
-  if (!dir) return FailErrno("opendir /proc", "kill leftover container processes");
-  for (;;) {
-    errno = 0;
-    dirent* entry = readdir(dir.get());
-    if (!entry) break;
-    pid_t pid = static_cast<pid_t>(atoi(entry->d_name));
-    if (pid <= 1 || pid == sentinel_->Pid() || (net_ && pid == net_->ListenerPid())) continue;
+  Result<bool> listed = ForEachProcess([&](pid_t pid) -> Result<bool> {
+    if (pid <= 1 || pid == sentinel_->Pid() || (net_ && pid == net_->ListenerPid())) return false;
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     if (!pidfd.Valid()) {
-      if (errno == ESRCH) continue;  // already gone
-      return FailErrno("pidfd_open " + std::to_string(pid), "kill leftover container processes");
+      // Gone: ESRCH, or EINVAL for a process reaped while its PID still names
+      // a process group or session.
+      int err = errno;
+      if (err == ESRCH || err == EINVAL) return false;
+      return Fail(err, "pidfd_open " + std::to_string(pid));
     }
     syscall(SYS_pidfd_send_signal, pidfd.Get(), SIGKILL, nullptr, 0);
     victims.emplace_back(pid, std::move(pidfd));
-  }
-  if (errno != 0) return FailErrno("readdir /proc", "kill leftover container processes");
-  dir.reset();
+    return false;
+  });
+  if (!listed)
+    return std::unexpected(std::move(listed.error()).Wrap("kill leftover container processes"));
   for (const auto& [pid, pidfd] : victims) {
     pollfd pfd{pidfd.Get(), POLLIN, 0};
     if (poll(&pfd, 1, 5000) != 1) {
