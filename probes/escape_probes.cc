@@ -27,10 +27,11 @@ namespace {
 // in the caller's user namespace, and the container's own network namespace
 // belongs to it.
 protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
-  ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
+  std::string comm = ctx.Get("sentinel-comm");
+  ProcScan scan = FindProcessByComm(comm);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;
   record.Add("pid", scan.pid);
   // The procfs that lists the host's process lists this one too.
@@ -72,10 +73,11 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
 protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   std::string secret = ctx.Get("host-secret");
   if (secret.empty() || secret[0] != '/') return ErrorRecord(id, "no host-secret given", EINVAL);
-  ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
+  std::string comm = ctx.Get("sentinel-comm");
+  ProcScan scan = FindProcessByComm(comm);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid < 0) return record;
   std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
   record.Add("pid", scan.pid).Add("path", path);

@@ -21,10 +21,12 @@ namespace nsm::probes {
 namespace {
 
 protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
-  ProcScan scan = FindProcessByComm(ctx.Get("sentinel-comm"));
+  std::string comm = ctx.Get("sentinel-comm");
+  ProcScan scan = FindProcessByComm(comm);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  // What it looked for goes back with what it found: the host checks it.
+  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid >= 0) record.Add("pid", scan.pid);
   record.Add("self", static_cast<long long>(getpid()));
   return record;
@@ -34,8 +36,9 @@ protocol::Record KillHost(const ProbeContext& ctx, std::string_view id) {
   long target = ctx.GetLong("sentinel-pid");
   if (target <= 1) return ErrorRecord(id, "no sentinel pid given", EINVAL);
   int rc = kill(static_cast<pid_t>(target), SIGKILL);
+  int err = rc == 0 ? 0 : errno;
   protocol::Record record{"probe", std::string(id), {}};
-  record.Add("target", target).Add("rc", rc).Add("errno", rc == 0 ? 0 : errno);
+  record.Add("target", target).Add("rc", rc).Add("errno", err);
   return record;
 }
 

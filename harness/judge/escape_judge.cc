@@ -9,6 +9,7 @@ namespace {
 
 // nullopt: a host process was found, go on judging the attempt.
 std::optional<Observation> NoHostProcess(const protocol::Record& record, HostView& host) {
+  if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return other;
   std::optional<long long> found = record.GetInt("found");
   std::optional<long long> scanned = record.GetInt("scanned");
   if (!found || !scanned)

@@ -48,4 +48,8 @@ Observation JudgeTimeUptime(const protocol::Record& record, HostView& host);
 Observation JudgeEscapeSetnsNet(const protocol::Record& record, HostView& host);
 Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host);
 
+// An error when the probe looked for another process than the host's sentinel
+// (its record's "comm"): not finding that says nothing. nullopt: it is the sentinel.
+std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host);
+
 }  // namespace nsm

@@ -89,11 +89,29 @@ TEST(JudgeNsLink, SameInodeLeaksDifferentIsolates) {
 
 TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
   FakeHost host;
-  EXPECT_EQ(Judge(Rec("probe pid.see_host found=1 scanned=9 pid=31337"), host).outcome,
-            Outcome::leaked);
-  EXPECT_EQ(Judge(Rec("probe pid.see_host found=0 scanned=2"), host).outcome, Outcome::isolated);
+  EXPECT_EQ(
+      Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=1 scanned=9 pid=31337"), host).outcome,
+      Outcome::leaked);
+  EXPECT_EQ(Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=2"), host).outcome,
+            Outcome::isolated);
   // Nothing scanned cannot prove isolation.
-  EXPECT_EQ(Judge(Rec("probe pid.see_host found=0 scanned=0"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=0"), host).outcome,
+            Outcome::error);
+}
+
+// Not finding a process proves something only if it was the sentinel that was
+// looked for, and a kill only if it was aimed at the sentinel.
+TEST(JudgePidSeeHost, AnotherNameOrPidProvesNothing) {
+  FakeHost host;
+  for (const char* line :
+       {"probe pid.see_host comm=nsm-s0-xyz found=0 scanned=2",
+        "probe pid.see_host found=0 scanned=2", "probe pid.see_host comm= found=0 scanned=2",
+        "probe escape.setns_net comm=other found=0 scanned=3",
+        "probe escape.proc_root found=0 scanned=3", "probe pid.kill_host target=4242 rc=-1 errno=3",
+        "probe pid.kill_host rc=-1 errno=3"}) {
+    Observation seen = Judge(Rec(line), host);
+    EXPECT_EQ(seen.outcome, Outcome::error) << line;
+  }
 }
 
 TEST(JudgePidKillHost, JudgedByTheSentinelNotByKillsReturnValue) {
@@ -365,58 +383,72 @@ TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
 TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
   FakeHost host;
   auto judge = [&](const char* line) { return Judge(Rec(line), host); };
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=connect "
+                  "connected=1 errno=0 "
+                  "banner=nsm-banner%20abc%0A")
+                .outcome,
+            Outcome::leaked);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3").outcome,
+            Outcome::isolated);
   EXPECT_EQ(
-      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=1 errno=0 "
-            "banner=nsm-banner%20abc%0A")
+      judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=setns errno=1")
           .outcome,
-      Outcome::leaked);
-  EXPECT_EQ(judge("probe escape.setns_net found=0 scanned=3").outcome, Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=setns errno=1").outcome,
-            Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=open errno=13").outcome,
-            Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=open errno=2").outcome,
-            Outcome::error);
+      Outcome::isolated);
+  EXPECT_EQ(
+      judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=open errno=13")
+          .outcome,
+      Outcome::isolated);
+  EXPECT_EQ(
+      judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=open errno=2")
+          .outcome,
+      Outcome::error);
   // In the host's namespace the listener must answer: anything else proves nothing.
-  EXPECT_EQ(
-      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=0 errno=111")
-          .outcome,
-      Outcome::error);
-  EXPECT_EQ(
-      judge("probe escape.setns_net found=1 scanned=3 pid=7 stage=connect connected=1 errno=0 "
-            "banner=other")
-          .outcome,
-      Outcome::error);
-  EXPECT_EQ(judge("probe escape.setns_net found=1 scanned=3").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=connect "
+                  "connected=0 errno=111")
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=connect "
+                  "connected=1 errno=0 "
+                  "banner=other")
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3").outcome,
+            Outcome::error);
   // Not finding a sentinel that is dead is no proof of isolation.
   host.sentinel_dead = true;
-  EXPECT_EQ(judge("probe escape.setns_net found=0 scanned=3").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3").outcome,
+            Outcome::error);
 }
 
 TEST(JudgeEscape, ProcRootProvenByTheSecret) {
   FakeHost host;
   auto judge = [&](const char* line) { return Judge(Rec(line), host); };
   Observation read = judge(
-      "probe escape.proc_root found=1 scanned=3 pid=7 read=1 errno=0 content=nsm-secret%20abc%0A");
+      "probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=1 errno=0 "
+      "content=nsm-secret%20abc%0A");
   EXPECT_EQ(read.outcome, Outcome::leaked);
   EXPECT_NE(read.detail.find("/proc/7/root"), std::string::npos) << read.detail;
-  EXPECT_EQ(
-      judge("probe escape.proc_root found=1 scanned=3 pid=7 read=1 errno=0 content=other").outcome,
-      Outcome::error);
-  EXPECT_EQ(judge("probe escape.proc_root found=1 scanned=3 pid=7 read=0 errno=13").outcome,
-            Outcome::isolated);
-  EXPECT_EQ(judge("probe escape.proc_root found=1 scanned=3 pid=7 read=0 errno=2").outcome,
+  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=1 errno=0 "
+                  "content=other")
+                .outcome,
             Outcome::error);
-  EXPECT_EQ(judge("probe escape.proc_root found=0 scanned=3").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=0 errno=13")
+                .outcome,
+            Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=0 errno=2")
+                .outcome,
+            Outcome::error);
+  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3").outcome,
+            Outcome::isolated);
 }
 
 // A /proc that lists nothing hides the host's processes as well as a PID
 // namespace does: that is no isolation (a rootfs or a runtime without procfs).
 TEST(JudgeEscape, AProcThatListsNothingCannotJudge) {
   FakeHost host;
-  for (const char* line :
-       {"probe escape.setns_net found=0 scanned=0", "probe escape.proc_root found=0 scanned=0",
-        "probe escape.proc_root found=0"}) {
+  for (const char* line : {"probe escape.setns_net comm=nsm-s0-abc found=0 scanned=0",
+                           "probe escape.proc_root comm=nsm-s0-abc found=0 scanned=0",
+                           "probe escape.proc_root comm=nsm-s0-abc found=0"}) {
     EXPECT_EQ(Judge(Rec(line), host).outcome, Outcome::error) << line;
   }
 }

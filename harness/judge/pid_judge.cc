@@ -20,7 +20,16 @@ std::string SentinelName(HostView& host) {
 
 }  // namespace
 
+std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host) {
+  std::optional<std::string_view> comm = record.Get("comm");
+  if (comm && *comm == host.SentinelComm() && !comm->empty()) return std::nullopt;
+  return Observation{record.id, Outcome::error,
+                     "the probe looked for a process named '" + std::string(comm.value_or("")) +
+                         "', not the sentinel's '" + host.SentinelComm() + "'"};
+}
+
 Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
+  if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return *other;
   std::optional<long long> found = record.GetInt("found");
   std::optional<long long> scanned = record.GetInt("scanned");
   if (!found || !scanned) return {record.id, Outcome::error, "record lacks found/scanned"};
@@ -41,6 +50,11 @@ Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
   std::optional<long long> rc = record.GetInt("rc");
   std::optional<long long> err = record.GetInt("errno");
   if (!rc || !err) return {record.id, Outcome::error, "record lacks rc/errno"};
+  if (record.GetInt("target") != host.SentinelPid()) {
+    return {record.id, Outcome::error,
+            "the probe signalled pid " + std::string(record.Get("target").value_or("?")) +
+                ", not the " + SentinelName(host)};
+  }
   std::string attempt =
       "kill(" + std::string(record.Get("target").value_or("?")) + ", SIGKILL) " +
       (*rc == 0 ? std::string("returned 0") : "failed with " + ErrnoName(static_cast<int>(*err)));

@@ -210,7 +210,7 @@ TEST(Launcher, ProbesAfterTheNetworkEscapeRunInTheContainersNamespace) {
   Result<Container> container = Launch(spec);
   ASSERT_TRUE(container) << container.error().Message();
   std::string out = Output(*container);
-  EXPECT_NE(out.find("probe escape.setns_net found=1"), std::string::npos) << out;
+  EXPECT_NE(out.find("probe escape.setns_net comm=" + comm + " found=1"), std::string::npos) << out;
   EXPECT_NE(out.find("stage=connect"), std::string::npos) << out;  // it did enter the host's
   size_t first = out.find("probe ns.net ");
   size_t second = out.find("probe ns.net ", first + 1);

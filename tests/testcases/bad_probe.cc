@@ -18,7 +18,7 @@ void Say(const char* text) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   const char* mode = BAD_PROBE_MODE;
   if (!strcmp(mode, "hang")) {
     Say("nsmatrix-probe/1 pid=1\n");
@@ -44,10 +44,16 @@ int main() {
       while (dirent* e = readdir(dir)) count += e->d_name[0] >= '0' && e->d_name[0] <= '9';
       closedir(dir);
     }
-    char line[128];
+    // The sentinel's name as given, so the judge takes the count as evidence.
+    const char* comm = "";
+    for (int i = 1; i < argc; ++i) {
+      if (!strncmp(argv[i], "--sentinel-comm=", 16)) comm = argv[i] + 16;
+    }
+    char line[256];
     snprintf(line, sizeof(line),
-             "nsmatrix-probe/1 pid=1\nprobe pid.see_host found=0 scanned=%d\nend probes=1\n",
-             count);
+             "nsmatrix-probe/1 pid=1\nprobe pid.see_host comm=%s found=0 scanned=%d\n"
+             "end probes=1\n",
+             comm, count);
     Say(line);
     return 0;
   }
