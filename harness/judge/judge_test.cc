@@ -198,6 +198,9 @@ TEST(JudgeNet, BannerProvesAConnectionTimeoutsProveNothing) {
             Outcome::error);
   EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=0 errno=110"), host).outcome,
             Outcome::error);
+  // EADDRNOTAVAIL: out of ephemeral ports, in the host's namespace as well as any.
+  EXPECT_EQ(Judge(Rec("probe net.loopback_tcp connected=0 errno=99"), host).outcome,
+            Outcome::error);
   EXPECT_EQ(Judge(Rec("probe net.iface found=1 index=3"), host).outcome, Outcome::leaked);
   EXPECT_EQ(Judge(Rec("probe net.iface found=0 index=0"), host).outcome, Outcome::isolated);
 }

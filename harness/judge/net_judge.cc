@@ -61,8 +61,9 @@ Observation JudgeNetConnect(const protocol::Record& record, HostView& host) {
     case ECONNREFUSED:
     case ENETUNREACH:
     case EHOSTUNREACH:
-    case EADDRNOTAVAIL:
     case ENOENT:
+      // Not EADDRNOTAVAIL: for a TCP connect that is this side's ephemeral
+      // ports running out, in whichever namespace, which says nothing.
       return {record.id, Outcome::isolated,
               "connect failed with " + ErrnoName(err) + ": no host listener here"};
     default:
