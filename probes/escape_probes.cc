@@ -32,6 +32,7 @@ protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
   if (scan.pid < 0) return record;
   record.Add("pid", scan.pid);
   // The procfs that lists the host's process lists this one too.
@@ -78,6 +79,7 @@ protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
   if (scan.pid < 0) return record;
   std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
   record.Add("pid", scan.pid).Add("path", path);

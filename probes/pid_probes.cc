@@ -28,7 +28,7 @@ protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
   // What it looked for goes back with what it found: the host checks it.
   record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
   if (scan.pid >= 0) record.Add("pid", scan.pid);
-  record.Add("self", static_cast<long long>(getpid()));
+  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
   return record;
 }
 

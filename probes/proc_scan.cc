@@ -35,6 +35,13 @@ std::string ReadComm(const char* pid_dir, int* err) {
 
 ProcScan FindProcessByComm(const std::string& comm) {
   ProcScan scan;
+  scan.self = getpid();
+  char link[32];
+  ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+  if (n > 0) {
+    link[n] = '\0';
+    scan.proc_self = atol(link);
+  }
   DIR* dir = opendir("/proc");
   if (!dir) {
     scan.error = errno;

@@ -21,6 +21,7 @@ std::optional<Observation> NoHostProcess(const protocol::Record& record, HostVie
     return Observation{record.id, Outcome::error,
                        "/proc lists no process at all (not a procfs?): cannot judge"};
   }
+  if (std::optional<Observation> other = ScannedAnotherProc(record)) return other;
   // A sentinel that died (pid.kill_host leaked) cannot be found either:
   // that is no proof of isolation.
   if (host.SentinelDeadWithin(std::chrono::milliseconds(0))) {

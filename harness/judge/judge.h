@@ -52,4 +52,9 @@ Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host);
 // (its record's "comm"): not finding that says nothing. nullopt: it is the sentinel.
 std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host);
 
+// An error when the /proc the probe scanned is not of its own PID namespace
+// (/proc/self names another pid than its getpid()): not finding the sentinel in
+// another namespace's list says nothing. nullopt: it is its own.
+std::optional<Observation> ScannedAnotherProc(const protocol::Record& record);
+
 }  // namespace nsm

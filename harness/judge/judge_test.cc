@@ -92,8 +92,10 @@ TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
   EXPECT_EQ(
       Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=1 scanned=9 pid=31337"), host).outcome,
       Outcome::leaked);
-  EXPECT_EQ(Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=2"), host).outcome,
-            Outcome::isolated);
+  EXPECT_EQ(
+      Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=2 self=1 proc_self=1"), host)
+          .outcome,
+      Outcome::isolated);
   // Nothing scanned cannot prove isolation.
   EXPECT_EQ(Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=0"), host).outcome,
             Outcome::error);
@@ -103,12 +105,19 @@ TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
 // looked for, and a kill only if it was aimed at the sentinel.
 TEST(JudgePidSeeHost, AnotherNameOrPidProvesNothing) {
   FakeHost host;
+  // Each line would be judged (isolated) but for what it looked for or where.
   for (const char* line :
-       {"probe pid.see_host comm=nsm-s0-xyz found=0 scanned=2",
-        "probe pid.see_host found=0 scanned=2", "probe pid.see_host comm= found=0 scanned=2",
-        "probe escape.setns_net comm=other found=0 scanned=3",
-        "probe escape.proc_root found=0 scanned=3", "probe pid.kill_host target=4242 rc=-1 errno=3",
-        "probe pid.kill_host rc=-1 errno=3"}) {
+       {"probe pid.see_host comm=nsm-s0-xyz found=0 scanned=2 self=1 proc_self=1",
+        "probe pid.see_host found=0 scanned=2 self=1 proc_self=1",
+        "probe pid.see_host comm= found=0 scanned=2 self=1 proc_self=1",
+        "probe escape.setns_net comm=other found=0 scanned=3 self=1 proc_self=1",
+        "probe escape.proc_root found=0 scanned=3 self=1 proc_self=1",
+        "probe pid.kill_host target=4242 rc=-1 errno=3", "probe pid.kill_host rc=-1 errno=3",
+        // a /proc of another PID namespace, or one that names no process
+        "probe pid.see_host comm=nsm-s0-abc found=0 scanned=2 self=1 proc_self=7",
+        "probe pid.see_host comm=nsm-s0-abc found=0 scanned=2 self=1",
+        "probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 "
+        "proc_self=9"}) {
     Observation seen = Judge(Rec(line), host);
     EXPECT_EQ(seen.outcome, Outcome::error) << line;
   }
@@ -391,8 +400,9 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
                   "banner=nsm-banner%20abc%0A")
                 .outcome,
             Outcome::leaked);
-  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3").outcome,
-            Outcome::isolated);
+  EXPECT_EQ(
+      judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
+      Outcome::isolated);
   EXPECT_EQ(
       judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=setns errno=1")
           .outcome,
@@ -419,8 +429,9 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
             Outcome::error);
   // Not finding a sentinel that is dead is no proof of isolation.
   host.sentinel_dead = true;
-  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3").outcome,
-            Outcome::error);
+  EXPECT_EQ(
+      judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
+      Outcome::error);
 }
 
 TEST(JudgeEscape, ProcRootProvenByTheSecret) {
@@ -441,8 +452,9 @@ TEST(JudgeEscape, ProcRootProvenByTheSecret) {
   EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=0 errno=2")
                 .outcome,
             Outcome::error);
-  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3").outcome,
-            Outcome::isolated);
+  EXPECT_EQ(
+      judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
+      Outcome::isolated);
 }
 
 // A /proc that lists nothing hides the host's processes as well as a PID

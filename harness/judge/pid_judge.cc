@@ -28,6 +28,16 @@ std::optional<Observation> LookedForAnotherProcess(const protocol::Record& recor
                          "', not the sentinel's '" + host.SentinelComm() + "'"};
 }
 
+std::optional<Observation> ScannedAnotherProc(const protocol::Record& record) {
+  std::optional<long long> self = record.GetInt("self");
+  std::optional<long long> proc_self = record.GetInt("proc_self");
+  if (self && proc_self && *self == *proc_self) return std::nullopt;
+  return Observation{record.id, Outcome::error,
+                     "/proc is not of its own PID namespace: /proc/self is " +
+                         std::string(record.Get("proc_self").value_or("?")) + ", its pid " +
+                         std::string(record.Get("self").value_or("?")) + ": cannot judge"};
+}
+
 Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
   if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return *other;
   std::optional<long long> found = record.GetInt("found");
@@ -43,6 +53,7 @@ Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
             SentinelName(host) + " visible as pid " + std::string(record.Get("pid").value_or("?")) +
                 where};
   }
+  if (std::optional<Observation> other = ScannedAnotherProc(record)) return *other;
   return {record.id, Outcome::isolated, SentinelName(host) + " not found" + where};
 }
 

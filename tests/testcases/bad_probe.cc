@@ -49,11 +49,14 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
       if (!strncmp(argv[i], "--sentinel-comm=", 16)) comm = argv[i] + 16;
     }
+    char self[32] = "?";
+    ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
+    self[n > 0 ? n : 0] = '\0';
     char line[256];
     snprintf(line, sizeof(line),
-             "nsmatrix-probe/1 pid=1\nprobe pid.see_host comm=%s found=0 scanned=%d\n"
-             "end probes=1\n",
-             comm, count);
+             "nsmatrix-probe/1 pid=1\nprobe pid.see_host comm=%s found=0 scanned=%d self=%d "
+             "proc_self=%s\nend probes=1\n",
+             comm, count, static_cast<int>(getpid()), self);
     Say(line);
     return 0;
   }
