@@ -339,11 +339,10 @@ CommandFn AddVmCommand(CLI::App& app) {
       "(boot/config-R) and modules (lib/modules/R: veth) are found beside it. KVM is used when\n"
       "/dev/kvm is usable (and, should QEMU die at once over KVM, the guest boots again\n"
       "without it), software emulation otherwise. Run options are passed on.\n"
-      "Exit: 0 all pass/skip, 1 a verdict failed or nothing was tested, 2 bad input, a kernel that "
-      "panics or\n"
-      "does not boot, a time-out or results that did not arrive intact (no report written),\n"
-      "130 interrupted. Nothing is left behind: QEMU is stopped and the temporary directory\n"
-      "removed on every path.");
+      "Exit: 0 all pass/skip, 1 a verdict failed or nothing was tested, 2 bad input, a kernel\n"
+      "that panics or does not boot, a time-out or results that did not arrive intact (no\n"
+      "report written), 130 interrupted. Nothing is left behind: QEMU is stopped and the\n"
+      "temporary directory removed on every path.");
   auto args = std::make_shared<VmArgs>();
   sub->add_option("--kernel", args->kernel, "The kernel image (bzImage) to boot")->required();
   sub->add_option("--config", args->config,
