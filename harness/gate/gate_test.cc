@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/common/namespaces.h"
+#include "harness/gate/gate_test_docs.h"
 
 namespace nsm {
 namespace {
@@ -18,51 +19,9 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-json Cell(const std::string& combination, const std::string& probe, const std::string& outcome,
-          const std::string& verdict, const std::string& expected = "isolated",
-          const std::string& detail = "evidence") {
-  return {{"combination", combination},
-          {"namespaces", json::array()},
-          {"probe", probe},
-          {"outcome", outcome},
-          {"expected", expected},
-          {"verdict", verdict},
-          {"detail", detail}};
-}
-
-json Doc(std::vector<json> cells) {
-  json doc = {
-      {"schema", "nsmatrix/1"},
-      {"tool", {{"name", "nsmatrix"}, {"version", "0.1.0"}}},
-      {"generated_at", "2026-11-30T12:00:00Z"},
-      {"duration_seconds", 0.5},
-      {"host",
-       {{"kernel_release", "6.18.44"},
-        {"kernel_version", "#1 SMP"},
-        {"architecture", "x86_64"},
-        {"hostname", "h"},
-        {"cpus", 2},
-        {"mode", "root"},
-        {"sandbox", "s"}}},
-      {"options",
-       {{"combinations", 2},
-        {"probes", {"pid.see_host", "uts.hostname"}},
-        {"userns_map", "unprivileged"},
-        {"jobs", 2},
-        {"timeout_ms", 10000},
-        {"rootfs", "host"}}},
-      {"probes", json::array()},
-      {"cells", json::array()},
-  };
-  for (json& cell : cells) doc["cells"].push_back(std::move(cell));
-  return doc;
-}
-
-GateResult Compare(const json& baseline, const json& current, const AllowList& allow = {}) {
-  Result<GateResult> result = CompareMatrices(baseline, current, allow);
-  EXPECT_TRUE(result) << result.error().Message();
-  return result ? *result : GateResult{};
-}
+using gate_test::Cell;
+using gate_test::Compare;
+using gate_test::Doc;
 
 // The single difference in `list`, as "combination probe kind before->after".
 std::vector<std::string> Summaries(const std::vector<GateDifference>& list) {
@@ -421,98 +380,6 @@ TEST(CompareMatricesTest, ACombinationIsTheSameInAnyOrder) {
   EXPECT_EQ(result.regressions[0].kind, "isolation-lost");
   EXPECT_EQ(result.regressions[0].combination, "mnt+pid");
   EXPECT_TRUE(result.improvements.empty());
-}
-
-GateResult Mixed() {
-  json baseline = Doc({Cell("mnt+pid", "pid.see_host", "isolated", "pass"),
-                       Cell("uts", "uts.hostname", "leaked", "fail"),
-                       Cell("ipc", "ipc.sysv_shm", "isolated", "pass")});
-  json current = Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail", "isolated",
-                           "sentinel found\nin /proc\x1b[2J"),
-                      Cell("uts", "uts.hostname", "isolated", "pass"),
-                      Cell("ipc", "ipc.sysv_shm", "unsupported", "skip")});
-  current["host"]["kernel_release"] = "6.1.0";
-  AllowList allow{{{"*", "ipc.", "unsupported", "no | SysV", 1}}};
-  return Compare(baseline, current, allow);
-}
-
-TEST(GateToJsonTest, Shape) {
-  json baseline = Doc({Cell("mnt+pid", "pid.see_host", "isolated", "pass")});
-  json current = Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail")});
-  current["host"]["kernel_release"] = "6.1.0";
-  AllowList none;
-  GateResult result = Compare(baseline, current, none);
-  json out = GateToJson(result, baseline, current);
-  EXPECT_EQ(out["failed"], true);
-  EXPECT_EQ(out["baseline"]["generated_at"], "2026-11-30T12:00:00Z");
-  EXPECT_EQ(out["baseline"]["kernel_release"], "6.18.44");
-  EXPECT_EQ(out["current"]["kernel_release"], "6.1.0");
-  EXPECT_EQ(out["current"]["options"]["userns_map"], "unprivileged");
-  EXPECT_EQ(out["context_differences"], json({"kernel_release: 6.18.44 -> 6.1.0"}));
-  EXPECT_EQ(out["regressions"], json::parse(R"([{"combination": "mnt+pid", "probe": "pid.see_host",
-                            "kind": "isolation-lost", "before": "isolated", "after": "leaked",
-                            "detail": "evidence"}])"));
-  EXPECT_EQ(out["improvements"], json::array());
-  EXPECT_EQ(out["allowed"], json::array());
-
-  json mixed = GateToJson(Mixed(), baseline, current);
-  ASSERT_EQ(mixed["allowed"].size(), 1u);
-  EXPECT_EQ(mixed["allowed"][0]["reason"], "no | SysV");
-  EXPECT_FALSE(mixed["regressions"][0].contains("reason"));
-  EXPECT_EQ(mixed["improvements"].size(), 1u);
-}
-
-TEST(RenderGateTextTest, LinesAndVerdict) {
-  std::string text = RenderGateText(Mixed());
-  EXPECT_EQ(text,
-            "REGRESSION mnt+pid pid.see_host: isolated -> leaked (isolation-lost) sentinel found | "
-            "in /proc\\x1b[2J\n"
-            "IMPROVEMENT uts uts.hostname: leaked -> isolated (isolation-gained) evidence\n"
-            "ALLOWED ipc ipc.sysv_shm: isolated -> unsupported (support-lost) evidence "
-            "[allowed: no | SysV]\n"
-            "CONTEXT kernel_release: 6.18.44 -> 6.1.0\n"
-            "gate: FAILED: 1 regression (1 allowed, 1 improvement, 1 context difference)\n");
-  json doc = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
-  EXPECT_EQ(RenderGateText(Compare(doc, doc)),
-            "gate: PASSED: no regressions (0 allowed, 0 improvements, 0 context differences)\n");
-}
-
-TEST(RenderGateMarkdownTest, Sections) {
-  std::string md = RenderGateMarkdown(Mixed());
-  EXPECT_EQ(md.rfind("# nsmatrix gate\n\n**FAILED**: 1 regression (", 0), 0u);
-  EXPECT_THAT(md, HasSubstr("## Context differences\n\n- kernel_release: 6.18.44 -> 6.1.0\n"));
-  EXPECT_THAT(md, HasSubstr("## Regressions\n\n| combination | probe | outcome | kind | detail |\n"
-                            "| --- | --- | --- | --- | --- |\n"
-                            "| mnt+pid | `pid.see_host` | isolated → leaked | isolation-lost | "
-                            "sentinel found<br>in /proc\x1b[2J |\n"));
-  EXPECT_THAT(md, HasSubstr("| ipc | `ipc.sysv_shm` | isolated → unsupported | support-lost | "
-                            "no \\| SysV | evidence |\n"));
-  EXPECT_THAT(md, HasSubstr("## Improvements\n\n"));
-  json doc = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
-  std::string pass = RenderGateMarkdown(Compare(doc, doc));
-  EXPECT_THAT(pass, HasSubstr("**PASSED**: no regressions"));
-  EXPECT_THAT(pass, HasSubstr("## Regressions\n\nNone.\n"));
-  EXPECT_THAT(pass, Not(HasSubstr("| combination |")));
-}
-
-TEST(RenderGateMarkdownTest, StaysUnderItsLimit) {
-  std::vector<json> before, after;
-  for (int c = 0; c < 256; ++c) {
-    for (int p = 0; p < 30; ++p) {
-      std::string combination = NsSet::FromIndex(static_cast<unsigned>(c)).ToString(),
-                  probe = "p.n" + std::to_string(p);
-      before.push_back(Cell(combination, probe, "isolated", "pass"));
-      after.push_back(
-          Cell(combination, probe, "leaked", "fail", "isolated", std::string(600, 'd')));
-    }
-  }
-  GateResult result = Compare(Doc(before), Doc(after));
-  ASSERT_EQ(result.regressions.size(), 7680u);
-  std::string md = RenderGateMarkdown(result, 100 * 1024);
-  EXPECT_LE(md.size(), 100u * 1024);
-  EXPECT_THAT(md, HasSubstr(" more regressions (all of them are in the gate's JSON report).\n"));
-  EXPECT_THAT(md, HasSubstr("## Improvements\n\nNone.\n"));
-  EXPECT_LE(RenderGateMarkdown(result, 10).size(), 10u);
 }
 
 // From review: a cell that errored in the baseline and leaks now, against its
