@@ -111,8 +111,7 @@ Result<CellIndex> IndexCells(const CompareInput& input) {
   for (MatrixCell& cell : *cells) {
     CellKey key{cell.combination.Index(), std::move(cell.probe)};
     CompareCellValue value{std::string(Name(cell.outcome)), std::string(Name(cell.verdict)),
-                           cell.expected ? std::string(Name(*cell.expected)) : "?",
-                           std::move(cell.detail)};
+                           std::string(ExpectedName(cell)), std::move(cell.detail)};
     index.cells.emplace(key, std::move(value));
     index.order.push_back(std::move(key));
   }

@@ -19,6 +19,10 @@ std::unexpected<Error> Invalid(const std::string& what) {
 
 }  // namespace
 
+std::string_view ExpectedName(const MatrixCell& cell) {
+  return cell.expected ? Name(*cell.expected) : "?";
+}
+
 json CellToJson(MatrixCell cell) {
   std::vector<std::string_view> names = cell.combination.Names();
   json names_json = json::array();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/common/namespaces.h"
@@ -27,6 +28,9 @@ struct MatrixCell {
 
   bool operator==(const MatrixCell&) const = default;
 };
+
+// The expected outcome's name, or "?" for a cell that does not say.
+std::string_view ExpectedName(const MatrixCell& cell);
 
 // {"combination", "detail", "expected", ["expectation_override"], "namespaces",
 //  "outcome", "probe", "verdict"}, built in key order.

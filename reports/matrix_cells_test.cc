@@ -40,6 +40,13 @@ TEST(MatrixCells, WithoutAnOverrideTheKeyIsLeftOut) {
   EXPECT_FALSE(CellToJson(cell).contains("expectation_override"));
 }
 
+TEST(MatrixCells, ExpectedNameIsTheOutcomeOrAQuestionMark) {
+  MatrixCell cell = Sample();
+  EXPECT_EQ(ExpectedName(cell), "isolated");
+  cell.expected.reset();
+  EXPECT_EQ(ExpectedName(cell), "?");
+}
+
 TEST(MatrixCells, EveryOutcomeAndVerdictIsReadBack) {
   json cells = json::array();
   unsigned index = 0;

@@ -82,7 +82,7 @@ std::string Describe(const std::string& kind, const MatrixCell& before, const Ma
   if (kind == "verdict-fail" || kind == "verdict-pass") {
     std::string text = "verdict " + std::string(Name(before.verdict)) + " -> " +
                        std::string(Name(after.verdict)) + " (expected " +
-                       std::string(after.expected ? Name(*after.expected) : "?") + ")";
+                       std::string(ExpectedName(after)) + ")";
     return after.detail.empty() ? text : text + ": " + after.detail;
   }
   return after.detail;
@@ -137,8 +137,7 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
                      std::string(Name(after.outcome)), after.detail, ""};
     if (after.verdict == Verdict::fail) {
       d.kind = "new-fail";
-      d.detail = "verdict fail (expected " +
-                 std::string(after.expected ? Name(*after.expected) : "?") + ")" +
+      d.detail = "verdict fail (expected " + std::string(ExpectedName(after)) + ")" +
                  (after.detail.empty() ? "" : ": " + after.detail);
       regression(std::move(d));
     } else {
