@@ -55,7 +55,7 @@ CompareRun DescribeRun(const CompareInput& input) {
   run.vm_kernel_path = ja::String(vm_kernel, "path");
   run.vm_kernel_release = ja::String(vm_kernel, "release");
   run.has_kernel_section = ja::Find(doc, "kernel") && doc["kernel"].is_object();
-  run.totals = CountTotals(doc);
+  run.totals = CountTotals(doc).counted;  // the cells compared, not a summary
   run.label = run.kernel_release;
   if (!run.vm_kernel_path.empty()) run.label += " (" + BaseName(run.vm_kernel_path) + ")";
   const json& runtime = ja::Object(doc, "runtime");

@@ -39,7 +39,7 @@ struct CompareRun {
   std::string runtime = "native";
   std::string vm_kernel_path, vm_kernel_release;  // empty when the document has no "vm"
   bool has_kernel_section = false;
-  Totals totals;
+  CellCounts totals;
 };
 
 // A kernel live check (kernel.namespaces[].root or .unprivileged) in one run.

@@ -1,5 +1,6 @@
 #include "reports/document_view.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,29 +16,93 @@ using nlohmann::json;
 
 Totals CountTotals(const json& doc) {
   static const char* const kOutcomes[] = {"isolated", "leaked", "unsupported", "refused", "error"};
-  Totals counted;
-  for (const char* outcome : kOutcomes) counted.outcomes[outcome] = 0;
+  Totals totals;
+  for (const char* outcome : kOutcomes) totals.outcomes[outcome] = 0;
+  CellCounts& counted = totals.counted;
   for (const json& cell : ja::Array(doc, "cells")) {
     ++counted.cells;
     std::string verdict = ja::String(cell, "verdict");
-    counted.pass += verdict == "pass";
-    counted.fail += verdict == "fail";
-    counted.skip += verdict == "skip";
-    auto it = counted.outcomes.find(ja::String(cell, "outcome"));
-    if (it != counted.outcomes.end()) ++it->second;
+    if (verdict == "pass") {
+      ++counted.pass;
+    } else if (verdict == "fail") {
+      ++counted.fail;
+    } else if (verdict == "skip") {
+      ++counted.skip;
+    } else {
+      ++counted.unjudged;
+    }
+    auto it = totals.outcomes.find(ja::String(cell, "outcome"));
+    if (it != totals.outcomes.end()) ++it->second;
   }
-  counted.failing_cells = counted.fail;
   const json* summary = ja::Find(doc, "summary");
-  if (!summary || !summary->is_object()) return counted;
-  Totals totals;
+  if (!summary || !summary->is_object()) {
+    totals.cells = counted.cells;
+    totals.pass = counted.pass;
+    totals.fail = counted.fail;
+    totals.skip = counted.skip;
+    return totals;
+  }
+  totals.has_summary = true;
   totals.cells = ja::Int(*summary, "cells");
   totals.pass = ja::Int(*summary, "pass");
   totals.fail = ja::Int(*summary, "fail");
   totals.skip = ja::Int(*summary, "skip");
   const json& outcomes = ja::Object(*summary, "outcomes");
   for (const char* outcome : kOutcomes) totals.outcomes[outcome] = ja::Int(outcomes, outcome);
-  totals.failing_cells = counted.fail;
   return totals;
+}
+
+RunVerdict VerdictOf(const Totals& totals) {
+  if (totals.fail > 0 || totals.counted.fail > 0 || totals.counted.unjudged > 0)
+    return RunVerdict::kFailed;
+  if (totals.counted.pass == 0) return RunVerdict::kNothingTested;
+  return RunVerdict::kPassed;
+}
+
+Headline HeadlineOf(const Totals& totals) {
+  const CellCounts& c = totals.counted;
+  Headline headline{VerdictOf(totals), "", ""};
+  switch (headline.verdict) {
+    case RunVerdict::kFailed: {
+      headline.word = "FAILED";
+      std::vector<std::string> parts;
+      long long failed = std::max(totals.fail, c.fail);
+      long long of = std::max(totals.cells, c.cells);
+      if (failed > 0)
+        parts.push_back(std::to_string(failed) + " of " + std::to_string(of) + " cells failed");
+      if (c.unjudged > 0) {
+        parts.push_back(std::to_string(c.unjudged) + " of " + std::to_string(of) +
+                        " cells have no verdict nsmatrix knows (pass, fail or skip)");
+      }
+      headline.text = Join(parts, "; ");
+      break;
+    }
+    case RunVerdict::kNothingTested:
+      headline.word = "NOTHING TESTED";
+      headline.text = c.cells == 0 ? "the document lists no cells"
+                                   : "no cell passed or failed (" + std::to_string(c.skip) +
+                                         " of " + std::to_string(c.cells) + " skipped)";
+      break;
+    case RunVerdict::kPassed:
+      headline.word = "PASSED";
+      headline.text = "no cell failed (" + std::to_string(c.pass) + " passed, " +
+                      std::to_string(c.skip) + " skipped)";
+      break;
+  }
+  return headline;
+}
+
+std::string SummaryMismatch(const Totals& totals) {
+  const CellCounts& c = totals.counted;
+  if (!totals.has_summary || (totals.cells == c.cells && totals.pass == c.pass &&
+                              totals.fail == c.fail && totals.skip == c.skip))
+    return "";
+  auto figures = [](long long cells, long long pass, long long fail, long long skip) {
+    return std::to_string(cells) + " cells (" + std::to_string(pass) + " pass, " +
+           std::to_string(fail) + " fail, " + std::to_string(skip) + " skip)";
+  };
+  return "The summary counts " + figures(totals.cells, totals.pass, totals.fail, totals.skip) +
+         " but the document lists " + figures(c.cells, c.pass, c.fail, c.skip) + ".";
 }
 
 bool IsFailingCell(const json& cell) {

@@ -9,15 +9,44 @@
 
 namespace nsm {
 
-struct Totals {
+// Cells by verdict, as the cells themselves say.
+struct CellCounts {
   long long cells = 0, pass = 0, fail = 0, skip = 0;
-  std::map<std::string, long long> outcomes;  // isolated, leaked, unsupported, error
-  long long failing_cells = 0;                // counted from the cells, whatever the summary says
+  long long unjudged = 0;  // a verdict that is not pass, fail or skip, or none
+
+  bool operator==(const CellCounts&) const = default;
 };
 
-// From doc["summary"] when present, else counted from the cells.
+struct Totals {
+  // The document's summary's figures when it has one, else `counted`'s.
+  long long cells = 0, pass = 0, fail = 0, skip = 0;
+  std::map<std::string, long long> outcomes;  // isolated, leaked, unsupported, refused, error
+  bool has_summary = false;
+  CellCounts counted;  // from the cells, whatever the summary says
+};
+
 Totals CountTotals(const nlohmann::json& doc);
 bool IsFailingCell(const nlohmann::json& cell);
+
+// What a report's headline says of a run, as `nsmatrix run`'s exit code does,
+// and from the cells, so that no summary can make a failing run pass:
+// failed when a cell failed (or the summary counts one) or a cell has no
+// verdict nsmatrix knows; nothing tested when no cell passed (every cell a
+// skip, or no cell at all); passed otherwise.
+enum class RunVerdict { kPassed, kFailed, kNothingTested };
+RunVerdict VerdictOf(const Totals& totals);
+// The headline every writer shows, in the same words: "FAILED", "PASSED" or
+// "NOTHING TESTED", and what follows it ("3 of 40 cells failed").
+struct Headline {
+  RunVerdict verdict = RunVerdict::kFailed;
+  std::string word;
+  std::string text;
+};
+Headline HeadlineOf(const Totals& totals);
+// When the summary's cell, pass, fail or skip counts differ from the cells',
+// a sentence that says so ("The summary counts ... but the cells ..."); else
+// empty.
+std::string SummaryMismatch(const Totals& totals);
 // Probe ids in doc["probes"] order, then any only named by cells.
 std::vector<std::string> ProbeOrder(const nlohmann::json& doc);
 // A scalar as text: a string as itself, a number or boolean as JSON writes

@@ -164,7 +164,7 @@ std::string EscapeXml(std::string_view text, bool attribute) {
 
 std::string RenderJUnit(const json& doc) {
   const json& cells = ja::Array(doc, "cells");
-  long long failures = 0, skipped = 0;
+  long long failures = 0, errors = 0, skipped = 0, passed = 0;
   std::string cases;
   std::map<std::pair<std::string, std::string>, int> seen;
   for (const json& cell : cells) {
@@ -187,16 +187,36 @@ std::string RenderJUnit(const json& doc) {
       ++skipped;
       std::string message = outcome + (detail.empty() ? "" : ": " + detail);
       cases += ">\n      <skipped message=\"" + Attr(message) + "\"/>\n    </testcase>\n";
-    } else {
+    } else if (verdict == "pass") {
+      ++passed;
       cases += "/>\n";
+    } else {
+      ++errors;
+      std::string message = "verdict " + ja::Text(cell, "verdict") +
+                            " is not pass, fail or skip (outcome " + outcome + ")";
+      cases += ">\n      <error message=\"" + Attr(message) + "\" type=\"unknown-verdict\"/>\n" +
+               "    </testcase>\n";
     }
+  }
+  // A run in which no cell passed or failed tested nothing, which is no pass
+  // (nsmatrix run exits 1): one more test case says so.
+  long long tests = static_cast<long long>(cells.size());
+  if (passed == 0 && failures == 0 && errors == 0) {
+    ++tests;
+    ++failures;
+    cases +=
+        "    <testcase classname=\"nsmatrix\" name=\"run\" time=\"0\">\n"
+        "      <failure message=\"nothing was tested: no cell passed or failed (" +
+        std::to_string(skipped) + " of " + std::to_string(cells.size()) +
+        " skipped)\" type=\"nothing-tested\"/>\n    </testcase>\n";
   }
 
   const json& host = ja::Object(doc, "host");
   const json& options = ja::Object(doc, "options");
-  std::string counts = " tests=\"" + std::to_string(cells.size()) + "\" failures=\"" +
-                       std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
-                       std::to_string(skipped) + "\" time=\"" + Seconds(doc) + "\"";
+  std::string counts = " tests=\"" + std::to_string(tests) + "\" failures=\"" +
+                       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+                       "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + Seconds(doc) +
+                       "\"";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites>\n";  // the Ant schema gives it no attributes
   out += "  <testsuite name=\"nsmatrix\" package=\"nsmatrix\" id=\"0\"" + counts;

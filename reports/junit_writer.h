@@ -10,7 +10,8 @@ namespace nsm {
 
 // Renders `doc` (see reports/nsmatrix.schema.json) as JUnit XML after the common Ant
 // schema: <testsuites> holding one <testsuite name="nsmatrix"> with tests, failures,
-// errors (always 0: a probe error is a failed verdict), skipped, time (duration_seconds)
+// errors (a probe error is a failed verdict; errors counts only cells whose verdict
+// is none of pass, fail and skip), skipped, time (duration_seconds)
 // and timestamp (generated_at in UTC without a zone, as the Ant schema wants it); a
 // <properties> block (kernel_release, architecture, mode, userns_map, rootfs,
 // nsmatrix_version); and one <testcase classname="<probe id>" name="<combination>"
@@ -18,7 +19,12 @@ namespace nsm {
 // " #2", " #3"... appended to its name.
 //  - verdict fail: <failure message="expected X, observed Y: DETAIL" type="fail">DETAIL</failure>,
 //    type="error" when the outcome is error;
-//  - verdict skip: <skipped message="unsupported: DETAIL"/>.
+//  - verdict skip: <skipped message="unsupported: DETAIL"/>;
+//  - any other verdict, or none: <error message="verdict X is not pass, fail or skip
+//    (outcome Y)" type="unknown-verdict"/>.
+// When no cell passed or failed (every cell a skip, or no cell), one more test case,
+// classname "nsmatrix" name "run", fails with type "nothing-tested": such a run
+// tested nothing, and nsmatrix run exits 1 for it.
 // Every text is escaped, and characters XML 1.0 forbids (control characters other than
 // tab, line feed and carriage return; U+FFFE, U+FFFF) are dropped; malformed UTF-8
 // becomes U+FFFD. Like RenderMarkdown, missing fields render as "?" rather than failing.

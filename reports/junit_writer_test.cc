@@ -124,12 +124,38 @@ TEST(RenderJUnitTest, EscapesHostileText) {
 
 TEST(RenderJUnitTest, MissingFieldsDoNotThrow) {
   std::string xml = RenderJUnit(json::object());
+  // No cell: nothing was tested, which the one test case of its own says.
   EXPECT_THAT(xml,
-              HasSubstr("tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\""));
+              HasSubstr("tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"0.000\""));
+  EXPECT_THAT(xml, HasSubstr("type=\"nothing-tested\""));
   EXPECT_THAT(xml, Not(HasSubstr("timestamp=")));
   EXPECT_THAT(xml, HasSubstr("<property name=\"kernel_release\" value=\"?\"/>"));
   json doc = {{"cells", {{{"verdict", "fail"}}}}};
   EXPECT_THAT(RenderJUnit(doc), HasSubstr("classname=\"?\" name=\"?\""));
+}
+
+// A CI system reads JUnit and nothing else: a run that tested nothing must
+// not look green there, and a cell without a known verdict is no pass.
+TEST(RenderJUnitTest, ARunOfSkipsFailsAsNothingTested) {
+  json doc = LoadDoc("small_matrix.json");
+  for (json& cell : doc["cells"]) cell["verdict"] = "skip";
+  std::string xml = RenderJUnit(doc);
+  EXPECT_THAT(xml, HasSubstr("tests=\"13\" failures=\"1\" errors=\"0\" skipped=\"12\""));
+  EXPECT_THAT(xml, HasSubstr("<testcase classname=\"nsmatrix\" name=\"run\" time=\"0\">\n"
+                             "      <failure message=\"nothing was tested: no cell passed or "
+                             "failed (12 of 12 skipped)\" type=\"nothing-tested\"/>"));
+  doc["cells"][0]["verdict"] = "pass";
+  EXPECT_THAT(RenderJUnit(doc), Not(HasSubstr("nothing-tested")));
+}
+
+TEST(RenderJUnitTest, AnUnknownOrMissingVerdictIsAnError) {
+  json doc = LoadDoc("small_matrix.json");
+  doc["cells"][0]["verdict"] = "FAIL";
+  doc["cells"][1].erase("verdict");
+  std::string xml = RenderJUnit(doc);
+  EXPECT_THAT(xml, HasSubstr("errors=\"2\""));
+  EXPECT_THAT(xml, HasSubstr("<error message=\"verdict FAIL is not pass, fail or skip (outcome "));
+  EXPECT_THAT(xml, HasSubstr("<error message=\"verdict ? is not pass, fail or skip (outcome "));
 }
 
 TEST(EscapeXmlTest, TimestampsAndText) {

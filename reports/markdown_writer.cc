@@ -76,6 +76,15 @@ void RenderOptions(const json& doc, std::string& out) {
 
 }  // namespace
 
+std::string RenderMarkdownVerdict(const json& doc) {
+  Totals t = CountTotals(doc);
+  Headline headline = HeadlineOf(t);
+  std::string out = "**" + headline.word + "**: " + headline.text + ".\n\n";
+  if (std::string mismatch = SummaryMismatch(t); !mismatch.empty())
+    out += "> ⚠ " + mismatch + "\n\n";
+  return out;
+}
+
 std::string RenderMarkdownTotals(const json& doc) {
   std::string out;
   Totals t = CountTotals(doc);
@@ -89,13 +98,6 @@ std::string RenderMarkdownTotals(const json& doc) {
          std::to_string(t.outcomes["unsupported"]) + " unsupported, " +
          (t.outcomes["refused"] > 0 ? std::to_string(t.outcomes["refused"]) + " refused, " : "") +
          std::to_string(t.outcomes["error"]) + " error.\n\n";
-  if (t.fail > 0) {
-    out += "**FAILED**: " + std::to_string(t.fail) + " of " + std::to_string(t.cells) +
-           " cells failed.\n\n";
-  } else {
-    out += "**PASSED**: no cell failed (" + std::to_string(t.pass) + " passed, " +
-           std::to_string(t.skip) + " skipped).\n\n";
-  }
   return out;
 }
 
@@ -218,6 +220,7 @@ std::string RenderMarkdown(const json& doc) {
   RenderHost(doc, out);
   RenderOptions(doc, out);
   out += RenderMarkdownTotals(doc);
+  out += RenderMarkdownVerdict(doc);
   std::vector<std::string> ids = ProbeOrder(doc);
   RenderProbes(doc, ids, out);
   RenderFailures(doc, out);

@@ -14,8 +14,13 @@ namespace nsm {
 // "?" rather than failing.
 std::string RenderMarkdown(const nlohmann::json& doc);
 
-// The "## Totals" section alone (also used by the GitHub step summary).
+// The "## Totals" section alone, its table and outcomes (also used by the
+// GitHub step summary).
 std::string RenderMarkdownTotals(const nlohmann::json& doc);
+// The run's verdict, "**FAILED**: 2 of 12 cells failed." (HeadlineOf in
+// document_view.h), and a warning when the summary's counts are not the
+// cells'.
+std::string RenderMarkdownVerdict(const nlohmann::json& doc);
 
 // Text for a table cell: '|' and '\' escaped, line breaks as <br>.
 std::string EscapeTableCell(std::string_view text);

@@ -50,6 +50,39 @@ TEST(RenderMarkdownTest, HeaderHostOptionsAndTotals) {
   EXPECT_THAT(md, Not(HasSubstr("PASSED")));
 }
 
+// The headline is decided from the cells, as nsmatrix run's exit code is: a
+// summary cannot make a failing run pass, a cell without a verdict nsmatrix
+// knows is no pass, and a run of skips tested nothing.
+TEST(RenderMarkdownTest, TheVerdictComesFromTheCells) {
+  json doc = LoadDoc("small_matrix.json");
+  doc["summary"]["fail"] = 0;
+  std::string md = RenderMarkdown(doc);
+  EXPECT_THAT(md, HasSubstr("\n**FAILED**: 2 of 12 cells failed.\n\n> ⚠ The summary counts 12 "
+                            "cells (9 pass, 0 fail, 1 skip) but the document lists 12 cells (9 "
+                            "pass, 2 fail, 1 skip).\n"));
+  EXPECT_THAT(md, Not(HasSubstr("PASSED")));
+
+  json skips = LoadDoc("all_pass.json");
+  for (json& cell : skips["cells"]) cell["verdict"] = "skip";
+  skips.erase("summary");
+  md = RenderMarkdown(skips);
+  EXPECT_THAT(md, HasSubstr("\n**NOTHING TESTED**: no cell passed or failed (8 of 8 skipped).\n"));
+  EXPECT_THAT(md, Not(HasSubstr("PASSED")));
+  EXPECT_THAT(md, Not(HasSubstr("⚠")));
+
+  json unknown = LoadDoc("all_pass.json");
+  unknown["cells"][0]["verdict"] = "error";
+  md = RenderMarkdown(unknown);
+  EXPECT_THAT(md, HasSubstr("\n**FAILED**: 1 of 8 cells have no verdict nsmatrix knows (pass, "
+                            "fail or skip).\n"));
+  EXPECT_THAT(md, Not(HasSubstr("PASSED")));
+
+  json empty = LoadDoc("all_pass.json");
+  empty["cells"] = json::array();
+  EXPECT_THAT(RenderMarkdown(empty),
+              HasSubstr("\n**NOTHING TESTED**: the document lists no cells.\n"));
+}
+
 // A matrix whose containers a runtime made says which, what it accepted and
 // which probes it could not run; its refusals have a symbol of their own.
 TEST(RenderMarkdownTest, ARuntimesRunSaysWhichRuntimeAndWhatItRefused) {

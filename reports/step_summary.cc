@@ -34,7 +34,8 @@ std::string Head(const json& doc) {
   const json& host = ja::Object(doc, "host");
   const json& options = ja::Object(doc, "options");
   Totals t = CountTotals(doc);
-  std::string out = "# nsmatrix isolation matrix (summary)\n\n";
+  // The verdict first: whatever the budget cuts, it is not that.
+  std::string out = "# nsmatrix isolation matrix (summary)\n\n" + RenderMarkdownVerdict(doc);
   out += "Host: Linux " + ja::Text(host, "kernel_release") + " on " +
          ja::Text(host, "architecture") + "; mode " + MdCode(ja::Text(host, "mode")) +
          "; user namespace map " + MdCode(ja::Text(options, "userns_map")) + "; " +

@@ -106,6 +106,17 @@ TEST(RenderStepSummaryTest, FailuresAreCutWithACount) {
                             " more failures (all of them are in the artifact).\n"));
 }
 
+// The verdict comes first: a budget that cuts the rest does not cut it.
+TEST(RenderStepSummaryTest, TheVerdictSurvivesASmallBudget) {
+  std::string md = RenderStepSummary(BigDoc(), 100);
+  EXPECT_LE(md.size(), 100u);
+  EXPECT_EQ(md.rfind("# nsmatrix isolation matrix (summary)\n\n**FAILED**: 2560 of 7680 cells "
+                     "failed.\n\n",
+                     0),
+            0u)
+      << md;
+}
+
 TEST(RenderStepSummaryTest, TinyLimitsAreRespected) {
   json doc = BigDoc();
   for (size_t limit : {0ul, 1ul, 100ul, 1000ul, 4000ul}) {

@@ -80,7 +80,10 @@ std::string RenderSummary(const RunPlan& plan, const MatrixResult& result) {
       line, sizeof(line),
       "\n%zu combinations x %zu probes = %zu cells in %.2f s: %d pass, %d fail, %d skip -> %s\n",
       plan.combinations.size(), plan.probes.size(), result.cells.size(), result.seconds, pass, fail,
-      skip, fail ? "FAILED" : "PASSED");
+      skip,
+      fail        ? "FAILED"
+      : pass == 0 ? "NOTHING TESTED"
+                  : "PASSED");
   out += line;
   return out;
 }

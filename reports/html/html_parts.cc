@@ -94,10 +94,6 @@ std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinat
   return names;
 }
 
-bool Failed(const Totals& t) {
-  return t.fail > 0 || t.failing_cells > 0;
-}
-
 void KeyValue(std::string_view key, std::string_view html_value, std::string& out) {
   out += "<dt>" + std::string(key) + "</dt><dd>" + std::string(html_value) + "</dd>\n";
 }

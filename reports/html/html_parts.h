@@ -56,7 +56,6 @@ const OutcomeStyle& StyleOf(std::string_view outcome);
 using Combination = CombinationView;  // document_view.h
 // The canonical namespaces, then any other name the cells use, in first-appearance order.
 std::vector<std::string> NamespaceOrder(const std::vector<Combination>& combinations);
-bool Failed(const Totals& t);
 using ProbeInfo = ProbeSummary;  // document_view.h
 
 // --- sections, in page order ------------------------------------------------

@@ -17,19 +17,12 @@ void RenderHeader(const json& doc, const json& gate, const Totals& t,
                   const std::vector<ProbeInfo>& probes, std::string& out) {
   const json& tool = ja::Object(doc, "tool");
   out += "<header>\n<h1>nsmatrix isolation matrix</h1>\n";
-  if (Failed(t)) {
-    out += "<p class=\"banner fail\" id=\"verdict\">✗ FAILED: " +
-           std::to_string(std::max(t.fail, t.failing_cells)) + " of " + std::to_string(t.cells) +
-           " cells failed</p>\n";
-  } else {
-    out += "<p class=\"banner pass\" id=\"verdict\">✓ PASSED: no cell failed (" +
-           std::to_string(t.pass) + " passed, " + std::to_string(t.skip) + " skipped)</p>\n";
-  }
-  if (t.fail != t.failing_cells) {
-    out += "<p class=\"alert bad\">⚠ The summary counts " +
-           Plural(t.fail, "failing cell", "failing cells") + " but the cells list " +
-           std::to_string(t.failing_cells) + ".</p>\n";
-  }
+  Headline headline = HeadlineOf(t);
+  bool passed = headline.verdict == RunVerdict::kPassed;
+  out += std::string("<p class=\"banner ") + (passed ? "pass" : "fail") + "\" id=\"verdict\">" +
+         (passed ? "✓ " : "✗ ") + headline.word + ": " + E(headline.text) + "</p>\n";
+  if (std::string mismatch = SummaryMismatch(t); !mismatch.empty())
+    out += "<p class=\"alert bad\">⚠ " + E(mismatch) + "</p>\n";
   if (gate.is_object()) {
     size_t regressions = ja::Array(gate, "regressions").size();
     if (regressions > 0) {

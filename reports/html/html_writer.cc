@@ -91,7 +91,7 @@ std::string RenderHtml(const json& doc, const json& gate) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"color-scheme\" content=\"light dark\">\n<title>nsmatrix: ";
-  out += Failed(totals) ? "FAILED" : "PASSED";
+  out += HeadlineOf(totals).word;
   out += " – Linux " + E(ja::Text(host, "kernel_release")) + " " +
          E(ja::Text(host, "architecture")) + " – " + E(ja::Text(doc, "generated_at")) +
          "</title>\n<style>";

@@ -170,6 +170,27 @@ TEST(RenderHtmlTest, AllPass) {
   EXPECT_THAT(html, Not(HasSubstr("id=\"gate\"")));
 }
 
+// The banner and the title are decided from the cells (as RenderMarkdown's
+// headline): a run of skips tested nothing, an unknown verdict is no pass.
+TEST(RenderHtmlTest, TheVerdictComesFromTheCells) {
+  json skips = LoadDoc("all_pass.json");
+  for (json& cell : skips["cells"]) cell["verdict"] = "skip";
+  std::string html = RenderHtml(skips);
+  EXPECT_THAT(html, HasSubstr("<title>nsmatrix: NOTHING TESTED – "));
+  EXPECT_THAT(html, HasSubstr("<p class=\"banner fail\" id=\"verdict\">✗ NOTHING TESTED: no "
+                              "cell passed or failed (8 of 8 skipped)</p>"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"alert bad\">⚠ The summary counts 8 cells (8 pass, 0 "
+                              "fail, 0 skip) but the document lists 8 cells (0 pass, 0 fail, 8 "
+                              "skip).</p>"));
+  EXPECT_THAT(html, Not(HasSubstr("PASSED")));
+
+  json unknown = LoadDoc("all_pass.json");
+  unknown["cells"][3]["verdict"] = json();
+  html = RenderHtml(unknown);
+  EXPECT_THAT(html, HasSubstr("<title>nsmatrix: FAILED – "));
+  EXPECT_THAT(html, HasSubstr("✗ FAILED: 1 of 8 cells have no verdict nsmatrix knows"));
+}
+
 TEST(RenderHtmlTest, GateSection) {
   std::string html = RenderHtml(LoadDoc("small_matrix.json"), SampleGate());
   std::string gate = Between(html, "<section id=\"gate\">", "</section>");

@@ -14,6 +14,7 @@ namespace nsm::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kCombos = "none,net,user,uts,net+user,mnt+pid,mnt+uts+ipc+net+pid";
 constexpr const char* kProbes =
@@ -138,6 +139,8 @@ TEST(RestrictedNamespaces, ARunThatTestedNothingFails) {
                                kProbes + " --json \"$DIR/nothing.json\"");
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_THAT(run.err, HasSubstr("every cell is a skip"));
+  EXPECT_THAT(run.out, HasSubstr("0 pass, 0 fail, 12 skip -> NOTHING TESTED\n"));
+  EXPECT_THAT(run.out, Not(HasSubstr("PASSED")));
   nlohmann::json doc = ReadJson(run.dir->path() + "/nothing.json");
   ASSERT_TRUE(doc.is_object());  // the report says what happened
   EXPECT_EQ(doc["cells"].size(), 2u * 6u);
