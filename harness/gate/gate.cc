@@ -64,6 +64,9 @@ std::string RegressionKind(const MatrixCell& before, const MatrixCell& after) {
   // A cell that failed before and fails differently now is no improvement: a
   // baseline error must not hide a leak that replaced it.
   if (after.verdict == Verdict::fail && before.outcome != after.outcome) return "verdict-fail";
+  // Nor is a cell that fails as it failed: a baseline that recorded a failure
+  // does not accept it for good (an allow-list entry does, with its reason).
+  if (after.verdict == Verdict::fail) return "still-fail";
   return {};
 }
 
@@ -79,7 +82,7 @@ std::string ImprovementKind(const MatrixCell& before, const MatrixCell& after) {
 }
 
 std::string Describe(const std::string& kind, const MatrixCell& before, const MatrixCell& after) {
-  if (kind == "verdict-fail" || kind == "verdict-pass") {
+  if (kind == "verdict-fail" || kind == "verdict-pass" || kind == "still-fail") {
     std::string text = "verdict " + std::string(Name(before.verdict)) + " -> " +
                        std::string(Name(after.verdict)) + " (expected " +
                        std::string(ExpectedName(after)) + ")";

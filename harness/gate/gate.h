@@ -8,7 +8,10 @@
 //     runtime-refused outcome isolated, leaked or error -> refused (a runtime
 //                     no longer makes a container it made)
 //     probe-error     any other outcome -> error
-//     verdict-fail    verdict pass or skip -> fail, when none of the above applies
+//     verdict-fail    verdict pass or skip -> fail, or fail -> fail with another
+//                     outcome, when none of the above applies
+//     still-fail      verdict fail in both, with the same outcome (a baseline that
+//                     recorded a failure does not accept it; an allow entry does)
 //     cell-missing    in the baseline, absent from the current matrix
 //     new-fail        absent from the baseline, in the current matrix with verdict
 //                     fail (a new probe that leaks, or errs, is not an improvement)

@@ -84,8 +84,8 @@ TEST(CompareMatricesTest, ProbeError) {
     EXPECT_THAT(Summaries(OneCell(before, "pass", "error", "fail").regressions),
                 ElementsAre(std::string("mnt+pid pid.see_host probe-error ") + before + "->error"));
   }
-  // Still an error: not a new regression.
-  EXPECT_FALSE(OneCell("error", "fail", "error", "fail").Failed());
+  // Still an error: not a probe-error, but still a failure (still-fail, below).
+  EXPECT_EQ(OneCell("error", "fail", "error", "fail").regressions.at(0).kind, "still-fail");
 }
 
 TEST(CompareMatricesTest, VerdictFail) {
@@ -101,8 +101,27 @@ TEST(CompareMatricesTest, VerdictFail) {
   EXPECT_THAT(result.improvements, IsEmpty());
   EXPECT_THAT(Summaries(OneCell("unsupported", "skip", "leaked", "fail").regressions),
               ElementsAre("mnt+pid pid.see_host verdict-fail unsupported->leaked"));
-  // Already failing: nothing new.
-  EXPECT_FALSE(OneCell("leaked", "fail", "leaked", "fail").Failed());
+}
+
+// A cell that failed in the baseline and fails the same way now is still a
+// failure: a baseline recorded with a leak (or a probe that never tested
+// anything) must not accept it for good. An allow-list entry accepts it, with
+// its reason.
+TEST(CompareMatricesTest, AFailureTheBaselineRecordedIsStillAFailure) {
+  GateResult result = OneCell("leaked", "fail", "leaked", "fail");
+  EXPECT_TRUE(result.Failed());
+  EXPECT_THAT(Summaries(result.regressions),
+              ElementsAre("mnt+pid pid.see_host still-fail leaked->leaked"));
+  EXPECT_EQ(result.regressions[0].detail, "verdict fail -> fail (expected isolated): evidence");
+  EXPECT_THAT(Summaries(OneCell("error", "fail", "error", "fail").regressions),
+              ElementsAre("mnt+pid pid.see_host still-fail error->error"));
+  AllowList allow{{{"mnt+pid", "pid.see_host", std::nullopt, "known: read-only /proc", 3}}};
+  result = OneCell("leaked", "fail", "leaked", "fail", allow);
+  EXPECT_FALSE(result.Failed());
+  ASSERT_EQ(result.allowed.size(), 1u);
+  EXPECT_EQ(result.allowed[0].reason, "known: read-only /proc");
+  // A failure that went away is an improvement.
+  EXPECT_FALSE(OneCell("leaked", "fail", "leaked", "pass").Failed());
 }
 
 TEST(CompareMatricesTest, OneDifferencePerCellMostSpecificKind) {
