@@ -205,7 +205,6 @@ TEST(OciIsRefusal, OnlyTheRefusalsSeenFromTheRuntimes) {
   EXPECT_FALSE(OciIsRefusal("error creating device nodes: open /dev/tty: no such device"));
   EXPECT_FALSE(OciIsRefusal(""));
   EXPECT_FALSE(MakeRuntimeAdapter(RuntimeKind::runc)->IsRefusal("invalid config file"));
-  EXPECT_TRUE(MakeRuntimeAdapter(RuntimeKind::bwrap)->IsRefusal("bwrap: anything"));
 }
 
 TEST(OciErrorMessage, TheFirstErrorLinesMessage) {

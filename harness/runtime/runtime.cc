@@ -35,6 +35,23 @@ std::optional<std::string> RuntimeAdapter::OwnMessage(std::string_view stderr_te
   return std::string(stderr_text);
 }
 
+bool RuntimeAdapter::IsRefusal(std::string_view own_message) const {
+  std::string own_name = std::string(Program()) + ":";
+  if (own_message.starts_with(own_name)) own_message.remove_prefix(own_name.size());
+  return SaysNamespaceRefused(own_message);
+}
+
+bool SaysNamespaceRefused(std::string_view message) {
+  auto has = [message](std::string_view part) {
+    return message.find(part) != std::string_view::npos;
+  };
+  bool refusal_errno = has("Operation not permitted") || has("Permission denied") ||
+                       has("No space left on device") || has("Invalid argument") ||
+                       has("Too many users");
+  if (!refusal_errno) return false;
+  return has("unshare") || has("clone") || has("namespace") || has("timens_offsets");
+}
+
 const std::vector<std::pair<std::string_view, std::string_view>>& ProbesNeedingTheLauncher() {
   static const std::vector<std::pair<std::string_view, std::string_view>> kProbes = {
       {"pid.signal_sender",

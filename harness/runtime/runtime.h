@@ -117,11 +117,21 @@ class RuntimeAdapter {
   virtual std::optional<std::string> OwnMessage(std::string_view stderr_text) const;
   // Does the runtime's own message say it would not make such a container (a
   // refusal, which is a skip) rather than that something went wrong (an
-  // error)? By default every message in its own voice does, as unshare(1) and
-  // bubblewrap fail only that way; runc and crun report a bad bundle or a
-  // missing file in the same voice, so only the refusals known from them count.
-  virtual bool IsRefusal(std::string_view /*own_message*/) const { return true; }
+  // error)? By default, as unshare(1) and bubblewrap word it, a message whose
+  // text after the runtime's name is SaysNamespaceRefused; runc, crun and
+  // nspawn count only the refusals known from them.
+  virtual bool IsRefusal(std::string_view own_message) const;
 };
+
+// Does `message` say the kernel refused a namespace: a namespace call
+// ("unshare", "clone", "namespace") that failed with one of the errors the
+// kernel refuses namespaces with (RefusesNamespaces' EPERM, EACCES, ENOSPC,
+// EINVAL, EUSERS, in strerror's words), or a time namespace's offsets it
+// would not take? "unshare failed: No space left on device" and "Creating new
+// namespace failed: Operation not permitted" are; "fork failed: Resource
+// temporarily unavailable" and "mount /proc failed: Operation not permitted"
+// are not (errors, not refusals).
+bool SaysNamespaceRefused(std::string_view message);
 
 // nullptr for native, which is the launcher itself.
 std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind);

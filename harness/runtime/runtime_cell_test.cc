@@ -74,30 +74,34 @@ TEST_F(RuntimeCell, ARuntimeThatNeverStartsTheProbeRefusedTheContainer) {
   int fd = probe_.Get();
   Findings found = InSandbox([fd](HostSandbox& sandbox) {
     std::vector<Observation> out =
-        RunUnder("echo 'sh: cannot make this container' >&2; exit 3", *NsSet::Parse("uts"),
-                 {"ns.uts", "uts.hostname"}, sandbox, fd);
+        RunUnder("echo 'sh: unshare failed: No space left on device' >&2; exit 3",
+                 *NsSet::Parse("uts"), {"ns.uts", "uts.hostname"}, sandbox, fd);
     Findings f = Expect(out.size() == 2, "two observations");
     for (const Observation& o : out) {
       f += Expect(o.outcome == Outcome::refused, o.probe + " is " + std::string(Name(o.outcome)));
-      f += Expect(o.detail.find("sh: cannot make this container") != std::string::npos &&
-                      o.detail.find("exit 3") != std::string::npos,
-                  "detail: " + o.detail);
+      f += Expect(
+          o.detail.find("sh: unshare failed: No space left on device") != std::string::npos &&
+              o.detail.find("exit 3") != std::string::npos,
+          "detail: " + o.detail);
     }
     return f;
   });
   EXPECT_EQ(found, "");
 }
 
-// A refusal is a skip, so only the runtime failing on its own account is one:
-// a runtime killed by a signal, one that exits 0 without running anything,
-// one with no message, and one that could not find the probe program are
-// errors.
+// A refusal is a skip, so only the runtime saying the kernel refused it a
+// namespace is one: a runtime killed by a signal, one that exits 0 without
+// running anything, one with no message, one that could not find the probe
+// program, and one that failed on its own account for another reason (a fork
+// a pids limit refused) are errors.
 TEST_F(RuntimeCell, WhatIsNotTheRuntimeRefusingIsAnError) {
   int fd = probe_.Get();
   Findings found = InSandbox([fd](HostSandbox& sandbox) {
     Findings f;
     for (const char* script : {"kill -SEGV $$", "exit 0", "exit 1", "echo 'other: no' >&2; exit 1",
-                               "echo \"sh: execvp $0: No such file or directory\" >&2; exit 1"}) {
+                               "echo \"sh: execvp $0: No such file or directory\" >&2; exit 1",
+                               "echo 'sh: fork failed: Resource temporarily unavailable' >&2; "
+                               "exit 1"}) {
       std::vector<Observation> out =
           RunUnder(script, *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);
       f += Expect(out.size() == 1 && out[0].outcome == Outcome::error,

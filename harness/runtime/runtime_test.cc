@@ -82,6 +82,29 @@ TEST(Runtime, RootsSubordinateRangeIsReadFromSubuidFiles) {
   rmdir(dir);
 }
 
+// A refusal is a skip, so only a namespace the kernel refused counts as one:
+// any other failure in unshare(1)'s or bubblewrap's own voice is an error.
+TEST(Runtime, OnlyANamespaceRefusedIsARefusal) {
+  auto unshare = MakeRuntimeAdapter(RuntimeKind::unshare);
+  auto bwrap = MakeRuntimeAdapter(RuntimeKind::bwrap);
+  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: No space left on device"));
+  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: Operation not permitted"));
+  EXPECT_TRUE(unshare->IsRefusal(
+      "unshare: failed to write to /proc/self/timens_offsets: Permission denied"));
+  EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Too many users"));
+  EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Invalid argument"));
+  // Its own name says nothing: "unshare:" is not a namespace call.
+  EXPECT_FALSE(unshare->IsRefusal("unshare: fork failed: Resource temporarily unavailable"));
+  EXPECT_FALSE(unshare->IsRefusal("unshare: mount /proc failed: Operation not permitted"));
+  EXPECT_FALSE(unshare->IsRefusal("unshare: unshare failed: Cannot allocate memory"));
+  EXPECT_FALSE(unshare->IsRefusal("unshare: write failed /proc/self/uid_map: Invalid argument"));
+  EXPECT_FALSE(
+      bwrap->IsRefusal("bwrap: Can't mount proc on /newroot/proc: Device or resource "
+                       "busy"));
+  EXPECT_FALSE(bwrap->IsRefusal("bwrap: anything"));
+  EXPECT_FALSE(bwrap->IsRefusal(""));
+}
+
 TEST(UnshareAdapter, NoNamespaceExecsTheProbeInPlace) {
   EXPECT_THAT(Argv(RuntimeKind::unshare, TestCell("none")),
               ElementsAre("/usr/bin/rt", "--", "/proc/self/fd/4", "--hostname=h", "ns.uts"));
