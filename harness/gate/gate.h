@@ -58,8 +58,10 @@ struct GateResult {
 
 // Differences in baseline-cell order, then new cells in current order. Errors (exit-2
 // material) when either document is not an "nsmatrix/1" object with a "cells" array of
-// cells with string combination and probe, a known outcome and verdict, or when a
-// (combination, probe) pair occurs twice in one document.
+// cells with string combination and probe, a known outcome and verdict, when a
+// (combination, probe) pair occurs twice in one document, or when the two were made
+// by different runtimes (the "runtime" section's name; none is nsmatrix's own
+// launcher): another runtime's refusals would read as improvements.
 Result<GateResult> CompareMatrices(const nlohmann::json& baseline, const nlohmann::json& current,
                                    const AllowList& allow);
 

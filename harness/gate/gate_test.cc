@@ -298,6 +298,29 @@ TEST(CompareMatricesTest, TheRuntimeIsContext) {
               ElementsAre("runtime.version: bubblewrap 0.8.0 -> bubblewrap 0.9.0"));
 }
 
+// Another runtime's matrix is no baseline: runc's refused cells would read as
+// improvements against a native run, which would pass runc's gate without
+// running runc.
+TEST(CompareMatricesTest, AnotherRuntimesMatrixIsNoBaseline) {
+  json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass"),
+                       Cell("none", "uts.hostname", "refused", "skip")});
+  baseline["runtime"] = {{"name", "runc"}, {"version", "runc version 1.1.5"}};
+  json current = Doc({Cell("uts", "uts.hostname", "isolated", "pass"),
+                      Cell("none", "uts.hostname", "leaked", "pass")});
+  Result<GateResult> result = CompareMatrices(baseline, current, {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().err, EINVAL);
+  EXPECT_THAT(result.error().context,
+              HasSubstr("the baseline's containers were made by runc, the current matrix's by "
+                        "native"));
+  // Either way round, and between two runtimes.
+  EXPECT_FALSE(CompareMatrices(current, baseline, {}));
+  current["runtime"] = {{"name", "crun"}};
+  EXPECT_FALSE(CompareMatrices(baseline, current, {}));
+  current["runtime"] = {{"name", "runc"}};
+  EXPECT_TRUE(CompareMatrices(baseline, current, {}));
+}
+
 // A matrix made in a VM (`nsmatrix vm`) names the VM's kernel image and QEMU.
 TEST(CompareMatricesTest, TheVmSectionIsContext) {
   json baseline = Doc({Cell("uts", "uts.hostname", "isolated", "pass")});
