@@ -1,6 +1,7 @@
 #include "harness/gate/kernel_compare.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,6 +37,23 @@ Result<std::map<std::string, const json*>> IndexByType(const json& kernel, const
                   std::string("namespace type ") + type + " twice in the " + side);
   }
   return out;
+}
+
+// Was a kernel config read for this section (its config.source is a path)?
+// Then an option it does not list is not set, as Kconfig leaves out an option
+// whose dependencies are off.
+bool ConfigRead(const json& kernel) {
+  const json* source = ja::Find(ja::Object(kernel, "config"), "source");
+  return source && source->is_string();
+}
+
+// A type's config value as known: its own value, "absent" from a config that
+// was read, or nothing when no config was.
+std::optional<std::string> ConfigValue(const json& kernel, const json& ns) {
+  if (const json* value = ja::Find(ns, "config"); value && value->is_string())
+    return value->get<std::string>();
+  if (ConfigRead(kernel)) return "absent";
+  return std::nullopt;
 }
 
 bool ConfigOn(const json& ns) {
@@ -177,19 +195,18 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
       Add(result, allow, {"kernel", probe, kind, was, now, Reason(ja::Object(new_ns, as)), ""},
           worse);
     }
-    bool old_known = ja::Find(*old_ns, "config") && (*old_ns)["config"].is_string();
-    bool new_known = ja::Find(new_ns, "config") && new_ns["config"].is_string();
-    if (old_known != new_known) {
+    std::optional<std::string> old_config = ConfigValue(baseline, *old_ns);
+    std::optional<std::string> new_config = ConfigValue(current, new_ns);
+    if (old_config.has_value() != new_config.has_value()) {
       result.context_differences.push_back(
           "kernel.config." + ja::String(new_ns, "config_option", "?") + ": " +
-          (old_known ? "known" : "no config") + " -> " + (new_known ? "known" : "no config"));
-    } else if (old_known && ConfigOn(*old_ns) != ConfigOn(new_ns)) {
+          (old_config ? "known" : "no config") + " -> " + (new_config ? "known" : "no config"));
+    } else if (old_config && ConfigOn(*old_ns) != ConfigOn(new_ns)) {
       bool lost = ConfigOn(*old_ns);
       std::string option = ja::String(new_ns, "config_option", "?");
       Add(result, allow,
-          {"kernel", "kernel.config." + option, lost ? "config-lost" : "config-gained",
-           ja::String(*old_ns, "config"), ja::String(new_ns, "config"),
-           option + (lost ? " is no longer set" : " is now set"), ""},
+          {"kernel", "kernel.config." + option, lost ? "config-lost" : "config-gained", *old_config,
+           *new_config, option + (lost ? " is no longer set" : " is now set"), ""},
           lost);
     }
   }

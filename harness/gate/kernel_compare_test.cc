@@ -150,11 +150,28 @@ TEST(KernelCompareHolesTest, AMissingKernelSectionIsARegression) {
 TEST(KernelCompareHolesTest, AConfigFoundOnOneSideOnlyIsContext) {
   nlohmann::json current = Kernel("usable", "usable");
   current["namespaces"][1]["config"] = nullptr;
+  current["config"] = {{"source", nullptr}, {"error", "no config found"}};
   GateResult result;
   ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
   EXPECT_TRUE(result.regressions.empty());
   EXPECT_THAT(result.context_differences,
               ::testing::ElementsAre("kernel.config.CONFIG_TIME_NS: known -> no config"));
+}
+
+// An option a config that was read does not list is not set (Kconfig leaves
+// out CONFIG_TIME_NS where its dependencies are off): it was lost.
+TEST(KernelCompareHolesTest, AnOptionAbsentFromAConfigReadIsLost) {
+  nlohmann::json current = Kernel("usable", "usable");
+  current["namespaces"][1]["config"] = nullptr;
+  current["config"] = {{"source", "/boot/config-6.1.0"}, {"options", json::array()}};
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].probe, "kernel.config.CONFIG_TIME_NS");
+  EXPECT_EQ(result.regressions[0].kind, "config-lost");
+  EXPECT_EQ(result.regressions[0].before, "y");
+  EXPECT_EQ(result.regressions[0].after, "absent");
+  EXPECT_TRUE(result.context_differences.empty());
 }
 
 }  // namespace
