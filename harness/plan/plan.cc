@@ -27,6 +27,34 @@ std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
   Result<Scenario> scenario =
       LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
   if (!scenario) return Problem("--scenario: " + scenario.error().Message());
+  // A scenario's [[expect]] overrides were written for the options it runs
+  // with: the command line may not change what they mean. An override that
+  // accepts a leak under one id map would hide a real one under another.
+  if (!scenario->overrides.empty()) {
+    const PlanRequest defaults;
+    auto scenario_value = [](const auto& value, const std::string& fallback) {
+      return value ? std::string(Name(*value)) : fallback;
+    };
+    const std::pair<const char*, std::pair<std::string, std::string>> kMeaningful[] = {
+        {plan_option::kUsernsMap,
+         {request.userns_map, scenario_value(scenario->userns_map, defaults.userns_map)}},
+        {plan_option::kPropagation,
+         {request.propagation, scenario_value(scenario->propagation, defaults.propagation)}},
+        {plan_option::kRuntime,
+         {request.runtime, scenario_value(scenario->runtime, defaults.runtime)}},
+        {plan_option::kRootfs, {request.rootfs, scenario->rootfs.value_or(defaults.rootfs)}},
+    };
+    for (const auto& [option, values] : kMeaningful) {
+      const auto& [given, its_own] = values;
+      if (Given(request, option) && given != its_own) {
+        return Problem(std::string(option) + " " + given + ": the scenario " + scenario->name +
+                       " runs with " + option + " " + its_own + ", and its expectation " +
+                       "overrides ([[expect]], " + scenario->overrides.front().source +
+                       ") were written for that; run it without " + option +
+                       ", or write a scenario of its own for " + given);
+      }
+    }
+  }
   FromScenario from;
   if (!Given(request, plan_option::kCombos)) {
     std::vector<std::string> names;

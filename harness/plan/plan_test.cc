@@ -150,6 +150,52 @@ TEST(BuildPlan, AScenarioFillsWhatTheCommandLineDidNotSay) {
   EXPECT_EQ(built->plan.userns_map, UsernsMap::root);  // still the file's
 }
 
+// An override written for the scenario's id map must not judge a run with
+// another: accepting a kill of the host's sentinel under a root map would hide
+// a real one under the unprivileged map.
+TEST(BuildPlan, TheCommandLineCannotChangeWhatAScenariosOverridesMean) {
+  TempTree tree;
+  std::string file = tree.File("mine.toml",
+                               "name = \"mine\"\n"
+                               "description = \"a test\"\n"
+                               "combinations = [\"user\"]\n"
+                               "probes = [\"pid.\"]\n"
+                               "[options]\n"
+                               "userns_map = \"root\"\n"
+                               "[[expect]]\n"
+                               "probe = \"pid.kill_host\"\n"
+                               "combination = \"user\"\n"
+                               "outcome = \"leaked\"\n"
+                               "reason = \"root in the container is root\"\n");
+  PlanRequest request;
+  request.scenario = file;
+  ASSERT_TRUE(BuildPlan(request, Shipped()));
+  request.userns_map = "unprivileged";
+  request.given = {"--userns-map"};
+  EXPECT_EQ(ErrorOf(request),
+            "--userns-map unprivileged: the scenario mine runs with --userns-map root, and its "
+            "expectation overrides ([[expect]], " +
+                file +
+                ":7) were written for that; run it without --userns-map, or write a scenario of "
+                "its own for unprivileged");
+  // The scenario's own value given again changes nothing.
+  request.userns_map = "root";
+  EXPECT_EQ(ErrorOf(request), "(built)");
+  // Options the scenario leaves at their defaults count too.
+  request.given = {"--propagation"};
+  request.propagation = "shared";
+  EXPECT_EQ(ErrorOf(request).rfind("--propagation shared: the scenario mine runs with "
+                                   "--propagation private",
+                                   0),
+            0u);
+  // Narrowing the run is not changing what it means.
+  request.given = {"--combos", "--probes", "--jobs"};
+  request.combos = "user";
+  request.probes = "pid.kill_host";
+  request.jobs = 1;
+  EXPECT_EQ(ErrorOf(request), "(built)");
+}
+
 TEST(BuildPlan, ARuntimeMapsRootToTheCallerUnlessAMapWasChosen) {
   PlanRequest request;
   request.runtime = "crun";
