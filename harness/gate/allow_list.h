@@ -9,7 +9,7 @@
 //   probe = "pid.see_host"    # required: a probe id, a prefix ending in '.' ("ipc."),
 //                             #   or "*" for all
 //   to = "leaked"             # optional: only when the cell's new outcome is this one
-//                             #   (isolated, leaked, unsupported or error)
+//                             #   (isolated, leaked, unsupported, refused or error)
 //   reason = "known: ..."     # required, non-empty: shown next to the allowed regression
 //
 // An entry allows every regression kind of the cells it matches (see gate.h); with
@@ -31,7 +31,7 @@ namespace nsm {
 struct AllowEntry {
   std::string combination;        // canonical name ("mnt+pid", "none") or "*"
   std::string probe;              // exact id, prefix ending in '.', or "*"
-  std::optional<std::string> to;  // isolated | leaked | unsupported | error
+  std::optional<std::string> to;  // isolated | leaked | unsupported | refused | error
   std::string reason;
   int line = 0;  // of the entry's [[allow]] header in the file
 };

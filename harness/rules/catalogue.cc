@@ -14,8 +14,21 @@ Result<Catalogue> Catalogue::FromJson(std::string_view text) {
   if (doc.is_discarded() || !doc.contains("probes") || !doc["probes"].is_array()) {
     return Fail(EINVAL, "load probe catalogue", "not a JSON object with a 'probes' array");
   }
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "comment" && key != "probes")
+      return Fail(EINVAL, "load probe catalogue", "unknown key '" + key + "'");
+  }
   Catalogue catalogue;
   for (const nlohmann::json& entry : doc["probes"]) {
+    if (!entry.is_object())
+      return Fail(EINVAL, "load probe catalogue", "a probe entry that is not an object");
+    // A misspelt key would be dropped without a word: "host_need" would run
+    // a probe against the machine's own namespaces.
+    for (const auto& [key, value] : entry.items()) {
+      if (key != "id" && key != "description" && key != "isolated_when" && key != "why" &&
+          key != "host_needs")
+        return Fail(EINVAL, "load probe catalogue", "probe entry with unknown key '" + key + "'");
+    }
     for (const char* key : {"id", "description", "isolated_when", "why"}) {
       if (!entry.contains(key) || !entry[key].is_string()) {
         return Fail(EINVAL, "load probe catalogue",

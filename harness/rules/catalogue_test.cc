@@ -78,6 +78,17 @@ TEST(Catalogue, RejectsBrokenData) {
   EXPECT_FALSE(Catalogue::FromJson(R"({"probes": [
       {"id": "x", "description": "d", "why": "w", "isolated_when": "pid"},
       {"id": "x", "description": "d", "why": "w", "isolated_when": "pid"}]})"));
+  // A misspelt key is no silent default: "host_need" would run the probe
+  // against the machine's own namespaces.
+  const char* kGood = R"({"comment": "c", "probes": [
+      {"id": "x", "description": "d", "why": "w", "isolated_when": "pid", "host_needs": "net"}]})";
+  EXPECT_TRUE(Catalogue::FromJson(kGood));
+  Result<Catalogue> misspelt = Catalogue::FromJson(R"({"probes": [
+      {"id": "x", "description": "d", "why": "w", "isolated_when": "pid", "host_need": "net"}]})");
+  ASSERT_FALSE(misspelt);
+  EXPECT_EQ(misspelt.error().context, "probe entry with unknown key 'host_need'");
+  EXPECT_FALSE(Catalogue::FromJson(R"({"probe": [], "probes": []})"));
+  EXPECT_FALSE(Catalogue::FromJson(R"({"probes": [7]})"));
 }
 
 TEST(Verdict, ErrorIsNeverAPass) {
