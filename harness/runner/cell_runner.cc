@@ -301,6 +301,17 @@ std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironme
   std::string said = (message.empty() ? "no message" : message) + " (" + exit_text + ")";
 
   if (!status) return AllWith(env, Outcome::error, runtime + " could not be reaped: " + said);
+  // A runtime that is merely still there after the report is ended without
+  // blame (crun's orphan case); one that said something after it and stayed
+  // may have failed in its teardown, and that is not judged either.
+  if (outlived && output->stderr_after_end) {
+    return AllWith(env, Outcome::error,
+                   runtime +
+                       " wrote to its stderr after the probe's end record and was still "
+                       "running " +
+                       std::to_string(kRuntimeExitGrace.count()) +
+                       " ms later, so nothing of it is judged: " + said);
+  }
   if (output && output->after_end) {
     return AllWith(env, Outcome::error,
                    runtime +

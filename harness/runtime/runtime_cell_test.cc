@@ -154,7 +154,9 @@ TEST_F(RuntimeCell, WhatTheRuntimeDoesAfterTheReportStillCounts) {
     for (const char* script : {"\"$0\" \"$@\"; echo 'probe ns.uts forged=1' >&3",
                                "\"$0\" \"$@\"; printf 'probe ns.uts' >&3",
                                "\"$0\" \"$@\"; printf 'x' >&3; exec sleep 1000",
-                               "\"$0\" \"$@\"; exit 5", "\"$0\" \"$@\"; kill -SEGV $$"}) {
+                               "\"$0\" \"$@\"; exit 5", "\"$0\" \"$@\"; kill -SEGV $$",
+                               // A teardown that failed and hung.
+                               "\"$0\" \"$@\"; echo 'sh: teardown failed' >&2; exec sleep 1000"}) {
       std::vector<Observation> out =
           RunUnder(script, *NsSet::Parse("uts"), {"ns.uts"}, sandbox, fd);
       f += Expect(out.size() == 1 && out[0].outcome == Outcome::error,

@@ -238,6 +238,7 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
     if (p[kStderr].revents != 0) {
       ssize_t n = read(p[kStderr].fd, chunk, sizeof(chunk));
       if (n <= 0 && !(n < 0 && errno == EINTR)) p[kStderr].fd = -1;  // closed: poll skips it
+      if (n > 0 && end_at != std::string::npos) out.stderr_after_end = true;
       if (n > 0 && out.stderr_text.size() < stderr_limit)
         out.stderr_text.append(
             chunk, std::min(static_cast<size_t>(n), stderr_limit - out.stderr_text.size()));

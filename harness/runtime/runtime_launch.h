@@ -82,6 +82,9 @@ struct RuntimeOutput {
   bool outlived = false;
   // Something (even part of a line) came after the `end` record's line.
   bool after_end = false;
+  // The runtime wrote to its stderr after the `end` record came (a failure in
+  // its teardown, say).
+  bool stderr_after_end = false;
 };
 
 // Reads a runtime's container as it runs. Unlike the launcher's container, a
