@@ -81,6 +81,8 @@ int Run(RunArgs args, CLI::App* sub) {
                                .rootless = starting_mode == "rootless",
                                .initial_userns = starting_mode == "root"});
   if (!built) return UsageError(built.error());
+  for (const std::string& warning : built->warnings)
+    fprintf(stderr, "nsmatrix run: warning: %s\n", warning.c_str());
   RunPlan plan = std::move(built->plan);
   std::unique_ptr<RuntimeAdapter> adapter = std::move(built->adapter);
   if (Status s = args.files.Prepare(); !s) return UsageError(s.error().Message());
@@ -112,6 +114,12 @@ int Run(RunArgs args, CLI::App* sub) {
   }
   if (plan.userns_map == UsernsMap::unprivileged && !SubordinateIdsMapped()) {
     // Inside `unshare --map-root-user` only root is mapped: ids 100000+ cannot be.
+    if (!plan.overrides.empty()) {
+      return UsageError(
+          "the scenario's expectation overrides were written for --userns-map "
+          "unprivileged, which this user namespace cannot give (ids "
+          "100000-165535 are not mapped into it): run it as the machine's root");
+    }
     if (built->userns_map_chosen) {
       return UsageError(
           "--userns-map unprivileged maps container root to ids 100000-165535, which are not "

@@ -203,6 +203,16 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
                                 built.userns_map_chosen, setting, plan);
     if (!chosen) return Problem(chosen.error());
   }
+  for (const ExpectationOverride& expect : plan.overrides) {
+    bool matches = std::any_of(plan.combinations.begin(), plan.combinations.end(), [&](NsSet ns) {
+      return std::any_of(plan.probes.begin(), plan.probes.end(),
+                         [&](const ProbeSpec* probe) { return expect.Matches(probe->id, ns); });
+    });
+    if (!matches) {
+      built.warnings.push_back(expect.source + ": this [[expect]] (" + expect.probe +
+                               ") matches no cell of this run, so it judges nothing");
+    }
+  }
   return built;
 }
 

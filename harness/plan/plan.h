@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness/plan/run_plan.h"
 #include "harness/runtime/runtime.h"
@@ -64,6 +65,10 @@ struct BuiltPlan {
   std::unique_ptr<RuntimeAdapter> adapter;
   // --userns-map came from the command line or the scenario, not the default.
   bool userns_map_chosen = false;
+  // What the run should say before it starts, one sentence each: a scenario's
+  // [[expect]] that matches no cell of the plan (narrowed by --combos or
+  // --probes), so the failure it was written for cannot happen.
+  std::vector<std::string> warnings;
 };
 
 // The error is a whole sentence, such as "--combos: 'mnt+foo': unknown namespace".

@@ -196,6 +196,25 @@ TEST(BuildPlan, TheCommandLineCannotChangeWhatAScenariosOverridesMean) {
   EXPECT_EQ(ErrorOf(request), "(built)");
 }
 
+// A run narrowed past a scenario's override says so: the failure that
+// override was written for cannot happen in it.
+TEST(BuildPlan, AnOverrideThatMatchesNoCellIsAWarning) {
+  PlanRequest request;
+  request.scenario = "shared-propagation";
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_TRUE(built->warnings.empty());
+  request.probes = "ns.";
+  request.given = {"--probes"};
+  built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  ASSERT_EQ(built->warnings.size(), 1u);
+  EXPECT_NE(built->warnings[0].find("shared-propagation.toml:21: this [[expect]] "
+                                    "(mnt.mount_leak) matches no cell of this run"),
+            std::string::npos)
+      << built->warnings[0];
+}
+
 TEST(BuildPlan, ARuntimeMapsRootToTheCallerUnlessAMapWasChosen) {
   PlanRequest request;
   request.runtime = "crun";

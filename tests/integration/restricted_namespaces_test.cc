@@ -56,6 +56,17 @@ TEST(RestrictedNamespaces, UnlimitedUsernsRootPassesEverything) {
   EXPECT_EQ(KernelEntry(doc, "net")["root"]["status"], "usable");
 }
 
+// Only root is mapped here, so the unprivileged map a scenario's overrides were
+// written for cannot be given: no silent switch to the root map under them.
+TEST(RestrictedNamespaces, AScenarioWithOverridesIsNotRunUnderAnotherMap) {
+  CliRun run = RunAsUsernsRoot(
+      "\"$NSM\" run --no-progress --scenario shared-propagation --json \"$DIR/o.json\"");
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("expectation overrides were written for --userns-map "
+                                 "unprivileged, which this user namespace cannot give"));
+  EXPECT_NE(access((run.dir->path() + "/o.json").c_str(), F_OK), 0) << "a report was written";
+}
+
 // Root in a user namespace is not the machine's root: runc (cgroups at the top
 // of the machine's hierarchies) and nspawn are refused before anything runs,
 // while crun, which the same run can use, makes its container.
