@@ -94,7 +94,8 @@ void PlaceInWorkspace(RuntimeCell& cell, NsSet ns, const CellEnvironment& env,
                       const HostSandbox& sandbox) {
   const std::string& workspace = sandbox.RuntimeWorkspace();
   if (workspace.empty()) return;
-  cell.container_id = "nsm-" + sandbox.Nonce().substr(0, 12) + "-" + std::to_string(ns.Index());
+  cell.container_id =
+      env.container_prefix + sandbox.Nonce().substr(0, 8) + "-" + std::to_string(ns.Index());
   cell.rootfs = workspace + "/rootfs";
   cell.state_dir = workspace + "/state";
   cell.bundle_dir = workspace + "/bundles/" + cell.container_id;

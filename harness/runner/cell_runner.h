@@ -28,6 +28,7 @@ struct CellEnvironment {
   // (nullptr: the launcher), and its program's absolute path.
   const RuntimeAdapter* runtime = nullptr;
   std::string runtime_path;
+  std::string container_prefix = "nsm-";          // WorkerConfig's
   std::vector<std::string> runtime_capabilities;  // the OCI runtimes' process capabilities
   // Launcher features some probes need, decided once from `probes`
   // (SetProbes): pid.signal_sender's pending signal, mnt.propagation_in's

@@ -17,6 +17,7 @@
 #include "harness/rules/verdict.h"
 #include "harness/runner/sandbox_starter.h"
 #include "harness/runner/worker_config.h"
+#include "harness/sandbox/cgroup_tree.h"
 
 namespace nsm {
 namespace {
@@ -206,6 +207,7 @@ class Runner {
     config.rootfs = plan_.rootfs;
     config.runtime = plan_.runtime.kind;
     if (config.runtime != RuntimeKind::native) config.runtime_path = plan_.runtime.path;
+    config.container_prefix = RuntimeCgroupPrefix(getpid());
     config.cgroup_cell = cgroup_cell;
     if (cgroup_cell.empty()) config.cgroup_unavailable = cgroup_unavailable_;
     return config;

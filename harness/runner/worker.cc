@@ -80,6 +80,7 @@ int RunSandboxWorker() {
   CellEnvironment env;
   env.runtime = runtime.get();
   env.runtime_path = config.runtime_path;
+  if (!config.container_prefix.empty()) env.container_prefix = config.container_prefix;
   if (runtime) env.runtime_capabilities = BoundingCapabilityNames();
   env.userns_map = config.userns_map;
   env.probe_exe_fd = exe.Get();

@@ -17,11 +17,11 @@ constexpr std::string_view kIndex = "index", kProbeExe = "probe-exe", kProbes = 
                            kRootfs = "rootfs", kCgroupCell = "cgroup-cell",
                            kCgroupUnavailable = "cgroup-unavailable",
                            kSandboxWithout = "sandbox-without", kRuntime = "runtime",
-                           kRuntimePath = "runtime-path";
-constexpr std::string_view kKeys[] = {kIndex,      kProbeExe,          kProbes,         kUsernsMap,
-                                      kTimeoutMs,  kTimeViaUnshare,    kPropagation,    kRootfs,
-                                      kCgroupCell, kCgroupUnavailable, kSandboxWithout, kRuntime,
-                                      kRuntimePath};
+                           kRuntimePath = "runtime-path", kContainerPrefix = "container-prefix";
+constexpr std::string_view kKeys[] = {kIndex,       kProbeExe,          kProbes,         kUsernsMap,
+                                      kTimeoutMs,   kTimeViaUnshare,    kPropagation,    kRootfs,
+                                      kCgroupCell,  kCgroupUnavailable, kSandboxWithout, kRuntime,
+                                      kRuntimePath, kContainerPrefix};
 
 Status Bad(std::string_view key, const std::string& why) {
   return Fail(EPROTO, "worker config", std::string(key) + ": " + why);
@@ -96,6 +96,8 @@ protocol::Record EncodeWorkerConfig(const WorkerConfig& config) {
   if (!config.cgroup_unavailable.empty())
     record.Add(std::string(kCgroupUnavailable), config.cgroup_unavailable);
   if (!config.runtime_path.empty()) record.Add(std::string(kRuntimePath), config.runtime_path);
+  if (!config.container_prefix.empty())
+    record.Add(std::string(kContainerPrefix), config.container_prefix);
   return record;
 }
 
@@ -157,6 +159,12 @@ Result<WorkerConfig> DecodeWorkerConfig(const protocol::Record& record) {
                                .error());
   }
 
+  config.container_prefix = fields.Optional(kContainerPrefix);
+  if (!config.container_prefix.empty() &&
+      (!config.container_prefix.starts_with("nsm-") || !config.container_prefix.ends_with("-"))) {
+    return std::unexpected(
+        Bad(kContainerPrefix, "'" + config.container_prefix + "' is not nsm-...-").error());
+  }
   config.rootfs = fields.Optional(kRootfs);
   config.cgroup_cell = fields.Optional(kCgroupCell);
   config.cgroup_unavailable = fields.Optional(kCgroupUnavailable);

@@ -30,6 +30,11 @@ struct WorkerConfig {
   NsSet sandbox_without;           // namespaces the sandbox shares with the caller
   RuntimeKind runtime = RuntimeKind::native;
   std::string runtime_path;  // the runtime's program (absolute), unless native
+  // What the ids of the run's runtime containers, and so the cgroups runc
+  // names after them at the top of the machine's hierarchies, start with
+  // (RuntimeCgroupPrefix: "nsm-<runner pid>-"), so that whatever a killed
+  // run leaves there is found by its pid; empty: "nsm-".
+  std::string container_prefix;
 
   bool operator==(const WorkerConfig&) const = default;
 };

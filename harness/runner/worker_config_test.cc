@@ -19,6 +19,7 @@ WorkerConfig Everything() {
   config.sandbox_without = *NsSet::Parse("net+user");
   config.runtime = RuntimeKind::crun;
   config.runtime_path = "/usr/bin/crun";
+  config.container_prefix = "nsm-4242-";
   return config;
 }
 
@@ -107,6 +108,12 @@ TEST(WorkerConfig, UnknownAndRepeatedKeysAreRefused) {
 TEST(WorkerConfig, ARuntimeNeedsItsAbsolutePath) {
   ExpectRefused(With("runtime-path", std::nullopt), "runtime-path: runtime crun needs");
   ExpectRefused(With("runtime-path", "crun"), "runtime-path:");
+}
+
+// The prefix a killed run's leftovers are found by: nsm-<pid>- and nothing else.
+TEST(WorkerConfig, AContainerPrefixIsNsmSomethingDash) {
+  ExpectRefused(With("container-prefix", "runc-"), "container-prefix: 'runc-' is not nsm-...-");
+  ExpectRefused(With("container-prefix", "nsm-12"), "container-prefix:");
 }
 
 TEST(WorkerConfig, ACgroupAndAReasonForNoneContradict) {

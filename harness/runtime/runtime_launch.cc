@@ -235,14 +235,6 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
     int ready = poll(p, 3, static_cast<int>(left.count()) + 1);
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) return FailErrno("poll");
-    if (p[kStderr].revents != 0) {
-      ssize_t n = read(p[kStderr].fd, chunk, sizeof(chunk));
-      if (n <= 0 && !(n < 0 && errno == EINTR)) p[kStderr].fd = -1;  // closed: poll skips it
-      if (n > 0 && end_at != std::string::npos) out.stderr_after_end = true;
-      if (n > 0 && out.stderr_text.size() < stderr_limit)
-        out.stderr_text.append(
-            chunk, std::min(static_cast<size_t>(n), stderr_limit - out.stderr_text.size()));
-    }
     if (p[kResults].revents != 0) {
       ssize_t n = read(p[kResults].fd, chunk, sizeof(chunk));
       if (n < 0 && errno != EINTR) return FailErrno("read the probe's output");
@@ -265,6 +257,15 @@ Result<RuntimeOutput> CollectRuntimeOutput(const Container& container, int stder
           scanned = last_line + 1;
         }
       }
+    }
+    // After the results: stderr that came with the `end` record counts as after it.
+    if (p[kStderr].revents != 0) {
+      ssize_t n = read(p[kStderr].fd, chunk, sizeof(chunk));
+      if (n <= 0 && !(n < 0 && errno == EINTR)) p[kStderr].fd = -1;  // closed: poll skips it
+      if (n > 0 && end_at != std::string::npos) out.stderr_after_end = true;
+      if (n > 0 && out.stderr_text.size() < stderr_limit)
+        out.stderr_text.append(
+            chunk, std::min(static_cast<size_t>(n), stderr_limit - out.stderr_text.size()));
     }
     if (p[kExit].revents != 0) {
       // The runtime exited: what its container wrote is in the pipe, and a

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
+
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
 #include "harness/sandbox/mount_table.h"
@@ -37,11 +39,21 @@ std::optional<std::string> OwnCgroup2Path() {
 }
 
 // rmdir of a cgroup works once its last process has gone; a reaped process
-// can take a moment to leave. Wait for "populated 0" on cgroup.events.
+// can take a moment to leave. Wait for "populated 0" on cgroup.events (v2),
+// or try again while it is busy (v1 has no such file). Five seconds at most.
 void RemoveCgroup(const std::string& dir) {
   if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+  int err = errno;
   UniqueFd events(open((dir + "/cgroup.events").c_str(), O_RDONLY | O_CLOEXEC));
-  for (int round = 0; round < 50 && events.Valid(); ++round) {
+  if (!events.Valid()) {
+    for (int round = 0; round < 50 && err == EBUSY; ++round) {
+      poll(nullptr, 0, 100);
+      if (rmdir(dir.c_str()) == 0) return;
+      err = errno;
+    }
+    return;
+  }
+  for (int round = 0; round < 50; ++round) {
     char buf[256] = {};
     ssize_t n = pread(events.Get(), buf, sizeof(buf) - 1, 0);
     if (n > 0 && std::string_view(buf).find("populated 0") != std::string_view::npos) break;
@@ -63,6 +75,52 @@ void RemoveTree(const std::string& dir) {
   RemoveCgroup(dir);
 }
 
+// Where every cgroup hierarchy is mounted (v2 and v1), from this process's
+// mount table.
+std::vector<std::string> CgroupMounts() {
+  std::vector<std::string> mounts;
+  Result<std::string> info = ReadFile("/proc/self/mountinfo");
+  if (!info) return mounts;
+  for (const MountEntry& mount : ParseMountInfo(*info)) {
+    if (mount.fstype == "cgroup2" || mount.fstype == "cgroup") mounts.push_back(mount.point);
+  }
+  return mounts;
+}
+
+// The pid in a runtime cgroup's name "nsm-<pid>-...", or 0.
+pid_t RunnerOf(std::string_view name) {
+  if (!name.starts_with("nsm-")) return 0;
+  name.remove_prefix(4);
+  size_t dash = name.find('-');
+  if (dash == 0 || dash == std::string_view::npos) return 0;
+  pid_t pid = 0;
+  for (char c : name.substr(0, dash)) {
+    if (c < '0' || c > '9' || pid > 100'000'000) return 0;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
+// The runtime cgroups at the top of every hierarchy whose run `matches`.
+void RemoveRuntimeCgroups(const std::function<bool(pid_t)>& matches) {
+  for (const std::string& mount : CgroupMounts()) {
+    DIR* d = opendir(mount.c_str());
+    if (!d) continue;
+    std::vector<std::string> found;
+    while (dirent* e = readdir(d)) {
+      pid_t runner = RunnerOf(e->d_name);
+      if (e->d_type == DT_DIR && runner > 0 && matches(runner))
+        found.push_back(mount + "/" + e->d_name);
+    }
+    closedir(d);
+    for (const std::string& dir : found) RemoveTree(dir);
+  }
+}
+
+bool Gone(pid_t pid) {
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 // Trees of earlier runs killed before they could clean up.
 void RemoveStale(const std::string& base) {
   DIR* d = opendir(base.c_str());
@@ -77,12 +135,14 @@ void RemoveStale(const std::string& base) {
   }
   closedir(d);
   for (const std::string& dir : stale) RemoveTree(dir);
+  RemoveRuntimeCgroups(Gone);
 }
 
 // Waits for this process to die, then removes `root`. Forked while the runner
 // is single-threaded; in a session of its own so Ctrl-C does not reach it.
 ChildProcess StartJanitor(const std::string& root) {
-  UniqueFd runner(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  const pid_t runner_pid = getpid();
+  UniqueFd runner(static_cast<int>(syscall(SYS_pidfd_open, runner_pid, 0)));
   if (!runner.Valid()) return ChildProcess();
   pid_t pid = fork();
   if (pid == 0) {
@@ -96,6 +156,7 @@ ChildProcess StartJanitor(const std::string& root) {
     while (poll(&pfd, 1, -1) < 0 && errno == EINTR) {
     }
     RemoveTree(root);
+    RemoveRuntimeCgroups([runner_pid](pid_t pid) { return pid == runner_pid; });
     _exit(0);
   }
   if (pid < 0) return ChildProcess();
@@ -109,6 +170,10 @@ ChildProcess StartJanitor(const std::string& root) {
 }
 
 }  // namespace
+
+std::string RuntimeCgroupPrefix(pid_t runner) {
+  return "nsm-" + std::to_string(runner) + "-";
+}
 
 Result<CgroupTree> CgroupTree::Create() {
   std::optional<std::string> mount = Cgroup2Mount();
@@ -144,6 +209,10 @@ CgroupTree::~CgroupTree() {
   // Depth first, whatever a container made below its cell (rmdir only: a
   // cgroup directory holds no files, and one with processes is not removed).
   if (!root_.empty()) RemoveTree(root_);
+  // What runc made for this run's containers and could not remove (a cell
+  // cut short: an interrupted run, a retired sandbox).
+  const pid_t self = getpid();
+  RemoveRuntimeCgroups([self](pid_t pid) { return pid == self; });
 }
 
 }  // namespace nsm

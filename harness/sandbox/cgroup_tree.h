@@ -5,7 +5,14 @@
 // Removed when the run ends (plain rmdir, once empty). If the run is killed
 // outright, a janitor process it left waiting removes them; failing that, the
 // next run removes those of runs whose process is gone.
+//
+// runc makes a cgroup of its own for every container, named after the
+// container's id, at the top of every hierarchy of the machine (v2 and each v1
+// controller's): <mount>/nsm-<pid>-<nonce>-<combination>. The same three
+// remove those of run <pid>: the tree's end, its janitor, the next run.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -15,6 +22,9 @@
 #include "harness/common/unique_fd.h"
 
 namespace nsm {
+
+// What the ids of run `runner`'s runtime containers start with: "nsm-<pid>-".
+std::string RuntimeCgroupPrefix(pid_t runner);
 
 class CgroupTree {
  public:

@@ -3,10 +3,12 @@
 // directly, not through the rules: each isolation with its namespace, its
 // leak without it, and what a runtime cannot make as `refused`.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "tests/integration/cli_process.h"
@@ -284,6 +286,50 @@ TEST(Runtimes, AHungRuncContainerIsAnErrorAndLeavesNothingBehind) {
 TEST(Runtimes, AHungNspawnContainerIsAnErrorAndLeavesNothingBehind) {
   ExpectHungRunIsAnErrorAndLeavesNothing("nspawn", {"mnt+cgroup", "mnt+pid+cgroup"}, "1500",
                                          "/run/systemd/nspawn");
+}
+
+// runc names its containers' cgroups at the top of every hierarchy of the
+// machine after their ids (nsm-<run's pid>-...): a run interrupted, or killed
+// outright, while a runc container runs leaves none of them, nor the
+// container (its run's end, or its janitor, removes them).
+TEST(Runtimes, AnInterruptedRuncRunLeavesNoCgroupBehind) {
+  ScopedTempDir dir;
+  const std::string probe = HangingProbe(dir);
+  ASSERT_FALSE(probe.empty());
+  auto of_run = [](pid_t pid) {
+    std::string mine;
+    const std::string name = "/nsm-" + std::to_string(pid) + "-";
+    std::istringstream lines(CgroupsNamedNsm());
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(name) != std::string::npos) mine += line + "\n";
+    return mine;
+  };
+  for (int sig : {SIGINT, SIGKILL}) {
+    ScopedTempDir out;
+    pid_t pid = StartNsmatrix(
+        {"run", "--runtime", "runc", "--combos", "mnt", "--probes", "ns.mnt", "--probe-binary",
+         probe, "--timeout-ms", "60000", "--no-progress", "--json", out.path() + "/m.json"},
+        out.path());
+    ASSERT_GT(pid, 0);
+    // Until runc has made the container's cgroups (it has, once its probe hangs).
+    bool made = false;
+    for (int round = 0; round < 400 && !made; ++round) {
+      made = !of_run(pid).empty();
+      if (!made) usleep(50'000);
+    }
+    ASSERT_TRUE(made) << "runc made no cgroup named after run " << pid;
+    kill(pid, sig);
+    EXPECT_EQ(WaitExit(pid), sig == SIGINT ? 130 : 128 + SIGKILL);
+    std::string left = of_run(pid);
+    for (int round = 0; round < 300 && !left.empty(); ++round) {
+      usleep(50'000);  // the janitor's work, after a SIGKILL
+      left = of_run(pid);
+    }
+    EXPECT_EQ(left, "") << "signal " << sig;
+    ScopedTempDir ps;
+    WaitExit(StartProgram({"/usr/bin/pgrep", "-f", "sleep 987654"}, ps.path()));
+    EXPECT_EQ(Slurp(ps.path() + "/stdout"), "") << "the hung probe is still running";
+  }
 }
 
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
