@@ -1,6 +1,7 @@
 #include "harness/runtime/runtime.h"
 
 #include "harness/common/io.h"
+#include "harness/common/strings.h"
 #include "harness/launcher/id_map.h"
 #include "harness/launcher/rootless.h"
 #include "harness/runtime/bwrap_adapter.h"
@@ -42,14 +43,20 @@ bool RuntimeAdapter::IsRefusal(std::string_view own_message) const {
 }
 
 bool SaysNamespaceRefused(std::string_view message) {
-  auto has = [message](std::string_view part) {
-    return message.find(part) != std::string_view::npos;
-  };
-  bool refusal_errno = has("Operation not permitted") || has("Permission denied") ||
-                       has("No space left on device") || has("Invalid argument") ||
-                       has("Too many users");
-  if (!refusal_errno) return false;
-  return has("unshare") || has("clone") || has("namespace") || has("timens_offsets");
+  for (std::string_view line : Split(message, '\n')) {
+    auto has = [line](std::string_view part) { return line.find(part) != std::string_view::npos; };
+    // The error in strerror's words, by name (bubblewrap: "... exceeded
+    // (ENOSPC)"), or as bubblewrap words EPERM.
+    bool refusal_errno = has("Operation not permitted") || has("Permission denied") ||
+                         has("No space left on device") || has("Invalid argument") ||
+                         has("Too many users") || has("(EPERM)") || has("(EACCES)") ||
+                         has("(ENOSPC)") || has("(EINVAL)") || has("(EUSERS)") ||
+                         has("No permissions to creat");
+    if (refusal_errno &&
+        (has("unshare") || has("clone") || has("namespace") || has("timens_offsets")))
+      return true;
+  }
+  return false;
 }
 
 const std::vector<std::pair<std::string_view, std::string_view>>& ProbesNeedingTheLauncher() {

@@ -123,11 +123,11 @@ class RuntimeAdapter {
   virtual bool IsRefusal(std::string_view own_message) const;
 };
 
-// Does `message` say the kernel refused a namespace: a namespace call
-// ("unshare", "clone", "namespace") that failed with one of the errors the
-// kernel refuses namespaces with (RefusesNamespaces' EPERM, EACCES, ENOSPC,
-// EINVAL, EUSERS, in strerror's words), or a time namespace's offsets it
-// would not take? "unshare failed: No space left on device" and "Creating new
+// Does a line of `message` say the kernel refused a namespace: a namespace
+// call ("unshare", "clone", "namespace") that failed with one of the errors
+// the kernel refuses namespaces with (RefusesNamespaces' EPERM, EACCES,
+// ENOSPC, EINVAL, EUSERS, in strerror's words or by name in parentheses), or
+// a time namespace's offsets it would not take? "unshare failed: No space left on device" and "Creating new
 // namespace failed: Operation not permitted" are; "fork failed: Resource
 // temporarily unavailable" and "mount /proc failed: Operation not permitted"
 // are not (errors, not refusals).

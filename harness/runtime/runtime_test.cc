@@ -93,6 +93,17 @@ TEST(Runtime, OnlyANamespaceRefusedIsARefusal) {
       "unshare: failed to write to /proc/self/timens_offsets: Permission denied"));
   EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Too many users"));
   EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Invalid argument"));
+  // bubblewrap 0.8's own words under a namespace limit, and newer ones' for EPERM.
+  EXPECT_TRUE(
+      bwrap->IsRefusal("bwrap: Creating new namespace failed: nesting depth or "
+                       "/proc/sys/user/max_*_namespaces exceeded (ENOSPC)"));
+  EXPECT_TRUE(
+      bwrap->IsRefusal("bwrap: No permissions to create a new namespace, likely because "
+                       "the kernel does not allow non-privileged user namespaces."));
+  // Line by line: the words must be on the same line.
+  EXPECT_FALSE(
+      unshare->IsRefusal("unshare: mount namespace set up\nfork failed: Permission "
+                         "denied"));
   // Its own name says nothing: "unshare:" is not a namespace call.
   EXPECT_FALSE(unshare->IsRefusal("unshare: fork failed: Resource temporarily unavailable"));
   EXPECT_FALSE(unshare->IsRefusal("unshare: mount /proc failed: Operation not permitted"));
