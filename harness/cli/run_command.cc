@@ -237,9 +237,12 @@ CommandFn AddRunCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(kMinTimeoutMs, kMaxTimeoutMs));
   args->files.AddOptions(sub, /*with_json=*/true);
-  sub->add_option(plan_option::kScenario, args->request.scenario,
-                  "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +
-                      ") or a TOML file. Options given on the command line win over it");
+  sub->add_option(
+      plan_option::kScenario, args->request.scenario,
+      "A scenario: a shipped name (" + Join(ListShippedScenarios(ScenarioDir()), ", ") +
+          ") or a TOML file. Options given on the command line win over it, but may not change "
+          "the id map, propagation, runtime or rootfs of one with [[expect]] "
+          "overrides");
   sub->add_option("--probe-binary", args->probe_binary,
                   "The probe program (default: nsprobe beside nsmatrix)");
   sub->add_option(

@@ -27,34 +27,6 @@ std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
   Result<Scenario> scenario =
       LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
   if (!scenario) return Problem("--scenario: " + scenario.error().Message());
-  // A scenario's [[expect]] overrides were written for the options it runs
-  // with: the command line may not change what they mean. An override that
-  // accepts a leak under one id map would hide a real one under another.
-  if (!scenario->overrides.empty()) {
-    const PlanRequest defaults;
-    auto scenario_value = [](const auto& value, const std::string& fallback) {
-      return value ? std::string(Name(*value)) : fallback;
-    };
-    const std::pair<const char*, std::pair<std::string, std::string>> kMeaningful[] = {
-        {plan_option::kUsernsMap,
-         {request.userns_map, scenario_value(scenario->userns_map, defaults.userns_map)}},
-        {plan_option::kPropagation,
-         {request.propagation, scenario_value(scenario->propagation, defaults.propagation)}},
-        {plan_option::kRuntime,
-         {request.runtime, scenario_value(scenario->runtime, defaults.runtime)}},
-        {plan_option::kRootfs, {request.rootfs, scenario->rootfs.value_or(defaults.rootfs)}},
-    };
-    for (const auto& [option, values] : kMeaningful) {
-      const auto& [given, its_own] = values;
-      if (Given(request, option) && given != its_own) {
-        return Problem(std::string(option) + " " + given + ": the scenario " + scenario->name +
-                       " runs with " + option + " " + its_own + ", and its expectation " +
-                       "overrides ([[expect]], " + scenario->overrides.front().source +
-                       ") were written for that; run it without " + option +
-                       ", or write a scenario of its own for " + given);
-      }
-    }
-  }
   FromScenario from;
   if (!Given(request, plan_option::kCombos)) {
     std::vector<std::string> names;
@@ -79,6 +51,52 @@ std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
   plan.overrides = scenario->overrides;
   plan.scenario = {scenario->name, scenario->description, scenario->path};
   return from;
+}
+
+RuntimeKind KindOf(const BuiltPlan& built) {
+  return built.adapter ? built.adapter->Kind() : RuntimeKind::native;
+}
+
+// A scenario's [[expect]] overrides were written for the options it runs
+// with: the command line may not change what they mean (an override that
+// accepts a leak under one id map would hide a real one under another). So
+// the plan the options made must run with the id map, propagation, runtime
+// and root filesystem of the plan the scenario alone makes here, its
+// runtime's own choices included.
+std::expected<void, std::string> OverridesKeepTheirMeaning(const std::string& scenario,
+                                                           const BuiltPlan& built,
+                                                           const PlanSetting& setting) {
+  PlanRequest own;
+  own.scenario = scenario;
+  std::expected<BuiltPlan, std::string> alone = BuildPlan(own, setting);
+  const std::string source = built.plan.overrides.front().source;
+  if (!alone) {
+    return Problem("--scenario: its expectation overrides ([[expect]], " + source +
+                   ") were written for its own options, which cannot run here: " + alone.error());
+  }
+  const RunPlan& want = alone->plan;
+  const RunPlan& have = built.plan;
+  auto differs = [&](const char* option, const std::string& its, const std::string& this_run) {
+    return Problem("the scenario's expectation overrides ([[expect]], " + source +
+                   ") were written for its own " + option + " " + its +
+                   ", and this run's options " + "make it " + this_run +
+                   ": run the scenario without options that change " + option +
+                   ", or write a scenario of its own");
+  };
+  if (have.userns_map != want.userns_map)
+    return differs(plan_option::kUsernsMap, std::string(Name(want.userns_map)),
+                   std::string(Name(have.userns_map)));
+  if (have.propagation != want.propagation)
+    return differs(plan_option::kPropagation, std::string(Name(want.propagation)),
+                   std::string(Name(have.propagation)));
+  if (KindOf(built) != KindOf(*alone))
+    return differs(plan_option::kRuntime, std::string(Name(KindOf(*alone))),
+                   std::string(Name(KindOf(built))));
+  if (have.rootfs != want.rootfs) {
+    return differs(plan_option::kRootfs, want.rootfs.empty() ? "host" : want.rootfs,
+                   have.rootfs.empty() ? "host" : have.rootfs);
+  }
+  return {};
 }
 
 // A root filesystem needs /proc and /tmp directories: the sandbox mounts its
@@ -202,6 +220,13 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
                                 from.propagation || Given(request, plan_option::kPropagation),
                                 built.userns_map_chosen, setting, plan);
     if (!chosen) return Problem(chosen.error());
+  }
+  const bool options_given =
+      Given(request, plan_option::kUsernsMap) || Given(request, plan_option::kPropagation) ||
+      Given(request, plan_option::kRuntime) || Given(request, plan_option::kRootfs);
+  if (!plan.overrides.empty() && options_given) {
+    if (auto kept = OverridesKeepTheirMeaning(request.scenario, built, setting); !kept)
+      return Problem(kept.error());
   }
   for (const ExpectationOverride& expect : plan.overrides) {
     bool matches = std::any_of(plan.combinations.begin(), plan.combinations.end(), [&](NsSet ns) {

@@ -173,21 +173,21 @@ TEST(BuildPlan, TheCommandLineCannotChangeWhatAScenariosOverridesMean) {
   request.userns_map = "unprivileged";
   request.given = {"--userns-map"};
   EXPECT_EQ(ErrorOf(request),
-            "--userns-map unprivileged: the scenario mine runs with --userns-map root, and its "
-            "expectation overrides ([[expect]], " +
-                file +
-                ":7) were written for that; run it without --userns-map, or write a scenario of "
-                "its own for unprivileged");
+            "the scenario's expectation overrides ([[expect]], " + file +
+                ":7) were written for its own --userns-map root, and this run's options make it "
+                "unprivileged: run the scenario without options that change --userns-map, or "
+                "write a scenario of its own");
   // The scenario's own value given again changes nothing.
   request.userns_map = "root";
   EXPECT_EQ(ErrorOf(request), "(built)");
   // Options the scenario leaves at their defaults count too.
   request.given = {"--propagation"};
   request.propagation = "shared";
-  EXPECT_EQ(ErrorOf(request).rfind("--propagation shared: the scenario mine runs with "
-                                   "--propagation private",
-                                   0),
-            0u);
+  EXPECT_NE(ErrorOf(request).find("its own --propagation private, and this run's options make "
+                                  "it shared"),
+            std::string::npos)
+      << ErrorOf(request);
+  request.propagation = "private";
   // Narrowing the run is not changing what it means.
   request.given = {"--combos", "--probes", "--jobs"};
   request.combos = "user";
@@ -198,6 +198,44 @@ TEST(BuildPlan, TheCommandLineCannotChangeWhatAScenariosOverridesMean) {
 
 // A run narrowed past a scenario's override says so: the failure that
 // override was written for cannot happen in it.
+// What is compared is what the scenario alone would run with here: a
+// runtime's root map and a root filesystem by its canonical path.
+TEST(BuildPlan, AnOverridesOptionsAreTheScenariosEffectiveOnes) {
+  TempTree tree;
+  const std::string root = tree.Dir("r");
+  tree.Dir("r/proc");
+  tree.Dir("r/tmp");
+  std::string expect = "[[expect]]\nprobe = \"ns.mnt\"\noutcome = \"isolated\"\nreason = \"r\"\n";
+  std::string crun = tree.File("crun.toml",
+                               "name = \"crun\"\ndescription = \"d\"\ncombinations = "
+                               "[\"mnt\"]\n[options]\nruntime = \"crun\"\n" +
+                                   expect);
+  PlanRequest request;
+  request.scenario = crun;
+  request.userns_map = "root";  // what crun gets without a map chosen
+  request.given = {"--userns-map"};
+  EXPECT_EQ(ErrorOf(request), "(built)");
+  request.userns_map = "unprivileged";
+  EXPECT_NE(ErrorOf(request).find("its own --userns-map root"), std::string::npos)
+      << ErrorOf(request);
+
+  std::string rooted = tree.File("rooted.toml",
+                                 "name = \"rooted\"\ndescription = \"d\"\ncombinations = "
+                                 "[\"mnt\"]\n[options]\nrootfs = \"r\"\n" +
+                                     expect);
+  request = PlanRequest();
+  request.scenario = rooted;
+  request.rootfs = root + "/./";
+  request.given = {"--rootfs"};
+  EXPECT_EQ(ErrorOf(request), "(built)");
+  request.rootfs = "host";
+  EXPECT_NE(ErrorOf(request).find("its own --rootfs " + root +
+                                  ", and this run's options make "
+                                  "it host"),
+            std::string::npos)
+      << ErrorOf(request);
+}
+
 TEST(BuildPlan, AnOverrideThatMatchesNoCellIsAWarning) {
   PlanRequest request;
   request.scenario = "shared-propagation";
