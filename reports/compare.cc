@@ -59,7 +59,7 @@ CompareRun DescribeRun(const CompareInput& input) {
   run.label = run.kernel_release;
   if (!run.vm_kernel_path.empty()) run.label += " (" + BaseName(run.vm_kernel_path) + ")";
   const json& runtime = ja::Object(doc, "runtime");
-  run.runtime = ja::String(runtime, "name", "native");
+  run.runtime = MatrixRuntimeName(doc).value_or("?");
   if (run.runtime != "native") {
     std::string version = ja::String(runtime, "version");
     run.options = "runtime=" + run.runtime + (version.empty() ? "" : " (" + version + ")") +

@@ -26,6 +26,8 @@ struct Totals {
 };
 
 Totals CountTotals(const nlohmann::json& doc);
+// A cell whose verdict is fail, or none nsmatrix knows (listed with the
+// failures: it fails the headline, RunVerdict below).
 bool IsFailingCell(const nlohmann::json& cell);
 
 // What a report's headline says of a run, as `nsmatrix run`'s exit code does,

@@ -22,9 +22,10 @@ namespace nsm {
 //  - verdict skip: <skipped message="unsupported: DETAIL"/>;
 //  - any other verdict, or none: <error message="verdict X is not pass, fail or skip
 //    (outcome Y)" type="unknown-verdict"/>.
-// When no cell passed or failed (every cell a skip, or no cell), one more test case,
-// classname "nsmatrix" name "run", fails with type "nothing-tested": such a run
-// tested nothing, and nsmatrix run exits 1 for it.
+// When the run's headline (HeadlineOf, document_view.h) is not PASSED and no test case
+// fails, one more, classname "nsmatrix" name "run", fails with the headline as its
+// message: type "nothing-tested" when no cell passed or failed (nsmatrix run exits 1
+// for that), "summary-fail" when only the document's summary counts a failure.
 // Every text is escaped, and characters XML 1.0 forbids (control characters other than
 // tab, line feed and carriage return; U+FFFE, U+FFFF) are dropped; malformed UTF-8
 // becomes U+FFFD. Like RenderMarkdown, missing fields render as "?" rather than failing.

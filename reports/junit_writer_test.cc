@@ -139,13 +139,18 @@ TEST(RenderJUnitTest, MissingFieldsDoNotThrow) {
 TEST(RenderJUnitTest, ARunOfSkipsFailsAsNothingTested) {
   json doc = LoadDoc("small_matrix.json");
   for (json& cell : doc["cells"]) cell["verdict"] = "skip";
+  doc.erase("summary");  // its counts are the run's before the change
   std::string xml = RenderJUnit(doc);
   EXPECT_THAT(xml, HasSubstr("tests=\"13\" failures=\"1\" errors=\"0\" skipped=\"12\""));
   EXPECT_THAT(xml, HasSubstr("<testcase classname=\"nsmatrix\" name=\"run\" time=\"0\">\n"
-                             "      <failure message=\"nothing was tested: no cell passed or "
+                             "      <failure message=\"NOTHING TESTED: no cell passed or "
                              "failed (12 of 12 skipped)\" type=\"nothing-tested\"/>"));
   doc["cells"][0]["verdict"] = "pass";
   EXPECT_THAT(RenderJUnit(doc), Not(HasSubstr("nothing-tested")));
+  // A failure only the summary counts is no pass either.
+  doc["summary"] = {{"cells", 12}, {"pass", 1}, {"fail", 1}, {"skip", 10}};
+  EXPECT_THAT(RenderJUnit(doc), HasSubstr("message=\"FAILED: 1 of 12 cells failed\" "
+                                          "type=\"summary-fail\""));
 }
 
 TEST(RenderJUnitTest, AnUnknownOrMissingVerdictIsAnError) {

@@ -23,6 +23,14 @@ std::string_view ExpectedName(const MatrixCell& cell) {
   return cell.expected ? Name(*cell.expected) : "?";
 }
 
+std::optional<std::string> MatrixRuntimeName(const json& doc) {
+  const json* runtime = ja::Find(doc, "runtime");
+  if (!runtime) return "native";
+  const json* name = ja::Find(*runtime, "name");
+  if (!name || !name->is_string()) return std::nullopt;
+  return name->get<std::string>();
+}
+
 json CellToJson(MatrixCell cell) {
   std::vector<std::string_view> names = cell.combination.Names();
   json names_json = json::array();

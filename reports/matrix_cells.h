@@ -32,6 +32,11 @@ struct MatrixCell {
 // The expected outcome's name, or "?" for a cell that does not say.
 std::string_view ExpectedName(const MatrixCell& cell);
 
+// Which runtime made a matrix's containers: its "runtime" section's name, or
+// "native" (nsmatrix's own launcher) when it has none; nullopt when it has a
+// runtime section without a string name.
+std::optional<std::string> MatrixRuntimeName(const nlohmann::json& doc);
+
 // {"combination", "detail", "expected", ["expectation_override"], "namespaces",
 //  "outcome", "probe", "verdict"}, built in key order.
 nlohmann::json CellToJson(MatrixCell cell);

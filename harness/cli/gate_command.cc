@@ -1,6 +1,7 @@
 // `nsmatrix gate --baseline OLD.json NEW.json`: the CI gate. Exit 1 on any
 // regression (isolation lost, support lost, a probe error, a verdict turned
-// fail, a cell gone), 0 otherwise, 2 for unreadable input.
+// fail or still failing, a cell gone), 0 otherwise, 2 for unreadable input or
+// matrices made by two different runtimes.
 #include <cstdio>
 
 #include "harness/cli/commands.h"
@@ -68,13 +69,15 @@ CommandFn AddGateCommand(CLI::App& app) {
       "Example:\n  nsmatrix gate --baseline ci/baseline/matrix.json nsmatrix-report/matrix.json "
       "--allow ci/allow.toml\n"
       "A regression is a cell that went isolated -> leaked, supported -> unsupported or error,\n"
-      "or pass -> fail, or that disappeared; so is a cell the baseline lacks whose verdict is\n"
-      "fail (a probe added since). Kernel and option differences are listed, not hidden.\n"
+      "or pass -> fail, that fails as it failed in the baseline, or that disappeared; so is a\n"
+      "cell the baseline lacks whose verdict is fail (a probe added since). Kernel and option\n"
+      "differences are listed, not hidden; matrices of two different runtimes are exit 2.\n"
       "Kernel reports (nsmatrix kernel --json) compare too, and so do the kernel sections of two\n"
       "matrices: a namespace type that became unavailable or restricted (as root or unprivileged)\n"
       "or whose config option went away is a regression (probe kernel.<type>.<root|unprivileged>\n"
       "or kernel.config.<OPTION>; allow with combination = \"*\", probe = \"kernel.\").\n"
-      "Exit: 0 no regression, 1 regressions, 2 unreadable or invalid input.");
+      "Exit: 0 no regression, 1 regressions, 2 unreadable or invalid input, or another\n"
+      "runtime's baseline.");
   auto baseline = std::make_shared<std::string>();
   auto current = std::make_shared<std::string>();
   auto allow = std::make_shared<std::string>();

@@ -314,7 +314,12 @@ int Vm(VmArgs args) {
       summary.value("pass", nlohmann::json(0)).dump().c_str(),
       summary.value("fail", nlohmann::json(0)).dump().c_str(),
       summary.value("skip", nlohmann::json(0)).dump().c_str(),
-      *results->run_exit == 0 ? "PASSED" : "FAILED", vm->boot_seconds, vm->total_seconds);
+      *results->run_exit == 0 ? "PASSED"
+      : summary.value("pass", nlohmann::json(0)) == 0 &&
+              summary.value("fail", nlohmann::json(0)) == 0
+          ? "NOTHING TESTED"
+          : "FAILED",
+      vm->boot_seconds, vm->total_seconds);
   args.files.PrintWritten();
   // The guest's run fails with no failed verdict only when it tested nothing.
   if (*results->run_exit != 0 && summary.value("fail", nlohmann::json(0)) == 0) {

@@ -4,12 +4,12 @@
 
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "harness/gate/gate_internal.h"
-#include "reports/json_access.h"
 #include "reports/matrix_cells.h"
 
 namespace nsm {
@@ -92,12 +92,6 @@ std::string Describe(const std::string& kind, const MatrixCell& before, const Ma
   return after.detail;
 }
 
-// The runtime that made a matrix's containers: its "runtime" section's name,
-// else nsmatrix's own launcher.
-std::string RuntimeOf(const json& doc) {
-  return json_access::String(json_access::Object(doc, "runtime"), "name", "native");
-}
-
 }  // namespace
 
 Result<GateResult> CompareMatrices(const json& baseline, const json& current,
@@ -108,11 +102,18 @@ Result<GateResult> CompareMatrices(const json& baseline, const json& current,
   if (!cur) return std::unexpected(std::move(cur.error()));
   // Another runtime's matrix is no baseline: its refusals would turn into
   // improvements, and a runtime that was never run would pass its gate.
-  if (std::string was = RuntimeOf(baseline), is = RuntimeOf(current); was != is) {
+  std::optional<std::string> was = MatrixRuntimeName(baseline), is = MatrixRuntimeName(current);
+  if (!was || !is) {
     return Fail(EINVAL, "compare matrices",
-                "the baseline's containers were made by " + was + ", the current matrix's by " + is,
-                "gate a matrix against a baseline of the same runtime (ci/baseline/"
-                "matrix-RUNTIME.json); nsmatrix report --compare shows how two runtimes differ");
+                std::string(!was ? "the baseline" : "the current matrix") +
+                    " has a runtime section without a name");
+  }
+  if (*was != *is) {
+    return Fail(
+        EINVAL, "compare matrices",
+        "the baseline's containers were made by " + *was + ", the current matrix's by " + *is,
+        "gate a matrix against a baseline of the same runtime (ci/baseline/"
+        "matrix-RUNTIME.json); nsmatrix report --compare shows how two runtimes differ");
   }
 
   GateResult result;

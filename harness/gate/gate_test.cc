@@ -319,6 +319,12 @@ TEST(CompareMatricesTest, AnotherRuntimesMatrixIsNoBaseline) {
   EXPECT_FALSE(CompareMatrices(baseline, current, {}));
   current["runtime"] = {{"name", "runc"}};
   EXPECT_TRUE(CompareMatrices(baseline, current, {}));
+  // A runtime section without a name is no native run.
+  current["runtime"] = {{"version", "runc version 1.1.5"}};
+  Result<GateResult> unnamed = CompareMatrices(Doc({}), current, {});
+  ASSERT_FALSE(unnamed);
+  EXPECT_THAT(unnamed.error().context,
+              HasSubstr("the current matrix has a runtime section without a name"));
 }
 
 // A matrix made in a VM (`nsmatrix vm`) names the VM's kernel image and QEMU.
