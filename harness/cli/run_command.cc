@@ -1,13 +1,13 @@
 // `nsmatrix run`: plan -> host sandboxes -> containers -> verdicts -> reports.
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/cli/report_files.h"
 #include "harness/cli/terminal.h"
 #include "harness/common/install_paths.h"
@@ -44,19 +44,6 @@ int UsageError(const std::string& message) {
 void LeaveToExit(nlohmann::json doc) {
   [[maybe_unused]] static nlohmann::json* volatile kept = nullptr;
   kept = new nlohmann::json(std::move(doc));
-}
-
-// SIGINT/SIGTERM/SIGHUP become a readable descriptor the runner polls, so an
-// interrupt tears every sandbox down through the normal owners.
-UniqueFd InterruptFd() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  return UniqueFd(signalfd(-1, &set, SFD_CLOEXEC));
 }
 
 // Finds the chosen runtime and asks its version (in a mount namespace of its
@@ -137,7 +124,10 @@ int Run(RunArgs args, CLI::App* sub) {
 
   // From here on Ctrl-C is read from a descriptor: whatever runs is torn down
   // through its owner, and the run ends with 130.
-  UniqueFd interrupt = InterruptFd();
+  signal(SIGPIPE, SIG_IGN);
+  Result<UniqueFd> watched = InterruptFd();
+  if (!watched) return UsageError(watched.error().Message());
+  UniqueFd interrupt = std::move(*watched);
   // What the kernel gives us, checked live: the document's "kernel" section,
   // and the cause of every combination it refuses.
   KernelReport kernel = CollectKernelReport({});

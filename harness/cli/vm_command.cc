@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <utility>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/cli/report_files.h"
 #include "harness/cli/vm_inputs.h"
 #include "harness/cli/vm_progress.h"
@@ -40,25 +40,6 @@ namespace fs = boost::filesystem;
 int Usage(const std::string& message) {
   fprintf(stderr, "nsmatrix vm: %s\n", message.c_str());
   return kExitUsage;
-}
-
-// SIGINT/SIGTERM/SIGHUP as a descriptor: an interrupt kills QEMU through its
-// owner and removes the temporary directory on the way out.
-Result<UniqueFd> InterruptFd() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGQUIT);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
-  UniqueFd fd(signalfd(-1, &set, SFD_CLOEXEC));
-  if (!fd.Valid()) {
-    Status failed = FailErrno("signalfd", "watch for Ctrl-C");
-    sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    return std::unexpected(failed.error());
-  }
-  return fd;
 }
 
 // Did QEMU say, in the lines it left, that KVM failed it?

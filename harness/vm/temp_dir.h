@@ -1,6 +1,9 @@
-// A private temporary directory under $TMPDIR (or /tmp), removed with all it
-// holds when its owner goes, on every path. Only for trees this process alone
-// writes: nothing of a container's ever lands in one.
+// A private temporary directory under $TMPDIR (or /tmp), PREFIX-<pid>.XXXXXX,
+// removed with all it holds when its owner goes, on every path but SIGKILL;
+// after that, the next Create with the same prefix removes the directories of
+// owners that are gone (its own user's, mode 0700, as mkdtemp made them). Only
+// for trees this process alone writes: nothing of a container's ever lands in
+// one.
 #pragma once
 
 #include <string>
