@@ -4,6 +4,10 @@
 
 #include <boost/filesystem.hpp>
 #include <cstdio>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "harness/common/io.h"
 #include "harness/kernel/kernel_report.h"
@@ -70,9 +74,15 @@ Status ReportFiles::Write(const nlohmann::json& doc, const nlohmann::json& gate)
       {&html, [&] { return RenderHtml(doc, gate); }},
       {&junit, [&] { return RenderJUnit(doc); }},
   };
+  // Every report rendered before any is written: a renderer that fails can
+  // leave no new report beside the previous run's others, and the renames
+  // follow one another as closely as they can.
+  std::vector<std::pair<const std::string*, std::string>> rendered;
   for (const auto& [path, render] : outputs) {
-    if (path->empty()) continue;
-    if (Status s = WriteFileAtomically(*path, render()); !s) return s;
+    if (!path->empty()) rendered.emplace_back(path, render());
+  }
+  for (const auto& [path, text] : rendered) {
+    if (Status s = WriteFileAtomically(*path, text); !s) return s;
   }
   // On GitHub Actions: the summary goes to the job's page.
   return AppendStepSummaryIfRequested(doc);

@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -92,20 +91,7 @@ Result<CapturedOutput> RunAndCapture(const std::vector<std::string>& argv,
 namespace {
 
 // posix_spawn's attributes and file actions, destroyed on every path.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-  }
-};
-
-// SIGINT and SIGTERM blocked in this thread and read from a signalfd while a child
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT blocked in this thread and read from a signalfd while a child
 // runs; the previous mask comes back in the destructor.
 class BlockedSignals {
  public:
@@ -154,27 +140,45 @@ Result<Finished> SpawnAndWait(const std::vector<std::string>& argv, WaitOptions 
   for (const std::string& arg : argv) cargv.push_back(const_cast<char*>(arg.c_str()));
   cargv.push_back(nullptr);
 
-  SpawnSetup setup;
-  if (options.stdout_to_stderr) {
-    posix_spawn_file_actions_adddup2(&setup.actions, STDERR_FILENO, STDOUT_FILENO);
-  } else {
-    posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  }
-  sigset_t interrupts, none;
+  sigset_t interrupts;
   sigemptyset(&interrupts);
-  sigaddset(&interrupts, SIGINT);
-  sigaddset(&interrupts, SIGTERM);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&setup.attributes, &interrupts);
-  posix_spawnattr_setsigmask(&setup.attributes, &none);
-  posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&interrupts, sig);
+  UniqueFd null(open("/dev/null", O_WRONLY | O_CLOEXEC));
+  if (!null.Valid()) return FailErrno("open", "/dev/null");
 
-  // Blocked before the spawn, so no interrupt falls between it and the signalfd.
+  // Blocked before the fork, so no interrupt falls between it and the signalfd.
   std::optional<BlockedSignals> blocked;
   if (options.forward_interrupts) blocked.emplace(interrupts);
-  pid_t pid = -1;
-  int err = posix_spawn(&pid, cargv[0], &setup.actions, &setup.attributes, cargv.data(), environ);
-  if (err != 0) return Fail(err, "posix_spawn(" + argv[0] + ")");
+  // The exec's errno comes back through a pipe that the exec closes.
+  UniqueFd exec_read, exec_write;
+  if (Status s = HighPipe(&exec_read, &exec_write); !s) return std::unexpected(s.error());
+  const pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return FailErrno("fork", argv[0]);
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to exec. The child dies with
+    // this process, even by SIGKILL, as every other child of nsmatrix does.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    dup2(options.stdout_to_stderr ? STDERR_FILENO : null.Get(), STDOUT_FILENO);
+    execve(cargv[0], cargv.data(), environ);
+    int err = errno;
+    (void)!write(exec_write.Get(), &err, sizeof(err));
+    _exit(127);
+  }
+  exec_write.Reset();
+  int exec_errno = 0;
+  ssize_t got;
+  while ((got = read(exec_read.Get(), &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR) {
+  }
+  if (got == sizeof(exec_errno)) {
+    waitpid(pid, nullptr, 0);
+    return Fail(exec_errno, "execve(" + argv[0] + ")");
+  }
   if (blocked) {
     if (Status s = blocked->ForwardUntilExit(pid); !s) {
       kill(pid, SIGKILL);

@@ -47,8 +47,9 @@ struct WaitOptions {
   // false: the child's stdout goes to /dev/null; true: to this process's stderr
   // (so a caller's own stdout carries only its report).
   bool stdout_to_stderr = false;
-  // SIGINT and SIGTERM sent to this process while it waits are passed on to the
-  // child instead, so the caller outlives it and can clean up (and report 130).
+  // SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process while it waits are
+  // passed on to the child instead, so the caller outlives it and can clean up
+  // (and report 130). The child dies with this process in any case.
   bool forward_interrupts = false;
 };
 
