@@ -71,8 +71,12 @@ std::expected<void, std::string> OverridesKeepTheirMeaning(const std::string& sc
   std::expected<BuiltPlan, std::string> alone = BuildPlan(own, setting);
   const std::string source = built.plan.overrides.front().source;
   if (!alone) {
-    return Problem("--scenario: its expectation overrides ([[expect]], " + source +
-                   ") were written for its own options, which cannot run here: " + alone.error());
+    // Its own options cannot run here (its runtime in a rootless run, say):
+    // whatever the command line changed, the overrides were not written for it.
+    return Problem("the scenario's expectation overrides ([[expect]], " + source +
+                   ") were written for its own options, which cannot run here, and not for "
+                   "what this run's options make of them: run a scenario without overrides, or "
+                   "one of your own");
   }
   const RunPlan& want = alone->plan;
   const RunPlan& have = built.plan;

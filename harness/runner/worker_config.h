@@ -32,7 +32,7 @@ struct WorkerConfig {
   std::string runtime_path;  // the runtime's program (absolute), unless native
   // What the ids of the run's runtime containers, and so the cgroups runc
   // names after them at the top of the machine's hierarchies, start with
-  // (RuntimeCgroupPrefix: "nsm-<runner pid>-"), so that whatever a killed
+  // (RuntimeCgroupPrefix: "nsm-<runner pid>-<pid namespace>-"), so that whatever a killed
   // run leaves there is found by its pid; empty: "nsm-".
   std::string container_prefix;
 

@@ -37,13 +37,14 @@ std::optional<std::string> RuntimeAdapter::OwnMessage(std::string_view stderr_te
 }
 
 bool RuntimeAdapter::IsRefusal(std::string_view own_message) const {
-  std::string own_name = std::string(Program()) + ":";
-  if (own_message.starts_with(own_name)) own_message.remove_prefix(own_name.size());
-  return SaysNamespaceRefused(own_message);
+  return SaysNamespaceRefused(own_message, Program());
 }
 
-bool SaysNamespaceRefused(std::string_view message) {
+bool SaysNamespaceRefused(std::string_view message, std::string_view program) {
+  const std::string own_name = program.empty() ? "" : std::string(program) + ":";
   for (std::string_view line : Split(message, '\n')) {
+    // The program's name says nothing ("unshare: ..." is not an unshare call).
+    if (!own_name.empty() && line.starts_with(own_name)) line.remove_prefix(own_name.size());
     auto has = [line](std::string_view part) { return line.find(part) != std::string_view::npos; };
     // The error in strerror's words, by name (bubblewrap: "... exceeded
     // (ENOSPC)"), or as bubblewrap words EPERM.

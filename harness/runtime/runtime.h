@@ -127,11 +127,12 @@ class RuntimeAdapter {
 // call ("unshare", "clone", "namespace") that failed with one of the errors
 // the kernel refuses namespaces with (RefusesNamespaces' EPERM, EACCES,
 // ENOSPC, EINVAL, EUSERS, in strerror's words or by name in parentheses), or
-// a time namespace's offsets it would not take? "unshare failed: No space left on device" and "Creating new
-// namespace failed: Operation not permitted" are; "fork failed: Resource
-// temporarily unavailable" and "mount /proc failed: Operation not permitted"
-// are not (errors, not refusals).
-bool SaysNamespaceRefused(std::string_view message);
+// a time namespace's offsets it would not take? "unshare failed: No space left on device" and
+// "Creating new namespace failed: Operation not permitted" are; "fork failed: Resource temporarily
+// unavailable" and "mount /proc failed: Operation not permitted" are not (errors, not refusals).
+// `program`'s own name at the start of a line
+// ("unshare: ...") is left out of what is read.
+bool SaysNamespaceRefused(std::string_view message, std::string_view program = {});
 
 // nullptr for native, which is the launcher itself.
 std::unique_ptr<RuntimeAdapter> MakeRuntimeAdapter(RuntimeKind kind);

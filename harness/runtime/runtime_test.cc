@@ -100,7 +100,10 @@ TEST(Runtime, OnlyANamespaceRefusedIsARefusal) {
   EXPECT_TRUE(
       bwrap->IsRefusal("bwrap: No permissions to create a new namespace, likely because "
                        "the kernel does not allow non-privileged user namespaces."));
-  // Line by line: the words must be on the same line.
+  // Line by line, each without the program's name: the words must be on one line.
+  EXPECT_FALSE(
+      unshare->IsRefusal("unshare: something\nunshare: mount /proc failed: Operation "
+                         "not permitted"));
   EXPECT_FALSE(
       unshare->IsRefusal("unshare: mount namespace set up\nfork failed: Permission "
                          "denied"));

@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <functional>
 
 #include "harness/common/io.h"
@@ -38,41 +41,64 @@ std::optional<std::string> OwnCgroup2Path() {
   return std::nullopt;
 }
 
+using Clock = std::chrono::steady_clock;
+
+// How long a run's end (or its janitor) waits, in all, for its cgroups'
+// last processes to leave.
+constexpr std::chrono::seconds kTeardownWait{5};
+
 // rmdir of a cgroup works once its last process has gone; a reaped process
 // can take a moment to leave. Wait for "populated 0" on cgroup.events (v2),
-// or try again while it is busy (v1 has no such file). Five seconds at most.
-void RemoveCgroup(const std::string& dir) {
+// or try again while it is busy (v1 has no such file), until `until` at most:
+// not at all for a time already past (a sweep of other runs' leftovers, which
+// are empty or not ours to wait for).
+void RemoveCgroup(const std::string& dir, Clock::time_point until) {
   if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
   int err = errno;
   UniqueFd events(open((dir + "/cgroup.events").c_str(), O_RDONLY | O_CLOEXEC));
+  auto left_ms = [until] {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    return static_cast<int>(std::clamp<long long>(left.count(), 0, 100));
+  };
   if (!events.Valid()) {
-    for (int round = 0; round < 50 && err == EBUSY; ++round) {
-      poll(nullptr, 0, 100);
+    while (err == EBUSY && left_ms() > 0) {
+      poll(nullptr, 0, left_ms());
       if (rmdir(dir.c_str()) == 0) return;
       err = errno;
     }
     return;
   }
-  for (int round = 0; round < 50; ++round) {
+  while (left_ms() > 0) {
     char buf[256] = {};
     ssize_t n = pread(events.Get(), buf, sizeof(buf) - 1, 0);
     if (n > 0 && std::string_view(buf).find("populated 0") != std::string_view::npos) break;
     pollfd pfd{events.Get(), POLLPRI, 0};
-    poll(&pfd, 1, 100);  // woken by the kernel's notification; bounded
+    poll(&pfd, 1, left_ms());  // woken by the kernel's notification; bounded
   }
   rmdir(dir.c_str());
 }
 
-void RemoveTree(const std::string& dir) {
+void RemoveTree(const std::string& dir, Clock::time_point until) {
   if (DIR* d = opendir(dir.c_str())) {
     std::vector<std::string> children;
     while (dirent* e = readdir(d)) {
       if (e->d_type == DT_DIR && e->d_name[0] != '.') children.push_back(dir + "/" + e->d_name);
     }
     closedir(d);
-    for (const std::string& child : children) RemoveTree(child);
+    for (const std::string& child : children) RemoveTree(child, until);
   }
-  RemoveCgroup(dir);
+  RemoveCgroup(dir, until);
+}
+
+// This process's PID namespace, its inode in hex: a pid means one process
+// only within one PID namespace, and runs in others (containers sharing the
+// machine's cgroup hierarchies) name their cgroups with their own.
+std::string PidNamespaceTag() {
+  struct stat st {};
+  if (stat("/proc/self/ns/pid", &st) != 0) return "0";
+  char tag[32];
+  snprintf(tag, sizeof(tag), "%llx", static_cast<unsigned long long>(st.st_ino));
+  return tag;
 }
 
 // Where every cgroup hierarchy is mounted (v2 and v1), from this process's
@@ -87,33 +113,39 @@ std::vector<std::string> CgroupMounts() {
   return mounts;
 }
 
-// The pid in a runtime cgroup's name "nsm-<pid>-...", or 0.
-pid_t RunnerOf(std::string_view name) {
-  if (!name.starts_with("nsm-")) return 0;
-  name.remove_prefix(4);
+// The pid in a cgroup's name "<kind><pid>-<pid namespace tag>[-...]" (kind
+// "nsmatrix-" for a run's tree, "nsm-" for a runtime's container), or 0 when
+// the name is not one, or is a run's in another PID namespace.
+pid_t RunnerOf(std::string_view name, std::string_view kind, std::string_view tag) {
+  if (!name.starts_with(kind)) return 0;
+  name.remove_prefix(kind.size());
   size_t dash = name.find('-');
-  if (dash == 0 || dash == std::string_view::npos) return 0;
+  if (dash == 0 || dash == std::string_view::npos || dash > 9) return 0;
   pid_t pid = 0;
   for (char c : name.substr(0, dash)) {
-    if (c < '0' || c > '9' || pid > 100'000'000) return 0;
+    if (c < '0' || c > '9') return 0;
     pid = pid * 10 + (c - '0');
   }
+  name.remove_prefix(dash + 1);
+  if (!name.starts_with(tag) || (name.size() > tag.size() && name[tag.size()] != '-')) return 0;
   return pid;
 }
 
-// The runtime cgroups at the top of every hierarchy whose run `matches`.
-void RemoveRuntimeCgroups(const std::function<bool(pid_t)>& matches) {
+// The runtime cgroups at the top of every hierarchy of runs of this PID
+// namespace that `matches`, waiting for them until `until` at most.
+void RemoveRuntimeCgroups(const std::function<bool(pid_t)>& matches, Clock::time_point until) {
+  const std::string tag = PidNamespaceTag();
   for (const std::string& mount : CgroupMounts()) {
     DIR* d = opendir(mount.c_str());
     if (!d) continue;
     std::vector<std::string> found;
     while (dirent* e = readdir(d)) {
-      pid_t runner = RunnerOf(e->d_name);
+      pid_t runner = RunnerOf(e->d_name, "nsm-", tag);
       if (e->d_type == DT_DIR && runner > 0 && matches(runner))
         found.push_back(mount + "/" + e->d_name);
     }
     closedir(d);
-    for (const std::string& dir : found) RemoveTree(dir);
+    for (const std::string& dir : found) RemoveTree(dir, until);
   }
 }
 
@@ -126,16 +158,16 @@ void RemoveStale(const std::string& base) {
   DIR* d = opendir(base.c_str());
   if (!d) return;
   std::vector<std::string> stale;
+  const std::string tag = PidNamespaceTag();
   while (dirent* e = readdir(d)) {
-    std::string_view name = e->d_name;
-    if (!name.starts_with("nsmatrix-")) continue;
-    pid_t pid = static_cast<pid_t>(atoi(e->d_name + 9));
-    if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
-      stale.push_back(base + "/" + std::string(name));
+    pid_t pid = RunnerOf(e->d_name, "nsmatrix-", tag);
+    if (e->d_type == DT_DIR && pid > 0 && Gone(pid)) stale.push_back(base + "/" + e->d_name);
   }
   closedir(d);
-  for (const std::string& dir : stale) RemoveTree(dir);
-  RemoveRuntimeCgroups(Gone);
+  // Another run's leftovers are empty, or not its: nothing to wait for.
+  const Clock::time_point now = Clock::now();
+  for (const std::string& dir : stale) RemoveTree(dir, now);
+  RemoveRuntimeCgroups(Gone, now);
 }
 
 // Waits for this process to die, then removes `root`. Forked while the runner
@@ -155,8 +187,9 @@ ChildProcess StartJanitor(const std::string& root) {
     pollfd pfd{3, POLLIN, 0};
     while (poll(&pfd, 1, -1) < 0 && errno == EINTR) {
     }
-    RemoveTree(root);
-    RemoveRuntimeCgroups([runner_pid](pid_t pid) { return pid == runner_pid; });
+    const Clock::time_point until = Clock::now() + kTeardownWait;
+    RemoveTree(root, until);
+    RemoveRuntimeCgroups([runner_pid](pid_t pid) { return pid == runner_pid; }, until);
     _exit(0);
   }
   if (pid < 0) return ChildProcess();
@@ -172,7 +205,7 @@ ChildProcess StartJanitor(const std::string& root) {
 }  // namespace
 
 std::string RuntimeCgroupPrefix(pid_t runner) {
-  return "nsm-" + std::to_string(runner) + "-";
+  return "nsm-" + std::to_string(runner) + "-" + PidNamespaceTag() + "-";
 }
 
 Result<CgroupTree> CgroupTree::Create() {
@@ -184,12 +217,9 @@ Result<CgroupTree> CgroupTree::Create() {
   RemoveStale(base);
   CgroupTree tree;
   tree.hierarchy_ = *mount;
-  tree.root_ = base + "/nsmatrix-" + std::to_string(getpid());
-  if (mkdir(tree.root_.c_str(), 0755) != 0) {
-    int err = errno;
-    tree.root_.clear();
-    return Fail(err, "mkdir " + base + "/nsmatrix-" + std::to_string(getpid()), "create cgroup");
-  }
+  const std::string root = base + "/nsmatrix-" + std::to_string(getpid()) + "-" + PidNamespaceTag();
+  if (mkdir(root.c_str(), 0755) != 0) return FailErrno("mkdir " + root, "create cgroup");
+  tree.root_ = root;
   tree.janitor_ = StartJanitor(tree.root_);
   return tree;
 }
@@ -205,14 +235,16 @@ Result<CgroupTree::WorkerCgroups> CgroupTree::AddWorker(int index) {
 }
 
 CgroupTree::~CgroupTree() {
+  if (root_.empty()) return;  // moved from
   janitor_.KillAndReap();
   // Depth first, whatever a container made below its cell (rmdir only: a
   // cgroup directory holds no files, and one with processes is not removed).
-  if (!root_.empty()) RemoveTree(root_);
+  const Clock::time_point until = Clock::now() + kTeardownWait;
+  RemoveTree(root_, until);
   // What runc made for this run's containers and could not remove (a cell
   // cut short: an interrupted run, a retired sandbox).
   const pid_t self = getpid();
-  RemoveRuntimeCgroups([self](pid_t pid) { return pid == self; });
+  RemoveRuntimeCgroups([self](pid_t pid) { return pid == self; }, until);
 }
 
 }  // namespace nsm

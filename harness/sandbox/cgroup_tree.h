@@ -1,15 +1,19 @@
 // The cgroups a run places its sandboxes and containers in, below the caller's
 // own cgroup v2 directory:
-//   <caller's cgroup>/nsmatrix-<pid>/w<i>        a sandbox (its cgroup namespace root)
-//   <caller's cgroup>/nsmatrix-<pid>/w<i>/cell   its containers (clone3 CLONE_INTO_CGROUP)
+//   <caller's cgroup>/nsmatrix-<pid>-<ns>/w<i>        a sandbox (its cgroup namespace root)
+//   <caller's cgroup>/nsmatrix-<pid>-<ns>/w<i>/cell   its containers (clone3 CLONE_INTO_CGROUP)
+// where <ns> is the run's PID namespace (its inode, hex): a pid names one run
+// only within it.
 // Removed when the run ends (plain rmdir, once empty). If the run is killed
 // outright, a janitor process it left waiting removes them; failing that, the
 // next run removes those of runs whose process is gone.
 //
 // runc makes a cgroup of its own for every container, named after the
 // container's id, at the top of every hierarchy of the machine (v2 and each v1
-// controller's): <mount>/nsm-<pid>-<nonce>-<combination>. The same three
-// remove those of run <pid>: the tree's end, its janitor, the next run.
+// controller's): <mount>/nsm-<pid>-<pid namespace>-<nonce>-<combination>. The
+// same three remove those of run <pid> of this PID namespace: the tree's end
+// and its janitor (waiting five seconds in all for their last processes), and
+// the next run (not waiting: one still in use is not a leftover).
 #pragma once
 
 #include <sys/types.h>
@@ -23,7 +27,8 @@
 
 namespace nsm {
 
-// What the ids of run `runner`'s runtime containers start with: "nsm-<pid>-".
+// What the ids of run `runner`'s runtime containers start with:
+// "nsm-<pid>-<this PID namespace's inode, hex>-".
 std::string RuntimeCgroupPrefix(pid_t runner);
 
 class CgroupTree {

@@ -2,10 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,31 +27,33 @@ void RemoveAll(const std::string& dir) {
   nftw(dir.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-// The directories of earlier owners, killed outright, that are gone: named
-// PREFIX-<pid>.XXXXXX, a directory (not a link) of this user, mode 0700.
+// The directories of earlier owners, killed outright: named
+// PREFIX-<pid>.XXXXXX, a directory (not a link) of this user, mode 0700, whose
+// lock nobody holds. The lock is held while the directory is removed.
 void RemoveStale(const std::string& tmp, const std::string& prefix) {
   DIR* d = opendir(tmp.c_str());
   if (!d) return;
   const std::string start = prefix + "-";
-  std::vector<std::string> stale;
+  std::vector<std::string> candidates;
   while (dirent* e = readdir(d)) {
     std::string_view name = e->d_name;
     if (!name.starts_with(start)) continue;
     size_t dot = name.find('.', start.size());
     if (dot == std::string_view::npos || dot == start.size() || name.size() != dot + 7) continue;
-    std::string digits(name.substr(start.size(), dot - start.size()));
-    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
-    pid_t pid = static_cast<pid_t>(std::stol(digits));
-    if (pid <= 0 || !(kill(pid, 0) != 0 && errno == ESRCH)) continue;
-    std::string path = tmp + "/" + std::string(name);
-    struct stat st {};
-    if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & 07777) != 0700)
-      continue;
-    stale.push_back(std::move(path));
+    std::string_view digits = name.substr(start.size(), dot - start.size());
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    candidates.push_back(tmp + "/" + std::string(name));
   }
   closedir(d);
-  for (const std::string& dir : stale) RemoveAll(dir);
+  for (const std::string& path : candidates) {
+    UniqueFd dir(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (!dir.Valid() || fstat(dir.Get(), &st) != 0 || st.st_uid != geteuid() ||
+        (st.st_mode & 07777) != 0700)
+      continue;
+    if (flock(dir.Get(), LOCK_EX | LOCK_NB) != 0) continue;  // its owner lives
+    RemoveAll(path);
+  }
 }
 
 }  // namespace
@@ -61,7 +64,13 @@ Result<TempDir> TempDir::Create(const std::string& prefix) {
   RemoveStale(tmp, prefix);
   std::string pattern = tmp + "/" + prefix + "-" + std::to_string(getpid()) + ".XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) return FailErrno("mkdtemp", pattern);
-  return TempDir(pattern);
+  UniqueFd lock(open(pattern.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!lock.Valid() || flock(lock.Get(), LOCK_EX | LOCK_NB) != 0) {
+    Status failed = FailErrno("lock", pattern);
+    rmdir(pattern.c_str());
+    return std::unexpected(failed.error());
+  }
+  return TempDir(pattern, std::move(lock));
 }
 
 TempDir::~TempDir() {

@@ -1,7 +1,9 @@
 #include "harness/vm/temp_dir.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +11,8 @@
 #include <fstream>
 #include <optional>
 #include <string>
+
+#include "harness/common/unique_fd.h"
 
 namespace nsm {
 namespace {
@@ -71,15 +75,18 @@ TEST_F(TempDirTest, NamedByItsOwnerAndRemovedWithItsContents) {
 }
 
 // A run killed outright leaves its directory: the next one removes it, and
-// only what is certainly a gone owner's.
+// only what is certainly a gone owner's: no lock held on it (an owner in
+// another PID namespace holds its lock as well as one in this).
 TEST_F(TempDirTest, TheNextOneRemovesThoseOfOwnersThatAreGone) {
   std::string gone = Make("nsm-x-" + std::to_string(GonePid()) + ".AbC123", 0700);
-  std::string live = Make("nsm-x-" + std::to_string(getppid()) + ".AbC123", 0700);
+  std::string live = Make("nsm-x-" + std::to_string(GonePid()) + ".LiV123", 0700);
+  UniqueFd held(open(live.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_EQ(flock(held.Get(), LOCK_EX | LOCK_NB), 0);
   std::string open_mode = Make("nsm-x-" + std::to_string(GonePid()) + ".dEf456", 0755);
   std::string other_prefix = Make("nsm-y-" + std::to_string(GonePid()) + ".AbC123", 0700);
   std::string not_a_pid = Make("nsm-x-12ab.AbC123", 0700);
   std::string link = tmp_ + "/nsm-x-" + std::to_string(GonePid()) + ".gHi789";
-  ASSERT_EQ(symlink(live.c_str(), link.c_str()), 0);
+  ASSERT_EQ(symlink(gone.c_str(), link.c_str()), 0);
   Result<TempDir> dir = TempDir::Create("nsm-x");
   ASSERT_TRUE(dir) << dir.error().Message();
   EXPECT_FALSE(Exists(gone));
@@ -88,6 +95,10 @@ TEST_F(TempDirTest, TheNextOneRemovesThoseOfOwnersThatAreGone) {
   EXPECT_TRUE(Exists(other_prefix + "/file"));
   EXPECT_TRUE(Exists(not_a_pid + "/file"));
   EXPECT_TRUE(Exists(link));
+  // Its own is locked while it lives: another Create leaves it alone.
+  Result<TempDir> second = TempDir::Create("nsm-x");
+  ASSERT_TRUE(second) << second.error().Message();
+  EXPECT_TRUE(Exists(dir->Path()));
 }
 
 }  // namespace

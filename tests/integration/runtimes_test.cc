@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/integration/cli_process.h"
 
@@ -330,6 +331,42 @@ TEST(Runtimes, AnInterruptedRuncRunLeavesNoCgroupBehind) {
     WaitExit(StartProgram({"/usr/bin/pgrep", "-f", "sleep 987654"}, ps.path()));
     EXPECT_EQ(Slurp(ps.path() + "/stdout"), "") << "the hung probe is still running";
   }
+}
+
+// What a killed run left is removed by the next run only when the run was of
+// this PID namespace and is gone: a pid names a run only within its namespace,
+// and a container sharing the machine's cgroup hierarchies has its own.
+TEST(Runtimes, OnlyThisPidNamespacesGoneRunsCgroupsAreRemoved) {
+  std::string v2;
+  std::istringstream mounts(Slurp("/proc/self/mountinfo"));
+  for (std::string line; std::getline(mounts, line);) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string field; fields >> field;) f.push_back(field);
+    for (size_t i = 0; i + 1 < f.size(); ++i)
+      if (f[i] == "-" && f[i + 1] == "cgroup2") v2 = f[4];
+  }
+  ASSERT_FALSE(v2.empty()) << "no cgroup2 mount";
+  struct stat ns {};
+  ASSERT_EQ(stat("/proc/self/ns/pid", &ns), 0);
+  char tag[32];
+  snprintf(tag, sizeof(tag), "%llx", static_cast<unsigned long long>(ns.st_ino));
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  WaitExit(gone);
+  const std::string ours = v2 + "/nsm-" + std::to_string(gone) + "-" + tag + "-0badcafe-3";
+  const std::string theirs = v2 + "/nsm-" + std::to_string(gone) + "-1234abcd-0badcafe-3";
+  const std::string live = v2 + "/nsm-" + std::to_string(getpid()) + "-" + tag + "-0badcafe-3";
+  for (const std::string& dir : {ours, theirs, live}) ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  CliRun run = RunNsmatrix({"run", "--combos", "none", "--probes", "ns.uts", "--no-progress"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  struct stat st {};
+  EXPECT_NE(stat(ours.c_str(), &st), 0) << "a gone run's cgroup was left";
+  EXPECT_EQ(stat(theirs.c_str(), &st), 0) << "another PID namespace's was removed";
+  EXPECT_EQ(stat(live.c_str(), &st), 0) << "a live run's was removed";
+  rmdir(theirs.c_str());
+  rmdir(live.c_str());
+  rmdir(ours.c_str());
 }
 
 TEST(Runtimes, TheReportSaysWhatTheRuntimeAcceptedAndWhatItCouldNotRun) {
