@@ -63,6 +63,7 @@ int RenderComparison(const std::vector<std::string>& inputs, ReportFiles& files)
       {&files.markdown, [&] { return RenderCompareMarkdown(*comparison); }},
       {&files.html, [&] { return RenderCompareHtml(*comparison); }},
   };
+  if (Status s = files.MakeOutDir(); !s) return Usage(s.error().Message());
   for (const auto& [path, render] : outputs) {
     if (path->empty()) continue;
     if (Status s = WriteFileAtomically(*path, render()); !s) return Usage(s.error().Message());

@@ -31,6 +31,16 @@ std::optional<std::string> ProblemWith(const std::string& path) {
   return std::nullopt;
 }
 
+// The nearest directory of `path` or above that exists, or empty.
+boost::filesystem::path NearestExisting(boost::filesystem::path path) {
+  boost::system::error_code ec;
+  for (path = boost::filesystem::absolute(path); !path.empty(); path = path.parent_path()) {
+    if (boost::filesystem::exists(path, ec)) return path;
+    if (path == path.root_path()) break;
+  }
+  return {};
+}
+
 }  // namespace
 
 void ReportFiles::AddOptions(CLI::App* sub, bool with_json, const char* out_help) {
@@ -47,10 +57,21 @@ void ReportFiles::AddOptions(CLI::App* sub, bool with_json, const char* out_help
 
 Status ReportFiles::Prepare(const ReportNames& names) {
   if (!out_dir.empty()) {
+    // Checked now, made only when the reports are written: a run that stops
+    // before that leaves no empty directory behind.
     boost::system::error_code ec;
-    boost::filesystem::create_directories(out_dir, ec);
-    if (ec) return Fail(ec.value(), "--out " + out_dir, ec.message());
     boost::filesystem::path dir(out_dir);
+    if (boost::filesystem::exists(dir, ec)) {
+      if (!boost::filesystem::is_directory(dir, ec))
+        return Fail(ENOTDIR, "--out " + out_dir, "is not a directory");
+    } else {
+      boost::filesystem::path existing = NearestExisting(dir);
+      if (existing.empty() || !boost::filesystem::is_directory(existing, ec))
+        return Fail(ENOTDIR, "--out " + out_dir, "cannot be made here");
+      if (access(existing.c_str(), W_OK) != 0)
+        return Fail(EACCES, "--out " + out_dir,
+                    "directory " + existing.string() + " is not writable");
+    }
     for (auto [path, name] : {std::pair{&json, names.json},
                               {&markdown, names.markdown},
                               {&html, names.html},
@@ -58,12 +79,25 @@ Status ReportFiles::Prepare(const ReportNames& names) {
       if (path->empty() && name != nullptr) *path = (dir / name).string();
     }
   }
+  boost::system::error_code ec;
+  const bool made_later = !out_dir.empty() && !boost::filesystem::exists(out_dir, ec);
   for (const std::string* path : {&json, &markdown, &html, &junit}) {
     if (path->empty()) continue;
+    if (made_later &&
+        boost::filesystem::absolute(*path).parent_path() == boost::filesystem::absolute(out_dir))
+      continue;  // in the directory made when the reports are written, checked above
     if (std::optional<std::string> problem = ProblemWith(*path)) {
       return Fail(EINVAL, "cannot write " + *path, *problem);
     }
   }
+  return {};
+}
+
+Status ReportFiles::MakeOutDir() const {
+  if (out_dir.empty()) return {};
+  boost::system::error_code ec;
+  boost::filesystem::create_directories(out_dir, ec);
+  if (ec) return Fail(ec.value(), "--out " + out_dir, ec.message());
   return {};
 }
 
@@ -81,6 +115,7 @@ Status ReportFiles::Write(const nlohmann::json& doc, const nlohmann::json& gate)
   for (const auto& [path, render] : outputs) {
     if (!path->empty()) rendered.emplace_back(path, render());
   }
+  if (Status s = MakeOutDir(); !s) return s;
   for (const auto& [path, text] : rendered) {
     if (Status s = WriteFileAtomically(*path, text); !s) return s;
   }

@@ -26,8 +26,11 @@ struct ReportFiles {
   // --json/--markdown/--html/--junit/--out on a subcommand. `out_help`: --out's help
   // text when the default does not say what that command writes.
   void AddOptions(CLI::App* sub, bool with_json, const char* out_help = nullptr);
-  // Creates out_dir, fills the defaults from `names`, checks every directory is writable.
+  // Fills the defaults from `names` and checks every directory is writable, or
+  // that out_dir can be made; makes nothing (MakeOutDir and Write do).
   Status Prepare(const ReportNames& names = {});
+  // Makes out_dir, if given, for what is written into it.
+  Status MakeOutDir() const;
   // `gate`: a gate comparison to show in the HTML (null when none).
   Status Write(const nlohmann::json& doc, const nlohmann::json& gate = nullptr) const;
   void PrintWritten() const;

@@ -280,6 +280,7 @@ int Vm(VmArgs args) {
       {"total_seconds", vm->total_seconds},
       {"guest_exit", {{"kernel", *results->kernel_exit}, {"run", *results->run_exit}}}};
   if (!args.files.out_dir.empty()) {
+    if (Status s = args.files.MakeOutDir(); !s) return Usage(s.error().Message());
     if (Status s = WriteFileAtomically((fs::path(args.files.out_dir) / "kernel.json").string(),
                                        kernel_json->second);
         !s) {

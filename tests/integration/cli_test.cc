@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "tests/integration/cli_process.h"
 
 namespace nsm::testing {
@@ -95,6 +97,25 @@ TEST(Cli, OutWritesBothReports) {
   EXPECT_EQ(access((dir + "/matrix.json").c_str(), F_OK), 0);
   EXPECT_EQ(access((dir + "/matrix.md").c_str(), F_OK), 0);
   EXPECT_NE(run.out.find("PASSED"), std::string::npos);
+}
+
+// --out's directory is made when the reports are written: a run that stops
+// before (here, at a probe program that is not there) leaves none behind, and
+// one that cannot be made is exit 2 before anything runs.
+TEST(Cli, AnOutDirectoryIsMadeOnlyForReports) {
+  ScopedTempDir tmp;
+  std::string dir = tmp.path() + "/new/reports";
+  CliRun run = RunNsmatrix(
+      {"run", "--combos", "none", "--out", dir, "--probe-binary", "/nonexistent/nsprobe"}, false);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(access((tmp.path() + "/new").c_str(), F_OK), 0) << "an empty --out was left";
+  std::string file = tmp.path() + "/file";
+  FILE* f = fopen(file.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fclose(f);
+  CliRun under_file = RunNsmatrix({"run", "--combos", "none", "--out", file + "/reports"}, false);
+  EXPECT_EQ(under_file.exit_code, 2) << under_file.err;
+  EXPECT_NE(under_file.err.find("--out " + file + "/reports"), std::string::npos) << under_file.err;
 }
 
 }  // namespace
