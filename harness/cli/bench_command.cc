@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/report_files.h"
 #include "harness/common/install_paths.h"
 #include "harness/common/io.h"
 #include "harness/common/strings.h"
@@ -41,10 +42,9 @@ int UsageError(const std::string& message) {
 // before a run that takes minutes.
 Status PrepareOutputs(BenchArgs& args) {
   namespace fs = std::filesystem;
+  // --out is made only when the reports are written (WriteOutputs).
+  if (Status s = CheckOutDir(args.out_dir); !s) return s;
   if (!args.out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(args.out_dir, ec);
-    if (ec) return Fail(ec.value(), "create directory " + args.out_dir, ec.message());
     for (auto [path, name] : {std::pair{&args.markdown, "bench.md"},
                               {&args.html, "bench.html"},
                               {&args.json, "bench.json"}}) {
@@ -52,7 +52,7 @@ Status PrepareOutputs(BenchArgs& args) {
     }
   }
   for (const std::string* path : {&args.markdown, &args.html, &args.json}) {
-    if (path->empty()) continue;
+    if (path->empty() || MadeWithOutDir(*path, args.out_dir)) continue;
     std::error_code ec;
     fs::path parent = fs::absolute(*path, ec).parent_path();
     if (!fs::is_directory(parent, ec))
@@ -99,6 +99,7 @@ Result<BenchRun> RunBenchmarks(const std::vector<std::string>& flags) {
 
 Status WriteOutputs(const BenchArgs& args, const std::string& json, const BenchReport& report,
                     const BenchComparison* comparison, const std::string& markdown) {
+  if (Status s = MakeOutDir(args.out_dir); !s) return s;
   if (!args.json.empty())
     if (Status s = WriteFileAtomically(args.json, json); !s) return s;
   if (!args.markdown.empty())

@@ -31,14 +31,20 @@ std::optional<std::string> ProblemWith(const std::string& path) {
   return std::nullopt;
 }
 
-// The nearest directory of `path` or above that exists, or empty.
-boost::filesystem::path NearestExisting(boost::filesystem::path path) {
+// Nothing is there (an error in looking is not "missing").
+bool Missing(const boost::filesystem::path& path) {
   boost::system::error_code ec;
-  for (path = boost::filesystem::absolute(path); !path.empty(); path = path.parent_path()) {
-    if (boost::filesystem::exists(path, ec)) return path;
-    if (path == path.root_path()) break;
+  return boost::filesystem::status(path, ec).type() == boost::filesystem::file_not_found;
+}
+
+// `path` made absolute and normal, without a trailing "." ("dir/" is "dir").
+boost::filesystem::path Normal(const std::string& path) {
+  boost::filesystem::path normal = boost::filesystem::absolute(path).lexically_normal();
+  while (normal.filename() == "." || normal.filename().empty()) {
+    if (!normal.has_parent_path() || normal == normal.root_path()) break;
+    normal = normal.parent_path();
   }
-  return {};
+  return normal;
 }
 
 }  // namespace
@@ -55,23 +61,52 @@ void ReportFiles::AddOptions(CLI::App* sub, bool with_json, const char* out_help
                  "(created)");
 }
 
+Status CheckOutDir(const std::string& dir) {
+  if (dir.empty()) return {};
+  boost::system::error_code ec;
+  // The nearest directory of it or above it that is not missing (one that
+  // cannot be looked at stops the search: the checks below then say so).
+  boost::filesystem::path existing = Normal(dir);
+  while (Missing(existing) && existing.has_parent_path() && existing != existing.root_path()) {
+    existing = existing.parent_path();
+  }
+  if (existing == Normal(dir)) {
+    if (!boost::filesystem::is_directory(existing, ec))
+      return Fail(ENOTDIR, "--out " + dir, "is not a directory");
+    return {};
+  }
+  if (!boost::filesystem::is_directory(existing, ec))
+    return Fail(ENOTDIR, "--out " + dir, existing.string() + " is not a directory");
+  if (access(existing.c_str(), W_OK) != 0)
+    return Fail(EACCES, "--out " + dir, "directory " + existing.string() + " is not writable");
+  return {};
+}
+
+bool MadeWithOutDir(const std::string& path, const std::string& dir) {
+  if (dir.empty()) return false;
+  const boost::filesystem::path parent = Normal(path).parent_path();
+  for (boost::filesystem::path missing = Normal(dir); Missing(missing);
+       missing = missing.parent_path()) {
+    if (parent == missing) return true;
+    if (!missing.has_parent_path() || missing == missing.root_path()) break;
+  }
+  return false;
+}
+
+Status MakeOutDir(const std::string& dir) {
+  if (dir.empty()) return {};
+  boost::system::error_code ec;
+  boost::filesystem::create_directories(dir, ec);
+  if (ec) return Fail(ec.value(), "--out " + dir, ec.message());
+  return {};
+}
+
 Status ReportFiles::Prepare(const ReportNames& names) {
+  // --out is checked now and made only when the reports are written: a run
+  // that stops before that leaves no empty directory behind.
+  if (Status s = CheckOutDir(out_dir); !s) return s;
   if (!out_dir.empty()) {
-    // Checked now, made only when the reports are written: a run that stops
-    // before that leaves no empty directory behind.
-    boost::system::error_code ec;
     boost::filesystem::path dir(out_dir);
-    if (boost::filesystem::exists(dir, ec)) {
-      if (!boost::filesystem::is_directory(dir, ec))
-        return Fail(ENOTDIR, "--out " + out_dir, "is not a directory");
-    } else {
-      boost::filesystem::path existing = NearestExisting(dir);
-      if (existing.empty() || !boost::filesystem::is_directory(existing, ec))
-        return Fail(ENOTDIR, "--out " + out_dir, "cannot be made here");
-      if (access(existing.c_str(), W_OK) != 0)
-        return Fail(EACCES, "--out " + out_dir,
-                    "directory " + existing.string() + " is not writable");
-    }
     for (auto [path, name] : {std::pair{&json, names.json},
                               {&markdown, names.markdown},
                               {&html, names.html},
@@ -79,13 +114,8 @@ Status ReportFiles::Prepare(const ReportNames& names) {
       if (path->empty() && name != nullptr) *path = (dir / name).string();
     }
   }
-  boost::system::error_code ec;
-  const bool made_later = !out_dir.empty() && !boost::filesystem::exists(out_dir, ec);
   for (const std::string* path : {&json, &markdown, &html, &junit}) {
-    if (path->empty()) continue;
-    if (made_later &&
-        boost::filesystem::absolute(*path).parent_path() == boost::filesystem::absolute(out_dir))
-      continue;  // in the directory made when the reports are written, checked above
+    if (path->empty() || MadeWithOutDir(*path, out_dir)) continue;
     if (std::optional<std::string> problem = ProblemWith(*path)) {
       return Fail(EINVAL, "cannot write " + *path, *problem);
     }
@@ -94,11 +124,7 @@ Status ReportFiles::Prepare(const ReportNames& names) {
 }
 
 Status ReportFiles::MakeOutDir() const {
-  if (out_dir.empty()) return {};
-  boost::system::error_code ec;
-  boost::filesystem::create_directories(out_dir, ec);
-  if (ec) return Fail(ec.value(), "--out " + out_dir, ec.message());
-  return {};
+  return nsm::MakeOutDir(out_dir);
 }
 
 Status ReportFiles::Write(const nlohmann::json& doc, const nlohmann::json& gate) const {

@@ -36,6 +36,15 @@ struct ReportFiles {
   void PrintWritten() const;
 };
 
+// --out DIR, made only when something is written into it: CheckOutDir says
+// whether it is a directory or can be made (the nearest existing directory
+// above it is a writable one) and makes nothing; MadeWithOutDir whether
+// `path`'s directory is DIR or one of its missing parents (there once
+// MakeOutDir made it). An empty DIR: no --out.
+Status CheckOutDir(const std::string& dir);
+bool MadeWithOutDir(const std::string& path, const std::string& dir);
+Status MakeOutDir(const std::string& dir);
+
 // Reads and minimally validates an "nsmatrix/1" document (exit-2 material).
 Result<nlohmann::json> LoadDocument(const std::string& path);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <string_view>
@@ -27,9 +28,12 @@ void RemoveAll(const std::string& dir) {
   nftw(dir.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+constexpr time_t kYoung = 10;  // seconds
+
 // The directories of earlier owners, killed outright: named
-// PREFIX-<pid>.XXXXXX, a directory (not a link) of this user, mode 0700, whose
-// lock nobody holds. The lock is held while the directory is removed.
+// PREFIX-<pid>.XXXXXX, a directory (not a link) of this user, mode 0700, not
+// changed for kYoung seconds, whose lock nobody holds. The lock is held while
+// the directory is removed.
 void RemoveStale(const std::string& tmp, const std::string& prefix) {
   DIR* d = opendir(tmp.c_str());
   if (!d) return;
@@ -51,6 +55,8 @@ void RemoveStale(const std::string& tmp, const std::string& prefix) {
     if (!dir.Valid() || fstat(dir.Get(), &st) != 0 || st.st_uid != geteuid() ||
         (st.st_mode & 07777) != 0700)
       continue;
+    // One made a moment ago may not be locked yet (mkdtemp, then flock).
+    if (time(nullptr) - st.st_mtime < kYoung) continue;
     if (flock(dir.Get(), LOCK_EX | LOCK_NB) != 0) continue;  // its owner lives
     RemoveAll(path);
   }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,11 +51,14 @@ class TempDirTest : public ::testing::Test {
     std::string cmd = "rm -rf --one-file-system '" + tmp_ + "'";
     ASSERT_EQ(system(cmd.c_str()), 0);
   }
-  std::string Make(const std::string& name, mode_t mode) {
+  // A directory left a minute ago (`age` seconds), with a file in it.
+  std::string Make(const std::string& name, mode_t mode, int age = 60) {
     std::string path = tmp_ + "/" + name;
     EXPECT_EQ(mkdir(path.c_str(), mode), 0) << path;
     chmod(path.c_str(), mode);
     std::ofstream(path + "/file") << "x";
+    timeval then[2] = {{time(nullptr) - age, 0}, {time(nullptr) - age, 0}};
+    EXPECT_EQ(utimes(path.c_str(), then), 0);
     return path;
   }
   std::string tmp_;
@@ -85,6 +89,8 @@ TEST_F(TempDirTest, TheNextOneRemovesThoseOfOwnersThatAreGone) {
   std::string open_mode = Make("nsm-x-" + std::to_string(GonePid()) + ".dEf456", 0755);
   std::string other_prefix = Make("nsm-y-" + std::to_string(GonePid()) + ".AbC123", 0700);
   std::string not_a_pid = Make("nsm-x-12ab.AbC123", 0700);
+  // Just made, perhaps not yet locked by its owner.
+  std::string young = Make("nsm-x-" + std::to_string(GonePid()) + ".yNg123", 0700, 0);
   std::string link = tmp_ + "/nsm-x-" + std::to_string(GonePid()) + ".gHi789";
   ASSERT_EQ(symlink(gone.c_str(), link.c_str()), 0);
   Result<TempDir> dir = TempDir::Create("nsm-x");
@@ -94,6 +100,7 @@ TEST_F(TempDirTest, TheNextOneRemovesThoseOfOwnersThatAreGone) {
   EXPECT_TRUE(Exists(open_mode + "/file"));
   EXPECT_TRUE(Exists(other_prefix + "/file"));
   EXPECT_TRUE(Exists(not_a_pid + "/file"));
+  EXPECT_TRUE(Exists(young + "/file"));
   EXPECT_TRUE(Exists(link));
   // Its own is locked while it lives: another Create leaves it alone.
   Result<TempDir> second = TempDir::Create("nsm-x");

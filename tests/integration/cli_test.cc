@@ -116,6 +116,13 @@ TEST(Cli, AnOutDirectoryIsMadeOnlyForReports) {
   CliRun under_file = RunNsmatrix({"run", "--combos", "none", "--out", file + "/reports"}, false);
   EXPECT_EQ(under_file.exit_code, 2) << under_file.err;
   EXPECT_NE(under_file.err.find("--out " + file + "/reports"), std::string::npos) << under_file.err;
+  // A trailing slash, and a report in a parent it makes too, are fine.
+  CliRun made = RunNsmatrix({"run", "--combos", "none", "--probes", "ns.uts", "--out",
+                             tmp.path() + "/a/b/", "--json", tmp.path() + "/a/m.json"},
+                            false);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(access((tmp.path() + "/a/m.json").c_str(), F_OK), 0);
+  EXPECT_EQ(access((tmp.path() + "/a/b/matrix.md").c_str(), F_OK), 0);
 }
 
 }  // namespace

@@ -49,12 +49,19 @@ bool HangingProbeRunning() {
   return false;
 }
 
-// The cgroup directories a run of `pid` made, wherever cgroup v2 is mounted here.
+// The cgroup directories a run of `pid` made (nsmatrix-<pid>-<its PID
+// namespace>), wherever cgroup v2 is mounted here.
 std::vector<std::string> CgroupTrees(pid_t pid) {
   std::vector<std::string> found;
+  const std::string prefix = "nsmatrix-" + std::to_string(pid) + "-";
   for (const char* base : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
-    std::string dir = std::string(base) + "/nsmatrix-" + std::to_string(pid);
-    if (access(dir.c_str(), F_OK) == 0) found.push_back(dir);
+    DIR* d = opendir(base);
+    if (d == nullptr) continue;
+    while (dirent* e = readdir(d)) {
+      if (std::string_view(e->d_name).starts_with(prefix))
+        found.push_back(std::string(base) + "/" + e->d_name);
+    }
+    closedir(d);
   }
   return found;
 }
@@ -172,6 +179,8 @@ TEST(HostUntouched, AfterTheRunnerIsKilledOutright) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_TRUE(HangingProbeRunning()) << "the run never got going";
+  // What is looked for below is there to be looked for (the names are right).
+  EXPECT_FALSE(CgroupTrees(pid).empty()) << "the running run has no cgroup tree";
   kill(pid, SIGKILL);  // no cleanup code runs: PDEATHSIG, PID namespaces and the janitor must do it
   EXPECT_EQ(WaitExit(pid), 128 + SIGKILL);
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
