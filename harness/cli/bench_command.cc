@@ -51,18 +51,7 @@ Status PrepareOutputs(BenchArgs& args) {
       if (path->empty()) *path = (fs::path(args.out_dir) / name).string();
     }
   }
-  for (const std::string* path : {&args.markdown, &args.html, &args.json}) {
-    if (path->empty() || MadeWithOutDir(*path, args.out_dir)) continue;
-    std::error_code ec;
-    fs::path parent = fs::absolute(*path, ec).parent_path();
-    if (!fs::is_directory(parent, ec))
-      return Fail(ENOENT, "directory " + parent.string() + " does not exist",
-                  "cannot write " + *path);
-    if (access(parent.c_str(), W_OK) != 0)
-      return Fail(errno, "directory " + parent.string(), "cannot write " + *path);
-    if (fs::is_directory(*path, ec)) return Fail(EISDIR, "is a directory", "cannot write " + *path);
-  }
-  return {};
+  return CheckOutputPaths({&args.markdown, &args.html, &args.json}, args.out_dir);
 }
 
 struct BenchRun {

@@ -21,16 +21,6 @@
 namespace nsm {
 namespace {
 
-std::optional<std::string> ProblemWith(const std::string& path) {
-  boost::filesystem::path parent = boost::filesystem::absolute(path).parent_path();
-  boost::system::error_code ec;
-  if (!boost::filesystem::is_directory(parent, ec))
-    return "directory " + parent.string() + " does not exist";
-  if (access(parent.c_str(), W_OK) != 0) return "directory " + parent.string() + " is not writable";
-  if (boost::filesystem::is_directory(path, ec)) return path + " is a directory";
-  return std::nullopt;
-}
-
 // Nothing is there (an error in looking is not "missing").
 bool Missing(const boost::filesystem::path& path) {
   boost::system::error_code ec;
@@ -93,6 +83,25 @@ bool MadeWithOutDir(const std::string& path, const std::string& dir) {
   return false;
 }
 
+Status CheckOutputPaths(std::initializer_list<const std::string*> paths,
+                        const std::string& out_dir) {
+  for (const std::string* path : paths) {
+    if (path->empty() || MadeWithOutDir(*path, out_dir)) continue;
+    boost::filesystem::path parent = boost::filesystem::absolute(*path).parent_path();
+    boost::system::error_code ec;
+    std::string problem;
+    if (!boost::filesystem::is_directory(parent, ec)) {
+      problem = "directory " + parent.string() + " does not exist";
+    } else if (access(parent.c_str(), W_OK) != 0) {
+      problem = "directory " + parent.string() + " is not writable";
+    } else if (boost::filesystem::is_directory(*path, ec)) {
+      problem = *path + " is a directory";
+    }
+    if (!problem.empty()) return Fail(EINVAL, "cannot write " + *path, problem);
+  }
+  return {};
+}
+
 Status MakeOutDir(const std::string& dir) {
   if (dir.empty()) return {};
   boost::system::error_code ec;
@@ -114,13 +123,7 @@ Status ReportFiles::Prepare(const ReportNames& names) {
       if (path->empty() && name != nullptr) *path = (dir / name).string();
     }
   }
-  for (const std::string* path : {&json, &markdown, &html, &junit}) {
-    if (path->empty() || MadeWithOutDir(*path, out_dir)) continue;
-    if (std::optional<std::string> problem = ProblemWith(*path)) {
-      return Fail(EINVAL, "cannot write " + *path, *problem);
-    }
-  }
-  return {};
+  return CheckOutputPaths({&json, &markdown, &html, &junit}, out_dir);
 }
 
 Status ReportFiles::MakeOutDir() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ struct ReportFiles {
 Status CheckOutDir(const std::string& dir);
 bool MadeWithOutDir(const std::string& path, const std::string& dir);
 Status MakeOutDir(const std::string& dir);
+// Each of `paths` that is not empty can be written: its directory is a
+// writable one (or out_dir's, made later) and it is not a directory itself.
+Status CheckOutputPaths(std::initializer_list<const std::string*> paths,
+                        const std::string& out_dir);
 
 // Reads and minimally validates an "nsmatrix/1" document (exit-2 material).
 Result<nlohmann::json> LoadDocument(const std::string& path);
