@@ -14,6 +14,10 @@ struct Observation {
   std::string probe;
   Outcome outcome = Outcome::error;
   std::string detail;
+  // The kernel refused to make the combination's namespaces (the launcher's
+  // clone3, or its unshare of a time namespace): the runner decides whether
+  // that is a skip, from what the run's kernel check found.
+  bool creation_refused = false;
 };
 
 Observation Judge(const protocol::Record& record, HostView& host);

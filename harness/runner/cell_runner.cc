@@ -81,8 +81,11 @@ LaunchOutcome LaunchNative(NsSet ns, const CellEnvironment& env, HostSandbox& sa
   if (!container) {
     // Only the kernel refusing the namespaces makes a combination unsupported;
     // a setup step failing after that is the harness's or the setup's error.
-    Outcome outcome = IsCreationRefused(container.error()) ? Outcome::unsupported : Outcome::error;
-    return AllWith(env, outcome, container.error().Message());
+    const bool refused = IsCreationRefused(container.error());
+    std::vector<Observation> all =
+        AllWith(env, refused ? Outcome::unsupported : Outcome::error, container.error().Message());
+    for (Observation& o : all) o.creation_refused = refused;
+    return all;
   }
   Launched launched;
   launched.container = std::move(*container);

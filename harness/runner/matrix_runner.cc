@@ -31,6 +31,7 @@ constexpr size_t kRequestsInFlight = 2;
 struct Observed {
   Outcome outcome;
   std::string detail;
+  bool creation_refused = false;  // the launcher's clone3 (or unshare) was refused
 };
 
 struct Worker {
@@ -163,7 +164,20 @@ class Runner {
         cell.outcome = Outcome::unsupported;
         cell.detail = skipped->second;
       } else if (cell.outcome == Outcome::unsupported) {
-        cell.detail += Causes(ns);
+        // The kernel refusing the combination is a skip only where the run's
+        // live check found one of its types unusable. A refusal of types that
+        // each worked when the run began (a limit reached in passing, a
+        // security module's rule for the sandbox alone) would otherwise turn
+        // cells into skips unseen.
+        std::string causes = Causes(ns);
+        if (causes.empty() && it->second.creation_refused) {
+          cell.outcome = Outcome::error;
+          cell.detail +=
+              ". The kernel refused this combination although each of its namespace types "
+              "could be made when the run began, so it is an error, not a skip";
+        } else {
+          cell.detail += causes;
+        }
       }
       cell.expected = spec->Expected(ctx);
       if (const ExpectationOverride* o = FindOverride(plan_.overrides, spec->id, ns)) {
@@ -298,7 +312,8 @@ class Runner {
     if (record->kind == "probe") {
       std::optional<Outcome> outcome = OutcomeFromName(record->Get("outcome").value_or(""));
       if (!outcome) return Retire(slot, "reply without a valid outcome");
-      worker.replies[record->id] = {*outcome, std::string(record->Get("detail").value_or(""))};
+      worker.replies[record->id] = {*outcome, std::string(record->Get("detail").value_or("")),
+                                    record->GetInt("refused") == 1};
       return {};
     }
     if (record->kind == "end") {

@@ -25,7 +25,7 @@
 namespace nsm {
 namespace {
 
-enum class Act { kAnswer, kExit, kHang, kGarble, kFatal };
+enum class Act { kAnswer, kRefuse, kExit, kHang, kGarble, kFatal };
 
 // What worker `index` does with its `nth` request (0, 1, ...), for `combination`.
 using Script = std::function<Act(int index, unsigned combination, int nth)>;
@@ -52,12 +52,20 @@ void Send(int fd, const protocol::Record& record) {
     record = protocol::Parse(**line);
     if (!record || !record->GetInt("combination")) _exit(4);
     unsigned combination = static_cast<unsigned>(*record->GetInt("combination"));
-    switch (script(index, combination, nth)) {
-      case Act::kAnswer: {
+    const Act act = script(index, combination, nth);
+    switch (act) {
+      case Act::kAnswer:
+      case Act::kRefuse: {
+        // kRefuse: what the launcher reports when clone3 refuses the
+        // namespaces, for ns.mnt; ns.uts is unsupported by its judge (as
+        // cgroup.path is without cgroup v2).
+        const bool refused = act == Act::kRefuse;
         std::string replies;
         for (const std::string& probe : config->probes) {
           protocol::Record reply{"probe", probe, {}};
-          reply.Add("outcome", "isolated").Add("detail", "fake " + std::to_string(combination));
+          reply.Add("outcome", refused ? "unsupported" : "isolated")
+              .Add("detail", refused ? "clone3: ENOSPC" : "fake " + std::to_string(combination));
+          if (refused && probe == "ns.mnt") reply.Add("refused", 1);
           replies += protocol::Format(reply) + "\n";
         }
         protocol::Record end{"end", "", {}};
@@ -185,6 +193,37 @@ TEST(MatrixRunner, EveryCombinationComesBackFromItsWorker) {
   EXPECT_EQ(handed_on.size(), 8u);
   EXPECT_EQ(starter.started(), 2);
   EXPECT_EQ(result->cgroup_unavailable, "a fake has no cgroups");
+}
+
+// The launcher reports a combination the kernel refused as unsupported: a
+// skip only where the run's kernel check found one of its types unusable. A
+// judge's unsupported (no fixture to compare with here) stays a skip.
+TEST(MatrixRunner, ARefusalIsASkipOnlyWhereTheKernelCheckFoundATypeUnusable) {
+  FakeStarter starter([](int, unsigned, int) { return Act::kRefuse; });
+  RunPlan plan = Plan(8, 1);
+  plan.unavailable[static_cast<int>(Ns::ipc)] = "ipc namespaces: limit 0";
+  Result<MatrixResult> result = RunFake(plan, starter);
+  ASSERT_TRUE(result) << result.error().Message();
+  ASSERT_EQ(result->cells.size(), 16u);
+  int skips = 0, errors = 0;
+  for (const CellResult& cell : result->cells) {
+    if (cell.probe == "ns.uts") {
+      EXPECT_EQ(cell.outcome, Outcome::unsupported) << cell.namespaces.ToString();
+      continue;
+    }
+    if (cell.namespaces.Has(Ns::ipc)) {
+      ++skips;
+      EXPECT_EQ(cell.outcome, Outcome::unsupported) << cell.namespaces.ToString();
+      EXPECT_NE(cell.detail.find("ipc namespaces: limit 0"), std::string::npos) << cell.detail;
+    } else {
+      ++errors;
+      EXPECT_EQ(cell.outcome, Outcome::error) << cell.namespaces.ToString();
+      EXPECT_NE(cell.detail.find("clone3: ENOSPC"), std::string::npos) << cell.detail;
+      EXPECT_NE(cell.detail.find("not a skip"), std::string::npos) << cell.detail;
+    }
+  }
+  EXPECT_GT(skips, 0);
+  EXPECT_GT(errors, 0);
 }
 
 TEST(MatrixRunner, AWorkerThatDiesTakesOnlyItsCombinationDown) {

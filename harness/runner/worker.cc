@@ -113,6 +113,7 @@ int RunSandboxWorker() {
     for (const Observation& o : observations) {
       protocol::Record record{"probe", o.probe, {}};
       record.Add("outcome", std::string(Name(o.outcome))).Add("detail", o.detail);
+      if (o.creation_refused) record.Add("refused", 1);
       replies += protocol::Format(record) + "\n";
     }
     protocol::Record end{"end", "", {}};
