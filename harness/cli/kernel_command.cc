@@ -30,6 +30,15 @@ bool UseColor(const std::string& mode) {
 }
 
 int RunKernel(const KernelArgs& args) {
+  // As root, what root can do decides; otherwise what this user can.
+  const char* as = geteuid() == 0 ? "root" : "unprivileged";
+  if (args.no_unprivileged && geteuid() != 0) {
+    fprintf(stderr,
+            "nsmatrix kernel: --no-unprivileged: as an ordinary user the unprivileged checks are "
+            "the only ones that can run, so nothing would be checked; run it as root, or "
+            "without --no-unprivileged\n");
+    return kExitUsage;
+  }
   KernelReportOptions options;
   if (!args.config.empty()) options.config_path = args.config;
   options.unprivileged = !args.no_unprivileged;
@@ -52,8 +61,6 @@ int RunKernel(const KernelArgs& args) {
   }
   fputs(RenderKernelText(doc["kernel"], UseColor(args.color)).c_str(), stdout);
   if (!args.json.empty()) printf("JSON report: %s\n", args.json.c_str());
-  // As root, what root can do decides; otherwise what this user can.
-  const char* as = geteuid() == 0 ? "root" : "unprivileged";
   return TypesNotUsable(doc["kernel"], as).empty() ? kExitOk : kExitFailed;
 }
 
@@ -78,7 +85,7 @@ CommandFn AddKernelCommand(CLI::App& app) {
       "kernel.json\n\n"
       "Colour only on a terminal; NO_COLOR or --color never turns it off.\n"
       "Exit: 0 every type usable as root (when not root: as this user), 1 some type is not,\n"
-      "2 usage error.");
+      "2 usage error (--no-unprivileged when not root: it would leave nothing to check).");
   auto args = std::make_shared<KernelArgs>();
   sub->add_option("--config", args->config, "The kernel config file to read (may be .gz)");
   sub->add_option("--json", args->json, "Write the report as JSON (nsmatrix-kernel/1) here");

@@ -183,6 +183,17 @@ TEST(RootlessRun, AGroupNewgidmapWouldRefuseFallsBackToTheUsersOwnIds) {
   EXPECT_EQ(run.doc["host"]["mode"], "rootless");
 }
 
+// nsmatrix kernel as an ordinary user checks what that user can do; told to
+// leave those checks out it would check nothing and say every type is usable.
+TEST(RootlessRun, KernelWithoutTheUnprivilegedChecksIsAUsageErrorForAUser) {
+  CliRun run = RunAsNobody(
+      "$NOBODY \"$NSM\" kernel > /dev/null; echo plain=$?; "
+      "$NOBODY \"$NSM\" kernel --no-unprivileged > /dev/null; echo none=$?");
+  EXPECT_THAT(run.out, HasSubstr("plain=0")) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("none=2")) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("nothing would be checked"));
+}
+
 TEST(RootlessRun, RuncAndNspawnAreUsageErrors) {
   CliRun run = RunAsNobody(
       "for r in runc nspawn; do $NOBODY \"$NSM\" run --no-progress --runtime $r --combos mnt "
