@@ -170,12 +170,17 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
       continue;
     }
     const json& new_ns = *found->second;
+    // Whether the baseline checked this type at all, and whether the current
+    // report checked it on a side the baseline did too.
+    bool baseline_checked = false, compared = false;
     for (const char* as : {"root", "unprivileged"}) {
       std::string was = ja::String(ja::Object(*old_ns, as), "status", "?");
       std::string now = ja::String(ja::Object(new_ns, as), "status", "?");
+      int was_rank = StatusRank(was), now_rank = StatusRank(now);
+      baseline_checked |= was_rank > 0;
+      compared |= was_rank > 0 && now_rank > 0;
       if (was == now) continue;
       std::string probe = "kernel." + type + "." + as;
-      int was_rank = StatusRank(was), now_rank = StatusRank(now);
       const json& new_check = ja::Object(new_ns, as);
       const json* skipped = ja::Find(new_check, "skipped");
       bool skipped_on_purpose = now == "not-checked" && skipped && *skipped == true;
@@ -183,6 +188,7 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
         // A check that was killed or timed out can hide a lost namespace.
         Add(result, allow, {"kernel", probe, "check-failed", was, now, Reason(new_check), ""},
             true);
+        compared = true;  // said once, as check-failed
         continue;
       }
       if (was_rank == 0 || now_rank == 0) {
@@ -194,6 +200,18 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
                                : "namespace-gained";
       Add(result, allow, {"kernel", probe, kind, was, now, Reason(ja::Object(new_ns, as)), ""},
           worse);
+    }
+    if (baseline_checked && !compared) {
+      // Each side skipped on purpose where the baseline checked (a report
+      // made by another user against one made as root with
+      // --no-unprivileged): compared on neither, so nothing says it is kept.
+      Add(result, allow,
+          {"kernel", "kernel." + type, "not-compared", "checked", "not checked",
+           "the current report checked " + type +
+               " namespaces on neither side the baseline checked (root, unprivileged): made by "
+               "another user, or with --no-unprivileged",
+           ""},
+          true);
     }
     std::optional<std::string> old_config = ConfigValue(baseline, *old_ns);
     std::optional<std::string> new_config = ConfigValue(current, new_ns);

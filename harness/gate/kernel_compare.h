@@ -14,9 +14,13 @@
 //                 check-failed          a check that ran became not-checked because it
 //                                       broke (killed, timed out), which can hide a loss
 //                 config-lost           y/m -> n or absent
+//                 not-compared          (probe kernel.<type>) checked in the baseline, and
+//                                       in the current report on neither side the
+//                                       baseline checked: nothing says it is kept
 //   improvements  namespace-gained, config-gained (the reverse)
 // A check skipped on one side on purpose or because of who ran it ("skipped":
-// true: not root, uid 65534 not mapped) is a context difference: a run as a
+// true: not root, uid 65534 not mapped) is a context difference (while the
+// other side was compared): a run as a
 // different user says nothing about the kernel. So is a config found on one
 // side only, and so is every other difference between the sections: kernel
 // release, mode, config options that are no type's ("kernel.config.CONFIG_VETH:

@@ -133,6 +133,24 @@ TEST(KernelCompareHolesTest, ABrokenCheckIsARegressionASkippedOneIsNot) {
   EXPECT_EQ(result.regressions.size(), 1u);
 }
 
+// A baseline made as root with --no-unprivileged against a report made by
+// another user: each side skipped on one of them, so nothing was compared.
+TEST(KernelCompareHolesTest, ATypeComparedOnNeitherSideIsARegression) {
+  nlohmann::json baseline = Kernel("usable", "not-checked");
+  nlohmann::json current = Kernel("not-checked", "usable");
+  current["namespaces"][0]["root"]["skipped"] = true;
+  GateResult result;
+  ASSERT_TRUE(CompareKernelSections(baseline, current, {}, result));
+  ASSERT_EQ(result.regressions.size(), 1u);
+  EXPECT_EQ(result.regressions[0].kind, "not-compared");
+  EXPECT_EQ(result.regressions[0].probe, "kernel.net");
+  EXPECT_TRUE(result.Failed());
+  // Compared on one side: that side decides, the other is context.
+  result = {};
+  ASSERT_TRUE(CompareKernelSections(Kernel("usable", "usable"), current, {}, result));
+  EXPECT_TRUE(result.regressions.empty());
+}
+
 TEST(KernelCompareHolesTest, DuplicateTypesAreAnError) {
   nlohmann::json current = Kernel("usable", "usable");
   current["namespaces"].push_back(current["namespaces"][0]);
