@@ -12,11 +12,14 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "harness/common/fixtures.h"
 #include "probes/probe.h"
@@ -80,6 +83,18 @@ protocol::Record Iface(const ProbeContext&, std::string_view id) {
   return NewRecord(id).Add("found", index ? 1 : 0).Add("index", static_cast<long long>(index));
 }
 
+// An interface in /sys/class/net is a symbolic link; a file such as
+// bonding_masters is not one.
+bool IsInterfaceEntry(DIR* dir, const dirent* entry) {
+  if (entry->d_type != DT_UNKNOWN) return entry->d_type == DT_LNK;
+  struct stat st {};
+  return fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+// A sysfs lists the interfaces of the network namespace that mounted it. The
+// host's fixture interface in the list is the host's sysfs; a name this
+// process's own namespace does not have (netlink, as `ip link`) is another
+// namespace's, such as the machine's sysfs bound into a root filesystem.
 protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
   protocol::Record record = NewRecord(id);
   DIR* dir = opendir("/sys/class/net");
@@ -87,20 +102,35 @@ protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
     int err = errno;
     return record.Add("listed", 0).Add("errno", err);
   }
-  long entries = 0;
+  std::vector<std::string> names;
   bool found = false;
   for (;;) {
     errno = 0;
     dirent* entry = readdir(dir);
     if (!entry) break;
-    if (entry->d_name[0] == '.') continue;
-    ++entries;
+    if (entry->d_name[0] == '.' || !IsInterfaceEntry(dir, entry)) continue;
+    names.emplace_back(entry->d_name);
     if (strcmp(entry->d_name, fixtures::kHostIface) == 0) found = true;
   }
   int err = errno;  // a listing cut short is no "not listed"
   closedir(dir);
   if (err != 0 && !found) return ErrorRecord(id, "readdir /sys/class/net", err);
-  return record.Add("listed", 1).Add("entries", entries).Add("found", found ? 1 : 0);
+  struct if_nameindex* own = if_nameindex();
+  if (!own) return ErrorRecord(id, "if_nameindex", errno);
+  long foreign = 0;
+  std::string first_foreign;
+  for (const std::string& name : names) {
+    bool mine = false;
+    for (const struct if_nameindex* i = own; i->if_index != 0 && !mine; ++i)
+      mine = name == i->if_name;
+    if (mine) continue;
+    if (foreign++ == 0) first_foreign = name;
+  }
+  if_freenameindex(own);
+  record.Add("listed", 1).Add("entries", static_cast<long long>(names.size()));
+  record.Add("found", found ? 1 : 0).Add("foreign", foreign);
+  if (foreign > 0) record.Add("foreign_name", first_foreign);
+  return record;
 }
 
 protocol::Record ConfigureHostIface(const ProbeContext&, std::string_view id) {

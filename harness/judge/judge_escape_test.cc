@@ -14,15 +14,27 @@ using judge_test::Rec;
 TEST(JudgeStaleMounts, SysfsAndCgroupMountJudgedAgainstTheHostsView) {
   FakeHost host;
   auto judge = [&](const char* line) { return Judge(Rec(line), host); };
-  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3 found=1").outcome, Outcome::leaked);
-  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::isolated);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3 found=1 foreign=0").outcome,
+            Outcome::leaked);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0 foreign=0").outcome,
+            Outcome::isolated);
+  // Interfaces the container's own namespace does not have: another
+  // namespace's sysfs (the machine's, bound into a root filesystem).
+  Observation other =
+      judge("probe net.sysfs_iface listed=1 entries=4 found=0 foreign=3 foreign_name=eth0");
+  EXPECT_EQ(other.outcome, Outcome::leaked);
+  EXPECT_NE(other.detail.find("eth0"), std::string::npos) << other.detail;
+  // A listing that does not say what it found proves nothing.
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=3 found=0").outcome, Outcome::error);
   EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=2").outcome, Outcome::isolated);
   // A directory there that could not be listed hides what it holds.
   EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=13").outcome, Outcome::error);
   EXPECT_EQ(judge("probe net.sysfs_iface listed=0 errno=24").outcome, Outcome::error);
   // Where the host's own sysfs lacks the interface, its absence inside proves nothing.
   host.sysfs_lists_iface = false;
-  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0").outcome, Outcome::error);
+  EXPECT_EQ(judge("probe net.sysfs_iface listed=1 entries=1 found=0 foreign=0").outcome,
+            Outcome::error);
 
   const char* same =
       "probe cgroup.host_mount given=1 path=/sys/fs/cgroup/nsmatrix-1/w0/cell found=1 dev=30 "

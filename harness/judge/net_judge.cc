@@ -19,11 +19,22 @@ Observation JudgeNetSysfsIface(const protocol::Record& record, HostView& host) {
   std::optional<long long> listed = record.GetInt("listed");
   if (!listed) return {record.id, Outcome::error, "record lacks listed"};
   std::string name = fixtures::kHostIface;
-  if (*listed && record.GetInt("found") == 1) {
+  std::optional<long long> found = record.GetInt("found");
+  std::optional<long long> foreign = record.GetInt("foreign");
+  if (*listed && (!found || !foreign))
+    return {record.id, Outcome::error, "record lists /sys/class/net without found and foreign"};
+  if (*listed && *found == 1) {
     return {record.id, Outcome::leaked,
             "/sys/class/net lists the host's " + name +
                 ": a sysfs mounted in the host's network "
                 "namespace"};
+  }
+  if (*listed && *foreign > 0) {
+    return {record.id, Outcome::leaked,
+            "/sys/class/net lists " + std::to_string(*foreign) +
+                " interface(s) its own network namespace does not have, such as " +
+                std::string(record.Get("foreign_name").value_or("?")) +
+                ": a sysfs of another network namespace (the machine's?)"};
   }
   // Not listed proves something only where the host's own sysfs lists it.
   if (!host.SysfsListsHostIface())

@@ -112,6 +112,37 @@ TEST(Rootfs, StaleHostMountsStayOutside) {
   EXPECT_TRUE(root.Untouched());
 }
 
+// A root filesystem with the machine's sysfs bound in (as a chroot set up by
+// hand often has): the container lists the machine's interfaces, none of
+// them the host sandbox's fixture. They are not its own network namespace's,
+// so that is a leak, in every combination, where the tree alone is isolated.
+TEST(Rootfs, TheMachinesSysfsInTheTreeLeaksItsInterfaces) {
+  if (system("ls /sys/class/net | grep -qv '^lo$'") != 0)
+    GTEST_SKIP() << "this machine has no interface but lo: its sysfs would show nothing else";
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  ASSERT_EQ(mkdir((root.path() + "/sys").c_str(), 0755), 0);
+  ScopedTempDir dir;
+  const std::string json = dir.path() + "/m.json";
+  const std::string all = "mnt+uts+ipc+net+pid+user+cgroup+time";
+  // The bind lives in a mount namespace of the run's own, gone with it.
+  int code = WaitExit(StartProgram(
+      {"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+       "mount --bind /sys \"$0\"/sys && exec \"$1\" run --no-progress --combos none,net,mnt+net," +
+           all + " --probes net.sysfs_iface --rootfs \"$0\" --json \"$2\"",
+       root.path(), BinDir() + "/nsmatrix", json},
+      dir.path()));
+  EXPECT_EQ(code, 1) << Slurp(dir.path() + "/stderr") << Slurp(dir.path() + "/stdout");
+  nlohmann::json doc = ReadJson(json);
+  for (const std::string& combo :
+       {std::string("none"), std::string("net"), std::string("mnt+net"), all}) {
+    nlohmann::json cell = Cell(doc, combo, "net.sysfs_iface");
+    EXPECT_EQ(cell["outcome"], "leaked") << combo << ": " << cell.dump();
+    EXPECT_EQ(cell["verdict"], "fail") << combo;
+  }
+  EXPECT_TRUE(root.Untouched());
+}
+
 TEST(Rootfs, BadRootfsIsAUsageError) {
   ScopedTempDir tmp;
   CliRun missing = RunNsmatrix({"run", "--rootfs", tmp.path() + "/nope"});
