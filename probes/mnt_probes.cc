@@ -33,7 +33,8 @@ protocol::Record PropagationIn(const ProbeContext& ctx, std::string_view id) {
   bool found = text.find(" - tmpfs " + source + " ") != std::string::npos;
   long mounts = 0;
   for (char c : text) mounts += c == '\n';
-  return NewRecord(id).Add("found", found ? 1 : 0).Add("mounts", mounts);
+  // What it looked for goes back with what it found: the host checks it.
+  return NewRecord(id).Add("source", source).Add("found", found ? 1 : 0).Add("mounts", mounts);
 }
 
 }  // namespace

@@ -28,6 +28,15 @@ Observation JudgePropagationIn(const protocol::Record& record, HostView& host) {
   if (!found) return {record.id, Outcome::error, "record lacks found"};
   if (!host.PropagationMountMade())
     return {record.id, Outcome::error, "the host made no mount to look for"};
+  // Absent proves something only from a mount table that was read, searched
+  // for the host's mount.
+  if (record.Get("source") != host.Names().propagation_source) {
+    return {record.id, Outcome::error,
+            "the probe looked for '" + std::string(record.Get("source").value_or("")) +
+                "', not the host's '" + host.Names().propagation_source + "'"};
+  }
+  if (!*found && record.GetInt("mounts").value_or(0) < 1)
+    return {record.id, Outcome::error, "the container's mount table read empty"};
   std::string what = "the tmpfs '" + host.Names().propagation_source + "' the host mounted on " +
                      fixtures::kPropInDir + " once the container was set up";
   if (*found) return {record.id, Outcome::leaked, what + " is in the container's mount table"};

@@ -88,7 +88,14 @@ TEST(JudgePidSignalSender, TheSendersPidLeaksZeroIsolates) {
   EXPECT_EQ(
       Judge(Rec("probe pid.signal_sender pending=1 si_pid=0 si_uid=65534 si_code=0"), host).outcome,
       Outcome::isolated);
-  EXPECT_EQ(Judge(Rec("probe pid.signal_sender pending=1 si_pid=77 si_uid=0"), host).outcome,
+  EXPECT_EQ(
+      Judge(Rec("probe pid.signal_sender pending=1 si_pid=77 si_uid=0 si_code=0"), host).outcome,
+      Outcome::error);
+  // Not the signal the launcher sent (SI_KERNEL, or no code at all).
+  EXPECT_EQ(
+      Judge(Rec("probe pid.signal_sender pending=1 si_pid=0 si_uid=0 si_code=128"), host).outcome,
+      Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe pid.signal_sender pending=1 si_pid=0 si_uid=0"), host).outcome,
             Outcome::error);
   // No signal at all proves nothing.
   EXPECT_EQ(Judge(Rec("probe pid.signal_sender pending=0"), host).outcome, Outcome::error);
@@ -174,6 +181,25 @@ TEST(JudgeFs, MountLeakJudgedByTheHostsTable) {
   host.mounts_readable = true;
   host.mounted_source.clear();
   EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=-1 errno=2"), host).outcome, Outcome::error);
+}
+
+TEST(JudgeFs, PropagationInJudgedOnlyForTheHostsMount) {
+  FakeHost host;
+  auto judge = [&](const char* line) { return Judge(Rec(line), host).outcome; };
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-1 found=1 mounts=30"),
+            Outcome::leaked);
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-1 found=0 mounts=30"),
+            Outcome::isolated);
+  // Another name, none, or an empty table: not looked for where it would be.
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-2 found=0 mounts=30"),
+            Outcome::error);
+  EXPECT_EQ(judge("probe mnt.propagation_in found=0 mounts=30"), Outcome::error);
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-1 found=0 mounts=0"), Outcome::error);
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-1 found=0"), Outcome::error);
+  // No host mount was made: nothing to find.
+  host.propagation_mounted = false;
+  EXPECT_EQ(judge("probe mnt.propagation_in source=nsm-prop-0-1 found=0 mounts=30"),
+            Outcome::error);
 }
 
 TEST(JudgeFs, MknodAndHostRootFile) {

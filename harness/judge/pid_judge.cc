@@ -91,6 +91,15 @@ Observation JudgePidSignalSender(const protocol::Record& record, HostView& host)
   if (!*pending) return {record.id, Outcome::error, "the signal the launcher sent never arrived"};
   std::optional<long long> si_pid = record.GetInt("si_pid");
   if (!si_pid) return {record.id, Outcome::error, "record lacks si_pid"};
+  // The launcher's pidfd_send_signal without a siginfo queues SI_USER; any
+  // other code (the kernel's own, a sigqueue) is not the signal it sent, and
+  // its si_pid says nothing of the sender's.
+  constexpr long long kSiUser = 0;  // SI_USER (<signal.h> would make si_pid a macro)
+  if (record.GetInt("si_code") != kSiUser) {
+    return {record.id, Outcome::error,
+            "the signal arrived with si_code " + std::string(record.Get("si_code").value_or("?")) +
+                ", not SI_USER: not the one the launcher sent"};
+  }
   std::string uid = " (si_uid " + std::string(record.Get("si_uid").value_or("?")) + ")";
   std::string launcher = std::to_string(host.LauncherPid());
   if (*si_pid == 0) {
