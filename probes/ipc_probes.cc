@@ -54,10 +54,16 @@ protocol::Record ShmWrite(const ProbeContext& ctx, std::string_view id) {
   if (marker.empty() || marker.size() >= 64) return ErrorRecord(id, "no shm-marker given", EINVAL);
   protocol::Record record = NewRecord(id);
   int shmid = shmget(fixtures::kShmKey, fixtures::kShmSize, IPC_CREAT | 0600);
-  if (shmid < 0) return record.Add("stage", "shmget").Add("wrote", 0).Add("errno", errno);
+  // errno is read before the record's Add calls, which allocate.
+  if (shmid < 0) {
+    int err = errno;
+    return record.Add("stage", "shmget").Add("wrote", 0).Add("errno", err);
+  }
   void* at = shmat(shmid, nullptr, 0);
-  if (at == reinterpret_cast<void*>(-1))
-    return record.Add("stage", "shmat").Add("wrote", 0).Add("errno", errno);
+  if (at == reinterpret_cast<void*>(-1)) {
+    int err = errno;
+    return record.Add("stage", "shmat").Add("wrote", 0).Add("errno", err);
+  }
   memcpy(at, marker.c_str(), marker.size() + 1);
   shmdt(at);
   return record.Add("stage", "write").Add("wrote", 1).Add("errno", 0).Add("marker", marker);

@@ -39,7 +39,10 @@ int ReadWholeFile(const char* path, std::string* text) {
 
 protocol::Record& AddReadAttempt(protocol::Record& record, const char* path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return record.Add("read", 0).Add("errno", errno);
+  if (fd < 0) {
+    int err = errno;  // before the Add calls, which allocate
+    return record.Add("read", 0).Add("errno", err);
+  }
   char buf[128];
   ssize_t n = read(fd, buf, sizeof(buf));
   int err = errno;

@@ -19,8 +19,9 @@ protocol::Record MountLeak(const ProbeContext& ctx, std::string_view id) {
   if (source.empty()) return ErrorRecord(id, "no leak-source given", EINVAL);
   int rc = mount(source.c_str(), fixtures::kLeakDir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                  "size=16k");
+  int err = errno;  // before anything that allocates
   protocol::Record record = NewRecord(id);
-  return AddResult(record, rc, errno).Add("target", fixtures::kLeakDir);
+  return AddResult(record, rc, err).Add("target", fixtures::kLeakDir);
 }
 
 protocol::Record PropagationIn(const ProbeContext& ctx, std::string_view id) {

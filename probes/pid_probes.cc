@@ -49,9 +49,10 @@ protocol::Record SignalSender(const ProbeContext&, std::string_view id) {
   siginfo_t info{};
   timespec now{};  // a poll: the signal was queued before exec or not at all
   int sig = sigtimedwait(&set, &info, &now);
+  int err = errno;  // before anything that allocates
   protocol::Record record = NewRecord(id);
   if (sig < 0) {
-    if (errno != EAGAIN) return ErrorRecord(id, "sigtimedwait", errno);
+    if (err != EAGAIN) return ErrorRecord(id, "sigtimedwait", err);
     return record.Add("pending", 0);
   }
   return record.Add("pending", 1)

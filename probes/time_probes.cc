@@ -43,7 +43,10 @@ protocol::Record Uptime(const ProbeContext&, std::string_view id) {
   record.Add("sysinfo_s", static_cast<long long>(info.uptime));
   // /proc/uptime: "SECONDS.CC IDLE.CC". A root filesystem may have no procfs.
   int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return record.Add("proc_errno", errno);
+  if (fd < 0) {
+    int err = errno;  // before Add, which allocates
+    return record.Add("proc_errno", err);
+  }
   char buf[128];
   ssize_t n = read(fd, buf, sizeof(buf) - 1);
   int err = errno;

@@ -27,8 +27,9 @@ protocol::Record Mknod(const ProbeContext& ctx, std::string_view id) {
   if (name.empty()) return ErrorRecord(id, "no mknod-name given", EINVAL);
   std::string path = std::string(fixtures::kMknodDir) + "/" + name;
   int rc = mknod(path.c_str(), S_IFCHR | 0600, makedev(1, 3));  // /dev/null's numbers
+  int err = errno;                                              // before anything that allocates
   protocol::Record record = NewRecord(id);
-  return AddResult(record, rc, errno).Add("path", path);
+  return AddResult(record, rc, err).Add("path", path);
 }
 
 protocol::Record Caps(const ProbeContext&, std::string_view id) {
@@ -71,7 +72,10 @@ protocol::Record SetnsSibling(const ProbeContext& ctx, std::string_view id) {
   if (!ctx.last) return ErrorRecord(id, "run before another probe; it must run last", EINVAL);
   protocol::Record record = NewRecord(id);
   int fd = open(fixtures::kSiblingUserns, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return record.Add("opened", 0).Add("errno", errno);
+  if (fd < 0) {
+    int err = errno;  // before the Add calls, which allocate
+    return record.Add("opened", 0).Add("errno", err);
+  }
   struct stat st {};
   if (fstat(fd, &st) != 0) {
     int err = errno;

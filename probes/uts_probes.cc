@@ -14,8 +14,9 @@ protocol::Record SetHostname(const ProbeContext& ctx, std::string_view id) {
   std::string name = ctx.Get("hostname");
   if (name.empty()) return ErrorRecord(id, "no hostname given", EINVAL);
   int rc = sethostname(name.data(), name.size());
+  int err = rc == 0 ? 0 : errno;  // before anything that allocates
   protocol::Record record{"probe", std::string(id), {}};
-  record.Add("rc", rc).Add("errno", rc == 0 ? 0 : errno);
+  record.Add("rc", rc).Add("errno", err);
   char now[256] = {};
   if (gethostname(now, sizeof(now) - 1) == 0) record.Add("seen", std::string(now));
   return record;
@@ -25,8 +26,9 @@ protocol::Record SetDomainname(const ProbeContext& ctx, std::string_view id) {
   std::string name = ctx.Get("domainname");
   if (name.empty()) return ErrorRecord(id, "no domainname given", EINVAL);
   int rc = setdomainname(name.data(), name.size());
+  int err = errno;  // before anything that allocates
   protocol::Record record = NewRecord(id);
-  return AddResult(record, rc, errno);
+  return AddResult(record, rc, err);
 }
 
 }  // namespace

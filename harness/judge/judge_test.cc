@@ -13,14 +13,22 @@ using judge_test::Rec;
 TEST(JudgeNsLink, SameInodeLeaksDifferentIsolates) {
   FakeHost host;
   NsId net = host.NsLink(Ns::net);
-  std::string same = "probe ns.net dev=4 ino=" + std::to_string(net.ino);
+  std::string ino = std::to_string(net.ino);
+  std::string same = "probe ns.net dev=4 ino=" + ino + " link=net:[" + ino + "]";
   EXPECT_EQ(Judge(Rec(same.c_str()), host).outcome, Outcome::leaked);
-  Observation iso = Judge(Rec("probe ns.net dev=4 ino=4026532999"), host);
+  Observation iso = Judge(Rec("probe ns.net dev=4 ino=4026532999 link=net:[4026532999]"), host);
   EXPECT_EQ(iso.outcome, Outcome::isolated);
   EXPECT_NE(iso.detail.find("4026532999"), std::string::npos);
-  // A different nsfs device is a different namespace too.
-  std::string other_dev = "probe ns.net dev=5 ino=" + std::to_string(net.ino);
-  EXPECT_EQ(Judge(Rec(other_dev.c_str()), host).outcome, Outcome::isolated);
+  // Every namespace is on the one nsfs: another device is no namespace link
+  // (a /proc that is not procfs), and proves nothing.
+  std::string other_dev = "probe ns.net dev=5 ino=4026532999 link=net:[4026532999]";
+  EXPECT_EQ(Judge(Rec(other_dev.c_str()), host).outcome, Outcome::error);
+  // The link's text must name the same type and inode.
+  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999 link=uts:[4026532999]"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999 link=net:[4026532998]"), host).outcome,
+            Outcome::error);
   EXPECT_EQ(Judge(Rec("probe ns.net dev=4"), host).outcome, Outcome::error);
 }
 
@@ -122,10 +130,12 @@ TEST(JudgeNsLink, TheHostsOwnViewWinsAndDisagreementIsAnError) {
   FakeHost host;
   NsId net = host.NsLink(Ns::net);
   host.container_link = net;  // the host saw the container in its own net namespace
-  std::string same = "probe ns.net dev=4 ino=" + std::to_string(net.ino);
+  std::string ino = std::to_string(net.ino);
+  std::string same = "probe ns.net dev=4 ino=" + ino + " link=net:[" + ino + "]";
   EXPECT_EQ(Judge(Rec(same.c_str()), host).outcome, Outcome::leaked);
   // A probe claiming another namespace than the host saw is not believed.
-  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999"), host).outcome, Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe ns.net dev=4 ino=4026532999 link=net:[4026532999]"), host).outcome,
+            Outcome::error);
 }
 
 TEST(JudgeIpc, FoundOrEaccesLeaksEnoentIsolates) {
@@ -160,9 +170,16 @@ TEST(JudgeNet, BannerProvesAConnectionTimeoutsProveNothing) {
 
 TEST(JudgeNet, ConfigureJudgedByTheHostsMtu) {
   FakeHost host;
-  // The probe says it succeeded, but only the host's MTU counts.
-  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=0 errno=0"), host).outcome,
+  // Refused, and the host's MTU unchanged.
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=-1 errno=1"), host).outcome,
             Outcome::isolated);
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=-1 errno=19"), host).outcome,
+            Outcome::isolated);
+  // The probe says it succeeded, yet the host's MTU did not change: that
+  // proves nothing (only the host's MTU counts).
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=0 errno=0"), host).outcome,
+            Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe net.configure_host_iface errno=1"), host).outcome, Outcome::error);
   host.mtu = 1280;
   EXPECT_EQ(Judge(Rec("probe net.configure_host_iface rc=-1 errno=1"), host).outcome,
             Outcome::leaked);
@@ -230,6 +247,18 @@ TEST(JudgeMisc, CapsCgroupTimeDomain) {
   EXPECT_EQ(
       Judge(Rec("probe user.caps effective=41 caps=x userns_dev=4 userns_ino=1"), host).outcome,
       Outcome::isolated);
+  // None at all in the host's user namespace: something else took them.
+  EXPECT_EQ(Judge(Rec(("probe user.caps effective=0 caps=x userns_dev=4 userns_ino=" + host_userns)
+                          .c_str()),
+                  host)
+                .outcome,
+            Outcome::error);
+  // Not a namespace link, or no count.
+  EXPECT_EQ(
+      Judge(Rec("probe user.caps effective=41 caps=x userns_dev=5 userns_ino=1"), host).outcome,
+      Outcome::error);
+  EXPECT_EQ(Judge(Rec("probe user.caps caps=x userns_dev=4 userns_ino=1"), host).outcome,
+            Outcome::error);
   EXPECT_EQ(Judge(Rec("probe cgroup.path path=/"), host).outcome, Outcome::isolated);
   EXPECT_EQ(Judge(Rec("probe cgroup.path path=/cell"), host).outcome, Outcome::leaked);
   host.cgroup_unavailable = "no cgroup2";

@@ -98,6 +98,12 @@ Observation JudgeNetConfigureHostIface(const protocol::Record& record, HostView&
   if (*rc != 0 && err != EPERM && err != ENODEV) {
     return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
   }
+  // Set without the host's MTU changing: not the host's interface, or not
+  // this MTU, so it proves nothing (as for net.host_addr).
+  if (*rc == 0) {
+    return {record.id, Outcome::error,
+            attempt + ", yet the host's MTU is unchanged (" + std::to_string(mtu) + ")"};
+  }
   return {record.id, Outcome::isolated,
           attempt + "; host MTU unchanged (" + std::to_string(mtu) + ")"};
 }
