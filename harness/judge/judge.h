@@ -14,10 +14,11 @@ struct Observation {
   std::string probe;
   Outcome outcome = Outcome::error;
   std::string detail;
-  // The kernel refused to make the combination's namespaces (the launcher's
-  // clone3, or its unshare of a time namespace): the runner decides whether
-  // that is a skip, from what the run's kernel check found.
-  bool creation_refused = false;
+  // An unsupported outcome because the kernel refused to make namespaces of
+  // these types (the launcher's clone3 or unshare for the combination, a
+  // fixture's for its own): the runner makes it a skip only where the run's
+  // kernel check found one of them unusable. Empty: no such refusal.
+  NsSet refused_types{};
 };
 
 Observation Judge(const protocol::Record& record, HostView& host);

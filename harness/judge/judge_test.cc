@@ -391,9 +391,15 @@ TEST(JudgeUserSetnsSibling, EnteringTheHostsLeaksEpermIsolates) {
       Judge(Rec("probe user.setns_sibling opened=1 dev=4 ino=4026532500 rc=-1 errno=22"), host)
           .outcome,
       Outcome::error);
+  // The sandbox could not hold one: unsupported, as the kernel's refusal of
+  // a user namespace, which the runner makes a skip only where the run's
+  // kernel check found user namespaces unusable.
   host.sibling.unavailable = "unshare(CLONE_NEWUSER) failed with ENOSPC";
-  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host).outcome,
-            Outcome::unsupported);
+  Observation none = Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host);
+  EXPECT_EQ(none.outcome, Outcome::unsupported);
+  EXPECT_EQ(none.refused_types, NsSet().With(Ns::user));
+  // Every other observation is no refusal of the kernel's.
+  EXPECT_TRUE(Judge(Rec("probe cgroup.path path=/"), host).refused_types.Empty());
 }
 
 }  // namespace

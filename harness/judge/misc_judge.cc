@@ -61,9 +61,10 @@ Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) 
 
 Observation JudgeUserSetnsSibling(const protocol::Record& record, HostView& host) {
   const HeldUserns& held = host.SiblingUserns();
-  if (!held.unavailable.empty())
+  if (!held.unavailable.empty()) {
     return {record.id, Outcome::unsupported,
-            "the host holds no user namespace: " + held.unavailable};
+            "the host holds no user namespace: " + held.unavailable, NsSet().With(Ns::user)};
+  }
   std::optional<long long> opened = record.GetInt("opened");
   if (!opened) return {record.id, Outcome::error, "record lacks opened"};
   int err = static_cast<int>(record.GetInt("errno").value_or(0));

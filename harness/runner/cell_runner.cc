@@ -84,7 +84,9 @@ LaunchOutcome LaunchNative(NsSet ns, const CellEnvironment& env, HostSandbox& sa
     const bool refused = IsCreationRefused(container.error());
     std::vector<Observation> all =
         AllWith(env, refused ? Outcome::unsupported : Outcome::error, container.error().Message());
-    for (Observation& o : all) o.creation_refused = refused;
+    if (refused) {
+      for (Observation& o : all) o.refused_types = ns;
+    }
     return all;
   }
   Launched launched;

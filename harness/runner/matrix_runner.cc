@@ -31,7 +31,7 @@ constexpr size_t kRequestsInFlight = 2;
 struct Observed {
   Outcome outcome;
   std::string detail;
-  bool creation_refused = false;  // the launcher's clone3 (or unshare) was refused
+  NsSet refused_types{};  // Observation::refused_types
 };
 
 struct Worker {
@@ -164,17 +164,18 @@ class Runner {
         cell.outcome = Outcome::unsupported;
         cell.detail = skipped->second;
       } else if (cell.outcome == Outcome::unsupported) {
-        // The kernel refusing the combination is a skip only where the run's
-        // live check found one of its types unusable. A refusal of types that
-        // each worked when the run began (a limit reached in passing, a
+        // The kernel refusing namespaces is a skip only where the run's live
+        // check found one of the refused types unusable. A refusal of types
+        // that each worked when the run began (a limit reached in passing, a
         // security module's rule for the sandbox alone) would otherwise turn
         // cells into skips unseen.
-        std::string causes = Causes(ns);
-        if (causes.empty() && it->second.creation_refused) {
+        const NsSet refused = it->second.refused_types;
+        std::string causes = Causes(refused.Empty() ? ns : refused);
+        if (causes.empty() && !refused.Empty()) {
           cell.outcome = Outcome::error;
-          cell.detail +=
-              ". The kernel refused this combination although each of its namespace types "
-              "could be made when the run began, so it is an error, not a skip";
+          cell.detail += ". The kernel refused " + refused.ToString() +
+                         " namespaces although each type could be made when the run began, so "
+                         "it is an error, not a skip";
         } else {
           cell.detail += causes;
         }
@@ -198,7 +199,8 @@ class Runner {
     Progress();
   }
 
-  // For a combination the kernel refused: why, per type it could not make.
+  // For namespaces the kernel refused: why, per type the run's kernel check
+  // found unusable ("" when none of them was).
   std::string Causes(NsSet ns) const {
     std::string out;
     for (const NsInfo& info : kNamespaces) {
@@ -312,8 +314,11 @@ class Runner {
     if (record->kind == "probe") {
       std::optional<Outcome> outcome = OutcomeFromName(record->Get("outcome").value_or(""));
       if (!outcome) return Retire(slot, "reply without a valid outcome");
+      std::optional<long long> refused = record->GetInt("refused");
+      if (refused && (*refused < 1 || *refused >= kCombinationCount))
+        return Retire(slot, "reply with refused types out of range");
       worker.replies[record->id] = {*outcome, std::string(record->Get("detail").value_or("")),
-                                    record->GetInt("refused") == 1};
+                                    NsSet::FromIndex(static_cast<unsigned>(refused.value_or(0)))};
       return {};
     }
     if (record->kind == "end") {

@@ -56,16 +56,20 @@ void Send(int fd, const protocol::Record& record) {
     switch (act) {
       case Act::kAnswer:
       case Act::kRefuse: {
-        // kRefuse: what the launcher reports when clone3 refuses the
-        // namespaces, for ns.mnt; ns.uts is unsupported by its judge (as
-        // cgroup.path is without cgroup v2).
+        // kRefuse: every probe unsupported. ns.mnt as the launcher reports
+        // clone3 refusing the combination; ns.uts as a fixture's refusal of
+        // a user namespace (user.setns_sibling's); the others as a judge
+        // with nothing to compare (cgroup.path without cgroup v2).
         const bool refused = act == Act::kRefuse;
         std::string replies;
         for (const std::string& probe : config->probes) {
           protocol::Record reply{"probe", probe, {}};
           reply.Add("outcome", refused ? "unsupported" : "isolated")
               .Add("detail", refused ? "clone3: ENOSPC" : "fake " + std::to_string(combination));
-          if (refused && probe == "ns.mnt") reply.Add("refused", 1);
+          if (refused && probe == "ns.mnt")
+            reply.Add("refused", static_cast<long long>(combination));
+          if (refused && probe == "ns.uts")
+            reply.Add("refused", static_cast<long long>(NsSet().With(Ns::user).Index()));
           replies += protocol::Format(reply) + "\n";
         }
         protocol::Record end{"end", "", {}};
@@ -196,19 +200,29 @@ TEST(MatrixRunner, EveryCombinationComesBackFromItsWorker) {
 }
 
 // The launcher reports a combination the kernel refused as unsupported: a
-// skip only where the run's kernel check found one of its types unusable. A
-// judge's unsupported (no fixture to compare with here) stays a skip.
+// skip only where the run's kernel check found one of its types unusable; so
+// is a fixture's refusal of a type (the held user namespace). A judge's
+// unsupported (no fixture to compare with here) stays a skip.
 TEST(MatrixRunner, ARefusalIsASkipOnlyWhereTheKernelCheckFoundATypeUnusable) {
-  FakeStarter starter([](int, unsigned, int) { return Act::kRefuse; });
+  FakeStarter starter([](int, unsigned combination, int) {
+    return combination == 0 ? Act::kAnswer : Act::kRefuse;
+  });
   RunPlan plan = Plan(8, 1);
+  plan.probes = *Catalogue::Builtin().Select("ns.mnt,ns.uts,ns.ipc");
   plan.unavailable[static_cast<int>(Ns::ipc)] = "ipc namespaces: limit 0";
   Result<MatrixResult> result = RunFake(plan, starter);
   ASSERT_TRUE(result) << result.error().Message();
-  ASSERT_EQ(result->cells.size(), 16u);
+  ASSERT_EQ(result->cells.size(), 24u);
   int skips = 0, errors = 0;
   for (const CellResult& cell : result->cells) {
-    if (cell.probe == "ns.uts") {
+    if (cell.namespaces.Empty()) continue;  // answered
+    if (cell.probe == "ns.ipc") {
       EXPECT_EQ(cell.outcome, Outcome::unsupported) << cell.namespaces.ToString();
+      continue;
+    }
+    if (cell.probe == "ns.uts") {  // user namespaces were found usable
+      EXPECT_EQ(cell.outcome, Outcome::error) << cell.namespaces.ToString();
+      EXPECT_NE(cell.detail.find("refused user namespaces"), std::string::npos) << cell.detail;
       continue;
     }
     if (cell.namespaces.Has(Ns::ipc)) {

@@ -113,7 +113,8 @@ int RunSandboxWorker() {
     for (const Observation& o : observations) {
       protocol::Record record{"probe", o.probe, {}};
       record.Add("outcome", std::string(Name(o.outcome))).Add("detail", o.detail);
-      if (o.creation_refused) record.Add("refused", 1);
+      if (!o.refused_types.Empty())
+        record.Add("refused", static_cast<long long>(o.refused_types.Index()));
       replies += protocol::Format(record) + "\n";
     }
     protocol::Record end{"end", "", {}};
