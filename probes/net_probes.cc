@@ -115,8 +115,13 @@ protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
   int err = errno;  // a listing cut short is no "not listed"
   closedir(dir);
   if (err != 0 && !found) return ErrorRecord(id, "readdir /sys/class/net", err);
+  record.Add("listed", 1).Add("entries", static_cast<long long>(names.size()));
+  if (found) return record.Add("found", 1);  // the host's: nothing more to tell
   struct if_nameindex* own = if_nameindex();
-  if (!own) return ErrorRecord(id, "if_nameindex", errno);
+  if (!own) {
+    err = errno;
+    return ErrorRecord(id, "if_nameindex", err);
+  }
   long foreign = 0;
   std::string first_foreign;
   for (const std::string& name : names) {
@@ -127,8 +132,7 @@ protocol::Record SysfsIface(const ProbeContext&, std::string_view id) {
     if (foreign++ == 0) first_foreign = name;
   }
   if_freenameindex(own);
-  record.Add("listed", 1).Add("entries", static_cast<long long>(names.size()));
-  record.Add("found", found ? 1 : 0).Add("foreign", foreign);
+  record.Add("found", 0).Add("foreign", foreign);
   if (foreign > 0) record.Add("foreign_name", first_foreign);
   return record;
 }

@@ -26,8 +26,9 @@ protocol::Record Mknod(const ProbeContext& ctx, std::string_view id) {
   std::string name = ctx.Get("mknod-name");
   if (name.empty()) return ErrorRecord(id, "no mknod-name given", EINVAL);
   std::string path = std::string(fixtures::kMknodDir) + "/" + name;
-  int rc = mknod(path.c_str(), S_IFCHR | 0600, makedev(1, 3));  // /dev/null's numbers
-  int err = errno;                                              // before anything that allocates
+  // /dev/null's numbers; errno read before anything allocates.
+  int rc = mknod(path.c_str(), S_IFCHR | 0600, makedev(1, 3));
+  int err = errno;
   protocol::Record record = NewRecord(id);
   return AddResult(record, rc, err).Add("path", path);
 }

@@ -209,7 +209,7 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
           {"kernel", "kernel." + type, "not-compared", "checked", "not checked",
            "the current report checked " + type +
                " namespaces on neither side the baseline checked (root, unprivileged): made by "
-               "another user, or with --no-unprivileged",
+               "another user, with --no-unprivileged, or where uid 65534 is not mapped",
            ""},
           true);
     }

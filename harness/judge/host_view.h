@@ -38,6 +38,7 @@ struct UnmappedOwner {
 struct HeldUserns {
   NsId id;                  // its nsfs device and inode
   std::string unavailable;  // why there is none; empty when there is
+  bool refused = false;     // none because the kernel refused one (RefusesNamespaces)
 };
 
 // The containers' cgroup directory as the host sees it.

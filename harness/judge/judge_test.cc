@@ -394,7 +394,11 @@ TEST(JudgeUserSetnsSibling, EnteringTheHostsLeaksEpermIsolates) {
   // The sandbox could not hold one: unsupported, as the kernel's refusal of
   // a user namespace, which the runner makes a skip only where the run's
   // kernel check found user namespaces unusable.
+  host.sibling.unavailable = "unshare(CLONE_NEWUSER) failed with ENOMEM";
+  EXPECT_EQ(Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host).outcome,
+            Outcome::error);  // not the kernel refusing a namespace
   host.sibling.unavailable = "unshare(CLONE_NEWUSER) failed with ENOSPC";
+  host.sibling.refused = true;
   Observation none = Judge(Rec("probe user.setns_sibling opened=0 errno=2"), host);
   EXPECT_EQ(none.outcome, Outcome::unsupported);
   EXPECT_EQ(none.refused_types, NsSet().With(Ns::user));

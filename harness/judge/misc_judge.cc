@@ -39,8 +39,9 @@ Observation JudgeUserCaps(const protocol::Record& record, HostView& host) {
       std::to_string(*effective) + " effective capabilities (" + caps + ") " + where;
   if (*effective > 0 && host_userns) return {record.id, Outcome::leaked, detail};
   // Every container starts as root with the bounding set: none at all in the
-  // host's user namespace means something else took them (a seccomp or
-  // capability profile), and says nothing of what a user namespace does.
+  // host's user namespace means something else took them (a capability
+  // profile, a smaller bounding set), and says nothing of what a user
+  // namespace does.
   if (host_userns) return {record.id, Outcome::error, detail + ": nothing to compare"};
   return {record.id, Outcome::isolated, detail};
 }
@@ -61,6 +62,8 @@ Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) 
 
 Observation JudgeUserSetnsSibling(const protocol::Record& record, HostView& host) {
   const HeldUserns& held = host.SiblingUserns();
+  if (!held.unavailable.empty() && !held.refused)
+    return {record.id, Outcome::error, "the host holds no user namespace: " + held.unavailable};
   if (!held.unavailable.empty()) {
     return {record.id, Outcome::unsupported,
             "the host holds no user namespace: " + held.unavailable, NsSet().With(Ns::user)};

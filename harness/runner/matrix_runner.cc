@@ -175,7 +175,8 @@ class Runner {
           cell.outcome = Outcome::error;
           cell.detail += ". The kernel refused " + refused.ToString() +
                          " namespaces although each type could be made when the run began, so "
-                         "it is an error, not a skip";
+                         "it is an error, not a skip (a limit that this run's own sandboxes "
+                         "reach counts too: fewer --jobs, or a higher limit)";
         } else {
           cell.detail += causes;
         }

@@ -93,6 +93,7 @@ Status FsFixture::HoldSiblingUserns() {
   if (err != 0) {
     // A kernel or sysctl without user namespaces: user.setns_sibling is unsupported.
     sibling_.unavailable = "unshare(CLONE_NEWUSER) failed with " + ErrnoName(err);
+    sibling_.refused = RefusesNamespaces(err);
     return {};
   }
   std::string path = HostPath(fixtures::kSiblingUserns);
