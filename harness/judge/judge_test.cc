@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/judge/fake_host_for_tests.h"
+#include "harness/rules/catalogue.h"
 
 namespace nsm {
 namespace {
@@ -404,6 +405,23 @@ TEST(JudgeUserSetnsSibling, EnteringTheHostsLeaksEpermIsolates) {
   EXPECT_EQ(none.refused_types, NsSet().With(Ns::user));
   // Every other observation is no refusal of the kernel's.
   EXPECT_TRUE(Judge(Rec("probe cgroup.path path=/"), host).refused_types.Empty());
+}
+
+}  // namespace
+}  // namespace nsm
+
+namespace nsm {
+namespace {
+
+// Every judge, given a record with none of its probe's fields: never a
+// verdict. A missing field must not fall through to isolated (or leaked).
+TEST(Judge, ARecordWithoutFieldsIsNeverAVerdict) {
+  for (const ProbeSpec& spec : Catalogue::Builtin().Probes()) {
+    judge_test::FakeHost host;
+    std::string line = "probe " + spec.id;
+    Observation o = Judge(judge_test::Rec(line.c_str()), host);
+    EXPECT_EQ(o.outcome, Outcome::error) << spec.id << ": " << o.detail;
+  }
 }
 
 }  // namespace
