@@ -62,11 +62,10 @@ Observation JudgeUserOverflowId(const protocol::Record& record, HostView& host) 
 
 Observation JudgeUserSetnsSibling(const protocol::Record& record, HostView& host) {
   const HeldUserns& held = host.SiblingUserns();
-  if (!held.unavailable.empty() && !held.refused)
-    return {record.id, Outcome::error, "the host holds no user namespace: " + held.unavailable};
   if (!held.unavailable.empty()) {
-    return {record.id, Outcome::unsupported,
-            "the host holds no user namespace: " + held.unavailable, NsSet().With(Ns::user)};
+    std::string why = "the host holds no user namespace: " + held.unavailable;
+    if (!held.refused) return {record.id, Outcome::error, why};
+    return {record.id, Outcome::unsupported, why, NsSet().With(Ns::user)};
   }
   std::optional<long long> opened = record.GetInt("opened");
   if (!opened) return {record.id, Outcome::error, "record lacks opened"};
