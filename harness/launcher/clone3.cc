@@ -35,16 +35,21 @@ Result<Cloned> Clone3(uint64_t flags, std::span<const pid_t> set_tid, int cgroup
     if (!(flags & NsSet::All().CloneFlags())) return Fail(err, op, {}, NamespaceHint(err));
     // CLONE_INTO_CGROUP refuses a cgroup the caller may not move into with
     // EACCES or EPERM too: the same clone3 without it tells whose refusal it was.
+    // If that fails as well, its own errno says why (EAGAIN at a pids limit is
+    // no refusal of the namespaces, whatever the cgroup said first).
     if (cgroup_fd >= 0 && RefusesNamespaces(err)) {
       Result<Cloned> without = Clone3(flags, set_tid);
       if (without && without->pid == 0) _exit(0);
-      if (without) {
-        siginfo_t info;
-        while (waitid(P_PIDFD, without->pidfd.Get(), &info, WEXITED) < 0 && errno == EINTR) {
-        }
-        return Fail(err, op + " into cgroup fd " + std::to_string(cgroup_fd),
-                    "the same flags without the cgroup succeed: the cgroup refused the process");
+      if (!without) {
+        return std::unexpected(std::move(without.error())
+                                   .Wrap(op + " into cgroup fd " + std::to_string(cgroup_fd) +
+                                         " failed with " + ErrnoName(err) + ", and without it"));
       }
+      siginfo_t info;
+      while (waitid(P_PIDFD, without->pidfd.Get(), &info, WEXITED) < 0 && errno == EINTR) {
+      }
+      return Fail(err, op + " into cgroup fd " + std::to_string(cgroup_fd),
+                  "the same flags without the cgroup succeed: the cgroup refused the process");
     }
     return FailCreatingNamespaces(err, op, {}, NamespaceHint(err));
   }

@@ -182,6 +182,45 @@ TEST(Launcher, ACgroupThatRefusesTheProcessIsNoNamespaceRefusal) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setresuid, 11 accepted, 12 errno, 13 called refused";
 }
 
+// When the cgroup refuses the process (EACCES) and the same clone3 without it
+// fails too, the retry's own errno classifies the failure: here a pids limit
+// (EAGAIN) is an error, not the kernel refusing the namespaces. Classed by the
+// first EACCES, every cell at a full pids limit would be a kernel refusal.
+TEST(Launcher, AFailedRetryWithoutTheCgroupIsClassedByItsOwnErrno) {
+  const std::string pids = "/sys/fs/cgroup/pids";  // the v1 pids controller, as on Debian 12
+  if (access((pids + "/cgroup.procs").c_str(), W_OK) != 0)
+    GTEST_SKIP() << "no writable cgroup v1 pids hierarchy at " << pids;
+  Result<CgroupTree> tree = CgroupTree::Create();
+  ASSERT_TRUE(tree) << tree.error().Message();
+  UniqueFd root(open(tree->HierarchyRoot().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(root.Valid());
+  const std::string limited = pids + "/nsm-test-" + std::to_string(getpid());
+  ASSERT_EQ(mkdir(limited.c_str(), 0755), 0) << strerror(errno);
+  pid_t child = fork();
+  if (child == 0) {
+    // In a pids cgroup it fills alone, and as nobody (no entry to root's cgroup).
+    auto write = [](const std::string& path, std::string_view value) {
+      UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+      return fd.Valid() && WriteAll(fd.Get(), value).has_value();
+    };
+    if (!write(limited + "/pids.max", "1") || !write(limited + "/cgroup.procs", "0")) _exit(9);
+    if (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+        setresuid(65534, 65534, 65534) != 0)
+      _exit(10);
+    Result<Cloned> into = Clone3(CLONE_NEWUSER, {}, root.Get());
+    if (into && into->pid == 0) _exit(0);
+    if (into) _exit(11);  // the limit took it: nothing was tested
+    if (into.error().err != EAGAIN) _exit(12);
+    _exit(IsCreationRefused(into.error()) ? 13 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_EQ(rmdir(limited.c_str()), 0) << strerror(errno);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "9 cgroup setup, 10 setresuid, 11 accepted, 12 errno, 13 called refused";
+}
+
 TEST(Launcher, BadIdMapIsReportedAndNothingIsLeftRunning) {
   UniqueFd exe = Open(NSM_BIN_DIR "/nsprobe");
   LaunchSpec spec = Spec("user", exe.Get());
