@@ -6,18 +6,25 @@
 #include "harness/sandbox/host_sandbox.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <mqueue.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "harness/common/child_process.h"
 #include "harness/common/io.h"
@@ -167,6 +174,80 @@ TEST(HostSandbox, ASegmentMadeAgainIsSeenAndAdopted) {
               return wrong;
             }),
             "");
+}
+
+// An IPC object of another owner, creator or mode is not the sandbox's, even
+// under its key: ipc.shm_write's outcome turns on the segment's, and a root
+// container sharing the sandbox's IPC namespace can change any of them. The
+// check says so and the reset makes it again as the sandbox's, mode 0600.
+TEST(HostSandbox, AnIpcObjectOfAnotherOwnerOrModeIsSeenAndMadeAgain) {
+  EXPECT_EQ(
+      InSandbox([](HostSandbox& sandbox) {
+        auto shm_perm = [] {
+          shmid_ds ds{};
+          shmctl(shmget(fixtures::kShmKey, 0, 0), IPC_STAT, &ds);
+          return ds.shm_perm;
+        };
+        std::vector<std::pair<std::string, std::function<bool()>>> damages = {
+            {"segment chmod 0666",
+             [] {
+               shmid_ds ds{};
+               int id = shmget(fixtures::kShmKey, 0, 0);
+               if (shmctl(id, IPC_STAT, &ds) != 0) return false;
+               ds.shm_perm.mode = 0666;
+               return shmctl(id, IPC_SET, &ds) == 0;
+             }},
+            {"segment made by uid 1000, given to root",
+             [] {
+               if (shmctl(shmget(fixtures::kShmKey, 0, 0), IPC_RMID, nullptr) != 0) return false;
+               if (seteuid(1000) != 0) return false;
+               int id = shmget(fixtures::kShmKey, fixtures::kShmSize, IPC_CREAT | 0600);
+               if (seteuid(0) != 0 || id < 0) return false;
+               shmid_ds ds{};
+               if (shmctl(id, IPC_STAT, &ds) != 0) return false;
+               ds.shm_perm.uid = 0;
+               return shmctl(id, IPC_SET, &ds) == 0;
+             }},
+            {"message queue made again 0644",
+             [] {
+               if (msgctl(msgget(fixtures::kMsgKey, 0), IPC_RMID, nullptr) != 0) return false;
+               return msgget(fixtures::kMsgKey, IPC_CREAT | 0644) >= 0;
+             }},
+            {"semaphore set given to uid 1000",
+             [] {
+               semid_ds ds{};
+               int id = semget(fixtures::kSemKey, 0, 0);
+               if (semctl(id, 0, IPC_STAT, &ds) != 0) return false;
+               ds.sem_perm.uid = 1000;
+               return semctl(id, 0, IPC_SET, &ds) == 0;
+             }},
+            {"POSIX queue made again 0666",
+             [] {
+               if (mq_unlink(fixtures::kMqName) != 0) return false;
+               mode_t old = umask(0);
+               mqd_t mq = mq_open(fixtures::kMqName, O_RDWR | O_CREAT | O_CLOEXEC, 0666, nullptr);
+               umask(old);
+               return mq != static_cast<mqd_t>(-1) && mq_close(mq) == 0;
+             }},
+        };
+        Findings wrong;
+        for (const auto& [what, damage] : damages) {
+          if (!damage()) return what + ": could not do it (" + strerror(errno) + ")\n";
+          HostSandbox::Inspection found = sandbox.Inspect(HostSandbox::kAllFixtures);
+          wrong += Expect(found.damaged == HostSandbox::kIpc, what + ": " + Damaged(found));
+          Status reset = sandbox.ResetAfterCell();
+          wrong += Expect(reset.has_value(),
+                          what + ": reset: " + (reset ? std::string() : reset.error().Message()));
+          HostSandbox::Inspection after = sandbox.Inspect(HostSandbox::kAllFixtures);
+          wrong += Expect(!after.damaged, what + ": after the reset: " + Damaged(after));
+          ipc_perm perm = shm_perm();
+          wrong += Expect(perm.uid == 0 && perm.cuid == 0 && (perm.mode & 0777) == 0600,
+                          what + ": the segment is root's, mode 0600");
+          wrong += Expect(sandbox.HostShmText() == "", what + ": the segment reads as zeros");
+        }
+        return wrong;
+      }),
+      "");
 }
 
 }  // namespace
