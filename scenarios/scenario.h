@@ -14,7 +14,7 @@
 //   propagation = "private"                       # private | slave | shared | unchanged
 //   jobs = 2                                      # positive integer
 //   timeout_ms = 10000                            # 100..600000
-//   runtime = "native"                            # native | unshare | bwrap
+//   runtime = "native"                            # native | unshare | bwrap | runc | crun | nspawn
 //   [[expect]]                                    # expectation overrides, optional, repeatable
 //   probe = "ns.cgroup"                           # required: probe id, or prefix ending in '.'
 //   combination = "*"                             # optional, default "*": "*" or a combination
@@ -40,7 +40,8 @@
 
 namespace nsm {
 
-// An [[expect]] entry: overrides the catalogue's expected outcome for matching cells.
+// One scenario file, loaded and validated; its [[expect]] entries override the
+// catalogue's expected outcome for matching cells.
 struct Scenario {
   std::string name;
   std::string description;

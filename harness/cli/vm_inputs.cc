@@ -53,9 +53,11 @@ std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& 
   // The guest has nsmatrix's own launcher only: a scenario's runtime cannot
   // come along (below), and none is looked for here.
   request.given.insert(plan_option::kRuntime);
+  std::optional<Scenario> scenario;  // read once: BuildPlan below makes the plan from it
   if (!args.scenario.empty()) {
-    Result<Scenario> scenario = LoadScenario(args.scenario, ScenarioDir(), Catalogue::Builtin());
-    if (!scenario) return Problem("--scenario: " + scenario.error().Message());
+    Result<Scenario> read = LoadScenario(args.scenario, ScenarioDir(), Catalogue::Builtin());
+    if (!read) return Problem("--scenario: " + read.error().Message());
+    scenario.emplace(std::move(*read));
     if (scenario->rootfs && *scenario->rootfs != "host")
       return Problem("--scenario: sets a root filesystem, which nsmatrix vm cannot take along");
     if (scenario->runtime && *scenario->runtime != RuntimeKind::native) {
@@ -89,8 +91,9 @@ std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& 
     out.insert(out.end(), {plan_option::kTimeoutMs, std::to_string(args.timeout_ms)});
   }
   // The guest runs as the root of its initial user namespace.
-  auto built = BuildPlan(
-      request, {.scenario_dir = ScenarioDir(), .rootless = false, .initial_userns = true});
+  auto built =
+      BuildPlan(request, {.scenario_dir = ScenarioDir(), .rootless = false, .initial_userns = true},
+                scenario ? &*scenario : nullptr);
   if (!built) return Problem(built.error());
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <cerrno>
+#include <optional>
 
 #include "harness/common/strings.h"
 #include "scenarios/scenario.h"
@@ -22,34 +23,30 @@ struct FromScenario {
   bool propagation = false;
 };
 
-std::expected<FromScenario, std::string> ApplyScenario(PlanRequest& request,
-                                                       const PlanSetting& setting, RunPlan& plan) {
-  Result<Scenario> scenario =
-      LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
-  if (!scenario) return Problem("--scenario: " + scenario.error().Message());
+FromScenario ApplyScenario(const Scenario& scenario, PlanRequest& request, RunPlan& plan) {
   FromScenario from;
   if (!Given(request, plan_option::kCombos)) {
     std::vector<std::string> names;
-    for (NsSet ns : scenario->combinations) names.push_back(ns.ToString());
+    for (NsSet ns : scenario.combinations) names.push_back(ns.ToString());
     request.combos = Join(names, ",");
   }
-  if (!Given(request, plan_option::kProbes)) request.probes = Join(scenario->probe_selectors, ",");
-  if (!Given(request, plan_option::kUsernsMap) && scenario->userns_map) {
-    request.userns_map = std::string(Name(*scenario->userns_map));
+  if (!Given(request, plan_option::kProbes)) request.probes = Join(scenario.probe_selectors, ",");
+  if (!Given(request, plan_option::kUsernsMap) && scenario.userns_map) {
+    request.userns_map = std::string(Name(*scenario.userns_map));
     from.userns_map = true;
   }
-  if (!Given(request, plan_option::kRootfs) && scenario->rootfs) request.rootfs = *scenario->rootfs;
-  if (!Given(request, plan_option::kPropagation) && scenario->propagation) {
-    request.propagation = std::string(Name(*scenario->propagation));
+  if (!Given(request, plan_option::kRootfs) && scenario.rootfs) request.rootfs = *scenario.rootfs;
+  if (!Given(request, plan_option::kPropagation) && scenario.propagation) {
+    request.propagation = std::string(Name(*scenario.propagation));
     from.propagation = true;
   }
-  if (!Given(request, plan_option::kJobs) && scenario->jobs) request.jobs = *scenario->jobs;
-  if (!Given(request, plan_option::kRuntime) && scenario->runtime)
-    request.runtime = std::string(Name(*scenario->runtime));
-  if (!Given(request, plan_option::kTimeoutMs) && scenario->timeout_ms)
-    request.timeout_ms = *scenario->timeout_ms;
-  plan.overrides = scenario->overrides;
-  plan.scenario = {scenario->name, scenario->description, scenario->path};
+  if (!Given(request, plan_option::kJobs) && scenario.jobs) request.jobs = *scenario.jobs;
+  if (!Given(request, plan_option::kRuntime) && scenario.runtime)
+    request.runtime = std::string(Name(*scenario.runtime));
+  if (!Given(request, plan_option::kTimeoutMs) && scenario.timeout_ms)
+    request.timeout_ms = *scenario.timeout_ms;
+  plan.overrides = scenario.overrides;
+  plan.scenario = {scenario.name, scenario.description, scenario.path};
   return from;
 }
 
@@ -63,12 +60,13 @@ RuntimeKind KindOf(const BuiltPlan& built) {
 // the plan the options made must run with the id map, propagation, runtime
 // and root filesystem of the plan the scenario alone makes here, its
 // runtime's own choices included.
-std::expected<void, std::string> OverridesKeepTheirMeaning(const std::string& scenario,
+std::expected<void, std::string> OverridesKeepTheirMeaning(const std::string& name,
+                                                           const Scenario& scenario,
                                                            const BuiltPlan& built,
                                                            const PlanSetting& setting) {
   PlanRequest own;
-  own.scenario = scenario;
-  std::expected<BuiltPlan, std::string> alone = BuildPlan(own, setting);
+  own.scenario = name;
+  std::expected<BuiltPlan, std::string> alone = BuildPlan(own, setting, &scenario);
   const std::string source = built.plan.overrides.front().source;
   if (!alone) {
     // Its own options cannot run here (its runtime in a rootless run, say):
@@ -175,15 +173,19 @@ std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAd
 
 }  // namespace
 
-std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanSetting& setting) {
+std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanSetting& setting,
+                                                const Scenario* scenario) {
   BuiltPlan built;
   RunPlan& plan = built.plan;
   FromScenario from;
-  if (!request.scenario.empty()) {
-    auto applied = ApplyScenario(request, setting, plan);
-    if (!applied) return Problem(applied.error());
-    from = *applied;
+  std::optional<Scenario> loaded;
+  if (!request.scenario.empty() && !scenario) {
+    Result<Scenario> read =
+        LoadScenario(request.scenario, setting.scenario_dir, Catalogue::Builtin());
+    if (!read) return Problem("--scenario: " + read.error().Message());
+    scenario = &loaded.emplace(std::move(*read));
   }
+  if (scenario) from = ApplyScenario(*scenario, request, plan);
   Result<std::vector<NsSet>> combos = ParseCombinationList(request.combos);
   if (!combos) return Problem("--combos: " + combos.error().context);
   plan.combinations = std::move(*combos);
@@ -229,7 +231,7 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
       Given(request, plan_option::kUsernsMap) || Given(request, plan_option::kPropagation) ||
       Given(request, plan_option::kRuntime) || Given(request, plan_option::kRootfs);
   if (!plan.overrides.empty() && options_given) {
-    if (auto kept = OverridesKeepTheirMeaning(request.scenario, built, setting); !kept)
+    if (auto kept = OverridesKeepTheirMeaning(request.scenario, *scenario, built, setting); !kept)
       return Problem(kept.error());
   }
   for (const ExpectationOverride& expect : plan.overrides) {

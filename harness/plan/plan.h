@@ -16,6 +16,8 @@
 
 namespace nsm {
 
+struct Scenario;
+
 // The options BuildPlan reads from a request, by the names `nsmatrix run`
 // gives them (and lists in PlanRequest::given).
 namespace plan_option {
@@ -72,7 +74,11 @@ struct BuiltPlan {
 };
 
 // The error is a whole sentence, such as "--combos: 'mnt+foo': unknown namespace".
-std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanSetting& setting);
+// `scenario`, when not null, is request.scenario already loaded (by a caller
+// that looks at what it asks for first, as `nsmatrix vm` does): the plan is
+// made from that reading of the file, which is then not read again.
+std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanSetting& setting,
+                                                const Scenario* scenario = nullptr);
 
 // Takes out of the plan the probes that only nsmatrix's own launcher can run,
 // listing each with why in runtime_left_out. The error when none is left.

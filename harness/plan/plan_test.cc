@@ -7,6 +7,8 @@
 
 #include <fstream>
 
+#include "scenarios/scenario.h"
+
 namespace nsm {
 namespace {
 
@@ -194,6 +196,38 @@ TEST(BuildPlan, TheCommandLineCannotChangeWhatAScenariosOverridesMean) {
   request.probes = "pid.kill_host";
   request.jobs = 1;
   EXPECT_EQ(ErrorOf(request), "(built)");
+}
+
+// A scenario the caller has read (nsmatrix vm checks what it asks for first)
+// makes the plan as it was read: the file is not read again, not even for the
+// check of its overrides' meaning, so a file changed in between cannot make
+// the plan differ from what was checked.
+TEST(BuildPlan, AScenarioAlreadyReadIsNotReadAgain) {
+  TempTree tree;
+  std::string file = tree.File("mine.toml",
+                               "name = \"mine\"\n"
+                               "description = \"a test\"\n"
+                               "combinations = [\"user\"]\n"
+                               "[options]\n"
+                               "userns_map = \"root\"\n"
+                               "[[expect]]\n"
+                               "probe = \"pid.kill_host\"\n"
+                               "outcome = \"leaked\"\n"
+                               "reason = \"root in the container is root\"\n");
+  Result<Scenario> read = LoadScenario(file, Shipped().scenario_dir, Catalogue::Builtin());
+  ASSERT_TRUE(read) << read.error().Message();
+  std::ofstream(file) << "not = toml = at all\n";
+  PlanRequest request;
+  request.scenario = file;
+  request.userns_map = "root";
+  request.given = {"--userns-map"};        // the overrides' meaning is checked
+  ASSERT_NE(ErrorOf(request), "(built)");  // read again, the file fails
+  auto built = BuildPlan(request, Shipped(), &*read);
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(built->plan.scenario.name, "mine");
+  ASSERT_EQ(built->plan.combinations.size(), 1u);
+  EXPECT_EQ(built->plan.combinations[0].ToString(), "user");
+  EXPECT_EQ(built->plan.overrides.size(), 1u);
 }
 
 // A run narrowed past a scenario's override says so: the failure that
