@@ -325,9 +325,11 @@ TEST(CompareMarkdownTest, HostileStringsStayInTheirCell) {
   cell["verdict"] = "fail";
   cell["detail"] = "<script>alert(1)</script> | col\nnext line";
   std::string md = RenderCompareMarkdown(Compare({{"a.json", a}, {"b.json", b}}));
-  EXPECT_THAT(md, HasSubstr("error, **fail**: <script>alert(1)</script> \\| col<br>next line |"));
-  EXPECT_THAT(md, HasSubstr("| 6.18.44 \\| <b> |"));
-  EXPECT_THAT(md, Not(HasSubstr("</script> | col")));
+  EXPECT_THAT(md,
+              HasSubstr("error, **fail**: &lt;script>alert(1)&lt;/script> \\| col<br>next line |"));
+  EXPECT_THAT(md, HasSubstr("| 6.18.44 \\| &lt;b> |"));
+  EXPECT_THAT(md, Not(HasSubstr("</script>")));
+  EXPECT_THAT(md, Not(HasSubstr("<b>")));
 }
 
 TEST(CompareMarkdownTest, LongDetailsAreCut) {

@@ -1,5 +1,6 @@
 #include "reports/markdown_writer.h"
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include "reports/json_access.h"
 #include "reports/kernel_section.h"
 #include "reports/markdown_text.h"
+#include "reports/visible_text.h"
 
 namespace nsm {
 namespace {
@@ -186,13 +188,23 @@ std::string EscapeTableCell(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '|' || c == '\\') {
-      out += '\\';
+    auto starts_entity = [&] {
+      return i + 1 < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '#');
+    };
+    if (c == '|' || c == '\\' || c == '[' || c == ']') {
+      out += '\\';  // a table's column, an escape, a link or image: shown as the character
       out += c;
+    } else if (c == '<') {
+      out += "&lt;";  // no HTML tag reaches a viewer that renders raw HTML
+    } else if (c == '&' && starts_entity()) {
+      out += "&amp;";  // "&lt;" in the text stays "&lt;"; "user & !map_root" stays as it is
     } else if (c == '\r') {
       if (i + 1 >= text.size() || text[i + 1] != '\n') out += "<br>";
     } else if (c == '\n') {
       out += "<br>";
+    } else if (size_t replaced = AppendStandIn(text, i, out)) {
+      i += replaced - 1;
     } else {
       out += c;
     }

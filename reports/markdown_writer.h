@@ -22,7 +22,11 @@ std::string RenderMarkdownTotals(const nlohmann::json& doc);
 // cells'.
 std::string RenderMarkdownVerdict(const nlohmann::json& doc);
 
-// Text for a table cell: '|' and '\' escaped, line breaks as <br>.
+// Text for a table cell (or a list item), which a container may have written:
+// '|', '\', '[' and ']' escaped, '<' and an '&' that could start an entity as
+// entities (no tag, link or image reaches a Markdown viewer), line breaks as
+// <br>, other control and bidirectional characters as AppendStandIn
+// (visible_text.h) puts them (no escape sequence reaches a terminal).
 std::string EscapeTableCell(std::string_view text);
 
 // [] -> "nothing"; [["uts"], ["user"]] -> "{uts} or {user}"; [[]] -> "{} (no namespace needed)".

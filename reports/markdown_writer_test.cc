@@ -206,6 +206,29 @@ TEST(EscapeTableCellTest, EscapesPipesBackslashesAndNewlines) {
   EXPECT_EQ(EscapeTableCell("plain"), "plain");
 }
 
+// A detail is the container's text: no tag, link, image or terminal control
+// may reach whoever reads the report, in a viewer or with cat.
+TEST(EscapeTableCellTest, NoMarkupOrControlFromAContainerSurvives) {
+  EXPECT_EQ(EscapeTableCell("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)>");
+  EXPECT_EQ(EscapeTableCell("![t](http://x/t.png) [a](b)"), "!\\[t\\](http://x/t.png) \\[a\\](b)");
+  EXPECT_EQ(EscapeTableCell("&lt; &#60; user & !map_root"), "&amp;lt; &amp;#60; user & !map_root");
+  EXPECT_EQ(EscapeTableCell("\x1b[2K\rgate: PASSED"), "\u241b\\[2K<br>gate: PASSED");
+  EXPECT_EQ(EscapeTableCell("a\x07\x7f\tb"), "a\u2407\u2421\tb");
+  EXPECT_EQ(EscapeTableCell("\u009b31m \u202Eevil\u2069"), "\uFFFD31m \uFFFDevil\uFFFD");
+  EXPECT_EQ(EscapeTableCell("ünïcödé → ok"), "ünïcödé → ok");
+}
+
+TEST(RenderMarkdownTest, AHostileDetailReachesTheReportInert) {
+  json doc = LoadDoc("small_matrix.json");
+  for (json& cell : doc["cells"]) {
+    if (cell["verdict"] != "pass") cell["detail"] = "<script>x</script>\x1b]0;pwned\x07";
+  }
+  std::string md = RenderMarkdown(doc);
+  EXPECT_THAT(md, HasSubstr("&lt;script>x&lt;/script>\u241b\\]0;pwned\u2407"));
+  EXPECT_THAT(md, Not(HasSubstr("<script>")));
+  EXPECT_THAT(md, Not(HasSubstr("\x1b")));
+}
+
 TEST(RenderIsolatedByTest, RendersSets) {
   EXPECT_EQ(RenderIsolatedBy(json::array()), "nothing");
   EXPECT_EQ(RenderIsolatedBy(json::parse(R"([["mnt", "pid"]])")), "{mnt, pid}");

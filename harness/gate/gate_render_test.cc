@@ -80,7 +80,7 @@ TEST(RenderGateMarkdownTest, Sections) {
   EXPECT_THAT(md, HasSubstr("## Regressions\n\n| combination | probe | outcome | kind | detail |\n"
                             "| --- | --- | --- | --- | --- |\n"
                             "| mnt+pid | `pid.see_host` | isolated → leaked | isolation-lost | "
-                            "sentinel found<br>in /proc\x1b[2J |\n"));
+                            "sentinel found<br>in /proc\u241b\\[2J |\n"));  // ESC as a picture
   EXPECT_THAT(md, HasSubstr("| ipc | `ipc.sysv_shm` | isolated → unsupported | support-lost | "
                             "no \\| SysV | evidence |\n"));
   EXPECT_THAT(md, HasSubstr("## Improvements\n\n"));

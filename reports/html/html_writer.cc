@@ -8,6 +8,7 @@
 #include "reports/html/html_parts.h"
 #include "reports/html/kernel_html.h"
 #include "reports/json_access.h"
+#include "reports/visible_text.h"
 
 namespace nsm {
 
@@ -56,24 +57,9 @@ std::string EscapeHtml(std::string_view text, bool attribute) {
       default:
         break;
     }
-    if (c < 0x20 || c == 0x7f) {
-      // U+2400 + c (U+2421 for DEL): a visible stand-in for an invisible control character.
-      unsigned int picture = c == 0x7f ? 0x2421 : 0x2400 + c;
-      out += static_cast<char>(0xe0 | (picture >> 12));
-      out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (picture & 0x3f));
+    if (size_t replaced = AppendStandIn(text, i, out)) {
+      i += replaced - 1;
       continue;
-    }
-    // U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9) reorder the text
-    // around them; a hostile detail could make "leaked" read as something else.
-    if (c == 0xe2 && i + 2 < text.size()) {
-      unsigned char b1 = static_cast<unsigned char>(text[i + 1]);
-      unsigned char b2 = static_cast<unsigned char>(text[i + 2]);
-      if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)) {
-        out += "\xef\xbf\xbd";
-        i += 2;
-        continue;
-      }
     }
     out += static_cast<char>(c);
   }

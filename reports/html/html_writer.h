@@ -34,8 +34,8 @@ std::string RenderHtml(const nlohmann::json& doc, const nlohmann::json& gate = n
 std::string OutcomeChip(const nlohmann::json& outcome);
 
 // `text` escaped for HTML text and quoted attribute values: & < > " ' as entities, line
-// breaks as "&#10;" when `attribute`, other C0 controls and DEL as their visible Unicode
-// control pictures (U+2400..), bidirectional embedding/override/isolate controls as U+FFFD.
+// breaks as "&#10;" when `attribute`, other control and bidirectional characters as
+// AppendStandIn (reports/visible_text.h) puts them.
 std::string EscapeHtml(std::string_view text, bool attribute = false);
 
 }  // namespace nsm
