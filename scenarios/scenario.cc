@@ -256,7 +256,7 @@ Result<Scenario> Build(const Reader& r, const toml::table& doc, const Catalogue&
 
 Result<Scenario> Load(const std::string& path, const Catalogue& catalogue,
                       std::optional<std::string_view> expected_name) {
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = ReadFile(path, kMaxInputFileBytes);
   if (!text) return std::unexpected(std::move(text.error()).Wrap("load scenario " + path));
   Reader reader(path);
   toml::table doc;

@@ -115,7 +115,7 @@ int RunBenchCommand(BenchArgs& args) {
   std::string json;
   bool run_failed = false;
   if (!args.from.empty()) {
-    Result<std::string> text = ReadFile(args.from);
+    Result<std::string> text = ReadFile(args.from, kMaxInputFileBytes);
     if (!text) return UsageError("--from: " + text.error().Message());
     json = std::move(*text);
   } else {

@@ -160,7 +160,7 @@ void ReportFiles::PrintWritten() const {
 }
 
 Result<nlohmann::json> LoadJson(const std::string& path) {
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = ReadFile(path, kMaxInputFileBytes);
   if (!text) return std::unexpected(text.error());
   // Deep nesting would recurse in the parser's users: a report is never deeper than a few levels.
   constexpr int kMaxDepth = 32;

@@ -141,7 +141,7 @@ int Vm(VmArgs args) {
   // QEMU boots a private copy: the file hashed and read is the file booted,
   // even if the original is rebuilt meanwhile.
   std::string kernel_copy = temp->Path() + "/vmlinuz";
-  Result<std::string> kernel_bytes = ReadFile(args.kernel);
+  Result<std::string> kernel_bytes = ReadFile(args.kernel, kMaxInputFileBytes);
   if (!kernel_bytes) return Usage("--kernel: " + kernel_bytes.error().Message());
   if (Status s = WriteFileAtomically(kernel_copy, *kernel_bytes); !s) {
     return Usage("--kernel: " + s.error().Message());

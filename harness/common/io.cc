@@ -89,15 +89,24 @@ Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point 
 }
 
 Result<std::string> ReadFile(const std::string& path) {
+  return ReadFile(path, std::string().max_size());
+}
+
+Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.Valid()) return FailErrno("open " + path);
   std::string data;
-  char chunk[4096];
+  char chunk[65536];
   while (true) {
     ssize_t n = read(fd.Get(), chunk, sizeof(chunk));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return FailErrno("read " + path);
     if (n == 0) return data;
+    if (static_cast<size_t>(n) > max_bytes - data.size()) {
+      return Fail(EFBIG, "read " + path, {},
+                  "it holds more than " + std::to_string(max_bytes >> 20) +
+                      " MiB, which no input of nsmatrix does (a device or an endless pipe?)");
+    }
     data.append(chunk, static_cast<size_t>(n));
   }
 }

@@ -41,6 +41,12 @@ Result<ReadToEndResult> ReadToEnd(int fd, std::chrono::steady_clock::time_point 
                                   size_t limit);
 
 Result<std::string> ReadFile(const std::string& path);
+// For a file the user named: more than `max_bytes` is an error (EFBIG), so a
+// device or pipe that never ends (/dev/zero given by mistake) cannot fill memory.
+Result<std::string> ReadFile(const std::string& path, size_t max_bytes);
+// What a user-named input may hold: ten times the largest report (3.6 MB for
+// 256 combinations of 39 probes) and a kernel image many times over.
+inline constexpr size_t kMaxInputFileBytes = 256u << 20;
 
 // Descriptors at 10 or above, close-on-exec, so that a child's dup2() onto the
 // low numbers it hands to exec (3, 4) can never clobber one of them.

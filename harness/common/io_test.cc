@@ -53,6 +53,20 @@ TEST(ReadToEnd, ALateDrainStopsAtTheLimit) {
 // The runner writes to sandboxes that may have died: that must be an error
 // it can act on, not a SIGPIPE that ends nsmatrix, whatever the signal's
 // disposition (default here).
+// An input the user named that never ends (/dev/zero by mistake) is an error
+// at the limit, not a process that grows until the machine kills it.
+TEST(ReadFile, MoreThanTheLimitIsEfbig) {
+  Result<std::string> zeros = ReadFile("/dev/zero", 1 << 20);
+  ASSERT_FALSE(zeros);
+  EXPECT_EQ(zeros.error().err, EFBIG);
+  EXPECT_NE(zeros.error().Message().find("/dev/zero"), std::string::npos);
+  Result<std::string> small = ReadFile("/proc/self/comm", 4096);
+  ASSERT_TRUE(small) << small.error().Message();
+  EXPECT_FALSE(small->empty());
+  Result<std::string> exact = ReadFile("/proc/self/comm", small->size());
+  ASSERT_TRUE(exact) << exact.error().Message();  // the limit itself is allowed
+}
+
 TEST(SendAll, APeerThatIsGoneIsEpipeNotSigpipe) {
   // The default, even where ctest was started with SIGPIPE ignored.
   sighandler_t before = signal(SIGPIPE, SIG_DFL);

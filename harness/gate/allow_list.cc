@@ -217,7 +217,7 @@ Result<AllowList> ParseAllowList(std::string_view toml_text, const std::string& 
 }
 
 Result<AllowList> LoadAllowList(const std::string& path) {
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = ReadFile(path, kMaxInputFileBytes);
   if (!text) {
     return Fail(text.error().err, "load allow list", path + ": cannot read the file",
                 "pass the path of an existing, readable TOML file");

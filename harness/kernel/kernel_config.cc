@@ -71,7 +71,8 @@ KernelConfig ParseKernelConfig(std::string_view text, std::string source) {
 }
 
 Result<KernelConfig> ReadKernelConfig(const std::string& path) {
-  Result<std::string> text = path.ends_with(".gz") ? ReadGzip(path) : ReadFile(path);
+  Result<std::string> text =
+      path.ends_with(".gz") ? ReadGzip(path) : ReadFile(path, kMaxConfigBytes);
   if (!text) return std::unexpected(text.error());
   KernelConfig config = ParseKernelConfig(*text, path);
   if (config.values.empty())

@@ -152,6 +152,10 @@ TEST(GateCommand, RegressionsFailImprovementsPassAllowListAccepts) {
       2);
   EXPECT_EQ(
       RunNsmatrix({"gate", "--baseline", tmp.path() + "/missing.json", same}, false).exit_code, 2);
+  // A device named by mistake is refused at the input limit, not read until memory runs out.
+  CliRun endless = RunNsmatrix({"gate", "--baseline", "/dev/zero", same}, false);
+  EXPECT_EQ(endless.exit_code, 2);
+  EXPECT_NE(endless.err.find("EFBIG"), std::string::npos) << endless.err;
 }
 
 TEST(GateCommand, WritesTheGitHubStepSummary) {
