@@ -85,6 +85,23 @@ Result<std::vector<MatrixCell>> ReadMatrixCells(const json& doc) {
       return Invalid(where + ": combination \"" + text[0] + "\": " + combination.error().context);
     }
     cell.combination = *combination;
+    // The reports key a cell on its "namespaces" where it has them: the gate
+    // must compare the same cell they show.
+    if (const json* names = ja::Find(value, "namespaces")) {
+      NsSet named;
+      bool valid = names->is_array();
+      for (size_t n = 0; valid && n < names->size(); ++n) {
+        const json& name = (*names)[n];
+        std::optional<Ns> ns =
+            name.is_string() ? NsFromName(name.get_ref<const std::string&>()) : std::nullopt;
+        valid = ns && !named.Has(*ns);
+        if (valid) named = named.With(*ns);
+      }
+      if (!valid || named != cell.combination) {
+        return Invalid(where + ": \"namespaces\" " + names->dump() +
+                       " does not name the combination's namespaces, each once");
+      }
+    }
     cell.probe = std::move(text[1]);
     std::optional<Outcome> outcome = OutcomeFromName(text[2]);
     if (!outcome) {

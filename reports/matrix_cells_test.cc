@@ -100,6 +100,18 @@ TEST(MatrixCells, ABrokenDocumentSaysWhichCellAndWhat) {
   EXPECT_EQ(ErrorOf(Doc(json::array({cell})))
                 .rfind("cell 0 (mnt+pid+user pid.see_host): verdict \"ok\"", 0),
             0u);
+  // "namespaces", which the reports key cells on, must say what the combination says.
+  cell = good;
+  cell["namespaces"] = {"pid"};
+  EXPECT_EQ(ErrorOf(Doc(json::array({cell}))),
+            "cell 0 (mnt+pid+user pid.see_host): \"namespaces\" [\"pid\"] does not name the "
+            "combination's namespaces, each once");
+  cell["namespaces"] = {"mnt", "pid", "user", "user"};
+  EXPECT_NE(ErrorOf(Doc(json::array({cell}))).find("does not name"), std::string::npos);
+  cell["namespaces"] = "mnt+pid+user";
+  EXPECT_NE(ErrorOf(Doc(json::array({cell}))).find("does not name"), std::string::npos);
+  cell["namespaces"] = {"user", "mnt", "pid"};  // in any order
+  EXPECT_TRUE(ReadMatrixCells(Doc(json::array({cell}))));
   // The same cell spelt another way is still the same cell.
   cell = good;
   cell["combination"] = "user+pid+mnt";

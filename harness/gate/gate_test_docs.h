@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/common/namespaces.h"
 #include "harness/gate/gate.h"
 
 namespace nsm::gate_test {
@@ -17,13 +18,13 @@ using nlohmann::json;
 inline json Cell(const std::string& combination, const std::string& probe,
                  const std::string& outcome, const std::string& verdict,
                  const std::string& expected = "isolated", const std::string& detail = "evidence") {
-  return {{"combination", combination},
-          {"namespaces", json::array()},
-          {"probe", probe},
-          {"outcome", outcome},
-          {"expected", expected},
-          {"verdict", verdict},
-          {"detail", detail}};
+  json names = json::array();
+  if (Result<NsSet> set = NsSet::Parse(combination)) {  // a bad one is the test's point
+    for (std::string_view name : set->Names()) names.push_back(name);
+  }
+  return {
+      {"combination", combination}, {"namespaces", names}, {"probe", probe},  {"outcome", outcome},
+      {"expected", expected},       {"verdict", verdict},  {"detail", detail}};
 }
 
 inline json Doc(std::vector<json> cells) {
