@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +60,23 @@ bool Failed(ChildContext& ctx, const char* step, int err) {
 
 bool Step(ChildContext& ctx, const char* step, bool ok) {
   return ok || Failed(ctx, step, errno);
+}
+
+// After root's setresuid to another uid: no capability is left, permitted or
+// effective, unless securebits (SECBIT_NO_SETUID_FIXUP, KEEP_CAPS) kept them,
+// and a check made with them would say nothing about an unprivileged user.
+// A raw capget: this runs in a forked child, where nothing may allocate.
+bool HoldsNoCapability() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  for (const __user_cap_data_struct& word : data) {
+    if (word.effective != 0 || word.permitted != 0) {
+      errno = EPERM;
+      return false;
+    }
+  }
+  return true;
 }
 
 bool WriteProc(const char* path, const char* text) {
@@ -217,7 +236,8 @@ void RunCheck(ChildContext& ctx, Ns ns, Privilege as) {
     bool groups_ok = setgroups(0, nullptr) == 0 || errno == EPERM;
     if (!Step(ctx, "setgroups([])", groups_ok) ||
         !Step(ctx, "setresgid(65534)", setresgid(gid, gid, gid) == 0) ||
-        !Step(ctx, "setresuid(65534)", setresuid(uid, uid, uid) == 0)) {
+        !Step(ctx, "setresuid(65534)", setresuid(uid, uid, uid) == 0) ||
+        !Step(ctx, "setresuid(65534) dropping every capability", HoldsNoCapability())) {
       ctx.report.created = -1;  // not checked
       return;
     }

@@ -6,7 +6,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/securebits.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,6 +162,36 @@ TEST(LiveCheckTest, UnprivilegedChecks) {
   // purpose (the gate must not call that a loss), not a failure.
   EXPECT_EQ(CheckUnderZeroLimit(Ns::net, Ns::time, Privilege::unprivileged),
             "not-checked setresgid(65534) EINVAL skipped");
+}
+
+// Root whose securebits keep its capabilities across setresuid is no
+// unprivileged user: the check says it could not become one, rather than
+// reporting what a privileged process could do as the unprivileged column.
+TEST(LiveCheckTest, AnUnprivilegedCheckThatKeptItsCapabilitiesIsNotChecked) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    std::string out = "prctl failed";
+    if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0, 0, 0) == 0) {
+      LiveCheck check = CheckNamespace(Ns::uts, Privilege::unprivileged);
+      out = std::string(Name(check.status)) + (check.skipped ? " skipped: " : ": ") + check.detail;
+    }
+    (void)!write(fds[1], out.data(), out.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string got;
+  char buffer[512];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) > 0;) got.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_EQ(got,
+            "not-checked skipped: could not become uid/gid 65534: setresuid(65534) dropping every "
+            "capability failed with EPERM");
 }
 
 std::string DescribeNesting(const NestingDepth& depth) {
