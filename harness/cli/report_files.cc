@@ -62,13 +62,13 @@ Status CheckOutDir(const std::string& dir) {
   }
   if (existing == Normal(dir)) {
     if (!boost::filesystem::is_directory(existing, ec))
-      return Fail(ENOTDIR, "--out " + dir, "is not a directory");
+      return Fail(ENOTDIR, "--out " + dir + ": not a directory");
     return {};
   }
   if (!boost::filesystem::is_directory(existing, ec))
-    return Fail(ENOTDIR, "--out " + dir, existing.string() + " is not a directory");
+    return Fail(ENOTDIR, "--out " + dir + ": " + existing.string() + " is not a directory");
   if (access(existing.c_str(), W_OK) != 0)
-    return Fail(EACCES, "--out " + dir, "directory " + existing.string() + " is not writable");
+    return Fail(EACCES, "--out " + dir + ": directory " + existing.string() + " is not writable");
   return {};
 }
 
@@ -90,14 +90,18 @@ Status CheckOutputPaths(std::initializer_list<const std::string*> paths,
     boost::filesystem::path parent = boost::filesystem::absolute(*path).parent_path();
     boost::system::error_code ec;
     std::string problem;
+    int err = 0;
     if (!boost::filesystem::is_directory(parent, ec)) {
       problem = "directory " + parent.string() + " does not exist";
+      err = ENOENT;
     } else if (access(parent.c_str(), W_OK) != 0) {
       problem = "directory " + parent.string() + " is not writable";
+      err = EACCES;
     } else if (boost::filesystem::is_directory(*path, ec)) {
       problem = *path + " is a directory";
+      err = EISDIR;
     }
-    if (!problem.empty()) return Fail(EINVAL, "cannot write " + *path, problem);
+    if (!problem.empty()) return Fail(err, "cannot write " + *path + ": " + problem);
   }
   return {};
 }
@@ -106,7 +110,7 @@ Status MakeOutDir(const std::string& dir) {
   if (dir.empty()) return {};
   boost::system::error_code ec;
   boost::filesystem::create_directories(dir, ec);
-  if (ec) return Fail(ec.value(), "--out " + dir, ec.message());
+  if (ec) return Fail(ec.value(), "create --out " + dir);
   return {};
 }
 
