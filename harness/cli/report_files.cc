@@ -176,8 +176,8 @@ Result<nlohmann::json> LoadJson(const std::string& path) {
   };
   nlohmann::json doc = nlohmann::json::parse(*text, limit, /*allow_exceptions=*/false);
   if (too_deep)
-    return Fail(EINVAL, path, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
-  if (doc.is_discarded()) return Fail(EINVAL, path, "not valid JSON");
+    return Fail(0, path + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  if (doc.is_discarded()) return Fail(0, path + ": not valid JSON");
   return doc;
 }
 
@@ -186,11 +186,11 @@ Result<nlohmann::json> LoadDocument(const std::string& path) {
   if (!loaded) return loaded;
   nlohmann::json& doc = *loaded;
   if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "nsmatrix/1") {
-    return Fail(EINVAL, path, "not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
+    return Fail(0, path + ": not an nsmatrix/1 document (no \"schema\": \"nsmatrix/1\")");
   }
   for (const char* key : {"cells", "probes"}) {
     if (!doc.contains(key) || !doc[key].is_array()) {
-      return Fail(EINVAL, path, std::string("the document has no \"") + key + "\" array");
+      return Fail(0, path + ": the document has no \"" + key + "\" array");
     }
   }
   return doc;
@@ -203,7 +203,7 @@ Result<nlohmann::json> LoadKernelOrMatrix(const std::string& path) {
   if (doc.is_object() && doc.value("schema", nlohmann::json()) == kKernelSchemaId) {
     if (!doc.contains("kernel") || !doc["kernel"].is_object() ||
         !doc["kernel"].contains("namespaces") || !doc["kernel"]["namespaces"].is_array()) {
-      return Fail(EINVAL, path, "the kernel report has no \"kernel\".\"namespaces\" array");
+      return Fail(0, path + ": the kernel report has no \"kernel\".\"namespaces\" array");
     }
     return loaded;
   }
