@@ -212,7 +212,8 @@ CommandFn AddRunCommand(CLI::App& app) {
                   "'all' is the combination of all eight types (none,all: both ends)")
       ->capture_default_str();
   sub->add_option(plan_option::kProbes, args->request.probes,
-                  "Probe ids or prefixes, comma-separated, or 'all'")
+                  "Probe ids or prefixes, comma-separated, or 'all' (with --runtime, the ns.* "
+                  "probes always run too)")
       ->capture_default_str();
   sub->add_option(plan_option::kUsernsMap, args->request.userns_map,
                   "unprivileged: container root is host uid/gid 100000 (as rootful podman/LXC);\n"

@@ -226,6 +226,27 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
                                 from.propagation || Given(request, plan_option::kPropagation),
                                 built.userns_map_chosen, setting, plan);
     if (!chosen) return Problem(chosen.error());
+    const auto& launcher_only = ProbesNeedingTheLauncher();
+    bool runnable = std::any_of(plan.probes.begin(), plan.probes.end(), [&](const ProbeSpec* p) {
+      return std::none_of(launcher_only.begin(), launcher_only.end(),
+                          [&](const auto& entry) { return entry.first == p->id; });
+    });
+    if (!runnable) {
+      return Problem("none of the selected probes can run under --runtime " +
+                     std::string(Name(*kind)));
+    }
+    // Under a runtime only the ns.* probes show which namespaces it made (the
+    // launcher's own cells are checked from the host): without them, a runtime
+    // that quietly left one out would pass every cell that does not turn on it.
+    Result<std::vector<const ProbeSpec*>> with_ns =
+        Catalogue::Builtin().Select(request.probes + ",ns.");
+    if (with_ns && with_ns->size() != plan.probes.size()) {
+      plan.probes = std::move(*with_ns);
+      built.warnings.push_back(
+          "--runtime " + request.runtime +
+          ": the ns.* probes run too, whatever --probes says: under a runtime they are what "
+          "shows which namespaces it made");
+    }
   }
   const bool options_given =
       Given(request, plan_option::kUsernsMap) || Given(request, plan_option::kPropagation) ||

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "scenarios/scenario.h"
@@ -302,6 +303,45 @@ TEST(BuildPlan, ARuntimeMapsRootToTheCallerUnlessAMapWasChosen) {
   EXPECT_EQ(built->plan.userns_map, UsernsMap::unprivileged);
 }
 
+// Only the ns.* probes show which namespaces a runtime made, so a runtime run
+// has them whatever --probes says, and says so; the launcher's runs keep the
+// selection as it is.
+TEST(BuildPlan, ARuntimeRunAlwaysHasTheNsProbes) {
+  auto ids = [](const BuiltPlan& built) {
+    std::vector<std::string> out;
+    for (const ProbeSpec* probe : built.plan.probes) out.push_back(probe->id);
+    return out;
+  };
+  PlanRequest request;
+  request.probes = "escape.setns_net";
+  request.given = {"--probes"};
+  auto native = BuildPlan(request, Shipped());
+  ASSERT_TRUE(native) << native.error();
+  EXPECT_EQ(ids(*native), std::vector<std::string>{"escape.setns_net"});
+  EXPECT_TRUE(native->warnings.empty());
+
+  request.runtime = "unshare";
+  request.userns_map = "root";
+  request.given.insert("--userns-map");
+  auto built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  std::vector<std::string> got = ids(*built);
+  EXPECT_EQ(std::count(got.begin(), got.end(), "escape.setns_net"), 1);
+  for (const char* ns :
+       {"ns.mnt", "ns.uts", "ns.ipc", "ns.net", "ns.pid", "ns.user", "ns.cgroup", "ns.time"}) {
+    EXPECT_EQ(std::count(got.begin(), got.end(), ns), 1) << ns;
+  }
+  EXPECT_EQ(got.size(), 9u);
+  ASSERT_EQ(built->warnings.size(), 1u);
+  EXPECT_NE(built->warnings[0].find("the ns.* probes run too"), std::string::npos);
+
+  request.probes = "ns.";  // already there: nothing to say
+  built = BuildPlan(request, Shipped());
+  ASSERT_TRUE(built) << built.error();
+  EXPECT_EQ(ids(*built).size(), 8u);
+  EXPECT_TRUE(built->warnings.empty());
+}
+
 TEST(BuildPlan, ARuntimesFixedPropagationReplacesTheDefaultButNotAChoice) {
   PlanRequest request;
   request.runtime = "bwrap";
@@ -412,11 +452,14 @@ TEST(LeaveOutLauncherProbes, TakesOutWhatOnlyTheLauncherCanRunAndSaysWhy) {
   EXPECT_EQ(built->plan.runtime_left_out.size(), ProbesNeedingTheLauncher().size());
   for (const auto& [id, why] : built->plan.runtime_left_out) EXPECT_FALSE(why.empty()) << id;
 
+  // Said before the ns.* probes a runtime run always has are added.
   request.probes = "pid.signal_sender,mnt.propagation_in";
-  built = BuildPlan(request, Shipped());
-  ASSERT_TRUE(built) << built.error();
-  built->plan.runtime.kind = RuntimeKind::bwrap;
-  auto left = LeaveOutLauncherProbes(built->plan);
+  request.given = {"--probes"};
+  EXPECT_EQ(ErrorOf(request), "none of the selected probes can run under --runtime bwrap");
+  RunPlan only_launcher;
+  only_launcher.runtime.kind = RuntimeKind::bwrap;
+  only_launcher.probes = *Catalogue::Builtin().Select(request.probes);
+  auto left = LeaveOutLauncherProbes(only_launcher);
   ASSERT_FALSE(left);
   EXPECT_EQ(left.error(), "none of the selected probes can run under --runtime bwrap");
 }
