@@ -180,7 +180,7 @@ void BM_RuntimeLaunch(benchmark::State& state, RuntimeKind kind, NsSet set) {
   // A set the runtime itself refuses here (nspawn without a cgroup
   // namespace on a hybrid layout, say) is skipped with its message.
   if (Status trial = RunOnce(argv, probe.Get(), set, cell_cgroup.Get(), start); !trial) {
-    if (adapter->IsRefusal(trial.error().Message()))
+    if (adapter->IsRefusal(trial.error().Message(), set))
       return SkipUnsupported(state, std::string(Name(kind)) + " refused " + set.ToString() + ": " +
                                         trial.error().Message());
     return SkipWith(state, trial.error());

@@ -279,7 +279,7 @@ std::vector<Observation> RunNative(Launched& launched, const CellEnvironment& en
 // CollectRuntimeOutput), and a runtime that failed after its probe reported
 // makes every cell an error: only a runtime that outlived a whole report
 // (crun's orphan case) is ended without blame.
-std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironment& env,
+std::vector<Observation> RunUnderRuntime(NsSet ns, Launched& launched, const CellEnvironment& env,
                                          HostSandbox& sandbox) {
   Container& container = launched.container;
   const std::string runtime(Name(env.runtime->Kind()));
@@ -335,7 +335,8 @@ std::vector<Observation> RunUnderRuntime(Launched& launched, const CellEnvironme
   // in for a run that went wrong.
   if (problem.empty() && output->probe.data.empty()) {
     bool refused = status->exited && status->code != 0 && own &&
-                   own->find(kProbeExePath) == std::string::npos && env.runtime->IsRefusal(*own);
+                   own->find(kProbeExePath) == std::string::npos &&
+                   env.runtime->IsRefusal(*own, ns);
     if (refused)
       return AllWith(env, Outcome::refused, runtime + " did not start the probe: " + said);
     return AllWith(env, Outcome::error,
@@ -357,7 +358,7 @@ std::vector<Observation> RunAndJudge(NsSet ns, const CellEnvironment& env, HostS
     return std::move(*observations);
   Launched& launched = std::get<Launched>(launch);
   if (!env.runtime) return RunNative(launched, env, sandbox);
-  std::vector<Observation> observations = RunUnderRuntime(launched, env, sandbox);
+  std::vector<Observation> observations = RunUnderRuntime(ns, launched, env, sandbox);
   // Only now: `delete --force` kills what is left of the container, which
   // the judges must see as it was.
   if (Status cleaned = CleanUpAfterRuntime(launched, env); !cleaned) {

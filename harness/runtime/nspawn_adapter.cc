@@ -77,15 +77,17 @@ std::optional<std::string> NspawnAdapter::OwnMessage(std::string_view stderr_tex
 
 // nspawn's own refusals, as systemd 252 words them; anything else it says
 // (a bad option, a missing file, a cgroup it could not make) is an error.
-bool NspawnAdapter::IsRefusal(std::string_view own_message) const {
+bool NspawnAdapter::IsRefusal(std::string_view own_message, NsSet asked) const {
   for (std::string_view line : Split(own_message, '\n')) {
     auto has = [line](std::string_view part) { return line.find(part) != std::string_view::npos; };
     // The kernel: a procfs needs the PID namespace's owner (container root
-    // in a user namespace without a PID namespace of its own), or a namespace
-    // refused outright (a sysctl, a limit, a security module). A sysfs it
-    // would not mount is an error: the one time it was seen here, this
-    // project's own sandbox had caused it (docs/runtimes.md).
-    if (line.starts_with("Failed to mount proc ") && has("Operation not permitted")) return true;
+    // in a user namespace without a PID namespace of its own: only there is
+    // this a refusal), or a namespace refused outright (a sysctl, a limit, a
+    // security module). A sysfs it would not mount is an error: the one time
+    // it was seen here, this project's own sandbox had caused it
+    // (docs/runtimes.md).
+    if (line.starts_with("Failed to mount proc ") && has("Operation not permitted"))
+      return asked.Has(Ns::user) && !asked.Has(Ns::pid);
     if ((line.starts_with("Failed to fork inner child") || line.starts_with("Failed to clone") ||
          line.starts_with("Failed to unshare")) &&
         (has("Operation not permitted") || has("No space left on device") ||

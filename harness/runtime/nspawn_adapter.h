@@ -22,7 +22,7 @@ class NspawnAdapter final : public RuntimeAdapter {
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
   std::optional<std::string> OwnMessage(std::string_view stderr_text) const override;
-  bool IsRefusal(std::string_view own_message) const override;
+  bool IsRefusal(std::string_view own_message, NsSet asked) const override;
 };
 
 }  // namespace nsm

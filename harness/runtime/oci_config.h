@@ -77,7 +77,9 @@ class OciAdapter : public RuntimeAdapter {
   std::optional<std::string> OwnMessage(std::string_view stderr_text) const override {
     return OciErrorMessage(stderr_text);
   }
-  bool IsRefusal(std::string_view own_message) const override { return OciIsRefusal(own_message); }
+  bool IsRefusal(std::string_view own_message, NsSet /*asked*/) const override {
+    return OciIsRefusal(own_message);
+  }
 };
 
 }  // namespace nsm

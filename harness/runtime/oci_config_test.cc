@@ -204,7 +204,8 @@ TEST(OciIsRefusal, OnlyTheRefusalsSeenFromTheRuntimes) {
   EXPECT_FALSE(OciIsRefusal("invalid config file: expected string"));
   EXPECT_FALSE(OciIsRefusal("error creating device nodes: open /dev/tty: no such device"));
   EXPECT_FALSE(OciIsRefusal(""));
-  EXPECT_FALSE(MakeRuntimeAdapter(RuntimeKind::runc)->IsRefusal("invalid config file"));
+  EXPECT_FALSE(
+      MakeRuntimeAdapter(RuntimeKind::runc)->IsRefusal("invalid config file", NsSet::All()));
 }
 
 TEST(OciErrorMessage, TheFirstErrorLinesMessage) {

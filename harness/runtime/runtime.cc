@@ -36,7 +36,7 @@ std::optional<std::string> RuntimeAdapter::OwnMessage(std::string_view stderr_te
   return std::string(stderr_text);
 }
 
-bool RuntimeAdapter::IsRefusal(std::string_view own_message) const {
+bool RuntimeAdapter::IsRefusal(std::string_view own_message, NsSet /*asked*/) const {
   return SaysNamespaceRefused(own_message, Program());
 }
 

@@ -119,8 +119,9 @@ class RuntimeAdapter {
   // refusal, which is a skip) rather than that something went wrong (an
   // error)? By default, as unshare(1) and bubblewrap word it, a message whose
   // text after the runtime's name is SaysNamespaceRefused; runc, crun and
-  // nspawn count only the refusals known from them.
-  virtual bool IsRefusal(std::string_view own_message) const;
+  // nspawn count only the refusals known from them, and only in the
+  // combinations (`asked`) where each is known to happen.
+  virtual bool IsRefusal(std::string_view own_message, NsSet asked) const;
 };
 
 // Does a line of `message` say the kernel refused a namespace: a namespace

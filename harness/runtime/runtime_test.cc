@@ -87,36 +87,46 @@ TEST(Runtime, RootsSubordinateRangeIsReadFromSubuidFiles) {
 TEST(Runtime, OnlyANamespaceRefusedIsARefusal) {
   auto unshare = MakeRuntimeAdapter(RuntimeKind::unshare);
   auto bwrap = MakeRuntimeAdapter(RuntimeKind::bwrap);
-  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: No space left on device"));
-  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: Operation not permitted"));
+  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: No space left on device", NsSet::All()));
+  EXPECT_TRUE(unshare->IsRefusal("unshare: unshare failed: Operation not permitted", NsSet::All()));
   EXPECT_TRUE(unshare->IsRefusal(
-      "unshare: failed to write to /proc/self/timens_offsets: Permission denied"));
-  EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Too many users"));
-  EXPECT_TRUE(bwrap->IsRefusal("bwrap: Creating new namespace failed: Invalid argument"));
+      "unshare: failed to write to /proc/self/timens_offsets: Permission denied", NsSet::All()));
+  EXPECT_TRUE(
+      bwrap->IsRefusal("bwrap: Creating new namespace failed: Too many users", NsSet::All()));
+  EXPECT_TRUE(
+      bwrap->IsRefusal("bwrap: Creating new namespace failed: Invalid argument", NsSet::All()));
   // bubblewrap 0.8's own words under a namespace limit, and newer ones' for EPERM.
   EXPECT_TRUE(
       bwrap->IsRefusal("bwrap: Creating new namespace failed: nesting depth or "
-                       "/proc/sys/user/max_*_namespaces exceeded (ENOSPC)"));
+                       "/proc/sys/user/max_*_namespaces exceeded (ENOSPC)",
+                       NsSet::All()));
   EXPECT_TRUE(
       bwrap->IsRefusal("bwrap: No permissions to create a new namespace, likely because "
-                       "the kernel does not allow non-privileged user namespaces."));
+                       "the kernel does not allow non-privileged user namespaces.",
+                       NsSet::All()));
   // Line by line, each without the program's name: the words must be on one line.
   EXPECT_FALSE(
       unshare->IsRefusal("unshare: something\nunshare: mount /proc failed: Operation "
-                         "not permitted"));
+                         "not permitted",
+                         NsSet::All()));
   EXPECT_FALSE(
       unshare->IsRefusal("unshare: mount namespace set up\nfork failed: Permission "
-                         "denied"));
+                         "denied",
+                         NsSet::All()));
   // Its own name says nothing: "unshare:" is not a namespace call.
-  EXPECT_FALSE(unshare->IsRefusal("unshare: fork failed: Resource temporarily unavailable"));
-  EXPECT_FALSE(unshare->IsRefusal("unshare: mount /proc failed: Operation not permitted"));
-  EXPECT_FALSE(unshare->IsRefusal("unshare: unshare failed: Cannot allocate memory"));
-  EXPECT_FALSE(unshare->IsRefusal("unshare: write failed /proc/self/uid_map: Invalid argument"));
+  EXPECT_FALSE(
+      unshare->IsRefusal("unshare: fork failed: Resource temporarily unavailable", NsSet::All()));
+  EXPECT_FALSE(
+      unshare->IsRefusal("unshare: mount /proc failed: Operation not permitted", NsSet::All()));
+  EXPECT_FALSE(unshare->IsRefusal("unshare: unshare failed: Cannot allocate memory", NsSet::All()));
+  EXPECT_FALSE(unshare->IsRefusal("unshare: write failed /proc/self/uid_map: Invalid argument",
+                                  NsSet::All()));
   EXPECT_FALSE(
       bwrap->IsRefusal("bwrap: Can't mount proc on /newroot/proc: Device or resource "
-                       "busy"));
-  EXPECT_FALSE(bwrap->IsRefusal("bwrap: anything"));
-  EXPECT_FALSE(bwrap->IsRefusal(""));
+                       "busy",
+                       NsSet::All()));
+  EXPECT_FALSE(bwrap->IsRefusal("bwrap: anything", NsSet::All()));
+  EXPECT_FALSE(bwrap->IsRefusal("", NsSet::All()));
 }
 
 TEST(UnshareAdapter, NoNamespaceExecsTheProbeInPlace) {
