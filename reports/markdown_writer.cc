@@ -114,7 +114,8 @@ void RenderProbes(const json& doc, const std::vector<std::string>& ids, std::str
     out +=
         MdRow({MdCode(EscapeTableCell(p.id)),
                EscapeTableCell(p.entry ? ja::String(*p.entry, "description") : ""),
-               ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count) + " combinations",
+               EscapeTableCell(ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count)) +
+                   " combinations",
                EscapeTableCell(RenderIsolatedBy(p.isolated_by)), std::to_string(p.failures)});
   }
   out += "\n";

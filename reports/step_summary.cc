@@ -84,7 +84,8 @@ std::string Shortened(const json& doc, size_t limit) {
   for (const ProbeSummary& p : SummarizeProbes(doc, ProbeOrder(doc))) {
     probe_rows.push_back(
         MdRow({MdCode(EscapeTableCell(p.id)),
-               ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count) + " combinations",
+               EscapeTableCell(ScalarText(p.isolated_count) + " of " + ScalarText(p.cell_count)) +
+                   " combinations",
                EscapeTableCell(RenderIsolatedBy(p.isolated_by)), std::to_string(p.failures)}));
   }
 
