@@ -9,6 +9,7 @@
 
 #include "reports/document_view.h"
 #include "reports/json_access.h"
+#include "reports/visible_text.h"
 
 namespace nsm {
 namespace {
@@ -131,6 +132,7 @@ std::string EscapeXml(std::string_view text, bool attribute) {
     std::string_view sequence = text.substr(0, len);
     text.remove_prefix(len);
     if (!IsXmlChar(cp)) continue;
+    if (AppendStandIn(sequence, 0, out) != 0) continue;  // DEL, C1, bidirectional controls
     switch (cp) {
       case '&':
         out += "&amp;";

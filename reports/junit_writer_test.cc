@@ -110,8 +110,8 @@ TEST(RenderJUnitTest, EscapesHostileText) {
   EXPECT_THAT(xml, Not(HasSubstr("<script>")));
   EXPECT_THAT(xml, Not(HasSubstr("]]>")));
   EXPECT_THAT(xml, HasSubstr("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; ]]&gt; "
-                             "&quot;quoted&quot; &amp; more[31m\x7f\ttab\nline&#13;\n"));
-  EXPECT_THAT(xml, HasSubstr("more[31m\x7f&#9;tab&#10;line&#13;&#10;bad utf8"));
+                             "&quot;quoted&quot; &amp; more[31m\u2421\ttab\nline&#13;\n"));
+  EXPECT_THAT(xml, HasSubstr("more[31m\u2421&#9;tab&#10;line&#13;&#10;bad utf8"));
   EXPECT_THAT(xml, HasSubstr("bad utf8 \xef\xbf\xbd\xef\xbf\xbd end  nbsp \xc2\xa0 ok"));
   EXPECT_THAT(xml, HasSubstr("classname=\"uts.&lt;host&gt;\""));
   EXPECT_THAT(xml, HasSubstr("value=\"6.1&quot;&amp;&lt;&gt;\""));
@@ -169,6 +169,9 @@ TEST(EscapeXmlTest, TimestampsAndText) {
   EXPECT_EQ(EscapeXml("a\tb\nc", false), "a\tb\nc");
   EXPECT_EQ(EscapeXml("\xed\xa0\x80", false), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
   EXPECT_EQ(EscapeXml("\xf0\x9f\x98\x80", false), "\xf0\x9f\x98\x80");  // U+1F600 is fine
+  // XML characters a reader must still not get as they are: DEL as its
+  // picture, a C1 control and characters that reorder the text as U+FFFD.
+  EXPECT_EQ(EscapeXml("a\x7f\u009b1m \u202Eb\u2066", false), "a\u2421\uFFFD1m \uFFFDb\uFFFD");
   json doc = LoadDoc("small_matrix.json");
   doc["generated_at"] = "2026-11-30T14:30:00.25+02:30";
   EXPECT_THAT(RenderJUnit(doc), HasSubstr("timestamp=\"2026-11-30T12:00:00\""));

@@ -24,7 +24,8 @@ std::string RenderMarkdownVerdict(const nlohmann::json& doc);
 
 // Text for a table cell (or a list item), which a container may have written:
 // '|', '\', '[' and ']' escaped, '<' and an '&' that could start an entity as
-// entities (no tag, link or image reaches a Markdown viewer), line breaks as
+// entities (no tag, nor link or image syntax, reaches a Markdown viewer; a
+// viewer may still make a bare URL a link), line breaks as
 // <br>, other control and bidirectional characters as AppendStandIn
 // (visible_text.h) puts them (no escape sequence reaches a terminal).
 std::string EscapeTableCell(std::string_view text);

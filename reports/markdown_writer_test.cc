@@ -215,6 +215,7 @@ TEST(EscapeTableCellTest, NoMarkupOrControlFromAContainerSurvives) {
   EXPECT_EQ(EscapeTableCell("\x1b[2K\rgate: PASSED"), "\u241b\\[2K<br>gate: PASSED");
   EXPECT_EQ(EscapeTableCell("a\x07\x7f\tb"), "a\u2407\u2421\tb");
   EXPECT_EQ(EscapeTableCell("\u009b31m \u202Eevil\u2069"), "\uFFFD31m \uFFFDevil\uFFFD");
+  EXPECT_EQ(EscapeTableCell("\u200E\u200F\u061C\u2028\u2029."), "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD.");
   EXPECT_EQ(EscapeTableCell("ünïcödé → ok"), "ünïcödé → ok");
 }
 

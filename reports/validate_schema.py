@@ -19,7 +19,7 @@ import jsonschema
 
 def main(argv):
     documents = len(argv) >= 4 and argv[2] == "--documents"
-    if len(argv) != 3 and not documents:
+    if (len(argv) != 3 and not documents) or argv[2:] == ["--documents"]:
         print(__doc__, file=sys.stderr)
         return 2
     schema = json.loads(pathlib.Path(argv[1]).read_text(encoding="utf-8"))

@@ -25,10 +25,18 @@ size_t AppendStandIn(std::string_view text, size_t i, std::string& out) {
     out += kReplacement;
     return 2;
   }
+  if (c == 0xd8 && i + 1 < text.size() && byte(i + 1) == 0x9c) {  // U+061C ARABIC LETTER MARK
+    out += kReplacement;
+    return 2;
+  }
   if (c == 0xe2 && i + 2 < text.size()) {
     unsigned char b1 = byte(i + 1);
     unsigned char b2 = byte(i + 2);
-    if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)) {
+    bool marks = b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f);       // U+200E, U+200F
+    bool separators = b1 == 0x80 && (b2 == 0xa8 || b2 == 0xa9);  // U+2028, U+2029
+    bool embeddings = b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae;    // U+202A..U+202E
+    bool isolates = b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9;      // U+2066..U+2069
+    if (marks || separators || embeddings || isolates) {
       out += kReplacement;
       return 3;
     }

@@ -15,9 +15,10 @@ namespace nsm {
 // - a C0 control other than tab, CR and LF (which callers treat), or DEL: its
 //   visible control picture (U+2400 + c, U+2421 for DEL);
 // - a C1 control (U+0080..U+009F, which a terminal may obey as CSI and the
-//   like) and a bidirectional embedding, override or isolate control
-//   (U+202A..U+202E, U+2066..U+2069, which reorder the text around them, so a
-//   hostile detail could make "leaked" read as something else): U+FFFD.
+//   like), a bidirectional mark, embedding, override or isolate (U+061C,
+//   U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, which reorder the text
+//   around them, so a hostile detail could make "leaked" read as something
+//   else) and a line or paragraph separator (U+2028, U+2029): U+FFFD.
 size_t AppendStandIn(std::string_view text, size_t i, std::string& out);
 
 }  // namespace nsm

@@ -36,7 +36,7 @@ std::string Beside(const std::string& kernel, const std::string& relative) {
 }
 
 std::string ConfigValue(const std::string& config_path, const std::string& option) {
-  Result<std::string> text = ReadFile(config_path);
+  Result<std::string> text = ReadFile(config_path, kMaxInputFileBytes);
   if (!text) return "";
   for (std::string_view line : Split(*text, '\n')) {
     if (line.starts_with(option + "=")) return std::string(line.substr(option.size() + 1));

@@ -10,6 +10,7 @@
 #include "reports/markdown_text.h"
 #include "reports/markdown_writer.h"
 #include "reports/step_summary.h"
+#include "reports/visible_text.h"
 
 namespace nsm {
 namespace {
@@ -37,7 +38,8 @@ json RunToJson(const json& doc) {
 }
 
 // One line for a terminal: line breaks become " | ", other control characters (C0,
-// DEL, C1: a hostile detail must not drive the terminal) become \xNN.
+// DEL, C1: a hostile detail must not drive the terminal) become \xNN, and
+// characters that reorder text U+FFFD (AppendStandIn).
 std::string TerminalSafe(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -55,6 +57,8 @@ std::string TerminalSafe(std::string_view text) {
       char buffer[8];
       std::snprintf(buffer, sizeof(buffer), "\\u%04x", static_cast<unsigned char>(text[++i]));
       out += buffer;
+    } else if (size_t replaced = AppendStandIn(text, i, out)) {
+      i += replaced - 1;  // a character that reorders the line: U+FFFD
     } else {
       out += static_cast<char>(c);
     }

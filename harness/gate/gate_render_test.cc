@@ -58,6 +58,17 @@ TEST(GateToJsonTest, Shape) {
   EXPECT_EQ(mixed["improvements"].size(), 1u);
 }
 
+// A detail that would reorder the terminal's line ("leaked" reading as
+// something else) reaches it with U+FFFD in place of the control.
+TEST(RenderGateTextTest, CharactersThatReorderTheLineAreReplaced) {
+  json baseline = Doc({Cell("mnt+pid", "pid.see_host", "isolated", "pass")});
+  json current = Doc({Cell("mnt+pid", "pid.see_host", "leaked", "fail", "isolated",
+                           "\u202Edekael\u2069 \u200Fx")});
+  AllowList none;
+  EXPECT_THAT(RenderGateText(Compare(baseline, current, none)),
+              HasSubstr("(isolation-lost) \uFFFDdekael\uFFFD \uFFFDx\n"));
+}
+
 TEST(RenderGateTextTest, LinesAndVerdict) {
   std::string text = RenderGateText(Mixed());
   EXPECT_EQ(text,

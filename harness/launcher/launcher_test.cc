@@ -187,7 +187,9 @@ TEST(Launcher, ACgroupThatRefusesTheProcessIsNoNamespaceRefusal) {
 // (EAGAIN) is an error, not the kernel refusing the namespaces. Classed by the
 // first EACCES, every cell at a full pids limit would be a kernel refusal.
 TEST(Launcher, AFailedRetryWithoutTheCgroupIsClassedByItsOwnErrno) {
-  const std::string pids = "/sys/fs/cgroup/pids";  // the v1 pids controller, as on Debian 12
+  // The v1 pids controller, as on this project's CI machines (hybrid layout:
+  // v1 controllers beside cgroup v2, which has no pids controller there).
+  const std::string pids = "/sys/fs/cgroup/pids";
   if (access((pids + "/cgroup.procs").c_str(), W_OK) != 0)
     GTEST_SKIP() << "no writable cgroup v1 pids hierarchy at " << pids;
   Result<CgroupTree> tree = CgroupTree::Create();

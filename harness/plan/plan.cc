@@ -243,7 +243,7 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
     if (with_ns && with_ns->size() != plan.probes.size()) {
       plan.probes = std::move(*with_ns);
       built.warnings.push_back(
-          "--runtime " + request.runtime +
+          "runtime " + request.runtime +
           ": the ns.* probes run too, whatever --probes says: under a runtime they are what "
           "shows which namespaces it made");
     }

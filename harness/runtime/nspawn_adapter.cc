@@ -86,8 +86,10 @@ bool NspawnAdapter::IsRefusal(std::string_view own_message, NsSet asked) const {
     // security module). A sysfs it would not mount is an error: the one time
     // it was seen here, this project's own sandbox had caused it
     // (docs/runtimes.md).
-    if (line.starts_with("Failed to mount proc ") && has("Operation not permitted"))
-      return asked.Has(Ns::user) && !asked.Has(Ns::pid);
+    if (line.starts_with("Failed to mount proc ") && has("Operation not permitted")) {
+      if (asked.Has(Ns::user) && !asked.Has(Ns::pid)) return true;
+      continue;
+    }
     if ((line.starts_with("Failed to fork inner child") || line.starts_with("Failed to clone") ||
          line.starts_with("Failed to unshare")) &&
         (has("Operation not permitted") || has("No space left on device") ||

@@ -111,6 +111,10 @@ TEST(NspawnAdapter, OnlyKnownMessagesAreRefusals) {
     EXPECT_FALSE(nspawn.IsRefusal(proc_eperm, *NsSet::Parse(other))) << other;
   EXPECT_TRUE(nspawn.IsRefusal("Failed to fork inner child: No space left on device",
                                *NsSet::Parse("mnt")));
+  // Not a refusal there, the procfs line leaves the lines after it to be read.
+  EXPECT_TRUE(nspawn.IsRefusal(
+      std::string(proc_eperm) + "\nFailed to fork inner child: No space left on device",
+      *NsSet::Parse("mnt")));
   for (const char* error : {
            // Seen once, when nsmatrix's own sysfs over /sys/class/net caused it.
            "Failed to mount sysfs (type sysfs) on /sys/full (MS_RDONLY): Operation not permitted",

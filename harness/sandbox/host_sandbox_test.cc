@@ -208,6 +208,11 @@ TEST(HostSandbox, AnIpcObjectOfAnotherOwnerOrModeIsSeenAndMadeAgain) {
                ds.shm_perm.uid = 0;
                return shmctl(id, IPC_SET, &ds) == 0;
              }},
+            {"segment made again smaller",
+             [] {
+               if (shmctl(shmget(fixtures::kShmKey, 0, 0), IPC_RMID, nullptr) != 0) return false;
+               return shmget(fixtures::kShmKey, 64, IPC_CREAT | 0600) >= 0;
+             }},
             {"message queue made again 0644",
              [] {
                if (msgctl(msgget(fixtures::kMsgKey, 0), IPC_RMID, nullptr) != 0) return false;
@@ -240,6 +245,9 @@ TEST(HostSandbox, AnIpcObjectOfAnotherOwnerOrModeIsSeenAndMadeAgain) {
                           what + ": reset: " + (reset ? std::string() : reset.error().Message()));
           HostSandbox::Inspection after = sandbox.Inspect(HostSandbox::kAllFixtures);
           wrong += Expect(!after.damaged, what + ": after the reset: " + Damaged(after));
+          shmid_ds segment{};
+          shmctl(shmget(fixtures::kShmKey, 0, 0), IPC_STAT, &segment);
+          wrong += Expect(segment.shm_segsz == fixtures::kShmSize, what + ": the segment's size");
           ipc_perm perm = shm_perm();
           wrong += Expect(perm.uid == 0 && perm.cuid == 0 && (perm.mode & 0777) == 0600,
                           what + ": the segment is root's, mode 0600");

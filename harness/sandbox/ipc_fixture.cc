@@ -101,10 +101,18 @@ std::string Differs(uid_t uid, gid_t gid, mode_t mode) {
 Result<int> Ensure(Sysv kind, bool create) {
   const std::string what = Name(kind);
   int id = Get(kind, create ? IPC_CREAT | 0600 : 0);
+  // Made again smaller than the fixture's (a segment, a set with fewer
+  // semaphores): the key's object, to be made again below.
+  bool too_small = false;
+  if (id < 0 && create && errno == EINVAL) {
+    id = Get(kind, 0);
+    too_small = id >= 0;
+  }
   if (id < 0) return FailErrno("get the " + what, "host IPC fixture");
   ipc_perm perm{};
   if (Stat(kind, id, perm) != 0) return FailErrno("IPC_STAT the " + what, "host IPC fixture");
-  if (Ours(perm.uid, perm.gid, perm.mode) && Ours(perm.cuid, perm.cgid, perm.mode)) return id;
+  if (!too_small && Ours(perm.uid, perm.gid, perm.mode) && Ours(perm.cuid, perm.cgid, perm.mode))
+    return id;
   if (!create) {
     return Fail(0, "check the " + what, "host IPC fixture",
                 Differs(perm.cuid != geteuid() ? perm.cuid : perm.uid,
@@ -129,7 +137,12 @@ Status EnsureQueue(bool create) {
     mqd_t mq =
         create ? mq_open(fixtures::kMqName, O_RDWR | O_CREAT | O_CLOEXEC | exclusive, 0600, &attr)
                : mq_open(fixtures::kMqName, O_RDONLY | O_CLOEXEC);
-    if (mq == static_cast<mqd_t>(-1)) return FailErrno("open the " + what, "host IPC fixture");
+    if (mq == static_cast<mqd_t>(-1)) {
+      // A queue the sandbox may not open (its owner unmapped here, in a
+      // rootless run) is not the sandbox's: made again, as one of another owner.
+      if (create && attempt == 0 && errno == EACCES && mq_unlink(fixtures::kMqName) == 0) continue;
+      return FailErrno("open the " + what, "host IPC fixture");
+    }
     struct stat st {};
     int stat_rc = fstat(mq, &st);
     int stat_err = errno;
