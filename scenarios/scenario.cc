@@ -266,6 +266,7 @@ Result<Scenario> Load(const std::string& path, const Catalogue& catalogue,
     return reader.Bad(e.source(), "", "TOML syntax error: " + std::string(e.description()));
   }
   Result<Scenario> scenario = Build(reader, doc, catalogue);
+  if (scenario) scenario->text = std::move(*text);
   if (scenario && expected_name && scenario->name != *expected_name) {
     return reader.Expected(*doc.get("name"), "name",
                            Quote(*expected_name) + " (a shipped scenario's name is its file stem)");

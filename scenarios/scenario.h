@@ -46,6 +46,7 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string path;  // the file it was loaded from, as given
+  std::string text;  // the file's bytes as they were read (what nsmatrix vm takes along)
 
   std::vector<NsSet> combinations;           // in file order, no duplicates
   std::vector<std::string> probe_selectors;  // ids/prefixes/"all", each matches the catalogue

@@ -65,9 +65,9 @@ int Vm(VmArgs args) {
   // found before anything boots.
   Result<BzImageInfo> image = ReadBzImage(args.kernel);
   if (!image) return Usage("--kernel: " + image.error().Message());
-  std::string scenario_file;
+  std::string scenario_text;
   std::expected<std::vector<std::string>, std::string> run_args =
-      RunArguments(args, &scenario_file);
+      RunArguments(args, &scenario_text);
   if (!run_args) return Usage(run_args.error());
   std::optional<std::string> qemu = FindProgram(args.qemu);
   if (!qemu) {
@@ -158,7 +158,7 @@ int Vm(VmArgs args) {
   spec.kernel_config = args.config;
   spec.release = image->release;
   spec.run_args = *run_args;
-  spec.scenario_file = scenario_file;
+  spec.scenario_toml = scenario_text;
   // Debug information is most of a RelWithDebInfo build: strip it where we can.
   spec.objcopy = FindProgram("objcopy").value_or("");
   spec.scratch_dir = temp->Path();

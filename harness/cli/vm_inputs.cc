@@ -45,7 +45,7 @@ std::string ConfigValue(const std::string& config_path, const std::string& optio
 }
 
 std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& args,
-                                                                  std::string* scenario_file) {
+                                                                  std::string* scenario_text) {
   using Problem = std::unexpected<std::string>;
   std::vector<std::string> out;
   // The guest's nsmatrix run gets these, and its own defaults for the rest.
@@ -65,7 +65,7 @@ std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& 
                      ", which nsmatrix vm cannot take along (the guest has nsmatrix's own "
                      "launcher only)");
     }
-    *scenario_file = scenario->path;  // the file it was read from
+    *scenario_text = scenario->text;  // as it was read
     request.scenario = args.scenario;
     out.insert(out.end(), {plan_option::kScenario, "/nsm/scenario.toml"});
   }

@@ -45,8 +45,9 @@ std::string ConfigValue(const std::string& config_path, const std::string& optio
 
 // The `nsmatrix run` arguments for the guest, checked here as nsmatrix run
 // would check them (BuildPlan), so that a typo costs no boot; the error is the
-// sentence to print. `scenario_file` is set to the scenario file to take along.
+// sentence to print. `scenario_text` is set to the scenario file's bytes to take along, as they
+// were read for the checks (the file is not read again).
 std::expected<std::vector<std::string>, std::string> RunArguments(const VmArgs& args,
-                                                                  std::string* scenario_file);
+                                                                  std::string* scenario_text);
 
 }  // namespace nsm

@@ -218,10 +218,9 @@ Result<std::string> BuildInitramfs(const InitramfsSpec& spec) {
       return std::unexpected(s.error());
     }
   }
-  if (!spec.scenario_file.empty()) {
-    if (Status s = AddHostFile(cpio, dirs, spec.scenario_file, "nsm/scenario.toml", 0644); !s) {
-      return std::unexpected(s.error());
-    }
+  if (!spec.scenario_toml.empty()) {
+    AddParents(cpio, dirs, "nsm/scenario.toml");
+    cpio.AddFile("nsm/scenario.toml", spec.scenario_toml, 0644);
   }
   cpio.AddFile("init", GuestInit(spec), 0755);
   return Gzip(std::move(cpio).Finish(), 1);

@@ -18,7 +18,7 @@ struct InitramfsSpec {
   std::string kernel_config;          // copied to /boot/config-<release>; may be empty
   std::string release;                // the kernel's `uname -r`
   std::vector<std::string> run_args;  // `nsmatrix run` arguments (no newlines)
-  std::string scenario_file;          // copied to /nsm/scenario.toml; may be empty
+  std::string scenario_toml;          // written to /nsm/scenario.toml; may be empty
   // objcopy, to copy the programs without their debug information (a
   // RelWithDebInfo nsmatrix is 66 MB, 12 without); empty: copied as they are.
   std::string objcopy;

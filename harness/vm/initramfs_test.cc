@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -78,6 +79,30 @@ TEST(SharedLibrariesTest, AStaticProgramNeedsNone) {
 }
 
 // Arguments reach the guest's shell as they were, quotes and all.
+// The scenario goes into the guest as the bytes the host checked, not as a
+// path read again while the image is built.
+TEST(BuildInitramfsTest, TheScenarioIsTheTextGiven) {
+  if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "no /bin/busybox (busybox-static)";
+  InitramfsSpec spec;
+  spec.busybox = "/bin/busybox";
+  spec.release = "6.1.0-test";
+  spec.scenario_toml = "name = \"checked-on-the-host\"\n";
+  Result<std::string> image = BuildInitramfs(spec);
+  ASSERT_TRUE(image) << image.error().Message();
+  TempTree tree;
+  const std::string gz = tree.Path() + "/initrd.gz";
+  std::ofstream(gz, std::ios::binary) << *image;
+  FILE* cpio = popen(("gzip -dc " + gz).c_str(), "r");
+  ASSERT_NE(cpio, nullptr);
+  std::string archive;
+  char buffer[65536];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), cpio)) > 0;) archive.append(buffer, n);
+  ASSERT_EQ(pclose(cpio), 0);
+  size_t name = archive.find("nsm/scenario.toml");
+  ASSERT_NE(name, std::string::npos);
+  EXPECT_NE(archive.find("name = \"checked-on-the-host\"\n", name), std::string::npos);
+}
+
 TEST(GuestInitTest, ArgumentsAreQuotedForTheShell) {
   InitramfsSpec spec;
   spec.run_args = {"--combos", "none,mnt+pid", "--probes", "it's; rm -rf /"};
