@@ -10,6 +10,7 @@
 
 #include "harness/common/namespaces.h"
 #include "reports/json_access.h"
+#include "reports/matrix_cells.h"
 
 namespace nsm {
 namespace {
@@ -26,16 +27,8 @@ struct ProbeCells {
 
 // The cell's namespace set, from "namespaces" when present, else from "combination".
 std::optional<NsSet> CellSet(const json& cell) {
-  if (const json* names = json_access::Find(cell, "namespaces"); names && names->is_array()) {
-    NsSet set;
-    for (const json& name : *names) {
-      if (!name.is_string()) return std::nullopt;
-      std::optional<Ns> ns = NsFromName(name.get_ref<const std::string&>());
-      if (!ns || set.Has(*ns)) return std::nullopt;
-      set = set.With(*ns);
-    }
-    return set;
-  }
+  if (const json* names = json_access::Find(cell, "namespaces"); names && names->is_array())
+    return NamespacesNamed(*names);
   Result<NsSet> parsed = NsSet::Parse(json_access::String(cell, "combination", "?"));
   return parsed ? std::optional<NsSet>(*parsed) : std::nullopt;
 }

@@ -54,6 +54,18 @@ json CellToJson(MatrixCell cell) {
   return out;
 }
 
+std::optional<NsSet> NamespacesNamed(const json& names) {
+  if (!names.is_array()) return std::nullopt;
+  NsSet set;
+  for (const json& name : names) {
+    if (!name.is_string()) return std::nullopt;
+    std::optional<Ns> ns = NsFromName(name.get_ref<const std::string&>());
+    if (!ns || set.Has(*ns)) return std::nullopt;
+    set = set.With(*ns);
+  }
+  return set;
+}
+
 Result<std::vector<MatrixCell>> ReadMatrixCells(const json& doc) {
   if (!doc.is_object()) return Invalid("not a JSON object");
   std::string schema = ja::String(doc, "schema");
@@ -88,16 +100,7 @@ Result<std::vector<MatrixCell>> ReadMatrixCells(const json& doc) {
     // The reports key a cell on its "namespaces" where it has them: the gate
     // must compare the same cell they show.
     if (const json* names = ja::Find(value, "namespaces")) {
-      NsSet named;
-      bool valid = names->is_array();
-      for (size_t n = 0; valid && n < names->size(); ++n) {
-        const json& name = (*names)[n];
-        std::optional<Ns> ns =
-            name.is_string() ? NsFromName(name.get_ref<const std::string&>()) : std::nullopt;
-        valid = ns && !named.Has(*ns);
-        if (valid) named = named.With(*ns);
-      }
-      if (!valid || named != cell.combination) {
+      if (NamespacesNamed(*names) != cell.combination) {
         return Invalid(where + ": \"namespaces\" " + names->dump() +
                        " does not name the combination's namespaces, each once");
       }

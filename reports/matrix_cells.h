@@ -37,6 +37,10 @@ std::string_view ExpectedName(const MatrixCell& cell);
 // runtime section without a string name.
 std::optional<std::string> MatrixRuntimeName(const nlohmann::json& doc);
 
+// The set a cell's "namespaces" names: an array of distinct namespace names
+// (any order); nullopt for anything else.
+std::optional<NsSet> NamespacesNamed(const nlohmann::json& names);
+
 // {"combination", "detail", "expected", ["expectation_override"], "namespaces",
 //  "outcome", "probe", "verdict"}, built in key order.
 nlohmann::json CellToJson(MatrixCell cell);

@@ -226,15 +226,12 @@ std::expected<BuiltPlan, std::string> BuildPlan(PlanRequest request, const PlanS
                                 from.propagation || Given(request, plan_option::kPropagation),
                                 built.userns_map_chosen, setting, plan);
     if (!chosen) return Problem(chosen.error());
-    const auto& launcher_only = ProbesNeedingTheLauncher();
-    bool runnable = std::any_of(plan.probes.begin(), plan.probes.end(), [&](const ProbeSpec* p) {
-      return std::none_of(launcher_only.begin(), launcher_only.end(),
-                          [&](const auto& entry) { return entry.first == p->id; });
-    });
-    if (!runnable) {
-      return Problem("none of the selected probes can run under --runtime " +
-                     std::string(Name(*kind)));
-    }
+    // A selection of only what the launcher can run is refused before the
+    // ns.* probes are added (the run leaves those probes out later).
+    RunPlan selected;
+    selected.probes = plan.probes;
+    selected.runtime.kind = *kind;
+    if (auto left = LeaveOutLauncherProbes(selected); !left) return Problem(left.error());
     // Under a runtime only the ns.* probes show which namespaces it made (the
     // launcher's own cells are checked from the host): without them, a runtime
     // that quietly left one out would pass every cell that does not turn on it.
