@@ -88,7 +88,7 @@ bool Ours(uid_t uid, gid_t gid, mode_t mode) {
 
 std::string Differs(uid_t uid, gid_t gid, mode_t mode) {
   char octal[8];
-  snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode & 07777));
+  snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode & 0777));  // not SHM_DEST etc.
   return "it is now uid " + std::to_string(uid) + ", gid " + std::to_string(gid) + ", mode " +
          octal + " (made again, or IPC_SET)";
 }
