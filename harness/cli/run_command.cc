@@ -265,7 +265,8 @@ CommandFn AddRunCommand(CLI::App& app) {
          "host's mounts), nor crun with pid+time but no user namespace (it kills a host\n"
          "process): those cells are 'refused' by nsmatrix, as their detail says. bwrap\n"
          "gives only slave propagation, nspawn only private; runc and crun cannot leave it\n"
-         "unchanged, and crun cannot give shared (another --propagation is exit 2). nspawn\n"
+         "unchanged, and crun cannot give shared (another --propagation is exit 2). bwrap\n"
+         "maps one id: --userns-map unprivileged with a user combination is exit 2. nspawn\n"
          "always makes mnt, never time, and mounts its own /proc, /sys, /dev and /run")
       ->capture_default_str()
       ->check(CLI::IsMember({"native", "unshare", "bwrap", "runc", "crun", "nspawn"}));

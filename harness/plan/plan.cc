@@ -146,6 +146,14 @@ std::expected<void, std::string> ChooseRuntime(RuntimeKind kind, const RuntimeAd
   // A runtime maps container root to its caller unless told otherwise, as
   // `unshare --map-root-user` and `bwrap --unshare-user` do.
   if (!userns_map_chosen) plan.userns_map = UsernsMap::root;
+  // Refusing every user combination instead would pass a run that tested
+  // nothing of the map it was asked for.
+  const bool with_user = std::any_of(plan.combinations.begin(), plan.combinations.end(),
+                                     [](NsSet ns) { return ns.Has(Ns::user); });
+  if (std::optional<std::string> why = adapter.CannotMap(plan.userns_map); why && with_user) {
+    return Problem("--runtime " + name + " --userns-map " + std::string(Name(plan.userns_map)) +
+                   ": " + *why + " (use --userns-map root, or --runtime unshare, runc or crun)");
+  }
   if (!setting.initial_userns || setting.rootless) {
     if (std::optional<std::string> why = adapter.NotInAUserNamespace()) {
       return Problem(

@@ -369,6 +369,33 @@ TEST(BuildPlan, ARuntimesFixedPropagationReplacesTheDefaultButNotAChoice) {
             "native launcher only");
 }
 
+// bwrap maps one id: asked for a range, it would refuse every user
+// combination and pass a run that tested nothing of the map asked for.
+TEST(BuildPlan, AMapARuntimeCannotMakeIsRefusedWhereAUserCombinationRuns) {
+  PlanRequest request;
+  request.runtime = "bwrap";
+  request.given = {plan_option::kUsernsMap};  // unprivileged, chosen
+  EXPECT_EQ(ErrorOf(request),
+            "--runtime bwrap --userns-map unprivileged: bwrap maps a single id into a user "
+            "namespace (--uid/--gid), not the range of --userns-map unprivileged (use "
+            "--userns-map root, or --runtime unshare, runc or crun)");
+  // Without a user namespace in any combination the map means nothing.
+  request.combos = "mnt,mnt+pid";
+  request.given.insert(plan_option::kCombos);
+  EXPECT_EQ(ErrorOf(request), "(built)");
+  request.combos = "mnt,mnt+user";
+  EXPECT_NE(ErrorOf(request), "(built)");
+  request.userns_map = "root";
+  EXPECT_EQ(ErrorOf(request), "(built)");
+  // The others can map the range.
+  for (const char* runtime : {"runc", "crun", "nspawn"}) {
+    PlanRequest other;
+    other.runtime = runtime;
+    other.given = {plan_option::kUsernsMap};
+    EXPECT_EQ(ErrorOf(other), "(built)") << runtime;
+  }
+}
+
 TEST(BuildPlan, OutsideTheInitialUserNamespaceRuncAndNspawnAreRefused) {
   for (const char* runtime : {"runc", "nspawn"}) {
     PlanRequest request;

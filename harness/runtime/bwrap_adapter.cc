@@ -6,16 +6,20 @@ namespace nsm {
 // new tmpfs with the host's / bound onto it, recursively, and everything made
 // a slave of the host's mounts), it has no option for a time namespace, and
 // it maps only one id into a user namespace (--uid/--gid).
+std::optional<std::string> BwrapAdapter::CannotMap(UsernsMap map) const {
+  if (map == UsernsMap::root) return std::nullopt;
+  return "bwrap maps a single id into a user namespace (--uid/--gid), not the range of "
+         "--userns-map unprivileged";
+}
+
 std::variant<RuntimeCommand, Refusal> BwrapAdapter::Command(const RuntimeCell& cell,
                                                             const std::string& runtime_path) const {
   const NsSet ns = cell.namespaces;
   if (!ns.Has(Ns::mnt))
     return Refusal{"bwrap always makes a new mount namespace; it cannot leave it out"};
   if (ns.Has(Ns::time)) return Refusal{"bwrap has no option for a time namespace"};
-  if (ns.Has(Ns::user) && cell.userns_map != UsernsMap::root) {
-    return Refusal{
-        "bwrap maps a single id into a user namespace (--uid/--gid), not the range of "
-        "--userns-map unprivileged"};
+  if (ns.Has(Ns::user)) {
+    if (std::optional<std::string> why = CannotMap(cell.userns_map)) return Refusal{*why};
   }
   std::vector<std::string> argv = {runtime_path, "--bind", "/", "/", "--die-with-parent"};
   if (ns.Has(Ns::uts)) argv.push_back("--unshare-uts");

@@ -12,6 +12,7 @@ class BwrapAdapter final : public RuntimeAdapter {
   std::string_view Program() const override { return "bwrap"; }
   std::string_view Package() const override { return "bubblewrap"; }
   std::optional<Propagation> FixedPropagation() const override { return Propagation::kSlave; }
+  std::optional<std::string> CannotMap(UsernsMap map) const override;
   std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,
                                                 const std::string& runtime_path) const override;
 };

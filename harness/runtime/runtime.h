@@ -98,6 +98,9 @@ class RuntimeAdapter {
   // Why this runtime cannot give containers `propagation` as the rules mean
   // it (the run is then exit 2), or nullopt when it can.
   virtual std::optional<std::string> CannotGive(Propagation) const { return std::nullopt; }
+  // Why this runtime cannot map a user namespace's ids as `map` means (a run
+  // with a user combination is then exit 2), or nullopt when it can.
+  virtual std::optional<std::string> CannotMap(UsernsMap) const { return std::nullopt; }
   virtual SandboxNeeds Needs() const { return {}; }
   // Why this runtime is not run outside the machine's initial user namespace
   // (a rootless run, or root inside `unshare --map-root-user`); nothing when
