@@ -88,23 +88,28 @@ bool ThroughDescriptor(std::string path) {
   return false;
 }
 
-}  // namespace
+// Where WriteFileAtomically puts what it writes to a path.
+struct Placement {
+  bool in_place = false;  // a stream, written to where it is
+  std::string file;       // what is written to or replaced (a link's file, not the link)
+  std::string dir;        // where the temporary file goes
+  std::string temp_path;  // its mkstemp template, then its name
+};
 
-Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  const std::string context = "writing " + path;
+Result<Placement> Place(const std::string& path, const std::string& context) {
   struct stat target;
   if (stat(path.c_str(), &target) == 0) {
     if (S_ISDIR(target.st_mode))
       return Fail(EISDIR, "write file atomically", context, "give a file name, not a directory");
     if (!S_ISREG(target.st_mode) || ThroughDescriptor(path))
-      return WriteToStream(path, content, context);
+      return Placement{.in_place = true, .file = path, .dir = {}, .temp_path = {}};
     // A symbolic link to a regular file: the file is replaced, the link kept.
     if (struct stat link; lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
       char* resolved = realpath(path.c_str(), nullptr);
       if (resolved == nullptr) return Fail(errno, "realpath", context);
       std::string file(resolved);
       free(resolved);
-      return WriteFileAtomically(file, content);
+      return Place(file, context);
     }
   }
   size_t slash = path.rfind('/');
@@ -113,15 +118,51 @@ Status WriteFileAtomically(const std::string& path, std::string_view content) {
   if (name.empty() || name == "." || name == "..") {
     return Fail(EISDIR, "write file atomically", context, "give a file name, not a directory");
   }
-
   std::string temp_path = (dir == "/" ? "" : dir) + "/." + name + ".XXXXXX";
-  int fd = mkostemp(temp_path.data(), O_CLOEXEC);
+  return Placement{.in_place = false, .file = path, .dir = dir, .temp_path = temp_path};
+}
+
+// Makes the temporary file (placement.temp_path becomes its name): its descriptor.
+Result<int> MakeTemp(Placement& placement, const std::string& context) {
+  std::string pattern = placement.temp_path;
+  int fd = mkostemp(placement.temp_path.data(), O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    return Fail(err, "mkstemp(" + temp_path + ")", context,
-                err == ENOENT ? "the directory " + dir + " does not exist" : "");
+    return Fail(err, "mkstemp(" + pattern + ")", context,
+                err == ENOENT && access(placement.dir.c_str(), F_OK) != 0
+                    ? "the directory " + placement.dir + " does not exist"
+                    : "");
   }
-  TempFile temp(fd, temp_path);
+  return fd;
+}
+
+}  // namespace
+
+Status CheckWritableAtomically(const std::string& path) {
+  const std::string context = "writing " + path;
+  Result<Placement> place = Place(path, context);
+  if (!place) return std::unexpected(std::move(place.error()));
+  if (place->in_place) {
+    // access(), not open(): opening a FIFO to write waits for a reader.
+    if (access(place->file.c_str(), W_OK) != 0) return Fail(errno, "access(W_OK)", context);
+    return {};
+  }
+  Result<int> fd = MakeTemp(*place, context);
+  if (!fd) return std::unexpected(std::move(fd.error()));
+  TempFile made(*fd, place->temp_path);  // removed at once
+  return {};
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  const std::string context = "writing " + path;
+  Result<Placement> place = Place(path, context);
+  if (!place) return std::unexpected(std::move(place.error()));
+  if (place->in_place) return WriteToStream(place->file, content, context);
+  Result<int> fd = MakeTemp(*place, context);
+  if (!fd) return std::unexpected(std::move(fd.error()));
+  const std::string& dir = place->dir;
+  const std::string& target = place->file;
+  TempFile temp(*fd, place->temp_path);
 
   if (Status written = WriteAll(temp.fd(), content); !written) {
     return std::unexpected(std::move(written.error()).Wrap(context));
@@ -129,7 +170,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view content) {
   if (fchmod(temp.fd(), 0644) != 0) return Fail(errno, "fchmod(0644)", context);
   if (fsync(temp.fd()) != 0) return Fail(errno, "fsync", context);
   if (temp.Close() != 0) return Fail(errno, "close", context);
-  if (rename(temp.path().c_str(), path.c_str()) != 0) {
+  if (rename(temp.path().c_str(), target.c_str()) != 0) {
     return Fail(errno, "rename(" + temp.path() + ")", context);
   }
   temp.Release();

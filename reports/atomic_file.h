@@ -17,4 +17,11 @@ namespace nsm {
 // replaced. A symbolic link to a regular file stays: the file it names is replaced.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
+// Whether WriteFileAtomically(path, ...) could write now: its temporary file
+// is made and removed at once (or, for a path written in place, the path is
+// writable). Checks what access(2) cannot: a directory root may write to in
+// its mode bits but not in fact (procfs, sysfs, a read-only mount). Gives the
+// error WriteFileAtomically would.
+Status CheckWritableAtomically(const std::string& path);
+
 }  // namespace nsm

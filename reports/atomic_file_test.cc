@@ -154,5 +154,36 @@ TEST_F(WriteFileAtomicallyTest, ALinkToAFileKeepsTheLink) {
   EXPECT_EQ(Entries(), (std::vector<std::string>{"latest.json", "real"}));
 }
 
+// What the run checks before it starts, so that an output it could not write
+// fails in a second, not after the matrix.
+TEST_F(WriteFileAtomicallyTest, CheckWritableTriesTheWritersFirstStepAndLeavesNothing) {
+  Status fine = CheckWritableAtomically((dir_ / "report.json").string());
+  EXPECT_TRUE(fine) << fine.error().Message();
+  EXPECT_TRUE(Entries().empty());
+
+  // procfs takes no new file, whatever access(2) tells root.
+  Status proc = CheckWritableAtomically("/proc/nsm-report.json");
+  ASSERT_FALSE(proc);
+  EXPECT_TRUE(proc.error().err == ENOENT || proc.error().err == EACCES) << proc.error().Message();
+  EXPECT_EQ(proc.error().Message().find("does not exist"), std::string::npos)
+      << "/proc exists: " << proc.error().Message();
+
+  Status missing = CheckWritableAtomically((dir_ / "no" / "report.json").string());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().err, ENOENT);
+  EXPECT_NE(missing.error().Message().find("does not exist"), std::string::npos);
+
+  Status directory = CheckWritableAtomically(dir_.string());
+  ASSERT_FALSE(directory);
+  EXPECT_EQ(directory.error().err, EISDIR);
+
+  // A stream is written in place: no temporary file, and no open that would
+  // wait for a FIFO's reader.
+  fs::path fifo = dir_ / "stream";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_TRUE(CheckWritableAtomically(fifo.string()));
+  EXPECT_EQ(Entries(), std::vector<std::string>{"stream"});
+}
+
 }  // namespace
 }  // namespace nsm

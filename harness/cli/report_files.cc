@@ -4,6 +4,7 @@
 
 #include <boost/filesystem.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <utility>
@@ -67,8 +68,14 @@ Status CheckOutDir(const std::string& dir) {
   }
   if (!boost::filesystem::is_directory(existing, ec))
     return Fail(ENOTDIR, "--out " + dir + ": " + existing.string() + " is not a directory");
-  if (access(existing.c_str(), W_OK) != 0)
-    return Fail(EACCES, "--out " + dir + ": directory " + existing.string() + " is not writable");
+  // Tried, not asked of access(2): root may write to procfs and sysfs by
+  // their mode bits, and a mount may be read-only.
+  std::string trial = (existing / ".nsmatrix-out-XXXXXX").string();
+  if (mkdtemp(trial.data()) == nullptr) {
+    int err = errno;
+    return Fail(err, "--out " + dir + ": cannot make a directory in " + existing.string());
+  }
+  rmdir(trial.c_str());
   return {};
 }
 
@@ -94,14 +101,13 @@ Status CheckOutputPaths(std::initializer_list<const std::string*> paths,
     if (!boost::filesystem::is_directory(parent, ec)) {
       problem = "directory " + parent.string() + " does not exist";
       err = ENOENT;
-    } else if (access(parent.c_str(), W_OK) != 0) {
-      problem = "directory " + parent.string() + " is not writable";
-      err = EACCES;
     } else if (boost::filesystem::is_directory(*path, ec)) {
       problem = *path + " is a directory";
       err = EISDIR;
     }
     if (!problem.empty()) return Fail(err, "cannot write " + *path + ": " + problem);
+    // Its temporary file made and removed: the writer's own first step.
+    if (Status s = CheckWritableAtomically(*path); !s) return s;
   }
   return {};
 }

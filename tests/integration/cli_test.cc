@@ -28,6 +28,11 @@ TEST(Cli, BadInputExits2WithAMessage) {
   ExpectUsageError({"run", "--frobnicate"}, "frobnicate");
   ExpectUsageError({"run", "--probe-binary", "/nonexistent/nsprobe"}, "missing or not executable");
   ExpectUsageError({"run", "--markdown", "/nonexistent/dir/m.md"}, "does not exist");
+  // Root may write to procfs by its mode bits (access(2) says yes), but it
+  // takes no new file: found before the run, not after it.
+  ExpectUsageError({"run", "--out", "/proc/nsm-out"},
+                   "--out /proc/nsm-out: cannot make a directory in /proc");
+  ExpectUsageError({"run", "--markdown", "/proc/nsm.md"}, "writing /proc/nsm.md: mkstemp(");
   ExpectUsageError({"bogus-command"}, "bogus-command");
 }
 
