@@ -5,7 +5,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <initializer_list>
@@ -68,6 +71,25 @@ std::string WhyNotNewuidmap(const passwd* pw) {
     return "the real and effective uids differ from the passwd entry's";
   if (rgid != pw->pw_gid || egid != pw->pw_gid)
     return "the process's group is not the user's primary group " + std::to_string(pw->pw_gid);
+  // They map a range with the privilege their set-user-ID bit or file
+  // capabilities give them, which no_new_privs takes away (systemd's
+  // NoNewPrivileges=, Kubernetes' allowPrivilegeEscalation: false).
+  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+    return "no_new_privs is set, so its set-user-ID bit gives it nothing";
+  return "";
+}
+
+// Why `tool` would run without the privilege it needs, or empty.
+std::string WhyToolUnprivileged(const std::string& tool) {
+  struct stat st {};
+  if (stat(tool.c_str(), &st) != 0) return tool + " cannot be looked at";
+  const bool setuid_root = (st.st_mode & S_ISUID) && st.st_uid == 0;
+  const bool file_caps = getxattr(tool.c_str(), "security.capability", nullptr, 0) > 0;
+  if (!setuid_root && !file_caps)
+    return tool + " is neither set-user-ID root nor given file capabilities";
+  struct statvfs fs {};
+  if (statvfs(tool.c_str(), &fs) == 0 && (fs.f_flag & ST_NOSUID))
+    return tool + " is on a filesystem mounted nosuid";
   return "";
 }
 
@@ -207,6 +229,9 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
     newgidmap = FindOnPath("newgidmap", "uidmap");
   }
   std::string why_not = (subuid && subgid) ? WhyNotNewuidmap(pw) : "";
+  for (const Result<std::string>* tool : {&newuidmap, &newgidmap}) {
+    if (why_not.empty() && *tool) why_not = WhyToolUnprivileged(**tool);
+  }
 
   RootlessEntry entry;
   if (subuid && subgid && newuidmap && newgidmap && why_not.empty()) {

@@ -183,6 +183,38 @@ TEST(RootlessRun, AGroupNewgidmapWouldRefuseFallsBackToTheUsersOwnIds) {
   EXPECT_EQ(run.doc["host"]["mode"], "rootless");
 }
 
+// The tools map a range only with the privilege their set-user-ID bit gives
+// them. Where they cannot have it, the run falls back to the user's own ids
+// and says why (it used to try them and stop with exit 2).
+TEST(RootlessRun, NewuidmapWithoutItsPrivilegeFallsBackToTheUsersOwnIds) {
+  // no_new_privs (systemd's NoNewPrivileges=, Kubernetes'
+  // allowPrivilegeEscalation: false).
+  CliRun run = RunAsNobody(
+      "$NOBODY --no-new-privs \"$NSM\" run --no-progress --combos none,all --probes ns. "
+      "--json m.json",
+      "nobody:200000:65536\\n", "nobody:300000:65536\\n");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("nothing else mapped (the user has subordinate ids, but "
+                                 "newuidmap would refuse: no_new_privs is set"));
+  EXPECT_EQ(run.doc["options"]["userns_map"], "root");
+
+  // Copies without the set-user-ID bit first on PATH, then set-user-ID
+  // copies on a filesystem mounted nosuid.
+  for (const char* setup :
+       {"mkdir \"$DIR/tools\"; cp /usr/bin/newuidmap /usr/bin/newgidmap \"$DIR/tools/\"",
+        "mkdir \"$DIR/tools\"; mount -t tmpfs -o nosuid,mode=755 nsm-tools \"$DIR/tools\"; "
+        "cp -p /usr/bin/newuidmap /usr/bin/newgidmap \"$DIR/tools/\""}) {
+    run = RunAsNobody(std::string(setup) +
+                          "; $NOBODY env PATH=\"$DIR/tools:$PATH\" \"$NSM\" run --no-progress "
+                          "--combos none,all --probes ns. --json m.json",
+                      "nobody:200000:65536\\n", "nobody:300000:65536\\n");
+    ASSERT_EQ(run.exit_code, 0) << setup << run.out << run.err;
+    EXPECT_THAT(run.err, HasSubstr("newuidmap would refuse: "));
+    EXPECT_THAT(run.err, HasSubstr("/tools/newuidmap is"));
+    EXPECT_EQ(run.doc["options"]["userns_map"], "root");
+  }
+}
+
 // nsmatrix kernel as an ordinary user checks what that user can do; told to
 // leave those checks out it would check nothing and say every type is usable.
 TEST(RootlessRun, KernelWithoutTheUnprivilegedChecksIsAUsageErrorForAUser) {
