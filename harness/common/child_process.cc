@@ -20,8 +20,18 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::move(other.pidfd_);
     status_ = std::move(other.status_);
+    abandoned_ = std::exchange(other.abandoned_, false);
   }
   return *this;
+}
+
+std::string ChildProcess::StatusText() const {
+  if (status_) return status_->Describe();
+  if (abandoned_) {
+    return "not dead " + std::to_string(kReapLimit.count() / 1000) +
+           " s after SIGKILL (asleep in the kernel), left behind";
+  }
+  return "not reaped";
 }
 
 bool ChildProcess::HasExited() const {
@@ -62,9 +72,14 @@ Result<ExitStatus> ChildProcess::Reap() {
   return status;
 }
 
-void ChildProcess::KillAndReap() {
+void ChildProcess::KillAndReap(std::chrono::milliseconds limit) {
   if (!pidfd_.Valid() || status_) return;
   Kill(SIGKILL);
+  if (!WaitExit(limit)) {
+    abandoned_ = true;
+    pidfd_.Reset();
+    return;
+  }
   (void)Reap();
 }
 

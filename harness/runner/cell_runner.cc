@@ -267,7 +267,7 @@ std::vector<Observation> RunNative(Launched& launched, const CellEnvironment& en
   container.process.KillAndReap();
   sandbox.EndCell();
   const std::optional<ExitStatus>& status = container.process.Status();
-  std::string exit_text = status ? status->Describe() : "not reaped";
+  std::string exit_text = container.process.StatusText();
   std::string exit_problem;
   if (status && !(status->exited && status->code == 0))
     exit_problem = "probe ended with " + exit_text;
@@ -300,7 +300,7 @@ std::vector<Observation> RunUnderRuntime(NsSet ns, Launched& launched, const Cel
   WaitForContainerPidNamespaces(deadline);
   sandbox.EndCell();
   const std::optional<ExitStatus>& status = container.process.Status();
-  std::string exit_text = status ? status->Describe() : "not reaped";
+  std::string exit_text = container.process.StatusText();
   std::string stderr_text = output ? output->stderr_text : std::string();
   std::optional<std::string> own = env.runtime->OwnMessage(stderr_text);
   std::string message = OneLine(own ? *own : stderr_text, kMaxRuntimeMessage);

@@ -268,9 +268,7 @@ class Runner {
     Worker* worker = workers_[slot].get();
     worker->retired = true;
     worker->sandbox.process.KillAndReap();
-    std::string reason = why;
-    if (const auto& status = worker->sandbox.process.Status())
-      reason += " (" + status->Describe() + ")";
+    std::string reason = why + " (" + worker->sandbox.process.StatusText() + ")";
     if (!worker->ready) {
       return Fail(
           EPROTO, "start host sandbox", reason,
