@@ -30,10 +30,16 @@ std::unexpected<Error> FailUnshare(int err) {
   return FailNamespace(err, "unshare(CLONE_NEWUSER)", "entering a user namespace", hint);
 }
 
+// `unreadable` gets why a file that exists could not be read (a missing
+// file is no range, and no problem).
 std::optional<SubordinateRange> RangeFrom(const std::string& file, const std::string& name,
-                                          unsigned long id) {
+                                          unsigned long id, std::string* unreadable) {
   Result<std::string> text = ReadFile(file);
-  if (!text) return std::nullopt;
+  if (!text) {
+    if (text.error().err != ENOENT && unreadable->empty())
+      *unreadable = file + " could not be read: " + text.error().Message();
+    return std::nullopt;
+  }
   return ChooseSubordinateRange(SubordinateRanges(*text, name, id));
 }
 
@@ -220,8 +226,9 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
   const passwd* pw = getpwuid(uid);
   // subgid(5) lists ranges by user, as subuid(5) does (and so does newgidmap).
   std::string name = pw ? pw->pw_name : "";
-  std::optional<SubordinateRange> subuid = RangeFrom("/etc/subuid", name, uid);
-  std::optional<SubordinateRange> subgid = RangeFrom("/etc/subgid", name, uid);
+  std::string unreadable;
+  std::optional<SubordinateRange> subuid = RangeFrom("/etc/subuid", name, uid, &unreadable);
+  std::optional<SubordinateRange> subgid = RangeFrom("/etc/subgid", name, uid, &unreadable);
   // Only a user with both ranges has any use for the tools.
   Result<std::string> newuidmap = Fail(ENOENT, "newuidmap"), newgidmap = newuidmap;
   if (subuid && subgid) {
@@ -249,7 +256,9 @@ Result<RootlessEntry> EnterRootlessUserNamespace() {
   if (Status s = CheckRootThere(); !s) return std::unexpected(s.error());
   entry.description = "uid 0 is " + std::to_string(uid) + " and gid 0 is " + std::to_string(gid) +
                       ", nothing else mapped";
-  if (!subuid && !subgid) {
+  if (!unreadable.empty()) {
+    entry.description += " (" + unreadable + ")";
+  } else if (!subuid && !subgid) {
     entry.description += " (no range for this user in /etc/subuid or /etc/subgid)";
   } else if (!subuid || !subgid) {
     entry.description += std::string(" (a range for this user in ") +

@@ -215,6 +215,17 @@ TEST(RootlessRun, NewuidmapWithoutItsPrivilegeFallsBackToTheUsersOwnIds) {
   }
 }
 
+// A file the user may not read is said to be one, not "no range".
+TEST(RootlessRun, AnUnreadableSubuidFileIsSaidToBeOne) {
+  CliRun run = RunAsNobody(
+      "chmod 600 /etc/subuid; $NOBODY \"$NSM\" run --no-progress --combos none,all --probes "
+      "ns. --json m.json",
+      "nobody:200000:65536\\n", "nobody:300000:65536\\n");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("nothing else mapped (/etc/subuid could not be read: "));
+  EXPECT_THAT(run.err, HasSubstr("EACCES"));
+}
+
 // nsmatrix kernel as an ordinary user checks what that user can do; told to
 // leave those checks out it would check nothing and say every type is usable.
 TEST(RootlessRun, KernelWithoutTheUnprivilegedChecksIsAUsageErrorForAUser) {
