@@ -269,7 +269,10 @@ class Runner {
     worker->retired = true;
     worker->sandbox.process.KillAndReap();
     std::string reason = why + " (" + worker->sandbox.process.StatusText() + ")";
-    if (!worker->ready) {
+    // Before any sandbox of the run was ready, a failure to start one says
+    // the machine cannot make them; after, a replacement that failed to
+    // start counts against the restarts like any other failure.
+    if (!worker->ready && !any_ready_) {
       return Fail(
           EPROTO, "start host sandbox", reason,
           "the sandbox needs root and working mount, UTS, IPC, network, PID and cgroup namespaces");
@@ -306,6 +309,7 @@ class Runner {
     if (!worker.ready) {
       if (record->kind != protocol::kHello) return Retire(slot, "no ready record");
       worker.ready = true;
+      any_ready_ = true;
       Dispatch(worker);
       return {};
     }
@@ -323,6 +327,7 @@ class Runner {
     if (record->kind == "end") {
       unsigned index = worker.in_flight.front();
       worker.in_flight.pop_front();
+      restarts_ = 0;  // the limit is on failures in a row, not in a whole run
       // The next one is already running.
       if (!worker.in_flight.empty())
         worker.deadline = Clock::now() + plan_.timeout + limits_.worker_slack;
@@ -398,7 +403,8 @@ class Runner {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::map<unsigned, std::vector<CellResult>> results_;  // by combination index, judged
   int next_index_ = 0;
-  int restarts_ = 0;
+  int restarts_ = 0;        // sandboxes started in place of failed ones since the last answer
+  bool any_ready_ = false;  // a sandbox of this run has said it is ready
 };
 
 }  // namespace

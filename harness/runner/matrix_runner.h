@@ -53,7 +53,8 @@ struct RunnerLimits {
   // Beyond the plan's per-combination timeout (kill grace, judging), before
   // the whole sandbox counts as hung; also the time it has to say it is ready.
   std::chrono::milliseconds worker_slack{10000};
-  // Sandboxes started in place of failed ones before the run gives up.
+  // Sandboxes started in place of failed ones, with no combination answered
+  // in between, before the run gives up.
   int max_restarts = 4;
 };
 

@@ -309,6 +309,36 @@ TEST(MatrixRunner, SandboxesThatKeepFailingEndTheRun) {
   EXPECT_TRUE(starter.AllGone());
 }
 
+// Once the run's sandboxes have worked, one started in place of a failed
+// one that fails to start is one more restart, not the end of the run (with
+// a message blaming the machine's namespaces).
+TEST(MatrixRunner, AReplacementThatNeverSaysReadyIsARestart) {
+  FakeStarter starter([](int index, unsigned,
+                         int nth) { return index == 0 && nth == 0 ? Act::kExit : Act::kAnswer; },
+                      [](int index) { return index != 1; });
+  Result<MatrixResult> result = RunFake(Plan(4, 1), starter, kBrief);
+  ASSERT_TRUE(result) << result.error().Message();
+  std::map<unsigned, std::string> errors = Errors(*result);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors.begin()->first, 0u);
+  EXPECT_EQ(starter.started(), 3);
+  EXPECT_TRUE(starter.AllGone());
+}
+
+// The limit is on failures in a row: sandboxes that each answer before they
+// fail make progress, however many of them a long run needs.
+TEST(MatrixRunner, RestartsAreCountedInARowNotOverTheRun) {
+  FakeStarter starter([](int, unsigned, int nth) { return nth == 0 ? Act::kAnswer : Act::kExit; });
+  RunnerLimits limits = kPatient;
+  limits.max_restarts = 2;
+  Result<MatrixResult> result = RunFake(Plan(12, 1), starter, limits);
+  ASSERT_TRUE(result) << result.error().Message();
+  std::map<unsigned, std::string> errors = Errors(*result);
+  EXPECT_EQ(errors.size(), 6u);
+  EXPECT_EQ(starter.started(), 6);
+  EXPECT_TRUE(starter.AllGone());
+}
+
 TEST(MatrixRunner, ASandboxThatNeverSaysReadyIsAnErrorNotAHang) {
   FakeStarter starter([](int, unsigned, int) { return Act::kAnswer; }, [](int) { return false; });
   Result<MatrixResult> result = RunFake(Plan(2, 1), starter, kBrief);
