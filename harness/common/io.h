@@ -22,6 +22,7 @@ class LineBuffer {
   void Append(std::string_view data) { buffer_.append(data); }
   std::optional<std::string> PopLine();
   bool Empty() const { return buffer_.empty(); }
+  size_t Size() const { return buffer_.size(); }  // bytes held, the unfinished line's among them
 
  private:
   std::string buffer_;

@@ -27,6 +27,9 @@ using Clock = std::chrono::steady_clock;
 // Requests a worker holds at once: the one it runs and the next, already in
 // its pipe when it finishes, so it never sleeps waiting for the runner.
 constexpr size_t kRequestsInFlight = 2;
+// A reply's line holds at most a probe's detail, itself cut from at most 1 MiB
+// of the probe's output and escaped: a worker past this is broken.
+constexpr size_t kMaxReplyLine = 16u << 20;
 
 struct Observed {
   Outcome outcome;
@@ -375,7 +378,15 @@ class Runner {
           if (!line) break;
           if (Status s = HandleLine(slot, *line); !s) return s;
         }
-      } else if (Clock::now() > worker.deadline && (!worker.in_flight.empty() || !worker.ready)) {
+        if (!worker.retired && worker.buffer.Size() > kMaxReplyLine) {
+          if (Status s = Retire(slot, "a reply line of more than 16 MiB"); !s) return s;
+          continue;
+        }
+      }
+      // Checked whether or not it wrote: output that never ends in an answer
+      // does not stop the clock.
+      if (!worker.retired && Clock::now() > worker.deadline &&
+          (!worker.in_flight.empty() || !worker.ready)) {
         if (Status s = Retire(slot, "sandbox worker did not answer in time"); !s) return s;
       }
     }

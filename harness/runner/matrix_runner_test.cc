@@ -25,7 +25,7 @@
 namespace nsm {
 namespace {
 
-enum class Act { kAnswer, kRefuse, kExit, kHang, kGarble, kFatal };
+enum class Act { kAnswer, kRefuse, kExit, kHang, kGarble, kFatal, kBabble, kFlood };
 
 // What worker `index` does with its `nth` request (0, 1, ...), for `combination`.
 using Script = std::function<Act(int index, unsigned combination, int nth)>;
@@ -85,6 +85,19 @@ void Send(int fd, const protocol::Record& record) {
       case Act::kGarble:
         (void)WriteAll(fd, "probe ns.mnt outcome=%zz\n");  // a bad escape
         break;
+      case Act::kBabble:  // replies for ever, never the end record
+        for (;;) {
+          protocol::Record reply{"probe", "ns.mnt", {}};
+          Send(fd, reply.Add("outcome", "isolated").Add("detail", "again"));
+          usleep(1000);
+        }
+      case Act::kFlood: {  // one line without end
+        std::string chunk(65536, 'x');
+        (void)WriteAll(fd, "probe ns.mnt outcome=isolated detail=");
+        while (WriteAll(fd, chunk)) {
+        }
+        _exit(0);
+      }
       case Act::kFatal: {
         protocol::Record fatal{"fatal", "", {}};
         Send(fd, fatal.Add("error", "the fake broke"));
@@ -278,6 +291,29 @@ TEST(MatrixRunner, AHungWorkerIsKilledAtItsDeadline) {
   // The cell's timeout and the slack (3 s), not the default's 20 s.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(9));
   EXPECT_TRUE(starter.Gone(0));
+}
+
+// Output that never becomes an answer: endless replies without the end
+// record run into the deadline; a line without end is cut off at 16 MiB.
+TEST(MatrixRunner, AWorkerThatWritesWithoutAnsweringIsRetired) {
+  for (Act act : {Act::kBabble, Act::kFlood}) {
+    FakeStarter starter([act](int index, unsigned, int nth) {
+      return index == 0 && nth == 0 ? act : Act::kAnswer;
+    });
+    RunPlan plan = Plan(3, 1);
+    plan.timeout = std::chrono::seconds(1);
+    auto start = std::chrono::steady_clock::now();
+    Result<MatrixResult> result = RunFake(plan, starter, kBrief);
+    ASSERT_TRUE(result) << result.error().Message();
+    std::map<unsigned, std::string> errors = Errors(*result);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find(act == Act::kBabble ? "did not answer in time"
+                                                 : "a reply line of more than 16 MiB"),
+              std::string::npos)
+        << errors[0];
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(9));
+    EXPECT_TRUE(starter.AllGone());
+  }
 }
 
 TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
