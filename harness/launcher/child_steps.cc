@@ -28,6 +28,8 @@ std::string_view Describe(ChildStep step) {
       return "pivot_root into the root filesystem";
     case ChildStep::kChroot:
       return "chroot into the root filesystem";
+    case ChildStep::kDetachProc:
+      return "detach the inherited /proc";
     case ChildStep::kMountProc:
       return "mount proc on /proc";
     case ChildStep::kInstallResultFd:
@@ -52,7 +54,17 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
   if (options.has_rootfs) {
     steps.push_back(ns.Has(Ns::mnt) && !shared ? ChildStep::kPivotRoot : ChildStep::kChroot);
   }
-  if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) steps.push_back(ChildStep::kMountProc);
+  if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) {
+    // The /proc under the new one would be the host sandbox's, listing its
+    // processes to whoever unmounts the new one (container root may: it
+    // mounted it). Gone first where that is possible and harmless: with a
+    // user namespace the kernel locks the copy (MNT_LOCKED); under shared
+    // propagation the new procfs, mounted on the root's bare /proc, would
+    // reach the sandbox's mount table (the private copy kept it out). README,
+    // "Not covered by nsmatrix yet".
+    if (!ns.Has(Ns::user) && !shared) steps.push_back(ChildStep::kDetachProc);
+    steps.push_back(ChildStep::kMountProc);
+  }
   // Last before exec: until now the child's fsuid is still the host's root,
   // so it can reach a root filesystem under a directory only root may
   // search (/root, a 0700 temp dir), with all capabilities of its new user
@@ -125,6 +137,9 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
     case ChildStep::kChroot:
       if (chdir(ctx.rootfs) != 0 || chroot(".") != 0 || chdir("/") != 0) return errno;
       return 0;
+    case ChildStep::kDetachProc:
+      // The sandbox's copy is private: nothing of this reaches the sandbox.
+      return umount2("/proc", MNT_DETACH) == 0 ? 0 : errno;
     case ChildStep::kMountProc:
       return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
                                                                                             : errno;

@@ -51,6 +51,23 @@ TEST(ChildSteps, ProcOnlyWithMountAndPid) {
   ASSERT_NE(priv, steps.end());
   ASSERT_NE(proc, steps.end());
   EXPECT_LT(priv, proc);
+  // The inherited /proc goes first where it can: not with a user namespace,
+  // where the kernel locks it.
+  auto detach = std::find(steps.begin(), steps.end(), ChildStep::kDetachProc);
+  ASSERT_NE(detach, steps.end());
+  EXPECT_LT(priv, detach);
+  EXPECT_LT(detach, proc);
+  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid+user"), {}), ChildStep::kDetachProc));
+  EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid+user"), {}), ChildStep::kMountProc));
+  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), {}), ChildStep::kDetachProc));
+  // Under shared propagation the new procfs would reach the sandbox's /proc.
+  for (Propagation p : {Propagation::kShared, Propagation::kUnchanged}) {
+    EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid"), {.propagation = p}),
+                          ChildStep::kDetachProc));
+  }
+  EXPECT_TRUE(
+      Contains(PlanChildSteps(*NsSet::Parse("mnt+pid"), {.propagation = Propagation::kSlave}),
+               ChildStep::kDetachProc));
 }
 
 TEST(ChildSteps, UserNamespaceWaitsForMapsFirst) {

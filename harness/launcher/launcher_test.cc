@@ -53,6 +53,22 @@ TEST(Launcher, RunsTheProbeInEveryKindOfContainer) {
   }
 }
 
+// With mnt+pid the container's /proc is its own procfs; the one it
+// inherited (the host's here, the sandbox's in a run) would list the host's
+// processes to container root, who may unmount the new one. Detached without
+// a user namespace; with one the kernel keeps it, locked, under the new one.
+TEST(Launcher, AFreshProcHidesNoOtherProcUnderIt) {
+  UniqueFd sh = Open("/bin/sh");
+  ASSERT_TRUE(sh.Valid());
+  for (auto [combo, procs] : {std::pair{"mnt+pid", "1"}, {"mnt+pid+user", "2"}}) {
+    LaunchSpec spec = Spec(combo, sh.Get());
+    spec.argv = {"sh", "-c", "awk '$5 == \"/proc\"' /proc/self/mountinfo | wc -l >&3"};
+    Result<Container> container = Launch(spec);
+    ASSERT_TRUE(container) << combo << ": " << container.error().Message();
+    EXPECT_EQ(Output(*container), std::string(procs) + "\n") << combo;
+  }
+}
+
 TEST(Launcher, ExecFailureNamesTheStep) {
   UniqueFd not_a_program = Open("/proc/self/status");
   Result<Container> container = Launch(Spec("mnt+pid", not_a_program.Get()));
