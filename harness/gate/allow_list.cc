@@ -19,8 +19,10 @@ constexpr const char* kHint =
     "see harness/gate/allow-list.example.toml";
 constexpr std::string_view kEntryKeys[] = {"combination", "probe", "to", "reason"};
 
+// Capitals for the gate's kernel.config.<OPTION> names ("kernel.config.CONFIG_TIME_NS").
 bool IsProbeChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
 }
 
 // A probe id ("pid.see_host") or a prefix of ids ending in '.' ("ipc.", "ns.").

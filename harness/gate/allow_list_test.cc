@@ -137,6 +137,21 @@ TEST(ParseAllowListTest, BadProbe) {
   }
 }
 
+// The gate names a config option's loss kernel.config.<OPTION>: that one
+// loss can be allowed on its own, not only with every kernel difference.
+TEST(ParseAllowListTest, AConfigOptionCanBeAllowedByItsName) {
+  Result<AllowList> list = ParseAllowList(
+      "[[allow]]\ncombination = \"*\"\nprobe = \"kernel.config.CONFIG_TIME_NS\"\n"
+      "reason = \"4.19 has no time namespaces\"\n",
+      "allow.toml");
+  ASSERT_TRUE(list) << list.error().Message();
+  ASSERT_EQ(list->entries.size(), 1u);
+  const AllowEntry& entry = list->entries[0];
+  EXPECT_TRUE(AllowEntryMatches(entry, "none", "kernel.config.CONFIG_TIME_NS", "n"));
+  EXPECT_FALSE(AllowEntryMatches(entry, "none", "kernel.config.CONFIG_USER_NS", "n"));
+  EXPECT_FALSE(AllowEntryMatches(entry, "none", "kernel.", "absent"));
+}
+
 TEST(ParseAllowListTest, MissingCombinationOrProbe) {
   EXPECT_THAT(ErrorOf("[[allow]]\nprobe = \"uts.hostname\"\nreason = \"r\"\n"),
               StartsWith("allow.toml:1: [[allow]] entry without 'combination' (expected"));
