@@ -94,6 +94,10 @@ CommandFn AddGateCommand(CLI::App& app) {
   sub->add_option("--html", *html_out,
                   "Write the new matrix's HTML report, with the comparison, here");
   return [=]() {
+    // Before anything is written: one unwritable path would otherwise stop
+    // the gate after it wrote the others.
+    if (Status s = CheckOutputPaths({json_out.get(), markdown_out.get(), html_out.get()}, ""); !s)
+      return Usage(s.error().Message());
     Result<nlohmann::json> old = LoadKernelOrMatrix(*baseline);
     if (!old) return Usage("--baseline: " + old.error().Message());
     Result<nlohmann::json> now = LoadKernelOrMatrix(*current);

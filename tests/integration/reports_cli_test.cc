@@ -156,6 +156,15 @@ TEST(GateCommand, RegressionsFailImprovementsPassAllowListAccepts) {
   CliRun endless = RunNsmatrix({"gate", "--baseline", "/dev/zero", same}, false);
   EXPECT_EQ(endless.exit_code, 2);
   EXPECT_NE(endless.err.find("EFBIG"), std::string::npos) << endless.err;
+  // An output it cannot write stops the gate before it writes any: exit 2
+  // and no report (it used to write --json, then fail on --markdown).
+  const std::string json_out = tmp.path() + "/gate.json";
+  CliRun unwritable = RunNsmatrix({"gate", "--baseline", base, same, "--json", json_out,
+                                   "--markdown", tmp.path() + "/missing/gate.md"},
+                                  false);
+  EXPECT_EQ(unwritable.exit_code, 2);
+  EXPECT_NE(unwritable.err.find("does not exist"), std::string::npos) << unwritable.err;
+  EXPECT_NE(access(json_out.c_str(), F_OK), 0) << "a report was written on exit 2";
 }
 
 TEST(GateCommand, WritesTheGitHubStepSummary) {
