@@ -24,9 +24,14 @@ Result<std::string> ReadGzip(const std::string& path) {
     }
   }
   int gz_err = 0;
-  std::string message = got < 0 ? gzerror(file, &gz_err) : "";
-  gzclose(file);
-  if (got < 0) return Fail(EIO, "decompress " + path, message);
+  std::string message = gzerror(file, &gz_err);
+  // A stream cut short reads as an end of file (gzread returns 0): zlib
+  // says so only through gzerror and gzclose, as Z_BUF_ERROR.
+  const int closed = gzclose(file);
+  if (got < 0 || gz_err == Z_BUF_ERROR || closed == Z_BUF_ERROR) {
+    return Fail(EIO, "decompress " + path,
+                message.empty() ? "the compressed data ends early" : message);
+  }
   return out;
 }
 

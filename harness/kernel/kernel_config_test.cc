@@ -1,6 +1,7 @@
 #include "harness/kernel/kernel_config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -59,6 +60,26 @@ TEST_F(KernelConfigFileTest, ReadsPlainAndGzip) {
     EXPECT_EQ(config->source, dir_ + name);
     EXPECT_EQ(config->Value("CONFIG_TIME_NS"), "n");
   }
+}
+
+// A config.gz copied in part would read as a config without the options
+// after the cut: every one of them lost.
+TEST_F(KernelConfigFileTest, RejectsATruncatedGzip) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "CONFIG_OPTION_" + std::to_string(i) + "=y\n";
+  text += kConfig;
+  gzFile gz = gzopen((dir_ + "/config.gz").c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(gz);
+  ASSERT_TRUE(ReadKernelConfig(dir_ + "/config.gz"));
+  struct stat st {};
+  ASSERT_EQ(stat((dir_ + "/config.gz").c_str(), &st), 0);
+  ASSERT_EQ(truncate((dir_ + "/config.gz").c_str(), st.st_size / 2), 0);
+  Result<KernelConfig> cut = ReadKernelConfig(dir_ + "/config.gz");
+  ASSERT_FALSE(cut) << "read " << cut->values.size() << " options from half a file";
+  EXPECT_EQ(cut.error().err, EIO);
+  EXPECT_NE(cut.error().Message().find("decompress"), std::string::npos) << cut.error().Message();
 }
 
 TEST_F(KernelConfigFileTest, RejectsMissingAndNonConfigFiles) {
