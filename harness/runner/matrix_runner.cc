@@ -323,11 +323,16 @@ class Runner {
       std::optional<long long> refused = record->GetInt("refused");
       if (refused && (*refused < 1 || *refused >= kCombinationCount))
         return Retire(slot, "reply with refused types out of range");
+      if (std::find(run_probes_.begin(), run_probes_.end(), record->id) == run_probes_.end())
+        return Retire(slot, "reply for a probe not asked for: '" + record->id + "'");
+      if (worker.replies.contains(record->id)) return Retire(slot, "two replies for " + record->id);
       worker.replies[record->id] = {*outcome, std::string(record->Get("detail").value_or("")),
                                     NsSet::FromIndex(static_cast<unsigned>(refused.value_or(0)))};
       return {};
     }
     if (record->kind == "end") {
+      if (record->GetInt("probes") != static_cast<long long>(worker.replies.size()))
+        return Retire(slot, "an end record that does not count the replies before it");
       unsigned index = worker.in_flight.front();
       worker.in_flight.pop_front();
       restarts_ = 0;  // the limit is on failures in a row, not in a whole run

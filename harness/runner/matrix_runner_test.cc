@@ -25,7 +25,19 @@
 namespace nsm {
 namespace {
 
-enum class Act { kAnswer, kRefuse, kExit, kHang, kGarble, kFatal, kBabble, kFlood };
+enum class Act {
+  kAnswer,
+  kRefuse,
+  kExit,
+  kHang,
+  kGarble,
+  kFatal,
+  kBabble,
+  kFlood,
+  kUnasked,
+  kTwice,
+  kMiscount
+};
 
 // What worker `index` does with its `nth` request (0, 1, ...), for `combination`.
 using Script = std::function<Act(int index, unsigned combination, int nth)>;
@@ -85,12 +97,28 @@ void Send(int fd, const protocol::Record& record) {
       case Act::kGarble:
         (void)WriteAll(fd, "probe ns.mnt outcome=%zz\n");  // a bad escape
         break;
-      case Act::kBabble:  // replies for ever, never the end record
-        for (;;) {
-          protocol::Record reply{"probe", "ns.mnt", {}};
-          Send(fd, reply.Add("outcome", "isolated").Add("detail", "again"));
-          usleep(1000);
+      case Act::kBabble:  // writes for ever, a byte at a time, never a whole line
+        (void)WriteAll(fd, "probe ns.mnt outcome=isolated detail=");
+        while (WriteAll(fd, "x")) usleep(1000);
+        _exit(0);
+      case Act::kUnasked:
+      case Act::kTwice:
+      case Act::kMiscount: {  // what a forger of replies would try
+        std::string replies;
+        for (const std::string& probe : config->probes) {
+          protocol::Record reply{"probe", probe, {}};
+          replies +=
+              protocol::Format(reply.Add("outcome", "isolated").Add("detail", "forged")) + "\n";
         }
+        protocol::Record extra{"probe", act == Act::kUnasked ? "pid.see_host" : "ns.mnt", {}};
+        if (act != Act::kMiscount)
+          replies += protocol::Format(extra.Add("outcome", "isolated").Add("detail", "x")) + "\n";
+        protocol::Record end{"end", "", {}};
+        long long count = static_cast<long long>(config->probes.size()) + 1;
+        replies += protocol::Format(end.Add("probes", count)) + "\n";
+        (void)WriteAll(fd, replies);
+        break;
+      }
       case Act::kFlood: {  // one line without end
         std::string chunk(65536, 'x');
         (void)WriteAll(fd, "probe ns.mnt outcome=isolated detail=");
@@ -317,7 +345,7 @@ TEST(MatrixRunner, AWorkerThatWritesWithoutAnsweringIsRetired) {
 }
 
 TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
-  for (Act act : {Act::kGarble, Act::kFatal}) {
+  for (Act act : {Act::kGarble, Act::kFatal, Act::kUnasked, Act::kTwice, Act::kMiscount}) {
     FakeStarter starter([act](int index, unsigned, int nth) {
       return index == 0 && nth == 0 ? act : Act::kAnswer;
     });
@@ -325,9 +353,12 @@ TEST(MatrixRunner, AGarbledOrFatalReplyRetiresTheWorker) {
     ASSERT_TRUE(result) << result.error().Message();
     std::map<unsigned, std::string> errors = Errors(*result);
     ASSERT_EQ(errors.size(), 1u);
-    EXPECT_NE(errors[0].find(act == Act::kGarble ? "garbled reply" : "the fake broke"),
-              std::string::npos)
-        << errors[0];
+    const char* why = act == Act::kGarble    ? "garbled reply"
+                      : act == Act::kFatal   ? "the fake broke"
+                      : act == Act::kUnasked ? "reply for a probe not asked for: 'pid.see_host'"
+                      : act == Act::kTwice   ? "two replies for ns.mnt"
+                                             : "an end record that does not count the replies";
+    EXPECT_NE(errors[0].find(why), std::string::npos) << errors[0];
     EXPECT_EQ(starter.started(), 2);
   }
 }
