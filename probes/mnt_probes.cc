@@ -21,7 +21,8 @@ protocol::Record MountLeak(const ProbeContext& ctx, std::string_view id) {
                  "size=16k");
   int err = errno;  // before anything that allocates
   protocol::Record record = NewRecord(id);
-  return AddResult(record, rc, err).Add("target", fixtures::kLeakDir);
+  // What it mounted goes back with the attempt: the host checks it.
+  return AddResult(record, rc, err).Add("target", fixtures::kLeakDir).Add("source", source);
 }
 
 protocol::Record PropagationIn(const ProbeContext& ctx, std::string_view id) {

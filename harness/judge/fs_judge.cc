@@ -20,6 +20,16 @@ Observation JudgeMountLeak(const protocol::Record& record, HostView& host) {
   if (*present) return {record.id, Outcome::leaked, attempt + "; it is in the host's mount table"};
   if (*rc != 0 && err != EPERM && err != EACCES)
     return {record.id, Outcome::error, attempt + ": cannot tell"};
+  // Absent proves something only of the mount the host looks for.
+  if (*rc == 0 && record.Get("source") != source) {
+    return {record.id, Outcome::error,
+            "the probe mounted '" + std::string(record.Get("source").value_or("")) +
+                "', not the host's '" + source + "'"};
+  }
+  if (*rc == 0) {
+    if (auto unseen = SucceededUnseenInTheHostsNamespace(record, host, Ns::mnt, attempt))
+      return *unseen;
+  }
   return {record.id, Outcome::isolated, attempt + "; the host's mount table does not have it"};
 }
 

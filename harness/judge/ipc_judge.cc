@@ -33,6 +33,9 @@ Observation JudgeIpcShmWrite(const protocol::Record& record, HostView& host) {
   if (*wrote) {
     if (record.Get("marker") != marker)
       return {record.id, Outcome::error, "the probe did not write " + marker};
+    if (auto unseen = SucceededUnseenInTheHostsNamespace(
+            record, host, Ns::ipc, "wrote " + marker + " into a segment of the host's key"))
+      return *unseen;
     return {record.id, Outcome::isolated,
             "wrote into a segment of the host's key, and the host's is unchanged: another "
             "object"};

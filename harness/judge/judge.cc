@@ -66,4 +66,15 @@ Observation Judge(const protocol::Record& record, HostView& host) {
   return {record.id, Outcome::error, "no judge for this probe"};
 }
 
+std::optional<Observation> SucceededUnseenInTheHostsNamespace(const protocol::Record& record,
+                                                              const HostView& host, Ns ns,
+                                                              const std::string& attempt) {
+  std::optional<NsId> seen = host.ContainerNsLink(ns);
+  if (!seen || !(*seen == host.NsLink(ns))) return std::nullopt;
+  return Observation{record.id, Outcome::error,
+                     attempt + " in the host's own " +
+                         std::string(kNamespaces[static_cast<int>(ns)].name) +
+                         " namespace, yet the host shows no change: cannot tell"};
+}
+
 }  // namespace nsm

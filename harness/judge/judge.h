@@ -57,6 +57,14 @@ Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host);
 // (its record's "comm"): not finding that says nothing. nullopt: it is the sentinel.
 std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host);
 
+// An error for an attempt that succeeded, left the host unchanged, and was
+// made in the host's own `ns` (the container's link, read from the host
+// side, is the host's): there success had to show. nullopt otherwise, and
+// where the host read no link of the container's (runtimes).
+std::optional<Observation> SucceededUnseenInTheHostsNamespace(const protocol::Record& record,
+                                                              const HostView& host, Ns ns,
+                                                              const std::string& attempt);
+
 // An error when the /proc the probe scanned is not of its own PID namespace
 // (/proc/self names another pid than its getpid()): not finding the sentinel in
 // another namespace's list says nothing. nullopt: it is its own.

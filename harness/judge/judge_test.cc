@@ -191,14 +191,41 @@ TEST(JudgeNet, ConfigureJudgedByTheHostsMtu) {
 
 TEST(JudgeFs, MountLeakJudgedByTheHostsTable) {
   FakeHost host;
-  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::isolated);
-  host.mounted_source = "nsm-leak-0-1";
-  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::leaked);
-  host.mounts_readable = false;  // an unreadable table is never "no leak"
+  const char* mounted = "probe mnt.mount_leak rc=0 errno=0 source=nsm-leak-0-1";
+  EXPECT_EQ(Judge(Rec(mounted), host).outcome, Outcome::isolated);
+  // Absent proves nothing of another mount, or of one the probe does not name.
+  EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0 source=nsm-leak-0-2"), host).outcome,
+            Outcome::error);
   EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=0 errno=0"), host).outcome, Outcome::error);
+  host.mounted_source = "nsm-leak-0-1";
+  EXPECT_EQ(Judge(Rec(mounted), host).outcome, Outcome::leaked);
+  host.mounts_readable = false;  // an unreadable table is never "no leak"
+  EXPECT_EQ(Judge(Rec(mounted), host).outcome, Outcome::error);
   host.mounts_readable = true;
   host.mounted_source.clear();
   EXPECT_EQ(Judge(Rec("probe mnt.mount_leak rc=-1 errno=2"), host).outcome, Outcome::error);
+}
+
+// Success with the host unchanged is isolation only in a namespace of the
+// container's own: in the host's, the change had to show.
+TEST(Judge, ASuccessTheHostDoesNotShowInItsOwnNamespaceIsAnError) {
+  struct Case {
+    const char* line;
+    Ns ns;
+  };
+  for (const Case& c : {Case{"probe uts.hostname rc=0 errno=0", Ns::uts},
+                        Case{"probe uts.domainname rc=0 errno=0", Ns::uts},
+                        Case{"probe mnt.mount_leak rc=0 errno=0 source=nsm-leak-0-1", Ns::mnt},
+                        Case{"probe ipc.shm_write wrote=1 marker=nsm-shm-0-1", Ns::ipc}}) {
+    FakeHost host;
+    EXPECT_EQ(Judge(Rec(c.line), host).outcome, Outcome::isolated) << c.line << ": no link read";
+    host.container_link = NsId{4, 4026532999u};  // a namespace of its own
+    EXPECT_EQ(Judge(Rec(c.line), host).outcome, Outcome::isolated) << c.line;
+    host.container_link = host.NsLink(c.ns);  // the host's
+    Observation shared = Judge(Rec(c.line), host);
+    EXPECT_EQ(shared.outcome, Outcome::error) << c.line;
+    EXPECT_NE(shared.detail.find("in the host's own"), std::string::npos) << shared.detail;
+  }
 }
 
 TEST(JudgeFs, PropagationInJudgedOnlyForTheHostsMount) {

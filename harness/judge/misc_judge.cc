@@ -17,6 +17,10 @@ Observation JudgeUtsDomainname(const protocol::Record& record, HostView& host) {
     return {record.id, Outcome::leaked, attempt + "; host domain renamed to '" + now + "'"};
   if (*rc != 0 && err != EPERM)
     return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  if (*rc == 0) {
+    if (auto unseen = SucceededUnseenInTheHostsNamespace(record, host, Ns::uts, attempt))
+      return *unseen;
+  }
   return {record.id, Outcome::isolated, attempt + "; host kept its domain name '" + now + "'"};
 }
 

@@ -19,6 +19,10 @@ Observation JudgeUtsHostname(const protocol::Record& record, HostView& host) {
   // Only a refusal for want of privilege explains a failed attempt.
   if (*rc != 0 && *err != EPERM)
     return {record.id, Outcome::error, attempt + ": the attempt did not happen"};
+  if (*rc == 0) {
+    if (auto unseen = SucceededUnseenInTheHostsNamespace(record, host, Ns::uts, attempt))
+      return *unseen;
+  }
   return {record.id, Outcome::isolated, attempt + "; host kept its name '" + now + "'"};
 }
 
