@@ -191,6 +191,20 @@ Status CompareKernelSections(const json& baseline, const json& current, const Al
         compared = true;  // said once, as check-failed
         continue;
       }
+      // A baseline whose check broke vouches for nothing: a type that is not
+      // usable now may have been lost since, so that is a regression too.
+      const json& old_check = ja::Object(*old_ns, as);
+      const json* old_skipped = ja::Find(old_check, "skipped");
+      bool baseline_broke = was == "not-checked" && !(old_skipped && *old_skipped == true);
+      if (baseline_broke && now_rank > 0 && now != "usable") {
+        Add(result, allow,
+            {"kernel", probe, "baseline-check-failed", was, now,
+             "the baseline's check broke (" + Reason(old_check) +
+                 "), so nothing says it was not usable then: make a new baseline",
+             ""},
+            true);
+        continue;
+      }
       if (was_rank == 0 || now_rank == 0) {
         result.context_differences.push_back(probe + ": " + was + " -> " + now);
         continue;

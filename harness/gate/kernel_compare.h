@@ -13,6 +13,9 @@
 //                 namespace-missing     a type in the baseline, absent from the current report
 //                 check-failed          a check that ran became not-checked because it
 //                                       broke (killed, timed out), which can hide a loss
+//                 baseline-check-failed a check that broke in the baseline, and is
+//                                       restricted or unavailable now: the baseline
+//                                       cannot vouch that it was not usable then
 //                 config-lost           y/m -> n or absent
 //                 not-compared          (probe kernel.<type>) checked in the baseline, and
 //                                       in the current report on neither side the

@@ -133,6 +133,27 @@ TEST(KernelCompareHolesTest, ABrokenCheckIsARegressionASkippedOneIsNot) {
   EXPECT_EQ(result.regressions.size(), 1u);
 }
 
+// A baseline whose check broke (killed at its deadline on a loaded runner)
+// cannot vouch for the type: lost afterwards, that is a regression, not the
+// context line it would be as a difference between checked and not.
+TEST(KernelCompareHolesTest, ABrokenCheckInTheBaselineVouchesForNothing) {
+  nlohmann::json baseline = Kernel("usable", "not-checked");
+  baseline["namespaces"][0]["unprivileged"] = {
+      {"status", "not-checked"}, {"detail", "the check process was killed by signal 9"}};
+  for (const char* now : {"unavailable", "restricted"}) {
+    GateResult result;
+    ASSERT_TRUE(CompareKernelSections(baseline, Kernel("usable", now), {}, result));
+    ASSERT_EQ(result.regressions.size(), 1u) << now;
+    EXPECT_EQ(result.regressions[0].kind, "baseline-check-failed");
+    EXPECT_EQ(result.regressions[0].probe, "kernel.net.unprivileged");
+    EXPECT_NE(result.regressions[0].detail.find("killed by signal 9"), std::string::npos)
+        << result.regressions[0].detail;
+  }
+  GateResult fine;
+  ASSERT_TRUE(CompareKernelSections(baseline, Kernel("usable", "usable"), {}, fine));
+  EXPECT_TRUE(fine.regressions.empty());
+}
+
 // A baseline made as root with --no-unprivileged against a report made by
 // another user: each side skipped on one of them, so nothing was compared.
 TEST(KernelCompareHolesTest, ATypeComparedOnNeitherSideIsARegression) {
