@@ -6,7 +6,9 @@
 #include <cstdlib>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/report_files.h"
 #include "harness/document/document.h"
+#include "harness/kernel/kernel_config.h"
 #include "harness/kernel/kernel_report.h"
 #include "reports/atomic_file.h"
 #include "reports/json_text.h"
@@ -45,6 +47,17 @@ int RunKernel(const KernelArgs& args) {
   options.nesting = true;
   if (options.config_path && access(options.config_path->c_str(), R_OK) != 0) {
     fprintf(stderr, "nsmatrix kernel: --config %s: not readable\n", args.config.c_str());
+    return kExitUsage;
+  }
+  // Bad input is refused before the live checks and the nesting measure run.
+  if (options.config_path) {
+    if (Result<KernelConfig> config = ReadKernelConfig(*options.config_path); !config) {
+      fprintf(stderr, "nsmatrix kernel: --config: %s\n", config.error().Message().c_str());
+      return kExitUsage;
+    }
+  }
+  if (Status s = CheckOutputPaths({&args.json}, ""); !s) {
+    fprintf(stderr, "nsmatrix kernel: --json: %s\n", s.error().Message().c_str());
     return kExitUsage;
   }
   KernelReport report = CollectKernelReport(options);

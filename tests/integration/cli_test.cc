@@ -36,6 +36,25 @@ TEST(Cli, BadInputExits2WithAMessage) {
   ExpectUsageError({"bogus-command"}, "bogus-command");
 }
 
+// nsmatrix kernel refuses what it could not use before its live checks run.
+TEST(Cli, KernelRefusesBadInputAtOnce) {
+  ScopedTempDir tmp;
+  const std::string not_config = tmp.path() + "/config";
+  FILE* file = fopen(not_config.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  fputs("hello\n", file);
+  fclose(file);
+  CliRun config = RunNsmatrix({"kernel", "--config", not_config}, false);
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.err.find("--config: no CONFIG_ option in it"), std::string::npos) << config.err;
+  EXPECT_EQ(config.out, "");
+  CliRun json = RunNsmatrix({"kernel", "--json", "/proc/nsm-kernel.json"}, false);
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_NE(json.err.find("--json: writing /proc/nsm-kernel.json: mkstemp("), std::string::npos)
+      << json.err;
+  EXPECT_EQ(json.out, "");
+}
+
 TEST(Cli, AMissingSandboxWorkerIsAUsageError) {
   // nsmatrix alone in a directory: nsm-sandbox is not beside it.
   ScopedTempDir tmp;
