@@ -45,26 +45,20 @@ int RunKernel(const KernelArgs& args) {
   if (!args.config.empty()) options.config_path = args.config;
   options.unprivileged = !args.no_unprivileged;
   options.nesting = true;
-  if (options.config_path && access(options.config_path->c_str(), R_OK) != 0) {
-    fprintf(stderr, "nsmatrix kernel: --config %s: not readable\n", args.config.c_str());
-    return kExitUsage;
-  }
   // Bad input is refused before the live checks and the nesting measure run.
   if (options.config_path) {
-    if (Result<KernelConfig> config = ReadKernelConfig(*options.config_path); !config) {
+    Result<KernelConfig> config = ReadKernelConfig(*options.config_path);
+    if (!config) {
       fprintf(stderr, "nsmatrix kernel: --config: %s\n", config.error().Message().c_str());
       return kExitUsage;
     }
+    options.config = std::move(*config);
   }
   if (Status s = CheckOutputPaths({&args.json}, ""); !s) {
     fprintf(stderr, "nsmatrix kernel: --json: %s\n", s.error().Message().c_str());
     return kExitUsage;
   }
   KernelReport report = CollectKernelReport(options);
-  if (options.config_path && !report.config) {
-    fprintf(stderr, "nsmatrix kernel: --config: %s\n", report.config_error.c_str());
-    return kExitUsage;
-  }
   nlohmann::json doc = KernelDocument(report, UtcTimestamp());
   if (!args.json.empty()) {
     if (Status s = WriteFileAtomically(args.json, JsonText(doc)); !s) {

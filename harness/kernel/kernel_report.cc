@@ -81,7 +81,9 @@ KernelReport CollectKernelReport(const KernelReportOptions& options) {
   utsname name{};
   uname(&name);
   report.release = name.release;
-  Result<KernelConfig> config = FindKernelConfig(options.config_path, report.release);
+  Result<KernelConfig> config = options.config
+                                    ? Result<KernelConfig>(*options.config)
+                                    : FindKernelConfig(options.config_path, report.release);
   if (config) {
     report.config = std::move(*config);
   } else {

@@ -22,6 +22,7 @@ inline constexpr const char* kKernelSchemaId = "nsmatrix-kernel/1";
 
 struct KernelReportOptions {
   std::optional<std::string> config_path;  // --config; else the default places
+  std::optional<KernelConfig> config;      // already read (from config_path): not read again
   bool unprivileged = true;                // also check as uid 65534
   bool nesting = false;  // also measure how deep user and PID namespaces nest (a chain of
                          // 32 processes: `nsmatrix kernel` does, matrix runs do not)
