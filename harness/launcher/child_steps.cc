@@ -28,8 +28,8 @@ std::string_view Describe(ChildStep step) {
       return "pivot_root into the root filesystem";
     case ChildStep::kChroot:
       return "chroot into the root filesystem";
-    case ChildStep::kDetachProc:
-      return "detach the inherited /proc";
+    case ChildStep::kReplaceProc:
+      return "replace the inherited /proc with a procfs of its own";
     case ChildStep::kMountProc:
       return "mount proc on /proc";
     case ChildStep::kInstallResultFd:
@@ -55,15 +55,15 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
     steps.push_back(ns.Has(Ns::mnt) && !shared ? ChildStep::kPivotRoot : ChildStep::kChroot);
   }
   if (ns.Has(Ns::mnt) && ns.Has(Ns::pid)) {
-    // The /proc under the new one would be the host sandbox's, listing its
-    // processes to whoever unmounts the new one (container root may: it
-    // mounted it). Gone first where that is possible and harmless: with a
-    // user namespace the kernel locks the copy (MNT_LOCKED); under shared
-    // propagation the new procfs, mounted on the root's bare /proc, would
-    // reach the sandbox's mount table (the private copy kept it out). README,
-    // "Not covered by nsmatrix yet".
-    if (!ns.Has(Ns::user) && !shared) steps.push_back(ChildStep::kDetachProc);
-    steps.push_back(ChildStep::kMountProc);
+    // A procfs mounted over the /proc this mount namespace copied leaves the
+    // host sandbox's under it, listing its processes to whoever unmounts the
+    // new one (container root may: it mounted it; pid.proc_under). It is
+    // replaced instead where that is possible and harmless: with a user
+    // namespace the kernel locks the copy (MNT_LOCKED); under shared
+    // propagation the new procfs, on the root's bare /proc, would reach the
+    // sandbox's mount table (the private copy kept it out).
+    bool replace = !ns.Has(Ns::user) && !shared;
+    steps.push_back(replace ? ChildStep::kReplaceProc : ChildStep::kMountProc);
   }
   // Last before exec: until now the child's fsuid is still the host's root,
   // so it can reach a root filesystem under a directory only root may
@@ -98,6 +98,29 @@ int PivotRoot(const ChildContext& ctx) {
   // The old root is now stacked on "."; detach it so the host's tree is gone.
   if (umount2(".", MNT_DETACH) != 0) return errno;
   return chdir("/") == 0 ? 0 : errno;
+}
+
+// The new procfs is made detached first (fsmount), while the inherited one is
+// still on /proc: in a user namespace other than the machine's, the kernel
+// lets a procfs be made only while another is fully visible (EPERM after a
+// pivot_root, which leaves none but the one on /proc). Then the inherited one
+// is detached (the sandbox's copy is private: nothing of this reaches the
+// sandbox; EINVAL: nothing there, or what is there locked, which
+// pid.proc_under then finds) and the new one moved onto /proc.
+int ReplaceProc() {
+  int fs = fsopen("proc", FSOPEN_CLOEXEC);
+  if (fs < 0) return errno;
+  int mnt = -1;
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0)
+    mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  int err = errno;
+  close(fs);
+  if (mnt < 0) return err;
+  err = 0;
+  if (umount2("/proc", MNT_DETACH) != 0 && errno != EINVAL) err = errno;
+  if (err == 0 && move_mount(mnt, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) != 0) err = errno;
+  close(mnt);
+  return err;
 }
 
 int WaitForGo(const ChildContext& ctx) {
@@ -137,9 +160,8 @@ int RunStep(const ChildContext& ctx, ChildStep step) {
     case ChildStep::kChroot:
       if (chdir(ctx.rootfs) != 0 || chroot(".") != 0 || chdir("/") != 0) return errno;
       return 0;
-    case ChildStep::kDetachProc:
-      // The sandbox's copy is private: nothing of this reaches the sandbox.
-      return umount2("/proc", MNT_DETACH) == 0 ? 0 : errno;
+    case ChildStep::kReplaceProc:
+      return ReplaceProc();
     case ChildStep::kMountProc:
       return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
                                                                                             : errno;

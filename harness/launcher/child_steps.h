@@ -23,7 +23,7 @@ enum class ChildStep : int32_t {
   kSetPropagation,  // mnt: private/slave/shared on / (recursive), so mounts stay in (or leak)
   kPivotRoot,       // mnt + root filesystem: bind it, pivot_root into it, detach the old root
   kChroot,          // root filesystem without mnt: chroot, as the story does
-  kDetachProc,      // mnt+pid without user: the /proc it inherited detached first
+  kReplaceProc,     // mnt+pid without user: its own procfs on /proc, the inherited one detached
   kMountProc,       // mnt+pid: a procfs of the container's own PID namespace on /proc
   kBecomeRoot,      // user: setresgid/setresuid to container root, drop groups
   kWaitForHost,     // tell the parent the container is set up, block until it has acted

@@ -30,8 +30,9 @@ TEST(ChildSteps, PropagationAndRootfs) {
   EXPECT_FALSE(Contains(PlanChildSteps(NsSet(), rootfs), ChildStep::kPivotRoot));
   // The new root comes before the fresh /proc that goes inside it.
   std::vector<ChildStep> steps = PlanChildSteps(*NsSet::Parse("mnt+pid"), rootfs);
-  EXPECT_LT(std::find(steps.begin(), steps.end(), ChildStep::kPivotRoot),
-            std::find(steps.begin(), steps.end(), ChildStep::kMountProc));
+  auto proc = std::find(steps.begin(), steps.end(), ChildStep::kReplaceProc);
+  ASSERT_NE(proc, steps.end());
+  EXPECT_LT(std::find(steps.begin(), steps.end(), ChildStep::kPivotRoot), proc);
   // Shared propagation would carry pivot_root's bind mount to the host: chroot.
   ChildPlanOptions shared_rootfs{.propagation = Propagation::kShared, .has_rootfs = true};
   EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), shared_rootfs), ChildStep::kChroot));
@@ -42,32 +43,33 @@ TEST(ChildSteps, PropagationAndRootfs) {
 }
 
 TEST(ChildSteps, ProcOnlyWithMountAndPid) {
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("pid"), {}), ChildStep::kMountProc));
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), {}), ChildStep::kMountProc));
+  for (const char* combo : {"pid", "mnt", "none"}) {
+    std::vector<ChildStep> steps = PlanChildSteps(*NsSet::Parse(combo), {});
+    EXPECT_FALSE(Contains(steps, ChildStep::kMountProc)) << combo;
+    EXPECT_FALSE(Contains(steps, ChildStep::kReplaceProc)) << combo;
+  }
   std::vector<ChildStep> steps = PlanChildSteps(*NsSet::Parse("mnt+pid"), {});
   // Propagation is made private before anything is mounted.
   auto priv = std::find(steps.begin(), steps.end(), ChildStep::kSetPropagation);
-  auto proc = std::find(steps.begin(), steps.end(), ChildStep::kMountProc);
+  auto proc = std::find(steps.begin(), steps.end(), ChildStep::kReplaceProc);
   ASSERT_NE(priv, steps.end());
   ASSERT_NE(proc, steps.end());
   EXPECT_LT(priv, proc);
-  // The inherited /proc goes first where it can: not with a user namespace,
-  // where the kernel locks it.
-  auto detach = std::find(steps.begin(), steps.end(), ChildStep::kDetachProc);
-  ASSERT_NE(detach, steps.end());
-  EXPECT_LT(priv, detach);
-  EXPECT_LT(detach, proc);
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid+user"), {}), ChildStep::kDetachProc));
-  EXPECT_TRUE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid+user"), {}), ChildStep::kMountProc));
-  EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt"), {}), ChildStep::kDetachProc));
-  // Under shared propagation the new procfs would reach the sandbox's /proc.
+  EXPECT_FALSE(Contains(steps, ChildStep::kMountProc));
+  // The inherited /proc is replaced where it can be: not with a user
+  // namespace, where the kernel locks it, and not under shared propagation,
+  // where the new procfs would reach the sandbox's /proc.
+  steps = PlanChildSteps(*NsSet::Parse("mnt+pid+user"), {});
+  EXPECT_FALSE(Contains(steps, ChildStep::kReplaceProc));
+  EXPECT_TRUE(Contains(steps, ChildStep::kMountProc));
   for (Propagation p : {Propagation::kShared, Propagation::kUnchanged}) {
-    EXPECT_FALSE(Contains(PlanChildSteps(*NsSet::Parse("mnt+pid"), {.propagation = p}),
-                          ChildStep::kDetachProc));
+    steps = PlanChildSteps(*NsSet::Parse("mnt+pid"), {.propagation = p});
+    EXPECT_FALSE(Contains(steps, ChildStep::kReplaceProc));
+    EXPECT_TRUE(Contains(steps, ChildStep::kMountProc));
   }
   EXPECT_TRUE(
       Contains(PlanChildSteps(*NsSet::Parse("mnt+pid"), {.propagation = Propagation::kSlave}),
-               ChildStep::kDetachProc));
+               ChildStep::kReplaceProc));
 }
 
 TEST(ChildSteps, UserNamespaceWaitsForMapsFirst) {

@@ -41,6 +41,9 @@ long long ClockMs(clockid_t clock) {
   return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+// Enough for any machine: procfs stacked on /proc, one over the other.
+constexpr int kMaxStackedProcs = 16;
+
 Status Mounts(const SandboxConfig& config) {
   // Cut every tie to the machine's mounts first, then share within the
   // sandbox: a container's mount namespace then starts as a peer of the
@@ -54,9 +57,23 @@ Status Mounts(const SandboxConfig& config) {
   // story's `mount -t proc proc /proc` inside a bare chroot gives).
   // Private: a container's own procfs, mounted over its copy of /proc, must
   // never propagate over the sandbox's (the worker reads its /proc).
+  // The machine's own procfs, and anything stacked with it, goes first (this
+  // mount namespace is private by now): a container's copy of /proc has the
+  // sandbox's procfs on top, and container root who unmounts /proc twice
+  // would list the machine's processes (pid.proc_under). In a user namespace
+  // (userns-root, rootless) the kernel locks the machine's (EINVAL) and it
+  // stays, under the sandbox's: the catalogue's initial_userns.
   std::vector<std::string> procs = {"/proc"};
   if (config.root != "/") procs.push_back(config.root + "/proc");
   for (const std::string& proc : procs) {
+    int unmounted = 0;
+    while (umount2(proc.c_str(), MNT_DETACH) == 0) {
+      if (++unmounted == kMaxStackedProcs)
+        return Fail(ELOOP, "unmount the machine's procfs on " + proc + ": still mounted after " +
+                               std::to_string(unmounted));
+    }
+    // EINVAL: nothing mounted there any more, or what is, locked.
+    if (errno != EINVAL) return FailErrno("unmount the machine's procfs on " + proc);
     if (mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
       return FailErrno("mount proc on " + proc);
     }
