@@ -1,6 +1,6 @@
 // escape.*: what an attacker who can see a host process tries next, turning
 // "sees a host PID" into "acts through it". The host process is the sentinel,
-// found by its name in /proc as pid.see_host finds it.
+// found by its name in /proc, or under it, as pid.proc_under finds it.
 //   escape.setns_net   nsenter --net --target PID: setns into the host's
 //                      network namespace through /proc/PID/ns/net, then reach
 //                      the host's loopback listener (its banner proves where),
@@ -28,18 +28,14 @@ namespace {
 // belongs to it.
 protocol::Record SetnsNet(const ProbeContext& ctx, std::string_view id) {
   std::string comm = ctx.Get("sentinel-comm");
-  ProcScan scan = FindProcessByComm(comm);
+  ProcScan scan = FindProcessByComm(comm, ProcLook::kAlsoUnder);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
-  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
+  AddScanFields(record, comm, scan);
   if (scan.pid < 0) return record;
-  record.Add("pid", scan.pid);
-  // The procfs that lists the host's process lists this one too.
   int own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (own < 0) return ErrorRecord(id, "open /proc/thread-self/ns/net", errno);
-  std::string path = "/proc/" + std::to_string(scan.pid) + "/ns/net";
-  int host = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int host = OpenInProcOf(scan, std::to_string(scan.pid) + "/ns/net", O_RDONLY | O_CLOEXEC);
   if (host < 0) {
     int err = errno;
     close(own);
@@ -75,15 +71,15 @@ protocol::Record ProcRoot(const ProbeContext& ctx, std::string_view id) {
   std::string secret = ctx.Get("host-secret");
   if (secret.empty() || secret[0] != '/') return ErrorRecord(id, "no host-secret given", EINVAL);
   std::string comm = ctx.Get("sentinel-comm");
-  ProcScan scan = FindProcessByComm(comm);
+  ProcScan scan = FindProcessByComm(comm, ProcLook::kAlsoUnder);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
-  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
-  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
+  AddScanFields(record, comm, scan);
   if (scan.pid < 0) return record;
-  std::string path = "/proc/" + std::to_string(scan.pid) + "/root" + secret;
-  record.Add("pid", scan.pid).Add("path", path);
-  return AddReadAttempt(record, path.c_str());
+  std::string rest = std::to_string(scan.pid) + "/root" + secret;
+  record.Add("path", "/proc/" + rest);
+  int fd = OpenInProcOf(scan, rest, O_RDONLY | O_CLOEXEC);
+  return AddReadOf(record, fd, errno);
 }
 
 }  // namespace

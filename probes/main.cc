@@ -39,10 +39,11 @@ int ReadWholeFile(const char* path, std::string* text) {
 
 protocol::Record& AddReadAttempt(protocol::Record& record, const char* path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;  // before the Add calls, which allocate
-    return record.Add("read", 0).Add("errno", err);
-  }
+  return AddReadOf(record, fd, errno);
+}
+
+protocol::Record& AddReadOf(protocol::Record& record, int fd, int open_errno) {
+  if (fd < 0) return record.Add("read", 0).Add("errno", open_errno);
   char buf[128];
   ssize_t n = read(fd, buf, sizeof(buf));
   int err = errno;

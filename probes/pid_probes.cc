@@ -1,4 +1,6 @@
 // pid.see_host: look for the host's sentinel by scanning /proc, as `ps aux` does.
+// pid.proc_under: and, where /proc does not list it, under /proc, as container
+// root may by unmounting it (proc_scan.h).
 // pid.kill_host: SIGKILL the sentinel's host PID. The harness judges by whether
 // the sentinel survived, not by what kill(2) returned here.
 // pid.signal_sender: who sent the signal the launcher left pending (si_pid,
@@ -20,16 +22,22 @@
 namespace nsm::probes {
 namespace {
 
-protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
+protocol::Record Scan(const ProbeContext& ctx, std::string_view id, ProcLook look) {
   std::string comm = ctx.Get("sentinel-comm");
-  ProcScan scan = FindProcessByComm(comm);
+  ProcScan scan = FindProcessByComm(comm, look);
   if (scan.error) return ErrorRecord(id, scan.failed, scan.error);
   protocol::Record record = NewRecord(id);
   // What it looked for goes back with what it found: the host checks it.
-  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
-  if (scan.pid >= 0) record.Add("pid", scan.pid);
-  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
+  AddScanFields(record, comm, scan);
   return record;
+}
+
+protocol::Record SeeHost(const ProbeContext& ctx, std::string_view id) {
+  return Scan(ctx, id, ProcLook::kProcOnly);
+}
+
+protocol::Record ProcUnder(const ProbeContext& ctx, std::string_view id) {
+  return Scan(ctx, id, ProcLook::kAlsoUnder);
 }
 
 protocol::Record KillHost(const ProbeContext& ctx, std::string_view id) {
@@ -94,6 +102,7 @@ protocol::Record Orphan(const ProbeContext& ctx, std::string_view id) {
 
 std::vector<ProbeEntry> PidProbes() {
   return {{"pid.see_host", SeeHost},
+          {"pid.proc_under", ProcUnder},
           {"pid.kill_host", KillHost},
           {"pid.signal_sender", SignalSender},
           {"pid.orphan", Orphan}};

@@ -80,5 +80,7 @@ int ReadWholeFile(const char* path, std::string* text);
 // Tries to read up to 128 bytes of a file, as user.host_root_file and
 // escape.proc_root do: adds read=1 errno=0 content=..., or read=0 errno=E.
 protocol::Record& AddReadAttempt(protocol::Record& record, const char* path);
+// The same for a file already opened: fd, or -1 and the open's errno. Closes fd.
+protocol::Record& AddReadOf(protocol::Record& record, int fd, int open_errno);
 
 }  // namespace nsm::probes

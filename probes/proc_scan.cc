@@ -8,15 +8,18 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "probes/proc_uncover.h"
+
 namespace nsm::probes {
 namespace {
 
-// The process's name, or "" with *err set (0: it exited while /proc was read,
-// which is no failure).
-std::string ReadComm(const char* pid_dir, int* err) {
+// The process's name, or "" with *err set (0: it exited while the procfs was
+// read, which is no failure). dir_fd: the procfs, or -1 for /proc.
+std::string ReadComm(int dir_fd, const char* pid_dir, int* err) {
   *err = 0;
-  std::string path = std::string("/proc/") + pid_dir + "/comm";
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string rest = std::string(pid_dir) + "/comm";
+  int fd = dir_fd < 0 ? open(("/proc/" + rest).c_str(), O_RDONLY | O_CLOEXEC)
+                      : openat(dir_fd, rest.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT && errno != ESRCH) *err = errno;
     return {};
@@ -31,9 +34,47 @@ std::string ReadComm(const char* pid_dir, int* err) {
   return comm;
 }
 
+// Lists one procfs (dir_fd, or /proc for -1) into scan->pid and scan->scanned.
+// A listing cut short, or a name that could not be read, would hide the
+// process looked for: that is an error, never "not there".
+void ScanDir(int dir_fd, const std::string& comm, ProcScan* scan, long* scanned) {
+  DIR* dir = dir_fd < 0 ? opendir("/proc") : fdopendir(dup(dir_fd));
+  if (!dir) {
+    scan->error = errno;
+    scan->failed = dir_fd < 0 ? "opendir /proc" : "opendir a mount under /proc";
+    return;
+  }
+  // A dup shares its file offset: the last probe's listing left it at the end.
+  rewinddir(dir);
+  for (;;) {
+    errno = 0;
+    dirent* entry = readdir(dir);
+    if (!entry) {
+      if (errno != 0) {
+        scan->error = errno;
+        scan->failed = "readdir /proc";
+      }
+      break;
+    }
+    if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
+    ++*scanned;
+    if (scan->pid >= 0 || comm.empty()) continue;
+    int err = 0;
+    if (ReadComm(dir_fd, entry->d_name, &err) == comm) {
+      scan->pid = atol(entry->d_name);
+      scan->dir_fd = dir_fd;
+    } else if (err != 0) {
+      scan->error = err;
+      scan->failed = "read /proc/PID/comm";
+      break;
+    }
+  }
+  closedir(dir);
+}
+
 }  // namespace
 
-ProcScan FindProcessByComm(const std::string& comm) {
+ProcScan FindProcessByComm(const std::string& comm, ProcLook look) {
   ProcScan scan;
   scan.self = getpid();
   char link[32];
@@ -42,38 +83,34 @@ ProcScan FindProcessByComm(const std::string& comm) {
     link[n] = '\0';
     scan.proc_self = atol(link);
   }
-  DIR* dir = opendir("/proc");
-  if (!dir) {
-    scan.error = errno;
-    scan.failed = "opendir /proc";
-    return scan;
+  ScanDir(-1, comm, &scan, &scan.scanned);
+  if (look == ProcLook::kProcOnly || scan.error || scan.pid >= 0 || comm.empty()) return scan;
+  const UncoveredProc& u = UncoverProc();
+  scan.looked_under = true;
+  scan.layers = u.count;
+  scan.under_stage = u.stage;
+  scan.under_errno = u.err;
+  for (int i = 0; i < u.count && scan.pid < 0 && !scan.error; ++i) {
+    ScanDir(u.fds[i], comm, &scan, &scan.under_scanned);
+    if (scan.pid >= 0) scan.layer = i + 1;
   }
-  // A listing cut short, or a name that could not be read, would hide the
-  // process looked for: that is an error, never "not there".
-  for (;;) {
-    errno = 0;
-    dirent* entry = readdir(dir);
-    if (!entry) {
-      if (errno != 0) {
-        scan.error = errno;
-        scan.failed = "readdir /proc";
-      }
-      break;
-    }
-    if (!isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
-    ++scan.scanned;
-    if (scan.pid >= 0 || comm.empty()) continue;
-    int err = 0;
-    if (ReadComm(entry->d_name, &err) == comm) {
-      scan.pid = atol(entry->d_name);
-    } else if (err != 0) {
-      scan.error = err;
-      scan.failed = "read /proc/PID/comm";
-      break;
-    }
-  }
-  closedir(dir);
   return scan;
+}
+
+int OpenInProcOf(const ProcScan& scan, const std::string& rest, int flags) {
+  if (scan.dir_fd < 0) return open(("/proc/" + rest).c_str(), flags);
+  return openat(scan.dir_fd, rest.c_str(), flags);
+}
+
+void AddScanFields(protocol::Record& record, const std::string& comm, const ProcScan& scan) {
+  record.Add("comm", comm).Add("found", scan.pid >= 0 ? 1 : 0).Add("scanned", scan.scanned);
+  if (scan.pid >= 0) record.Add("pid", scan.pid).Add("layer", scan.layer);
+  record.Add("self", scan.self).Add("proc_self", scan.proc_self);
+  if (!scan.looked_under) return;
+  record.Add("under_layers", scan.layers)
+      .Add("under_scanned", scan.under_scanned)
+      .Add("under_stage", scan.under_stage)
+      .Add("under_errno", scan.under_errno);
 }
 
 }  // namespace nsm::probes

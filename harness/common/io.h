@@ -46,7 +46,7 @@ Result<std::string> ReadFile(const std::string& path);
 // device or pipe that never ends (/dev/zero given by mistake) cannot fill memory.
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes);
 // What a user-named input may hold: ten times the largest report (3.6 MB for
-// 256 combinations of 39 probes) and a kernel image many times over.
+// 256 combinations of 40 probes) and a kernel image many times over.
 inline constexpr size_t kMaxInputFileBytes = 256u << 20;
 
 // Descriptors at 10 or above, close-on-exec, so that a child's dup2() onto the

@@ -1,44 +1,25 @@
-// escape.*: acting through a visible host process. Not finding one is
-// isolation (pid.see_host says why); finding one, the attempt is judged by
-// what the host side can prove: its listener's banner, its secret's content.
+// escape.*: acting through a visible host process. Not finding one, in /proc
+// or under it, is isolation (SentinelNotFound, as for pid.see_host); finding one, the attempt is
+// judged by what the host side can prove: its listener's banner, its secret's content.
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
 
 namespace nsm {
 namespace {
 
-// nullopt: a host process was found, go on judging the attempt.
-std::optional<Observation> NoHostProcess(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return other;
-  std::optional<long long> found = record.GetInt("found");
-  std::optional<long long> scanned = record.GetInt("scanned");
-  if (!found || !scanned)
-    return Observation{record.id, Outcome::error, "record lacks found/scanned"};
-  if (*found) return std::nullopt;
-  // A /proc that lists nothing (not a procfs, or none mounted) hides every
-  // process: as for pid.see_host, that proves nothing.
-  if (*scanned == 0) {
-    return Observation{record.id, Outcome::error,
-                       "/proc lists no process at all (not a procfs?): cannot judge"};
-  }
-  if (std::optional<Observation> other = ScannedAnotherProc(record)) return other;
-  // A sentinel that died (pid.kill_host leaked) cannot be found either:
-  // that is no proof of isolation.
-  if (host.SentinelDeadWithin(std::chrono::milliseconds(0))) {
-    return Observation{record.id, Outcome::error,
-                       "no host process found, but the sentinel is dead: cannot tell"};
-  }
-  return Observation{record.id, Outcome::isolated, "no host process to act through in /proc"};
-}
-
 std::string Through(const protocol::Record& record, const char* what) {
-  return "/proc/" + std::string(record.Get("pid").value_or("?")) + "/" + what;
+  std::string path = "/proc/" + std::string(record.Get("pid").value_or("?")) + "/" + what;
+  std::optional<long long> layer = record.GetInt("layer");
+  if (layer && *layer > 0)
+    path += " (the procfs under the container's, layer " + std::to_string(*layer) + ")";
+  return path;
 }
 
 }  // namespace
 
 Observation JudgeEscapeSetnsNet(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> none = NoHostProcess(record, host)) return *none;
+  if (std::optional<Observation> none = SentinelNotFound(record, host, Looked::kAlsoUnder))
+    return *none;
   std::string stage(record.Get("stage").value_or(""));
   int err = static_cast<int>(record.GetInt("errno").value_or(0));
   std::string via = Through(record, "ns/net");
@@ -63,7 +44,8 @@ Observation JudgeEscapeSetnsNet(const protocol::Record& record, HostView& host) 
 }
 
 Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> none = NoHostProcess(record, host)) return *none;
+  if (std::optional<Observation> none = SentinelNotFound(record, host, Looked::kAlsoUnder))
+    return *none;
   std::string via = Through(record, "root");
   Observation read = JudgeHostRootFile(record, host);
   read.detail = "through " + via + ": " + read.detail;

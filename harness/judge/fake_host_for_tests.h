@@ -1,6 +1,8 @@
 // A host view for the judges' tests: every fixture as a field a test sets.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cerrno>
 #include <optional>
 #include <string>
@@ -74,8 +76,14 @@ class FakeHost : public HostView {
       "nsm-prop-0-1",  "nsm-shm-0-1",          "nsmo-0-1"};
 };
 
+// A record from its wire text; a test's typo is a failure, not a crash.
 inline protocol::Record Rec(const char* line) {
-  return *protocol::Parse(line);
+  Result<protocol::Record> record = protocol::Parse(line);
+  if (!record) {
+    ADD_FAILURE() << "not a record: '" << line << "': " << record.error().Message();
+    return {};
+  }
+  return *record;
 }
 
 }  // namespace nsm::judge_test

@@ -19,6 +19,7 @@ struct JudgeEntry {
 constexpr JudgeEntry kJudges[] = {
     {"ns.", JudgeNsLink},
     {"pid.see_host", JudgePidSeeHost},
+    {"pid.proc_under", JudgePidProcUnder},
     {"pid.kill_host", JudgePidKillHost},
     {"pid.signal_sender", JudgePidSignalSender},
     {"pid.orphan", JudgePidOrphan},

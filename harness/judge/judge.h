@@ -26,6 +26,7 @@ Observation Judge(const protocol::Record& record, HostView& host);
 // Family judges (one file each).
 Observation JudgeNsLink(const protocol::Record& record, HostView& host);
 Observation JudgePidSeeHost(const protocol::Record& record, HostView& host);
+Observation JudgePidProcUnder(const protocol::Record& record, HostView& host);
 Observation JudgePidKillHost(const protocol::Record& record, HostView& host);
 Observation JudgePidSignalSender(const protocol::Record& record, HostView& host);
 Observation JudgeUtsHostname(const protocol::Record& record, HostView& host);
@@ -53,10 +54,6 @@ Observation JudgeTimeUptime(const protocol::Record& record, HostView& host);
 Observation JudgeEscapeSetnsNet(const protocol::Record& record, HostView& host);
 Observation JudgeEscapeProcRoot(const protocol::Record& record, HostView& host);
 
-// An error when the probe looked for another process than the host's sentinel
-// (its record's "comm"): not finding that says nothing. nullopt: it is the sentinel.
-std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host);
-
 // An error for an attempt that succeeded, left the host unchanged, and was
 // made in the host's own `ns` (the container's link, read from the host
 // side, is the host's): there success had to show. nullopt otherwise, and
@@ -65,9 +62,15 @@ std::optional<Observation> SucceededUnseenInTheHostsNamespace(const protocol::Re
                                                               const HostView& host, Ns ns,
                                                               const std::string& attempt);
 
-// An error when the /proc the probe scanned is not of its own PID namespace
-// (/proc/self names another pid than its getpid()): not finding the sentinel in
-// another namespace's list says nothing. nullopt: it is its own.
-std::optional<Observation> ScannedAnotherProc(const protocol::Record& record);
+// For the probes that look for the sentinel (pid.see_host, pid.proc_under,
+// escape.*): nullopt when it was found; otherwise isolated where not finding it
+// is proof (/proc is of the container's own PID namespace and, where the probe
+// also looked under /proc, what it uncovered until the kernel refused does not
+// list it either), else an error.
+enum class Looked { kProcOnly, kAlsoUnder };
+std::optional<Observation> SentinelNotFound(const protocol::Record& record, HostView& host,
+                                            Looked looked);
+// Where a found sentinel was: "pid N among M /proc entries", or under /proc.
+std::string WhereSentinelFound(const protocol::Record& record);
 
 }  // namespace nsm

@@ -102,9 +102,10 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
                   "banner=nsm-banner%20abc%0A")
                 .outcome,
             Outcome::leaked);
-  EXPECT_EQ(
-      judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
-      Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
+                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                .outcome,
+            Outcome::isolated);
   EXPECT_EQ(
       judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3 pid=7 stage=setns errno=1")
           .outcome,
@@ -129,11 +130,22 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
             Outcome::error);
   EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=1 scanned=3").outcome,
             Outcome::error);
-  // Not finding a sentinel that is dead is no proof of isolation.
-  host.sentinel_dead = true;
+  // Not found in /proc, with nothing said of what is under it: no proof.
   EXPECT_EQ(
       judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
       Outcome::error);
+  // Found under /proc: the attempt goes through that procfs, and says so.
+  Observation under = judge(
+      "probe escape.setns_net comm=nsm-s0-abc found=1 scanned=1 pid=7 layer=1 stage=open "
+      "errno=13");
+  EXPECT_EQ(under.outcome, Outcome::isolated);
+  EXPECT_NE(under.detail.find("layer 1"), std::string::npos) << under.detail;
+  // Not finding a sentinel that is dead is no proof of isolation.
+  host.sentinel_dead = true;
+  EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
+                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                .outcome,
+            Outcome::error);
 }
 
 TEST(JudgeEscape, ProcRootProvenByTheSecret) {
@@ -154,9 +166,10 @@ TEST(JudgeEscape, ProcRootProvenByTheSecret) {
   EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=1 scanned=3 pid=7 read=0 errno=2")
                 .outcome,
             Outcome::error);
-  EXPECT_EQ(
-      judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1").outcome,
-      Outcome::isolated);
+  EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
+                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                .outcome,
+            Outcome::isolated);
 }
 
 // A /proc that lists nothing hides the host's processes as well as a PID

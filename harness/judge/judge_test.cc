@@ -47,6 +47,60 @@ TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
             Outcome::error);
 }
 
+// What pid.proc_under, and the escape.* probes, report of what they uncovered
+// under /proc when /proc did not list the sentinel: nothing, to the bottom.
+#define UNDER " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0"
+
+TEST(JudgePidProcUnder, FoundUnderProcLeaks) {
+  FakeHost host;
+  Observation under =
+      Judge(Rec("probe pid.proc_under comm=nsm-s0-abc found=1 scanned=1 pid=31337 layer=1"), host);
+  EXPECT_EQ(under.outcome, Outcome::leaked);
+  EXPECT_NE(under.detail.find("under the container's /proc"), std::string::npos) << under.detail;
+  Observation in_proc =
+      Judge(Rec("probe pid.proc_under comm=nsm-s0-abc found=1 scanned=9 pid=31337 layer=0"), host);
+  EXPECT_EQ(in_proc.outcome, Outcome::leaked);
+  EXPECT_NE(in_proc.detail.find("among 9 /proc entries"), std::string::npos) << in_proc.detail;
+}
+
+// Isolated only where the look under /proc went to the bottom, or ended in a
+// refusal container root cannot get past; anything else proves nothing.
+TEST(JudgePidProcUnder, NotFoundIsolatesOnlyWhereTheLookUnderWentAllTheWay) {
+  FakeHost host;
+  const std::string seen =
+      "probe pid.proc_under comm=nsm-s0-abc found=0 scanned=1 self=1 proc_self=1 under_scanned=0";
+  auto outcome = [&](const std::string& under) {
+    std::string line = under.empty() ? seen : seen + " " + under;
+    return Judge(Rec(line.c_str()), host).outcome;
+  };
+  EXPECT_EQ(outcome("under_layers=0 under_stage=bottom under_errno=0"), Outcome::isolated);
+  EXPECT_EQ(outcome("under_layers=2 under_stage=bottom under_errno=0"), Outcome::isolated);
+  EXPECT_EQ(outcome("under_layers=0 under_stage=umount under_errno=22"), Outcome::isolated);
+  EXPECT_EQ(outcome("under_layers=1 under_stage=umount under_errno=1"), Outcome::isolated);
+  EXPECT_EQ(outcome("under_layers=0 under_stage=unshare under_errno=1"), Outcome::isolated);
+  for (const char* cut_short :
+       {"under_layers=0 under_stage=umount under_errno=16",
+        "under_layers=0 under_stage=unshare under_errno=38",
+        "under_layers=0 under_stage=shared under_errno=0",
+        "under_layers=0 under_stage=private under_errno=13",
+        "under_layers=0 under_stage=mountinfo under_errno=7",
+        "under_layers=1 under_stage=open under_errno=13",
+        "under_layers=8 under_stage=limit under_errno=0",
+        "under_layers=0 under_stage=clone under_errno=12",
+        "under_layers=0 under_stage=wait under_errno=10", "under_layers=0 under_errno=0",
+        "under_stage=bottom under_errno=0", "under_layers=0 under_stage=bottom", ""}) {
+    EXPECT_EQ(outcome(cut_short), Outcome::error) << cut_short;
+  }
+  // pid.see_host is `ps aux`: it never looks under /proc, and is judged without.
+  EXPECT_EQ(
+      Judge(Rec("probe pid.see_host comm=nsm-s0-abc found=0 scanned=1 self=1 proc_self=1"), host)
+          .outcome,
+      Outcome::isolated);
+  // A sentinel that is dead cannot be found anywhere.
+  host.sentinel_dead = true;
+  EXPECT_EQ(outcome("under_layers=0 under_stage=bottom under_errno=0"), Outcome::error);
+}
+
 // Not finding a process proves something only if it was the sentinel that was
 // looked for, and a kill only if it was aimed at the sentinel.
 TEST(JudgePidSeeHost, AnotherNameOrPidProvesNothing) {
@@ -56,14 +110,15 @@ TEST(JudgePidSeeHost, AnotherNameOrPidProvesNothing) {
        {"probe pid.see_host comm=nsm-s0-xyz found=0 scanned=2 self=1 proc_self=1",
         "probe pid.see_host found=0 scanned=2 self=1 proc_self=1",
         "probe pid.see_host comm= found=0 scanned=2 self=1 proc_self=1",
-        "probe escape.setns_net comm=other found=0 scanned=3 self=1 proc_self=1",
-        "probe escape.proc_root found=0 scanned=3 self=1 proc_self=1",
+        "probe escape.setns_net comm=other found=0 scanned=3 self=1 proc_self=1" UNDER,
+        "probe escape.proc_root found=0 scanned=3 self=1 proc_self=1" UNDER,
+        "probe pid.proc_under comm=other found=0 scanned=3 self=1 proc_self=1" UNDER,
         "probe pid.kill_host target=4242 rc=-1 errno=3", "probe pid.kill_host rc=-1 errno=3",
         // a /proc of another PID namespace, or one that names no process
         "probe pid.see_host comm=nsm-s0-abc found=0 scanned=2 self=1 proc_self=7",
         "probe pid.see_host comm=nsm-s0-abc found=0 scanned=2 self=1",
-        "probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 "
-        "proc_self=9"}) {
+        "probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=9" UNDER,
+        "probe pid.proc_under comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=9" UNDER}) {
     Observation seen = Judge(Rec(line), host);
     EXPECT_EQ(seen.outcome, Outcome::error) << line;
   }

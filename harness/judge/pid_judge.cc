@@ -1,8 +1,10 @@
-// pid.see_host: judged from the probe's scan (a read leaves no trace on the host).
+// pid.see_host: judged from the probe's scan of /proc (a read leaves no trace on
+// the host). pid.proc_under: and of what container root uncovered under it.
 // pid.kill_host: judged from the host side, by whether the sentinel survived.
 // pid.signal_sender: by whether the pending signal names its host sender.
 // pid.orphan: by whether the process the container left running is still alive.
 #include <string>
+#include <variant>
 
 #include "harness/common/result.h"
 #include "harness/judge/judge.h"
@@ -18,8 +20,8 @@ std::string SentinelName(HostView& host) {
          host.SentinelComm() + ")";
 }
 
-}  // namespace
-
+// An error when the probe looked for another process than the host's sentinel
+// (its record's "comm"): not finding that says nothing. nullopt: it is the sentinel.
 std::optional<Observation> LookedForAnotherProcess(const protocol::Record& record, HostView& host) {
   std::optional<std::string_view> comm = record.Get("comm");
   if (comm && *comm == host.SentinelComm() && !comm->empty()) return std::nullopt;
@@ -38,23 +40,96 @@ std::optional<Observation> ScannedAnotherProc(const protocol::Record& record) {
                          std::string(record.Get("self").value_or("?")) + ": cannot judge"};
 }
 
-Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return *other;
+// What unmounting /proc showed (probes/proc_uncover.h): nothing, down to the
+// mount that sits on a directory, or up to a refusal container root cannot
+// get past, is isolation; a look cut short by anything else says nothing.
+// Returns what it showed, or an error.
+std::variant<std::string, Observation> NothingUnderProc(const protocol::Record& record) {
+  std::optional<std::string_view> stage = record.Get("under_stage");
+  std::optional<long long> err = record.GetInt("under_errno");
+  std::optional<long long> layers = record.GetInt("under_layers");
+  if (!stage || !err || !layers) {
+    return Observation{record.id, Outcome::error,
+                       "record lacks under_stage/under_errno/under_layers: nothing says what is "
+                       "under /proc"};
+  }
+  std::string errno_name = ErrnoName(static_cast<int>(*err));
+  std::string uncovered = std::to_string(*layers) + " mount(s) under /proc uncovered, listing " +
+                          std::string(record.Get("under_scanned").value_or("?")) + " processes";
+  if (*stage == "bottom") {
+    if (*layers == 0) return std::string("nothing mounted under the container's /proc");
+    return "container root unmounted /proc and uncovered " + uncovered +
+           ", down to the one mounted on a directory";
+  }
+  // umount2: EINVAL, a mount the kernel locked (MNT_LOCKED: copied from a more
+  // privileged mount namespace); EPERM, no CAP_SYS_ADMIN over the mount
+  // namespace. unshare: EPERM, no CAP_SYS_ADMIN at all, so no umount2 either.
+  if (*stage == "umount" && (*err == EINVAL || *err == EPERM))
+    return uncovered + ", then umount2 refused (" + errno_name + ")";
+  if (*stage == "unshare" && *err == EPERM)
+    return std::string("container root may not unmount /proc (unshare(CLONE_NEWNS): EPERM)");
+  return Observation{record.id, Outcome::error,
+                     "looking under /proc stopped at " + std::string(*stage) + " (" + errno_name +
+                         ") with " + uncovered + ": cannot tell"};
+}
+
+}  // namespace
+
+std::optional<Observation> SentinelNotFound(const protocol::Record& record, HostView& host,
+                                            Looked looked) {
+  if (std::optional<Observation> other = LookedForAnotherProcess(record, host)) return other;
   std::optional<long long> found = record.GetInt("found");
   std::optional<long long> scanned = record.GetInt("scanned");
-  if (!found || !scanned) return {record.id, Outcome::error, "record lacks found/scanned"};
+  if (!found || !scanned)
+    return Observation{record.id, Outcome::error, "record lacks found/scanned"};
+  if (*found) return std::nullopt;
+  // A /proc that lists nothing (not a procfs, or none mounted) hides every
+  // process: that proves nothing.
   if (*scanned == 0) {
-    return {record.id, Outcome::error,
-            "/proc lists no process at all (not a procfs?): cannot judge"};
+    return Observation{record.id, Outcome::error,
+                       "/proc lists no process at all (not a procfs?): cannot judge"};
   }
-  std::string where = " among " + std::to_string(*scanned) + " /proc entries";
-  if (*found) {
-    return {record.id, Outcome::leaked,
-            SentinelName(host) + " visible as pid " + std::string(record.Get("pid").value_or("?")) +
-                where};
+  if (std::optional<Observation> other = ScannedAnotherProc(record)) return other;
+  std::string where = " /proc entries";
+  if (looked == Looked::kAlsoUnder) {
+    std::variant<std::string, Observation> under = NothingUnderProc(record);
+    if (Observation* error = std::get_if<Observation>(&under)) return *error;
+    where += "; " + std::get<std::string>(under);
   }
-  if (std::optional<Observation> other = ScannedAnotherProc(record)) return *other;
-  return {record.id, Outcome::isolated, SentinelName(host) + " not found" + where};
+  // A sentinel that died (pid.kill_host leaked) cannot be found either: that
+  // is no proof of isolation.
+  if (host.SentinelDeadWithin(std::chrono::milliseconds(0))) {
+    return Observation{record.id, Outcome::error,
+                       SentinelName(host) + " not found, but it is dead: cannot tell"};
+  }
+  return Observation{record.id, Outcome::isolated,
+                     SentinelName(host) + " not found among " + std::to_string(*scanned) + where};
+}
+
+std::string WhereSentinelFound(const protocol::Record& record) {
+  std::string pid(record.Get("pid").value_or("?"));
+  std::optional<long long> layer = record.GetInt("layer");
+  if (!layer || *layer == 0)
+    return "pid " + pid + " among " + std::string(record.Get("scanned").value_or("?")) +
+           " /proc entries";
+  return "pid " + pid +
+         " in the procfs under the container's /proc, once container root had "
+         "unmounted " +
+         std::to_string(*layer) + " mount(s) there";
+}
+
+Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
+  if (std::optional<Observation> not_found = SentinelNotFound(record, host, Looked::kProcOnly))
+    return *not_found;
+  return {record.id, Outcome::leaked,
+          SentinelName(host) + " visible as " + WhereSentinelFound(record)};
+}
+
+Observation JudgePidProcUnder(const protocol::Record& record, HostView& host) {
+  if (std::optional<Observation> not_found = SentinelNotFound(record, host, Looked::kAlsoUnder))
+    return *not_found;
+  return {record.id, Outcome::leaked,
+          SentinelName(host) + " visible as " + WhereSentinelFound(record)};
 }
 
 Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {

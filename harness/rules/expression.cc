@@ -16,6 +16,7 @@ struct RuleExpression::Node {
     kHostRoot,
     kPropagationPrivate,
     kRuntimeSysfs,
+    kProcKept,
     kNot,
     kAnd,
     kOr
@@ -87,11 +88,12 @@ class Parser {
     if (name == "host_root") return Leaf(Node::Kind::kHostRoot);
     if (name == "propagation_private") return Leaf(Node::Kind::kPropagationPrivate);
     if (name == "runtime_sysfs") return Leaf(Node::Kind::kRuntimeSysfs);
+    if (name == "proc_kept") return Leaf(Node::Kind::kProcKept);
     std::optional<Ns> ns = NsFromName(name);
     if (!ns) {
       return Error("unknown name '" + std::string(name) +
                    "' (namespace names, map_root, propagation_shared, propagation_private, "
-                   "time_offsets, initial_userns, host_root or runtime_sysfs)");
+                   "time_offsets, initial_userns, host_root, runtime_sysfs or proc_kept)");
     }
     return std::make_shared<const Node>(Node{Node::Kind::kNamespace, *ns, nullptr, nullptr});
   }
@@ -138,6 +140,8 @@ bool Eval(const Node& node, const RuleContext& ctx) {
       return ctx.propagation_private;
     case Node::Kind::kRuntimeSysfs:
       return ctx.runtime_sysfs;
+    case Node::Kind::kProcKept:
+      return ctx.proc_kept;
     case Node::Kind::kNot:
       return !Eval(*node.left, ctx);
     case Node::Kind::kAnd:

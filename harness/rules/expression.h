@@ -10,9 +10,13 @@
 // mount from the host either), `time_offsets` (new time namespaces get
 // offsets), `initial_userns` (nsmatrix, and so the host sandbox, runs in the
 // machine's initial user namespace, not as root inside one), `host_root`
-// (containers run in the host's root filesystem, --rootfs host) and
-// `runtime_sysfs` (the runtime mounts a sysfs and cgroup hierarchies of its
-// own in every container, as systemd-nspawn does). Operators,
+// (containers run in the host's root filesystem, --rootfs host),
+// `runtime_sysfs` (the runtime mounts a procfs, a sysfs and cgroup hierarchies
+// of its own in every container, in a root that has none of the host's, as
+// systemd-nspawn does here) and `proc_kept` (the runtime mounts the
+// container's procfs over the /proc of the root it is given, the host's, and
+// leaves that under it: unshare(1), bubblewrap, runc and crun here; nsmatrix's
+// launcher replaces it where the kernel lets it). Operators,
 // lowest precedence first: |, &, !; parentheses group.
 #pragma once
 
@@ -34,6 +38,7 @@ struct RuleContext {
   bool host_root = true;
   bool propagation_private = true;
   bool runtime_sysfs = false;
+  bool proc_kept = false;
 };
 
 class RuleExpression {

@@ -57,6 +57,16 @@ TEST(RuleExpression, RuntimeSysfs) {
   EXPECT_FALSE(sysfs->Evaluate(ctx));
 }
 
+TEST(RuleExpression, ProcKept) {
+  Result<RuleExpression> rule = RuleExpression::Parse("pid & mnt & !proc_kept");
+  ASSERT_TRUE(rule);
+  RuleContext ctx;
+  ctx.namespaces = *NsSet::Parse("mnt+pid");
+  EXPECT_TRUE(rule->Evaluate(ctx));  // nsmatrix's launcher by default
+  ctx.proc_kept = true;
+  EXPECT_FALSE(rule->Evaluate(ctx));
+}
+
 TEST(RuleExpression, RejectsBadText) {
   for (const char* bad :
        {"", "pid &", "& pid", "(pid", "pid)", "pid mnt", "network", "pid && mnt", "!"}) {

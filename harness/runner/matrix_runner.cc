@@ -65,8 +65,10 @@ class Runner {
     // clone3(CLONE_NEWTIME) cannot carry offsets; it is used only when asked
     // for and where the kernel takes it (detected once).
     time_via_unshare_ = plan_.time_via_unshare || !Clone3SupportsNewTime();
-    if (std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(plan_.runtime.kind))
+    if (std::unique_ptr<RuntimeAdapter> adapter = MakeRuntimeAdapter(plan_.runtime.kind)) {
       runtime_sysfs_ = adapter->MountsOwnSysfs();
+      proc_kept_ = adapter->KeepsTheRootsProc();
+    }
     if (Status s = starter_.Prepare(); !s) return std::unexpected(s.error());
     cgroup_unavailable_ = starter_.CgroupUnavailable();
     if (run_probes_.empty()) {
@@ -154,6 +156,7 @@ class Runner {
     ctx.host_root = plan_.rootfs.empty();
     ctx.propagation_private = plan_.propagation == Propagation::kPrivate;
     ctx.runtime_sysfs = runtime_sysfs_;
+    ctx.proc_kept = proc_kept_;
     std::vector<CellResult> cells;
     cells.reserve(plan_.probes.size());
     for (const ProbeSpec* spec : plan_.probes) {
@@ -411,6 +414,7 @@ class Runner {
   int cancel_fd_;
   bool time_via_unshare_ = true;
   bool runtime_sysfs_ = false;  // the runtime mounts its own sysfs (RuntimeAdapter)
+  bool proc_kept_ = false;      // the runtime leaves the root's /proc under its own
   std::string cgroup_unavailable_;
   NsSet sandbox_without_;                       // namespaces the kernel would not give it
   std::map<std::string, std::string> not_run_;  // probe id -> why it cannot run here

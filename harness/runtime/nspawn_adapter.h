@@ -16,6 +16,7 @@ class NspawnAdapter final : public RuntimeAdapter {
     return {.bundle_workspace = true, .private_run = true, .own_mount_namespace = true};
   }
   bool MountsOwnSysfs() const override { return true; }
+  bool KeepsTheRootsProc() const override { return false; }  // its root has no /proc
   std::optional<std::string> NotInAUserNamespace() const override {
     return "systemd-nspawn has not been tried outside the machine's initial user namespace";
   }

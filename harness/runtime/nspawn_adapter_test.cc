@@ -82,6 +82,7 @@ TEST(NspawnAdapter, EachTypeHasItsOptionOrVariable) {
 TEST(NspawnAdapter, MountsItsOwnSysfsAndKeepsNoPropagationChoice) {
   NspawnAdapter nspawn;
   EXPECT_TRUE(nspawn.MountsOwnSysfs());
+  EXPECT_FALSE(nspawn.KeepsTheRootsProc());
   EXPECT_EQ(nspawn.FixedPropagation(), Propagation::kPrivate);
   SandboxNeeds needs = nspawn.Needs();
   EXPECT_TRUE(needs.bundle_workspace);

@@ -106,9 +106,15 @@ class RuntimeAdapter {
   // (a rootless run, or root inside `unshare --map-root-user`); nothing when
   // it is.
   virtual std::optional<std::string> NotInAUserNamespace() const { return std::nullopt; }
-  // Does it mount a sysfs and cgroup hierarchies of its own in every
-  // container, whatever the flags (the rules' `runtime_sysfs`)?
+  // Does it mount a procfs, a sysfs and cgroup hierarchies of its own in
+  // every container, whatever the flags, in a root without the host's (the
+  // rules' `runtime_sysfs`)?
   virtual bool MountsOwnSysfs() const { return false; }
+  // Does it mount a container's procfs over the /proc of the root it is
+  // given (the host sandbox's, with its procfs) and leave that under it, for
+  // container root to uncover (the rules' `proc_kept`)? unshare(1)'s
+  // --mount-proc, bwrap's --proc, runc's and crun's "proc" mount all do.
+  virtual bool KeepsTheRootsProc() const { return true; }
   // The command (argv[0] = runtime_path) that runs the probe in such a
   // container, or why the runtime cannot make it.
   virtual std::variant<RuntimeCommand, Refusal> Command(const RuntimeCell& cell,

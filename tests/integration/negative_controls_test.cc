@@ -261,6 +261,32 @@ TEST(NegativeControls, EscapesThroughAVisibleHostProcess) {
                  "root");
 }
 
+// Container root unmounts its /proc and lists what was under it: the host
+// sandbox's procfs, where the launcher could not replace it (a user namespace
+// locks it; shared propagation would carry the replacement into the sandbox).
+// pid.see_host, `ps aux`, is isolated in every one of these.
+TEST(NegativeControls, ProcUnderTheContainersOwn) {
+  ExpectOutcomes({{"pid.proc_under", "none", "leaked"},
+                  {"pid.proc_under", "pid", "leaked"},
+                  {"pid.proc_under", "mnt+pid", "isolated"},
+                  {"pid.proc_under", "mnt+pid+user", "leaked"},
+                  {"pid.proc_under", "mnt+uts+ipc+net+pid+cgroup+time", "isolated"},
+                  {"pid.see_host", "mnt+pid+user", "isolated"},
+                  {"escape.proc_root", "mnt+pid+user", "isolated"}},
+                 "unprivileged");
+  for (const char* mode : {"shared", "unchanged"}) {
+    ExpectOutcomes({{"pid.proc_under", "mnt+pid", "leaked"},
+                    {"pid.see_host", "mnt+pid", "isolated"},
+                    {"escape.setns_net", "mnt+net+pid", "leaked"},
+                    {"escape.proc_root", "mnt+pid", "leaked"},
+                    {"escape.proc_root", "mnt+pid+user", "isolated"}},
+                   "unprivileged", {"--propagation", mode});
+  }
+  ExpectOutcomes(
+      {{"pid.proc_under", "mnt+pid", "isolated"}, {"escape.proc_root", "mnt+pid", "isolated"}},
+      "unprivileged", {"--propagation", "slave"});
+}
+
 // A process left running ends with the container only where the container's
 // init is the init of a PID namespace of its own.
 TEST(NegativeControls, OrphanDiesWithAPidNamespace) {

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <map>
+#include <string>
 
 #include "tests/integration/cli_process.h"
 
@@ -84,6 +86,41 @@ TEST(Rootfs, FullMatrixInARootfs) {
   CliRun run = RunNsmatrix({"run", "--rootfs", root.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
   EXPECT_EQ(run.doc["summary"]["fail"], 0);
+  EXPECT_TRUE(root.Untouched());
+}
+
+// The host sandbox has a procfs on ROOT/proc too. pivot_root keeps it (a bind
+// of the root takes its mounts along): replaced without a user namespace,
+// locked under the container's with one. Under shared propagation the
+// container is chrooted, and the probe's look under /proc makes its own
+// namespace private from the namespace's root, which it reaches through a
+// second chroot (a chroot's "/" is no mount).
+TEST(Rootfs, TheSandboxsProcUnderTheContainersOwn) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  // Container root climbs from the chroot to the namespace's root: with a
+  // user namespace it may not search a 0700 directory of host root's on the
+  // way, and the cell would be an error (README).
+  ASSERT_EQ(chmod(root.path().substr(0, root.path().rfind('/')).c_str(), 0755), 0);
+  const std::string probes = "pid.see_host,pid.proc_under,escape.proc_root";
+  for (const char* propagation : {"private", "shared"}) {
+    CliRun run = RunNsmatrix({"run", "--combos", "mnt+pid,mnt+pid+user", "--probes", probes,
+                              "--rootfs", root.path(), "--propagation", propagation});
+    EXPECT_EQ(run.exit_code, 0) << run.err << run.out;
+    bool shared = std::string(propagation) == "shared";
+    std::map<std::pair<std::string, std::string>, std::string> expected = {
+        {{"mnt+pid", "pid.see_host"}, "isolated"},
+        {{"mnt+pid+user", "pid.see_host"}, "isolated"},
+        {{"mnt+pid", "pid.proc_under"}, shared ? "leaked" : "isolated"},
+        {{"mnt+pid+user", "pid.proc_under"}, "leaked"},
+        {{"mnt+pid", "escape.proc_root"}, shared ? "leaked" : "isolated"},
+        {{"mnt+pid+user", "escape.proc_root"}, "isolated"}};
+    for (const auto& [cell, outcome] : expected) {
+      nlohmann::json seen = Cell(run.doc, cell.first, cell.second);
+      EXPECT_EQ(seen["outcome"], outcome)
+          << propagation << " " << cell.first << " " << cell.second << ": " << seen["detail"];
+    }
+  }
   EXPECT_TRUE(root.Untouched());
 }
 
