@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -38,7 +40,7 @@ std::string ReadComm(int dir_fd, const char* pid_dir, int* err) {
 // A listing cut short, or a name that could not be read, would hide the
 // process looked for: that is an error, never "not there".
 void ScanDir(int dir_fd, const std::string& comm, ProcScan* scan, long* scanned) {
-  DIR* dir = dir_fd < 0 ? opendir("/proc") : fdopendir(dup(dir_fd));
+  DIR* dir = dir_fd < 0 ? opendir("/proc") : fdopendir(fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
   if (!dir) {
     scan->error = errno;
     scan->failed = dir_fd < 0 ? "opendir /proc" : "opendir a mount under /proc";
@@ -52,7 +54,7 @@ void ScanDir(int dir_fd, const std::string& comm, ProcScan* scan, long* scanned)
     if (!entry) {
       if (errno != 0) {
         scan->error = errno;
-        scan->failed = "readdir /proc";
+        scan->failed = dir_fd < 0 ? "readdir /proc" : "readdir a mount under /proc";
       }
       break;
     }
@@ -65,11 +67,20 @@ void ScanDir(int dir_fd, const std::string& comm, ProcScan* scan, long* scanned)
       scan->dir_fd = dir_fd;
     } else if (err != 0) {
       scan->error = err;
-      scan->failed = "read /proc/PID/comm";
+      scan->failed = dir_fd < 0 ? "read /proc/PID/comm" : "read PID/comm under /proc";
       break;
     }
   }
   closedir(dir);
+}
+
+// 1 when CAP_SYS_ADMIN is in this process's effective set, 0 when not, -1
+// when capget failed.
+int HasCapSysAdmin() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return -1;
+  return (data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32)) & 1U ? 1 : 0;
 }
 
 }  // namespace
@@ -85,13 +96,17 @@ ProcScan FindProcessByComm(const std::string& comm, ProcLook look) {
   }
   ScanDir(-1, comm, &scan, &scan.scanned);
   if (look == ProcLook::kProcOnly || scan.error || scan.pid >= 0 || comm.empty()) return scan;
+  scan.cap_sys_admin = HasCapSysAdmin();
   const UncoveredProc& u = UncoverProc();
   scan.looked_under = true;
   scan.layers = u.count;
   scan.under_stage = u.stage;
   scan.under_errno = u.err;
   for (int i = 0; i < u.count && scan.pid < 0 && !scan.error; ++i) {
-    ScanDir(u.fds[i], comm, &scan, &scan.under_scanned);
+    long listed = 0;
+    ScanDir(u.fds[i], comm, &scan, &listed);
+    scan.under_scanned += listed;
+    if (listed == 0) ++scan.under_empty;
     if (scan.pid >= 0) scan.layer = i + 1;
   }
   return scan;
@@ -109,6 +124,8 @@ void AddScanFields(protocol::Record& record, const std::string& comm, const Proc
   if (!scan.looked_under) return;
   record.Add("under_layers", scan.layers)
       .Add("under_scanned", scan.under_scanned)
+      .Add("under_empty", scan.under_empty)
+      .Add("cap_sys_admin", scan.cap_sys_admin)
       .Add("under_stage", scan.under_stage)
       .Add("under_errno", scan.under_errno);
 }

@@ -26,6 +26,8 @@ struct ProcScan {
   bool looked_under = false;
   long layers = 0;               // mounts uncovered under /proc
   long under_scanned = 0;        // processes they listed, all together
+  long under_empty = 0;          // those of them that listed no process at all
+  int cap_sys_admin = -1;        // CAP_SYS_ADMIN in the effective set: 1, 0, -1 unknown
   const char* under_stage = "";  // what ended the uncovering (UncoveredProc::stage)
   int under_errno = 0;           // and its errno
 };

@@ -22,7 +22,7 @@ namespace {
 UncoveredProc g_uncovered;
 bool g_done = false;
 alignas(16) char g_stack[32 * 1024];
-char g_mountinfo[128 * 1024];
+char g_mountinfo[1024 * 1024];  // some 7 000 mounts; only what is read is touched
 
 // One line of /proc/PID/mountinfo, as far as the uncovering needs it.
 struct MountLine {
@@ -30,36 +30,31 @@ struct MountLine {
   long long parent = -1;
   const char* point = nullptr;  // the mount point, relative to the root
   size_t point_len = 0;
-  bool shared = false;  // a "shared:N" optional field: it propagates to peers
 };
 
 bool IsProc(const MountLine& line) {
   return line.point_len == 5 && memcmp(line.point, "/proc", 5) == 0;
 }
 
+bool SamePoint(const MountLine& a, const MountLine& b) {
+  return a.point_len == b.point_len && memcmp(a.point, b.point, a.point_len) == 0;
+}
+
 // Finds the line for mount `id` in text[0, len).
-//   ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER
+//   ID PARENT MAJ:MIN ROOT POINT OPTIONS ...
 bool FindMount(const char* text, size_t len, long long id, MountLine* out) {
   const char* end = text + len;
   for (const char* line = text; line < end;) {
     const char* eol = static_cast<const char*>(memchr(line, '\n', static_cast<size_t>(end - line)));
     if (!eol) eol = end;
-    const char* field[6] = {};
-    size_t field_len[6] = {};
+    const char* field[5] = {};
+    size_t field_len[5] = {};
     int n = 0;
-    bool shared = false;
-    for (const char* p = line; p < eol;) {
+    for (const char* p = line; p < eol && n < 5; ++n) {
       const char* start = p;
       while (p < eol && *p != ' ') ++p;
-      size_t flen = static_cast<size_t>(p - start);
-      if (flen == 1 && *start == '-') break;  // the optional fields end here
-      if (n < 6) {
-        field[n] = start;
-        field_len[n] = flen;
-      } else if (flen > 7 && memcmp(start, "shared:", 7) == 0) {
-        shared = true;
-      }
-      ++n;
+      field[n] = start;
+      field_len[n] = static_cast<size_t>(p - start);
       if (p < eol) ++p;
     }
     auto number = [](const char* s, size_t l) {
@@ -70,12 +65,11 @@ bool FindMount(const char* text, size_t len, long long id, MountLine* out) {
       }
       return l == 0 ? -1LL : v;
     };
-    if (n >= 6 && number(field[0], field_len[0]) == id) {
+    if (n == 5 && number(field[0], field_len[0]) == id) {
       out->id = id;
       out->parent = number(field[1], field_len[1]);
       out->point = field[4];
       out->point_len = field_len[4];
-      out->shared = shared;
       return true;
     }
     line = eol + 1;
@@ -104,13 +98,14 @@ int TopOfProc(int mountinfo_fd, MountLine* top, MountLine* parent) {
 }
 
 // Makes every mount of this (new) namespace private: 0, or the errno that
-// stopped it (each unmount is then checked instead), or -errno when this
-// process no longer has the container's root. In a chroot "/" is no mount
+// stopped it (nothing is unmounted then: an unmount propagates through the
+// parent of every mount it takes, the ones mounted on /proc's subdirectories
+// too), or -errno when this process no longer has the container's root. In a chroot "/" is no mount
 // (EINVAL): the namespace's root is reached as root in a chroot reaches it,
 // through a second chroot that leaves the working directory outside, then the
 // container's root is entered again. (Nothing else sees this process's root.)
 // A directory above the chroot that container root may not search (EACCES:
-// a 0700 one, from a user namespace) stops the climb.
+// a 0700 one, from a user namespace) stops the climb, and the look with it.
 int MakeAllPrivate() {
   if (syscall(SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0) return 0;
   if (errno != EINVAL) return errno;
@@ -142,9 +137,7 @@ int UncoverMain(void*) {
   };
   if (syscall(SYS_unshare, CLONE_NEWNS) != 0) return stop("unshare", errno);
   // Nothing unmounted here may propagate to the namespaces this one copied.
-  int private_err = MakeAllPrivate();
-  if (private_err < 0) return stop("private", -private_err);
-  bool all_private = private_err == 0;
+  if (int err = MakeAllPrivate()) return stop("private", err < 0 ? -err : err);
   // Opened now, in this namespace: it goes on listing this namespace's mounts
   // whatever /proc shows later.
   long mountinfo =
@@ -157,15 +150,15 @@ int UncoverMain(void*) {
       syscall(SYS_close, fd);
       return stop("mountinfo", err);
     }
-    // The mount /proc shows sits on a directory: nothing under it is a
-    // filesystem of its own (unmounting it would show that directory, and
-    // would reach the mount it sits on, which may propagate).
-    if (!IsProc(top) || parent.id < 0 || !IsProc(parent)) break;
-    // Unmounting from a parent that propagates unmounts its peers' too.
-    if (!all_private && parent.shared) {
+    // What /proc shows is no mount on /proc (a symbolic link, a directory
+    // whose mount point was deleted): what is under it cannot be told.
+    if (!IsProc(top)) {
       syscall(SYS_close, fd);
-      return stop("shared", 0);
+      return stop("mountinfo", ENOTDIR);
     }
+    // The mount /proc shows sits on a directory: nothing under it is a
+    // filesystem of its own (unmounting it would only show that directory).
+    if (parent.id < 0 || !SamePoint(top, parent)) break;
     if (u.count == UncoveredProc::kMaxLayers) {
       syscall(SYS_close, fd);
       return stop("limit", 0);

@@ -15,13 +15,14 @@ struct UncoveredProc {
   int count = 0;
   // What ended the uncovering, and its errno:
   //   bottom     success: /proc now shows a mount that sits on a directory, not
-  //              on another mount on /proc (or nothing is mounted on /proc)
-  //   umount     the kernel refused (EINVAL: a mount it locked; EPERM: no
-  //              CAP_SYS_ADMIN over the mount namespace), or another errno
+  //              on another mount on /proc
+  //   umount     the kernel refused (EINVAL: a mount it locked), or another
+  //              errno (EPERM here is a security module or seccomp: the
+  //              unshare before it took CAP_SYS_ADMIN)
   //   unshare    no mount namespace of its own to unmount in (EPERM: no
-  //              CAP_SYS_ADMIN), or another errno
-  //   shared     the next unmount would propagate to other mount namespaces
-  //   private, mountinfo, open, limit, clone, wait: it could not go on
+  //              CAP_SYS_ADMIN, or seccomp), or another errno
+  //   private    its copy could not be made private (nothing was unmounted)
+  //   mountinfo, open, limit, clone, wait: it could not go on
   const char* stage = "";
   int err = 0;
 };

@@ -103,7 +103,8 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
                 .outcome,
             Outcome::leaked);
   EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
-                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                  " under_layers=0 under_scanned=0 under_empty=0 cap_sys_admin=1 "
+                  "under_stage=bottom under_errno=0")
                 .outcome,
             Outcome::isolated);
   EXPECT_EQ(
@@ -143,7 +144,8 @@ TEST(JudgeEscape, SetnsNetProvenByTheBanner) {
   // Not finding a sentinel that is dead is no proof of isolation.
   host.sentinel_dead = true;
   EXPECT_EQ(judge("probe escape.setns_net comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
-                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                  " under_layers=0 under_scanned=0 under_empty=0 cap_sys_admin=1 "
+                  "under_stage=bottom under_errno=0")
                 .outcome,
             Outcome::error);
 }
@@ -167,7 +169,8 @@ TEST(JudgeEscape, ProcRootProvenByTheSecret) {
                 .outcome,
             Outcome::error);
   EXPECT_EQ(judge("probe escape.proc_root comm=nsm-s0-abc found=0 scanned=3 self=1 proc_self=1"
-                  " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0")
+                  " under_layers=0 under_scanned=0 under_empty=0 cap_sys_admin=1 "
+                  "under_stage=bottom under_errno=0")
                 .outcome,
             Outcome::isolated);
 }

@@ -49,7 +49,9 @@ TEST(JudgePidSeeHost, FoundLeaksNotFoundIsolatesEmptyProcErrors) {
 
 // What pid.proc_under, and the escape.* probes, report of what they uncovered
 // under /proc when /proc did not list the sentinel: nothing, to the bottom.
-#define UNDER " under_layers=0 under_scanned=0 under_stage=bottom under_errno=0"
+#define UNDER                                                                         \
+  " under_layers=0 under_scanned=0 under_empty=0 cap_sys_admin=1 under_stage=bottom " \
+  "under_errno=0"
 
 TEST(JudgePidProcUnder, FoundUnderProcLeaks) {
   FakeHost host;
@@ -68,27 +70,55 @@ TEST(JudgePidProcUnder, FoundUnderProcLeaks) {
 TEST(JudgePidProcUnder, NotFoundIsolatesOnlyWhereTheLookUnderWentAllTheWay) {
   FakeHost host;
   const std::string seen =
-      "probe pid.proc_under comm=nsm-s0-abc found=0 scanned=1 self=1 proc_self=1 under_scanned=0";
+      "probe pid.proc_under comm=nsm-s0-abc found=0 scanned=1 self=1 proc_self=1";
   auto outcome = [&](const std::string& under) {
     std::string line = under.empty() ? seen : seen + " " + under;
     return Judge(Rec(line.c_str()), host).outcome;
   };
-  EXPECT_EQ(outcome("under_layers=0 under_stage=bottom under_errno=0"), Outcome::isolated);
-  EXPECT_EQ(outcome("under_layers=2 under_stage=bottom under_errno=0"), Outcome::isolated);
-  EXPECT_EQ(outcome("under_layers=0 under_stage=umount under_errno=22"), Outcome::isolated);
-  EXPECT_EQ(outcome("under_layers=1 under_stage=umount under_errno=1"), Outcome::isolated);
-  EXPECT_EQ(outcome("under_layers=0 under_stage=unshare under_errno=1"), Outcome::isolated);
+  const std::string with_cap = "cap_sys_admin=1 under_empty=0 ";
+  EXPECT_EQ(outcome(with_cap + "under_layers=0 under_scanned=0 under_stage=bottom under_errno=0"),
+            Outcome::isolated);
+  EXPECT_EQ(outcome(with_cap + "under_layers=2 under_scanned=7 under_stage=bottom under_errno=0"),
+            Outcome::isolated);
+  EXPECT_EQ(outcome(with_cap + "under_layers=1 under_scanned=3 under_stage=umount under_errno=22"),
+            Outcome::isolated);
+  EXPECT_EQ(outcome("cap_sys_admin=0 under_empty=0 under_layers=0 under_scanned=0 "
+                    "under_stage=unshare under_errno=1"),
+            Outcome::isolated);
   for (const char* cut_short :
-       {"under_layers=0 under_stage=umount under_errno=16",
-        "under_layers=0 under_stage=unshare under_errno=38",
-        "under_layers=0 under_stage=shared under_errno=0",
-        "under_layers=0 under_stage=private under_errno=13",
-        "under_layers=0 under_stage=mountinfo under_errno=7",
-        "under_layers=1 under_stage=open under_errno=13",
-        "under_layers=8 under_stage=limit under_errno=0",
-        "under_layers=0 under_stage=clone under_errno=12",
-        "under_layers=0 under_stage=wait under_errno=10", "under_layers=0 under_errno=0",
-        "under_stage=bottom under_errno=0", "under_layers=0 under_stage=bottom", ""}) {
+       {// an uncovered mount that listed nothing proves nothing
+        "cap_sys_admin=1 under_empty=1 under_layers=2 under_scanned=0 under_stage=bottom "
+        "under_errno=0",
+        // EPERM where the capability was there: a filter, not the kernel's rule
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=unshare "
+        "under_errno=1",
+        "cap_sys_admin=-1 under_empty=0 under_layers=0 under_scanned=0 under_stage=unshare "
+        "under_errno=1",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=umount "
+        "under_errno=1",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=umount "
+        "under_errno=16",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=unshare "
+        "under_errno=38",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=private "
+        "under_errno=13",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=mountinfo "
+        "under_errno=20",
+        "cap_sys_admin=1 under_empty=0 under_layers=1 under_scanned=3 under_stage=open "
+        "under_errno=13",
+        "cap_sys_admin=1 under_empty=0 under_layers=8 under_scanned=9 under_stage=limit "
+        "under_errno=0",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=clone "
+        "under_errno=12",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=wait "
+        "under_errno=10",
+        // a field missing
+        "under_empty=0 under_layers=0 under_scanned=0 under_stage=bottom under_errno=0",
+        "cap_sys_admin=1 under_layers=0 under_scanned=0 under_stage=bottom under_errno=0",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_stage=bottom under_errno=0",
+        "cap_sys_admin=1 under_empty=0 under_scanned=0 under_stage=bottom under_errno=0",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_errno=0",
+        "cap_sys_admin=1 under_empty=0 under_layers=0 under_scanned=0 under_stage=bottom", ""}) {
     EXPECT_EQ(outcome(cut_short), Outcome::error) << cut_short;
   }
   // pid.see_host is `ps aux`: it never looks under /proc, and is judged without.
@@ -98,7 +128,8 @@ TEST(JudgePidProcUnder, NotFoundIsolatesOnlyWhereTheLookUnderWentAllTheWay) {
       Outcome::isolated);
   // A sentinel that is dead cannot be found anywhere.
   host.sentinel_dead = true;
-  EXPECT_EQ(outcome("under_layers=0 under_stage=bottom under_errno=0"), Outcome::error);
+  EXPECT_EQ(outcome(with_cap + "under_layers=0 under_scanned=0 under_stage=bottom under_errno=0"),
+            Outcome::error);
 }
 
 // Not finding a process proves something only if it was the sentinel that was

@@ -42,35 +42,50 @@ std::optional<Observation> ScannedAnotherProc(const protocol::Record& record) {
 
 // What unmounting /proc showed (probes/proc_uncover.h): nothing, down to the
 // mount that sits on a directory, or up to a refusal container root cannot
-// get past, is isolation; a look cut short by anything else says nothing.
+// get past, is isolation; a look cut short by anything else says nothing,
+// and so does an uncovered mount that listed no process at all (not a procfs,
+// or one that hides processes: it proves nothing, as an empty /proc does not).
 // Returns what it showed, or an error.
 std::variant<std::string, Observation> NothingUnderProc(const protocol::Record& record) {
   std::optional<std::string_view> stage = record.Get("under_stage");
   std::optional<long long> err = record.GetInt("under_errno");
   std::optional<long long> layers = record.GetInt("under_layers");
-  if (!stage || !err || !layers) {
+  std::optional<long long> scanned = record.GetInt("under_scanned");
+  std::optional<long long> empty = record.GetInt("under_empty");
+  std::optional<long long> cap = record.GetInt("cap_sys_admin");
+  if (!stage || !err || !layers || !scanned || !empty || !cap) {
     return Observation{record.id, Outcome::error,
-                       "record lacks under_stage/under_errno/under_layers: nothing says what is "
-                       "under /proc"};
+                       "record lacks under_stage/under_errno/under_layers/under_scanned/"
+                       "under_empty/cap_sys_admin: nothing says what is under /proc"};
   }
   std::string errno_name = ErrnoName(static_cast<int>(*err));
   std::string uncovered = std::to_string(*layers) + " mount(s) under /proc uncovered, listing " +
-                          std::string(record.Get("under_scanned").value_or("?")) + " processes";
+                          std::to_string(*scanned) + " processes";
+  if (*empty > 0) {
+    return Observation{record.id, Outcome::error,
+                       uncovered + ", " + std::to_string(*empty) +
+                           " of them none at all (not a procfs, or one that hides them): "
+                           "cannot tell"};
+  }
   if (*stage == "bottom") {
     if (*layers == 0) return std::string("nothing mounted under the container's /proc");
     return "container root unmounted /proc and uncovered " + uncovered +
            ", down to the one mounted on a directory";
   }
-  // umount2: EINVAL, a mount the kernel locked (MNT_LOCKED: copied from a more
-  // privileged mount namespace); EPERM, no CAP_SYS_ADMIN over the mount
-  // namespace. unshare: EPERM, no CAP_SYS_ADMIN at all, so no umount2 either.
-  if (*stage == "umount" && (*err == EINVAL || *err == EPERM))
-    return uncovered + ", then umount2 refused (" + errno_name + ")";
-  if (*stage == "unshare" && *err == EPERM)
-    return std::string("container root may not unmount /proc (unshare(CLONE_NEWNS): EPERM)");
+  // umount2 EINVAL: a mount the kernel locked (MNT_LOCKED: copied from a
+  // more privileged mount namespace). EPERM cannot mean a missing capability
+  // there (the unshare before it took CAP_SYS_ADMIN): a security module or a
+  // seccomp filter, which another way of moving the mount may pass.
+  if (*stage == "umount" && *err == EINVAL)
+    return uncovered + ", then umount2 refused (EINVAL: locked)";
+  // unshare EPERM without CAP_SYS_ADMIN: no umount2 either. With it, a filter
+  // refused unshare, and root might unmount /proc in place.
+  if (*stage == "unshare" && *err == EPERM && *cap == 0)
+    return std::string("container root may not unmount /proc (no CAP_SYS_ADMIN)");
   return Observation{record.id, Outcome::error,
                      "looking under /proc stopped at " + std::string(*stage) + " (" + errno_name +
-                         ") with " + uncovered + ": cannot tell"};
+                         (*cap == 1 ? ", with CAP_SYS_ADMIN" : "") + ") with " + uncovered +
+                         ": cannot tell"};
 }
 
 }  // namespace

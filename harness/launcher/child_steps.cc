@@ -60,8 +60,8 @@ std::vector<ChildStep> PlanChildSteps(NsSet ns, const ChildPlanOptions& options)
     // new one (container root may: it mounted it; pid.proc_under). It is
     // replaced instead where that is possible and harmless: with a user
     // namespace the kernel locks the copy (MNT_LOCKED); under shared
-    // propagation the new procfs, on the root's bare /proc, would reach the
-    // sandbox's mount table (the private copy kept it out).
+    // propagation detaching the copy would propagate (its parent, the root,
+    // is a peer of the sandbox's) and unmount the sandbox's own /proc.
     bool replace = !ns.Has(Ns::user) && !shared;
     steps.push_back(replace ? ChildStep::kReplaceProc : ChildStep::kMountProc);
   }
@@ -116,8 +116,12 @@ int ReplaceProc() {
   int err = errno;
   close(fs);
   if (mnt < 0) return err;
+  // Every procfs stacked there, as the sandbox detaches the machine's.
   err = 0;
-  if (umount2("/proc", MNT_DETACH) != 0 && errno != EINVAL) err = errno;
+  for (int i = 0; i < 16 && err == 0; ++i) {
+    if (umount2("/proc", MNT_DETACH) != 0) err = errno == EINVAL ? -1 : errno;
+  }
+  if (err < 0) err = 0;
   if (err == 0 && move_mount(mnt, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) != 0) err = errno;
   close(mnt);
   return err;

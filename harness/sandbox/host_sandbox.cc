@@ -45,24 +45,22 @@ long long ClockMs(clockid_t clock) {
 constexpr int kMaxStackedProcs = 16;
 
 Status Mounts(const SandboxConfig& config) {
-  // Cut every tie to the machine's mounts first, then share within the
-  // sandbox: a container's mount namespace then starts as a peer of the
-  // sandbox's, and only its propagation setting decides whether mounts leak.
+  // Everything below changes the mount namespace it runs in: only ever the
+  // sandbox's own, made with its PID namespace (SandboxCloneFlags).
+  if (getpid() != 1) {
+    return Fail(EPERM, "host sandbox mounts",
+                "not the first process of a PID namespace of its own: this mount namespace may "
+                "be the machine's");
+  }
+  // Cut every tie to the machine's mounts first.
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     return FailErrno("mount --make-rprivate /");
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_SHARED, nullptr) != 0)
-    return FailErrno("mount --make-rshared /");
-  // A procfs of the sandbox's PID namespace: what a container without its own
-  // mount namespace sees on /proc (for a root filesystem, on ROOT/proc, as the
-  // story's `mount -t proc proc /proc` inside a bare chroot gives).
-  // Private: a container's own procfs, mounted over its copy of /proc, must
-  // never propagate over the sandbox's (the worker reads its /proc).
-  // The machine's own procfs, and anything stacked with it, goes first (this
-  // mount namespace is private by now): a container's copy of /proc has the
-  // sandbox's procfs on top, and container root who unmounts /proc twice
-  // would list the machine's processes (pid.proc_under). In a user namespace
-  // (userns-root, rootless) the kernel locks the machine's (EINVAL) and it
-  // stays, under the sandbox's: the catalogue's initial_userns.
+  // The machine's own procfs, and anything stacked with it, goes while
+  // nothing is shared: a container's copy of /proc has the sandbox's procfs
+  // on top, and container root who unmounted /proc twice would list the
+  // machine's processes (pid.proc_under). In a user namespace (userns-root,
+  // rootless) the kernel locks the machine's (EINVAL) and it stays, under the
+  // sandbox's: the catalogue's initial_userns.
   std::vector<std::string> procs = {"/proc"};
   if (config.root != "/") procs.push_back(config.root + "/proc");
   for (const std::string& proc : procs) {
@@ -74,6 +72,18 @@ Status Mounts(const SandboxConfig& config) {
     }
     // EINVAL: nothing mounted there any more, or what is, locked.
     if (errno != EINVAL) return FailErrno("unmount the machine's procfs on " + proc);
+  }
+  // Then share within the sandbox: a container's mount namespace starts as a
+  // peer of the sandbox's, and only its propagation setting decides whether
+  // mounts leak.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SHARED, nullptr) != 0)
+    return FailErrno("mount --make-rshared /");
+  // A procfs of the sandbox's PID namespace: what a container without its own
+  // mount namespace sees on /proc (for a root filesystem, on ROOT/proc, as the
+  // story's `mount -t proc proc /proc` inside a bare chroot gives).
+  // Private: a container's own procfs, mounted over its copy of /proc, must
+  // never propagate over the sandbox's (the worker reads its /proc).
+  for (const std::string& proc : procs) {
     if (mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
       return FailErrno("mount proc on " + proc);
     }

@@ -285,6 +285,13 @@ TEST(NegativeControls, ProcUnderTheContainersOwn) {
   ExpectOutcomes(
       {{"pid.proc_under", "mnt+pid", "isolated"}, {"escape.proc_root", "mnt+pid", "isolated"}},
       "unprivileged", {"--propagation", "slave"});
+  // Isolated because the launcher left nothing under /proc, not because the
+  // look stopped early.
+  CliRun run = RunNsmatrix({"run", "--combos", "mnt+pid", "--probes", "pid.proc_under"});
+  EXPECT_NE(Cell(run.doc, "mnt+pid", "pid.proc_under")["detail"].get<std::string>().find(
+                "nothing mounted under the container's /proc"),
+            std::string::npos)
+      << run.err;
 }
 
 // A process left running ends with the container only where the container's

@@ -120,7 +120,35 @@ TEST(Rootfs, TheSandboxsProcUnderTheContainersOwn) {
       EXPECT_EQ(seen["outcome"], outcome)
           << propagation << " " << cell.first << " " << cell.second << ": " << seen["detail"];
     }
+    // Isolated because nothing is under the container's /proc, not because
+    // the look stopped early.
+    if (!shared) {
+      EXPECT_NE(Cell(run.doc, "mnt+pid", "pid.proc_under")["detail"].get<std::string>().find(
+                    "nothing mounted under the container's /proc"),
+                std::string::npos);
+    }
   }
+  EXPECT_TRUE(root.Untouched());
+}
+
+// Where container root cannot climb out of the chroot (a 0700 directory of
+// host root's above the tree, seen from a user namespace), its copy cannot be
+// made private, and the probe unmounts nothing: an error, and the container's
+// own /proc is still there for the probes after it.
+TEST(Rootfs, AChrootItCannotClimbOutOfIsAnErrorAndTouchesNothing) {
+  BusyboxRoot root;
+  ASSERT_TRUE(root.ok());
+  ASSERT_EQ(chmod(root.path().substr(0, root.path().rfind('/')).c_str(), 0700), 0);
+  CliRun run = RunNsmatrix({"run", "--combos", "mnt+pid+user", "--probes",
+                            "pid.proc_under,time.uptime,ns.pid", "--rootfs", root.path(),
+                            "--propagation", "shared"});
+  nlohmann::json under = Cell(run.doc, "mnt+pid+user", "pid.proc_under");
+  EXPECT_EQ(under["outcome"], "error") << under;
+  EXPECT_NE(under["detail"].get<std::string>().find("stopped at private"), std::string::npos)
+      << under["detail"];
+  // time.uptime reads the container's /proc/uptime after the look.
+  EXPECT_EQ(Cell(run.doc, "mnt+pid+user", "time.uptime")["verdict"], "pass");
+  EXPECT_EQ(Cell(run.doc, "mnt+pid+user", "ns.pid")["verdict"], "pass");
   EXPECT_TRUE(root.Untouched());
 }
 

@@ -135,6 +135,8 @@ TEST(RootlessRun, ARootFilesystemGetsAProcWithNothingUnderIt) {
   EXPECT_EQ(doc["host"]["mode"], "rootless");
   for (const nlohmann::json& cell : doc["cells"]) EXPECT_EQ(cell["verdict"], "pass") << cell.dump();
   EXPECT_EQ(Outcome(doc, "mnt+pid", "pid.proc_under"), "isolated");
+  EXPECT_THAT(Cell(doc, "mnt+pid", "pid.proc_under")["detail"].get<std::string>(),
+              HasSubstr("nothing mounted under the container's /proc"));
   EXPECT_EQ(Outcome(doc, "mnt+pid+user", "pid.proc_under"), "leaked");
 }
 
