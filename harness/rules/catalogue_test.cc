@@ -24,6 +24,7 @@ TEST(Catalogue, BuiltinHasTheStoryProbesInRunOrder) {
   // The look must run before the kill that would remove what it looks for.
   auto pos = [&](const char* id) { return std::find(ids.begin(), ids.end(), id) - ids.begin(); };
   EXPECT_LT(pos("pid.see_host"), pos("pid.kill_host"));
+  EXPECT_LT(pos("pid.proc_under"), pos("pid.kill_host"));
   EXPECT_LT(pos("escape.setns_net"), pos("pid.kill_host"));
   EXPECT_LT(pos("escape.proc_root"), pos("pid.kill_host"));
 }
@@ -33,6 +34,9 @@ TEST(Catalogue, TheSubtleRules) {
   EXPECT_EQ(Expect("pid.see_host", "pid"), Outcome::leaked);
   EXPECT_EQ(Expect("pid.see_host", "mnt"), Outcome::leaked);
   EXPECT_EQ(Expect("pid.see_host", "mnt+pid"), Outcome::isolated);
+  // Under the container's /proc: the host's, where a user namespace locks it.
+  EXPECT_EQ(Expect("pid.proc_under", "mnt+pid"), Outcome::isolated);
+  EXPECT_EQ(Expect("pid.proc_under", "mnt+pid+user"), Outcome::leaked);
   // A user namespace alone keeps the host's name safe.
   EXPECT_EQ(Expect("uts.hostname", "user"), Outcome::isolated);
   EXPECT_EQ(Expect("uts.hostname", "user", true), Outcome::isolated);
