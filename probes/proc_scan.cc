@@ -15,13 +15,17 @@
 namespace nsm::probes {
 namespace {
 
+// Opens `rest` in a procfs: dir_fd, or /proc for -1.
+int OpenIn(int dir_fd, const std::string& rest, int flags) {
+  if (dir_fd < 0) return open(("/proc/" + rest).c_str(), flags);
+  return openat(dir_fd, rest.c_str(), flags);
+}
+
 // The process's name, or "" with *err set (0: it exited while the procfs was
 // read, which is no failure). dir_fd: the procfs, or -1 for /proc.
 std::string ReadComm(int dir_fd, const char* pid_dir, int* err) {
   *err = 0;
-  std::string rest = std::string(pid_dir) + "/comm";
-  int fd = dir_fd < 0 ? open(("/proc/" + rest).c_str(), O_RDONLY | O_CLOEXEC)
-                      : openat(dir_fd, rest.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = OpenIn(dir_fd, std::string(pid_dir) + "/comm", O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT && errno != ESRCH) *err = errno;
     return {};
@@ -113,8 +117,7 @@ ProcScan FindProcessByComm(const std::string& comm, ProcLook look) {
 }
 
 int OpenInProcOf(const ProcScan& scan, const std::string& rest, int flags) {
-  if (scan.dir_fd < 0) return open(("/proc/" + rest).c_str(), flags);
-  return openat(scan.dir_fd, rest.c_str(), flags);
+  return OpenIn(scan.dir_fd, rest, flags);
 }
 
 void AddScanFields(protocol::Record& record, const std::string& comm, const ProcScan& scan) {

@@ -133,18 +133,23 @@ std::string WhereSentinelFound(const protocol::Record& record) {
          std::to_string(*layer) + " mount(s) there";
 }
 
-Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> not_found = SentinelNotFound(record, host, Looked::kProcOnly))
+namespace {
+
+Observation JudgeScan(const protocol::Record& record, HostView& host, Looked looked) {
+  if (std::optional<Observation> not_found = SentinelNotFound(record, host, looked))
     return *not_found;
   return {record.id, Outcome::leaked,
           SentinelName(host) + " visible as " + WhereSentinelFound(record)};
 }
 
+}  // namespace
+
+Observation JudgePidSeeHost(const protocol::Record& record, HostView& host) {
+  return JudgeScan(record, host, Looked::kProcOnly);
+}
+
 Observation JudgePidProcUnder(const protocol::Record& record, HostView& host) {
-  if (std::optional<Observation> not_found = SentinelNotFound(record, host, Looked::kAlsoUnder))
-    return *not_found;
-  return {record.id, Outcome::leaked,
-          SentinelName(host) + " visible as " + WhereSentinelFound(record)};
+  return JudgeScan(record, host, Looked::kAlsoUnder);
 }
 
 Observation JudgePidKillHost(const protocol::Record& record, HostView& host) {
